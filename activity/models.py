@@ -1,0 +1,53 @@
+"""The bottom app: the audit trail and the notification outbox every other app writes to."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One state change: who, when, what object, which transition, before/after, why."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=80, db_index=True)  # e.g. "dealreg.approve"
+    object_type = models.CharField(max_length=80, db_index=True)  # e.g. "dealreg.dealregistration"
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    # Plain id (no foreign key): the bottom app knows nothing of partners, yet staff filter by partner.
+    partner_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """In-app notification and email outbox row, written in the same transaction as the change."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["emailed_at"], condition=models.Q(emailed_at__isnull=True), name="notification_unsent"),
+        ]
+
+    def __str__(self):
+        return self.subject

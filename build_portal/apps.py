@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BuildPortalConfig(AppConfig):
+    name = "build_portal"
+    verbose_name = "Build Portal"

@@ -1,0 +1,98 @@
+"""Demo data for `make run`: one user per role and partners at every tier. Idempotent."""
+
+import datetime
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from dealreg.models import Opportunity, OpportunityPartner
+from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, PartnerRole, Person, StaffRole, User
+
+DEMO_PASSWORD = "build-portal-demo"  # noqa: S105 - demo logins printed in the README, local only.
+
+STAFF = [
+    ("admin@build-portal.example", "Avery Admin", StaffRole.PROGRAM_ADMIN),
+    ("pam@build-portal.example", "Pat PAM", StaffRole.PAM),
+    ("pam2@build-portal.example", "Pia Second-PAM", StaffRole.PAM),
+    ("psa@build-portal.example", "Sam PSA", StaffRole.PSA),
+]
+
+# name, domain, country, tier, certified technical people, sales-trained people, closed-won ARR last year
+PARTNERS = [
+    ("Acme Integrations", "acme.example", "US", "", 0, 0, Decimal("0")),
+    ("Registered Labs", "registered.example", "GB", "registered", 1, 0, Decimal("5000")),
+    ("Bronze Byte", "bronze.example", "DE", "bronze", 4, 2, Decimal("45000")),
+    ("Silverline Consulting", "silver.example", "US", "silver", 11, 6, Decimal("250000")),
+    ("Goldstone Partners", "gold.example", "FR", "gold", 16, 11, Decimal("1200000")),
+    ("Globex Strategic", "globex.example", "JP", "global_strategic", 20, 12, Decimal("3000000")),
+]
+
+
+def _user(email, full_name, **fields):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=full_name, **fields)
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@transaction.atomic
+def load_demo():
+    logins = []
+    staff = {}
+    for email, name, role in STAFF:
+        staff[role] = staff.get(role) or _user(email, name, staff_role=role, is_staff=role == StaffRole.PROGRAM_ADMIN)
+        logins.append((email, dict(StaffRole.choices)[role]))
+    pam = User.objects.get(email="pam@build-portal.example")
+    psa = User.objects.get(email="psa@build-portal.example")
+    partner_agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)
+    today = timezone.localdate()
+    last_year_close = datetime.date(today.year - 1, 6, 30)
+    for name, domain, country, tier, certified, trained, revenue in PARTNERS:
+        slug = domain.split(".")[0]
+        partner, _ = Partner.objects.get_or_create(
+            domain=domain,
+            defaults={"name": name, "website": f"https://www.{domain}", "country": country, "tier": tier,
+                      "tier_since": datetime.date(today.year, 1, 1) if tier else None},
+        )
+        if tier in ("silver", "gold", "global_strategic"):
+            Partner.objects.filter(pk=partner.pk).update(pam=pam, psa=psa if tier != "silver" else None)
+        admin = _user(f"admin@{domain}", f"{name} Admin", partner=partner, partner_role=PartnerRole.ADMIN)
+        _user(f"member@{domain}", f"{name} Member", partner=partner, partner_role=PartnerRole.MEMBER)
+        logins.append((f"admin@{domain}", f"partner admin, {name} ({tier or 'not registered'})"))
+        logins.append((f"member@{domain}", f"partner member, {name}"))
+        if tier:
+            AgreementAcceptance.objects.get_or_create(
+                agreement=partner_agreement, partner=partner, defaults={"accepted_by": admin, "ip_address": "127.0.0.1"}
+            )
+        for i in range(max(certified, trained)):
+            person, _ = Person.objects.get_or_create(
+                partner=partner, email=f"person{i + 1}@{domain}",
+                defaults={"name": f"{slug.title()} Person {i + 1}",
+                          "job_role": Person.JobRole.TECHNICAL if i < certified else Person.JobRole.SALES},
+            )
+            completed = today - datetime.timedelta(days=100 + i)
+            if i < certified:
+                Completion.objects.get_or_create(
+                    person=person, course=Course.PLATFORM, completed_on=completed,
+                    defaults={"expires_on": completed + datetime.timedelta(days=730)},
+                )
+            if i < trained:
+                Completion.objects.get_or_create(
+                    person=person, course=Course.SELLERS_101, completed_on=completed,
+                    defaults={"expires_on": completed + datetime.timedelta(days=730)},
+                )
+        if revenue:
+            opportunity, _ = Opportunity.objects.get_or_create(
+                external_id=f"DEMO-{slug.upper()}-1",
+                defaults={"account_name": f"{slug.title()} Customer Inc", "domain": f"customer-of-{domain}",
+                          "product_line": Opportunity.ProductLine.FLEX, "arr_usd": revenue,
+                          "stage": Opportunity.Stage.CLOSED_WON, "close_date": last_year_close},
+            )
+            OpportunityPartner.objects.get_or_create(
+                opportunity=opportunity, partner=partner,
+                defaults={"attached_on": last_year_close - datetime.timedelta(days=30)},
+            )
+    return logins

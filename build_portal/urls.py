@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+# Every app owns two URL modules: urls.py (pages) and api_urls.py (REST API under /api/v1/).
+api_v1 = [
+    path("", include("activity.api_urls")),
+    path("", include("partners.api_urls")),
+    path("", include("dealreg.api_urls")),
+    path("", include("tiers.api_urls")),
+    path("", include("benefits.api_urls")),
+    path("", include("funding.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("", include("activity.urls")),
+    path("", include("partners.urls")),
+    path("", include("dealreg.urls")),
+    path("", include("tiers.urls")),
+    path("", include("benefits.urls")),
+    path("", include("funding.urls")),
+]

@@ -1,0 +1,96 @@
+"""Who may see and change what in the partners app: the one place that decides.
+
+Outsiders get 404 (they cannot tell "forbidden" from "absent"); people who may see but not
+change get 403. Other apps build on these role checks.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Partner, Person
+
+
+def is_partner_user(user):
+    return user.is_authenticated and user.partner_id is not None
+
+
+def is_partner_admin(user):
+    return user.is_authenticated and user.is_partner_admin
+
+
+def is_staff_user(user):
+    return user.is_authenticated and bool(user.staff_role)
+
+
+def is_program_admin(user):
+    return user.is_authenticated and user.is_program_admin
+
+
+def partners_visible_to(user):
+    """Partners a user may read: their own; PAM/PSA their assigned ones and (PAM) unassigned ones; admins all."""
+    qs = Partner.objects.all()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_program_admin:
+        return qs
+    if user.is_pam:
+        from django.db.models import Q
+
+        return qs.filter(Q(pam=user) | Q(pam__isnull=True))
+    if user.is_psa:
+        return qs.filter(psa=user)
+    if user.partner_id:
+        return qs.filter(pk=user.partner_id)
+    return qs.none()
+
+
+def partner_for_user(user, partner_id, *, for_change=False):
+    partner = partners_visible_to(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404("No such partner.")
+    if for_change and not may_manage_partner(user, partner):
+        raise PermissionDenied("You may not change this partner.")
+    return partner
+
+
+def may_manage_partner(user, partner):
+    """Partner admins manage their own company; program admins manage every company."""
+    if user.is_program_admin:
+        return True
+    return user.is_partner_admin and user.partner_id == partner.pk
+
+
+def people_visible_to(user):
+    return Person.objects.filter(partner__in=partners_visible_to(user))
+
+
+def person_for_user(user, person_id, *, for_change=False):
+    person = people_visible_to(user).select_related("partner").filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person.")
+    if for_change and not may_manage_partner(user, person.partner):
+        raise PermissionDenied("Only your partner admin may change the people roster.")
+    return person
+
+
+def require_partner_user(user):
+    if not is_partner_user(user):
+        raise PermissionDenied("This page is for partner users.")
+
+
+def require_partner_admin(user):
+    if not is_partner_admin(user):
+        raise PermissionDenied("Only a partner admin may do this.")
+
+
+def require_staff(user, *roles):
+    """Staff only; with ``roles``, only those staff roles (program admins always pass)."""
+    if not is_staff_user(user):
+        raise PermissionDenied("This page is for program staff.")
+    if roles and not user.is_program_admin and user.staff_role not in roles:
+        raise PermissionDenied("Your role may not do this.")
+
+
+def require_program_admin(user):
+    if not is_program_admin(user):
+        raise PermissionDenied("Only a program admin may do this.")

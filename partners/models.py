@@ -1,0 +1,255 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+
+
+class TierLevel(models.TextChoices):
+    """The program's tiers in order (DESIGN.md §2). '' means the partner agreement is not accepted yet."""
+
+    NONE = "", "Not registered"
+    REGISTERED = "registered", "Registered"
+    BRONZE = "bronze", "Bronze"
+    SILVER = "silver", "Silver"
+    GOLD = "gold", "Gold"
+    GLOBAL_STRATEGIC = "global_strategic", "Global Strategic"
+
+    @classmethod
+    def rank(cls, value):
+        return [c.value for c in cls].index(value or "")
+
+    @classmethod
+    def at_least(cls, value, minimum):
+        return cls.rank(value) >= cls.rank(minimum)
+
+
+class StaffRole(models.TextChoices):
+    NONE = "", "None"
+    PAM = "pam", "Partner account manager"
+    PSA = "psa", "Partner solution architect"
+    PROGRAM_ADMIN = "program_admin", "Program admin"
+
+
+class PartnerRole(models.TextChoices):
+    ADMIN = "admin", "Partner admin"
+    MEMBER = "member", "Partner member"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, staff_role=StaffRole.PROGRAM_ADMIN)
+        return self._create_user(email, password, **extra)
+
+
+class Partner(models.Model):
+    class PartnerType(models.TextChoices):
+        SI = "si", "System integrator"
+        RESELL = "resell", "Resell"
+
+    name = models.CharField(max_length=200)
+    website = models.URLField(max_length=300)
+    domain = models.CharField(max_length=253, unique=True, help_text="Normalised web domain")
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code")
+    partner_type = models.CharField(max_length=10, choices=PartnerType.choices, default=PartnerType.SI)
+    # Tier standing: written only by the tier engine (tiers/services.py) and the agreement acceptance.
+    tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True, default="", db_index=True)
+    tier_since = models.DateField(null=True, blank=True)
+    pam = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pam_partners",
+        limit_choices_to={"staff_role": StaffRole.PAM},
+    )
+    psa = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="psa_partners",
+        limit_choices_to={"staff_role": StaffRole.PSA},
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["pam"]), models.Index(fields=["tier", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_registered(self):
+        return bool(self.tier)
+
+
+class User(AbstractUser):
+    """A person who logs in. Partner users belong to exactly one partner; staff have a staff role."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    partner_role = models.CharField(max_length=10, choices=PartnerRole.choices, blank=True, default="")
+    staff_role = models.CharField(max_length=20, choices=StaffRole.choices, blank=True, default="")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            # A user is either a partner user (with a role) or staff, never both.
+            models.CheckConstraint(
+                condition=(Q(partner__isnull=True, partner_role="") | Q(partner__isnull=False, staff_role="")),
+                name="user_partner_xor_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner__isnull=True) | ~Q(partner_role=""), name="user_partner_has_role"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    @property
+    def is_partner_user(self):
+        return self.partner_id is not None
+
+    @property
+    def is_partner_admin(self):
+        return self.partner_id is not None and self.partner_role == PartnerRole.ADMIN
+
+    @property
+    def is_pam(self):
+        return self.staff_role == StaffRole.PAM
+
+    @property
+    def is_psa(self):
+        return self.staff_role == StaffRole.PSA
+
+    @property
+    def is_program_admin(self):
+        return self.staff_role == StaffRole.PROGRAM_ADMIN
+
+    @property
+    def is_program_staff(self):
+        return bool(self.staff_role)
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        PARTNER = "partner", "Partner agreement"
+        RESELL_ADDENDUM = "resell_addendum", "Resell addendum"
+        SUPPORT_ADDENDUM = "support_addendum", "Partner support addendum"
+        SEGMENT = "segment", "Segment partner program agreement"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    version = models.CharField(max_length=20)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    published_on = models.DateField()
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "-published_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="agreement_kind_version_unique"),
+            models.UniqueConstraint(fields=["kind"], condition=Q(is_current=True), name="agreement_one_current_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+
+class AgreementAcceptance(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="acceptances")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="acceptances")
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "partner"], name="acceptance_once_per_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} accepted {self.agreement}"
+
+
+class Person(models.Model):
+    """Someone on the partner's people roster (need not have a login)."""
+
+    class JobRole(models.TextChoices):
+        TECHNICAL = "technical", "Technical"
+        SALES = "sales", "Sales"
+        OTHER = "other", "Other"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    job_role = models.CharField(max_length=10, choices=JobRole.choices, default=JobRole.TECHNICAL)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["partner", "email"], name="person_email_unique_per_partner")]
+
+    def __str__(self):
+        return self.name
+
+
+class Course(models.TextChoices):
+    PLATFORM = "platform", "Twilio platform course"
+    SELLERS_101 = "sellers_101", "Sellers Series 101: Twilio overview"
+    SEGMENT_SALES = "segment_sales", "Segment sales certification"
+
+
+class Completion(models.Model):
+    """A course completion from the learning system; counts until it expires."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="completions")
+    course = models.CharField(max_length=20, choices=Course.choices)
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-completed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "course", "completed_on"], name="completion_unique"),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gt=models.F("completed_on")),
+                name="completion_expires_after_completed",
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "expires_on"])]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_course_display()}"
+
+
+class ShowcaseListing(models.Model):
+    """A partner's public directory listing; published only from Bronze and when complete."""
+
+    partner = models.OneToOneField(Partner, on_delete=models.CASCADE, related_name="showcase")
+    description = models.TextField(blank=True)
+    services = models.CharField(max_length=500, blank=True)
+    industries = models.CharField(max_length=500, blank=True)
+    countries_served = models.CharField(max_length=500, blank=True)
+    products = models.CharField(max_length=500, blank=True)
+    logo = models.ImageField(upload_to="showcase/logos/", blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    contact_email = models.EmailField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Showcase: {self.partner}"

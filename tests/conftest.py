@@ -1,0 +1,75 @@
+"""Fixed people per role, as in the guide: a partner with its admin and member, another partner
+(the outsider), the partner's PAM and PSA, a PAM of other partners, and a program admin."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from partners.models import PartnerRole, StaffRole
+
+from .factories import PartnerFactory, UserFactory, accept_partner_agreement
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def program_admin(db):
+    return UserFactory(email="admin@vendor.example", staff_role=StaffRole.PROGRAM_ADMIN)
+
+
+@pytest.fixture
+def pam(db):
+    return UserFactory(email="pam@vendor.example", staff_role=StaffRole.PAM)
+
+
+@pytest.fixture
+def other_pam(db):
+    return UserFactory(email="pam2@vendor.example", staff_role=StaffRole.PAM)
+
+
+@pytest.fixture
+def psa(db):
+    return UserFactory(email="psa@vendor.example", staff_role=StaffRole.PSA)
+
+
+@pytest.fixture
+def partner(db, pam, psa):
+    return PartnerFactory(name="Acme Consulting", domain="acme.example", tier="silver", pam=pam, psa=psa)
+
+
+@pytest.fixture
+def partner_admin(partner):
+    user = UserFactory(email="admin@acme.example", partner=partner, partner_role=PartnerRole.ADMIN)
+    accept_partner_agreement(partner, user)
+    return user
+
+
+@pytest.fixture
+def partner_member(partner, partner_admin):
+    return UserFactory(email="member@acme.example", partner=partner, partner_role=PartnerRole.MEMBER)
+
+
+@pytest.fixture
+def other_partner(db, other_pam):
+    return PartnerFactory(name="Other Co", domain="other.example", tier="silver", pam=other_pam)
+
+
+@pytest.fixture
+def other_partner_admin(other_partner):
+    user = UserFactory(email="admin@other.example", partner=other_partner, partner_role=PartnerRole.ADMIN)
+    accept_partner_agreement(other_partner, user)
+    return user
+
+
+@pytest.fixture
+def people(program_admin, pam, other_pam, psa, partner, partner_admin, partner_member, other_partner,
+           other_partner_admin):
+    """Everyone at once, by role name (the authorization matrix uses these names)."""
+    return SimpleNamespace(
+        anonymous=None, partner_admin=partner_admin, partner_member=partner_member,
+        other_partner_admin=other_partner_admin, pam=pam, other_pam=other_pam, psa=psa,
+        program_admin=program_admin, partner=partner, other_partner=other_partner,
+    )

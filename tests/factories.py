@@ -1,0 +1,63 @@
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+
+from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, PartnerRole, Person, User
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    domain = factory.Sequence(lambda n: f"partner{n}.example")
+    website = factory.LazyAttribute(lambda o: f"https://{o.domain}")
+    country = "US"
+    tier = "registered"
+    tier_since = datetime.date(2022, 1, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Sequence(lambda n: f"User {n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-for-tests-123")
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
+
+
+class PartnerUserFactory(UserFactory):
+    partner = factory.SubFactory(PartnerFactory)
+    partner_role = PartnerRole.MEMBER
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+
+
+class CompletionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Completion
+
+    person = factory.SubFactory(PersonFactory)
+    course = Course.PLATFORM
+    completed_on = datetime.date(2022, 3, 1)
+    expires_on = datetime.date(2024, 3, 1)
+
+
+def accept_partner_agreement(partner, user):
+    agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)
+    return AgreementAcceptance.objects.get_or_create(agreement=agreement, partner=partner, defaults={"accepted_by": user})
