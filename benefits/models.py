@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from partners.models import TierLevel
+from partners.models import Partner, TierLevel
 from tiers.models import ProgramYear
 
 
@@ -45,3 +47,36 @@ class TierBenefit(models.Model):
 
     def __str__(self):
         return f"{self.benefit} @ {self.tier}: {self.availability}"
+
+
+class BenefitInvitation(models.Model):
+    """A PAM's or program admin's invitation of one partner to an invite-only benefit of a program year
+    (e.g. POC or MDF co-funding for a Bronze partner in a select region). Withdrawn invitations stay as history."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="invitations")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="benefit_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(auto_now_add=True)
+    region = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdraw_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit", "partner"], condition=Q(withdrawn_at__isnull=True),
+                name="benefit_invitation_one_active",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} invited to {self.benefit}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None

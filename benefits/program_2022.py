@@ -31,7 +31,7 @@ TIERS = [
      "description": "A designation given by the program; it has no published requirements."},
 ]
 
-I, V = "included", "invite_only"
+I, V = "included", "invite_only"  # noqa: E741 - short names keep the table readable
 LEVELS = ["registered", "bronze", "silver", "gold", "global_strategic"]
 
 # "Benefits by tier" (guide p.6), cell by cell: (code, name, [Registered, Bronze, Silver, Gold, Global Strategic]).

@@ -8,7 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from dealreg.models import Opportunity, OpportunityPartner
-from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, PartnerRole, Person, StaffRole, User
+from partners.models import (
+    Agreement,
+    AgreementAcceptance,
+    Completion,
+    Course,
+    Partner,
+    PartnerRole,
+    Person,
+    StaffRole,
+    User,
+)
 
 DEMO_PASSWORD = "build-portal-demo"  # noqa: S105 - demo logins printed in the README, local only.
 

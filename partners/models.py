@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -56,6 +58,10 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
+def new_badge_token():
+    return secrets.token_urlsafe(32)
+
+
 class Partner(models.Model):
     class PartnerType(models.TextChoices):
         SI = "si", "System integrator"
@@ -79,6 +85,8 @@ class Partner(models.Model):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The public badge and verification URLs use this token, so partners cannot be enumerated.
+    badge_token = models.CharField(max_length=43, unique=True, default=new_badge_token, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -6,8 +6,8 @@ optionally, ``def world(people) -> dict`` that creates the app's objects belongi
 is the "another partner's objects" check.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 ROLES = ("anonymous", "partner_admin", "partner_member", "other_partner_admin", "pam", "other_pam", "psa",
          "program_admin")

@@ -15,7 +15,7 @@ def load(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("benefits", "0001_initial"),
+        ("benefits", "0002_initial"),
         ("tiers", "0001_initial"),
         ("partners", "0001_initial"),
     ]
