@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "partners.middleware.PartnerAgreementGate",
+    "build_portal.middleware.StaffMFARequired",
 ]
 
 ROOT_URLCONF = "build_portal.urls"

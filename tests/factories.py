@@ -33,6 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
             EmailAddress.objects.get_or_create(user=obj, email=obj.email, defaults={"verified": True, "primary": True})
 
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """Staff must have two-factor authentication set up (build_portal.middleware); pass mfa=False to test that."""
+        if create and obj.staff_role and extracted is not False:
+            activate_totp(obj)
+
 
 class PartnerUserFactory(UserFactory):
     partner = factory.SubFactory(PartnerFactory)
@@ -56,6 +62,12 @@ class CompletionFactory(factory.django.DjangoModelFactory):
     course = Course.PLATFORM
     completed_on = datetime.date(2022, 3, 1)
     expires_on = datetime.date(2024, 3, 1)
+
+
+def activate_totp(user, secret="JBSWY3DPEHPK3PXP"):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, secret)
 
 
 def accept_partner_agreement(partner, user):
