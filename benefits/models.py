@@ -13,6 +13,8 @@ class Benefit(models.Model):
         TIER = "tier", "By tier"
         SUPPORT_ADDENDUM = "support_addendum", "Partner support addendum"
         SEGMENT = "segment", "Segment sales certification and Segment agreement"
+        # The resell program: the tier cell (invite-only) and the resell addendum (guide p.4, p.9).
+        RESELL_ADDENDUM = "resell_addendum", "Tier cell and resell addendum"
 
     program_year = models.ForeignKey(ProgramYear, on_delete=models.CASCADE, related_name="benefits")
     code = models.SlugField(max_length=60)

@@ -72,10 +72,14 @@ GATED_BENEFITS = [
     ("segment-promotion", "Promoting Segment services", "segment"),
 ]
 
+# "{quantity}" is replaced by the cell's TierBenefit.quantity (benefits/rules.py: quantity_text).
 QUANTITY_NOTES = {
-    "flex-implementation-offering": "Up to 5 free Flex licences per customer implementation",
-    "contact-center-licenses": "Named-user licences for internal use; allocation per tier",
+    "flex-implementation-offering": "Up to {quantity} free Flex licences per customer implementation",
+    "contact-center-licenses": "{quantity} free named-user Flex licences for internal use",
 }
+
+# Benefits with a tier cell that also need an agreement (Benefit.gate); the rest are gated by tier only.
+TIER_CELL_GATES = {"resell-program": "resell_addendum"}
 
 GLOSSARY = {
     "build-community": "Resources and tools for each stage of the partner journey: certification courses, deal "
@@ -154,7 +158,8 @@ def load_program_year(*, ProgramYear, Tier, Benefit, TierBenefit, Agreement):
         position += 1
         benefit, _ = Benefit.objects.update_or_create(
             program_year=year, code=code,
-            defaults={"name": name, "glossary": GLOSSARY[code], "gate": "tier", "position": position,
+            defaults={"name": name, "glossary": GLOSSARY[code], "gate": TIER_CELL_GATES.get(code, "tier"),
+                      "position": position,
                       "quantity_note": QUANTITY_NOTES.get(code, "")},
         )
         for level, availability in zip(LEVELS, cells, strict=True):

@@ -1,0 +1,209 @@
+"""What a partner gets from each benefit of the program year: plain values in, statuses out.
+
+The guide's "Benefits by tier" table (p.6) gives each benefit a cell per tier: included, invite-only
+or absent. Glossary-only programs are gated by agreements and certifications instead (p.9 "Partner
+support program", p.13 "Promoting Segment services"); the resell program is invite-only *and* needs
+the resell addendum (p.4 "Resell partners", p.9 "Resell program").
+
+Statuses are always computed from the partner's *current* tier. So a partner that moves down keeps
+nothing the new tier does not give, and keeps an invitation only where the new tier's cell is still
+invite-only (issue #7) — nothing has to be revoked when a tier changes.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Benefit.gate values (benefits/models.py) and what each one asks for besides the tier cell.
+GATE_TIER = "tier"
+GATE_SUPPORT_ADDENDUM = "support_addendum"
+GATE_SEGMENT = "segment"
+GATE_RESELL_ADDENDUM = "resell_addendum"
+
+AGREEMENT_LABELS = {
+    "support_addendum": "the partner support addendum",
+    "segment": "the Segment partner program agreement",
+    "resell_addendum": "the resell addendum",
+}
+SEGMENT_CERTIFICATION_LABEL = "a current Segment sales certification on your people roster"
+
+# Agreement kinds and certification each gate requires (guide p.9, p.13, p.4).
+GATE_AGREEMENTS = {
+    GATE_TIER: (),
+    GATE_SUPPORT_ADDENDUM: ("support_addendum",),
+    GATE_SEGMENT: ("segment",),
+    GATE_RESELL_ADDENDUM: ("resell_addendum",),
+}
+GATE_NEEDS_SEGMENT_CERTIFICATION = {GATE_SEGMENT}
+
+# Tier order (partners.models.TierLevel, without "not registered"); kept as plain values here.
+TIER_ORDER = ("registered", "bronze", "silver", "gold", "global_strategic")
+TIER_NAMES = {"registered": "Registered", "bronze": "Bronze", "silver": "Silver", "gold": "Gold",
+              "global_strategic": "Global Strategic"}
+
+INCLUDED = "included"
+INVITE_ONLY = "invite_only"
+
+
+class Status:
+    INCLUDED = "included"  # yours
+    INVITED = "invited"  # invite-only at your tier, and you have an active invitation
+    INVITE_ONLY = "invite_only"  # invite-only at your tier: ask your PAM
+    FROM_TIER = "from_tier"  # not at your tier; available from a higher tier
+    GATED = "gated"  # tier allows it, but an agreement or certification is missing
+    NOT_OFFERED = "not_offered"  # no tier offers it this program year
+
+    LABELS = {
+        INCLUDED: "Included",
+        INVITED: "Invited",
+        INVITE_ONLY: "Invite-only",
+        FROM_TIER: "Higher tier",
+        GATED: "Needs agreement or certification",
+        NOT_OFFERED: "Not offered",
+    }
+    AVAILABLE = frozenset({INCLUDED, INVITED})
+
+
+@dataclass(frozen=True)
+class Cell:
+    tier: str
+    availability: str  # INCLUDED or INVITE_ONLY
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class BenefitFacts:
+    code: str
+    name: str
+    gate: str = GATE_TIER
+    cells: tuple[Cell, ...] = ()
+    quantity_note: str = ""
+    glossary: str = ""
+
+
+@dataclass(frozen=True)
+class InvitationFacts:
+    benefit_code: str
+    invited_by: str
+    invited_at: datetime
+    region: str = ""
+    reason: str = ""
+    invitation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PartnerFacts:
+    tier: str  # '' = not registered
+    invitations: dict = field(default_factory=dict)  # benefit code -> InvitationFacts (active only)
+    agreement_kinds: frozenset = frozenset()  # kinds of agreements the partner has accepted
+    segment_certified: bool = False  # a current segment_sales completion on the roster
+
+
+@dataclass(frozen=True)
+class BenefitStatus:
+    benefit: BenefitFacts
+    status: str
+    explanation: str
+    quantity: int | None = None
+    quantity_text: str = ""
+    from_tier: str = ""  # for FROM_TIER: the lowest higher tier with a cell
+    missing: tuple[str, ...] = ()  # for GATED: what is missing, in words
+    invitation: InvitationFacts | None = None  # the invitation that counts (INVITED, or GATED after one)
+
+    @property
+    def code(self):
+        return self.benefit.code
+
+    @property
+    def label(self):
+        return Status.LABELS[self.status]
+
+    @property
+    def is_available(self):
+        return self.status in Status.AVAILABLE
+
+
+def tier_rank(tier):
+    return TIER_ORDER.index(tier) if tier in TIER_ORDER else -1
+
+
+def quantity_text(note, quantity):
+    """The benefit's quantity note with the cell's number put in: "Up to {quantity} licences"."""
+    if quantity is None:
+        return note.replace("{quantity}", "").strip() if note else ""
+    if not note:
+        return str(quantity)
+    if "{quantity}" in note:
+        return note.replace("{quantity}", str(quantity))
+    return f"{quantity} — {note}"
+
+
+def _missing_gates(benefit, partner):
+    missing = [AGREEMENT_LABELS.get(kind, kind) for kind in GATE_AGREEMENTS.get(benefit.gate, ())
+               if kind not in partner.agreement_kinds]
+    if benefit.gate in GATE_NEEDS_SEGMENT_CERTIFICATION and not partner.segment_certified:
+        missing.insert(0, SEGMENT_CERTIFICATION_LABEL)
+    return tuple(missing)
+
+
+def benefit_status(benefit: BenefitFacts, partner: PartnerFacts) -> BenefitStatus:
+    """The status of one benefit for one partner (see the module docstring for the rules)."""
+    invitation = None
+    cell = None
+    if benefit.cells:
+        cells = {c.tier: c for c in benefit.cells}
+        cell = cells.get(partner.tier)
+        if cell is None:
+            higher = sorted((c for c in benefit.cells if tier_rank(c.tier) > tier_rank(partner.tier)),
+                            key=lambda c: tier_rank(c.tier))
+            if not higher:
+                return BenefitStatus(benefit, Status.NOT_OFFERED, "Not available at your tier.")
+            first = higher[0]
+            name = TIER_NAMES.get(first.tier, first.tier)
+            how = "by invitation " if first.availability == INVITE_ONLY else ""
+            return BenefitStatus(benefit, Status.FROM_TIER, f"Available {how}from {name}.", from_tier=first.tier)
+        if cell.availability == INVITE_ONLY:
+            invitation = partner.invitations.get(benefit.code)
+            if invitation is None:
+                return BenefitStatus(
+                    benefit, Status.INVITE_ONLY,
+                    "Invite-only at your tier: ask your partner account manager (PAM).",
+                )
+    elif benefit.gate == GATE_TIER:
+        return BenefitStatus(benefit, Status.NOT_OFFERED, "No tier offers this benefit this program year.")
+    elif not partner.tier:
+        # Gated programs are for enrolled partners: the partner agreement comes first.
+        return BenefitStatus(benefit, Status.FROM_TIER, "Available from Registered.", from_tier="registered")
+
+    quantity = cell.quantity if cell else None
+    qty_text = quantity_text(benefit.quantity_note, quantity)
+    missing = _missing_gates(benefit, partner)
+    if missing:
+        invited = (f"You are invited ({invitation.invited_by}, {invitation.invited_at:%d %b %Y}); it "
+                   if invitation else "It ")
+        return BenefitStatus(
+            benefit, Status.GATED, f"{invited}needs {_join(missing)}.", quantity=quantity,
+            quantity_text=qty_text, missing=missing, invitation=invitation,
+        )
+    if invitation is not None:
+        region = f" for {invitation.region}" if invitation.region else ""
+        return BenefitStatus(
+            benefit, Status.INVITED,
+            f"Invited{region} by {invitation.invited_by} on {invitation.invited_at:%d %b %Y}.",
+            quantity=quantity, quantity_text=qty_text, invitation=invitation,
+        )
+    return BenefitStatus(benefit, Status.INCLUDED, "Included in your tier." if cell else "Included.",
+                         quantity=quantity, quantity_text=qty_text)
+
+
+def benefit_statuses(benefits, partner: PartnerFacts) -> list[BenefitStatus]:
+    return [benefit_status(b, partner) for b in benefits]
+
+
+def may_invite(benefit: BenefitFacts, tier: str) -> bool:
+    """An invitation is possible only where the partner's tier has an invite-only cell (guide p.6)."""
+    return any(c.tier == tier and c.availability == INVITE_ONLY for c in benefit.cells)
+
+
+def _join(parts):
+    parts = list(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

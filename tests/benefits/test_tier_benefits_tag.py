@@ -1,0 +1,60 @@
+"""The `tier_benefits` inclusion tag the tier page includes, and its selector's query count."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone
+
+from benefits.models import Benefit, BenefitInvitation
+from benefits.selectors import benefit_overview
+from partners.models import Agreement, AgreementAcceptance, Course
+from tests.factories import CompletionFactory, PartnerFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def render(partner):
+    return Template("{% load benefits_tags %}{% tier_benefits partner %}").render(Context({"partner": partner}))
+
+
+def test_tag_lists_every_benefit_of_the_year_with_its_status(partner, pam):
+    poc = Benefit.objects.get(code="poc-cofunding")
+    partner.tier = "bronze"
+    partner.save()
+    BenefitInvitation.objects.create(benefit=poc, partner=partner, invited_by=pam, reason="EMEA pilot", region="EMEA")
+    html = render(partner)
+    assert html.count("<tr id=\"benefit-") == Benefit.objects.filter(program_year=poc.program_year).count()
+    assert 'id="benefit-poc-cofunding" data-status="invited"' in html
+    assert 'id="benefit-mdf-cofunding" data-status="invite_only"' in html
+    assert 'id="benefit-partner-account-manager" data-status="from_tier"' in html
+    assert "Available from Silver." in html
+    assert 'id="benefit-partner-support-program" data-status="gated"' in html
+
+
+def _add_history(partner, pam, n):
+    """n people with Segment completions, n accepted agreements, n withdrawn invitations."""
+    year_benefits = list(Benefit.objects.filter(cells__availability="invite_only").distinct()[:n])
+    for i in range(n):
+        person = PersonFactory(partner=partner)
+        CompletionFactory(person=person, course=Course.SEGMENT_SALES, completed_on=datetime.date(2022, 1, 1 + i),
+                          expires_on=None)
+    for benefit in year_benefits:
+        BenefitInvitation.objects.create(benefit=benefit, partner=partner, invited_by=pam, reason="r",
+                                         withdrawn_at=timezone.now(), withdrawn_by=pam)
+        BenefitInvitation.objects.create(benefit=benefit, partner=partner, invited_by=pam, reason="r")
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_overview_query_count_does_not_grow(partner, pam, partner_admin, django_assert_max_num_queries, n):
+    for kind in ("segment", "support_addendum"):
+        AgreementAcceptance.objects.create(agreement=Agreement.objects.get(kind=kind, is_current=True),
+                                           partner=partner, accepted_by=partner_admin)
+    for _ in range(n):
+        PartnerFactory()  # other partners' data must not matter either
+    _add_history(partner, pam, n)
+    with django_assert_max_num_queries(7):
+        overview = benefit_overview(partner)
+        statuses = {s.code: s.status for _, s in overview.statuses}
+    assert statuses["segment-promotion"] == "included"
+    assert statuses["partner-support-program"] == "included"
