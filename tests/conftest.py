@@ -15,6 +15,24 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, throttles), deleting only this run's keys:
+    the Redis server is shared with other runs and with the Celery broker."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if prefix:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def program_admin(db):
     return UserFactory(email="admin@vendor.example", staff_role=StaffRole.PROGRAM_ADMIN)
