@@ -8,4 +8,12 @@ PERIODIC_TASKS = {
     "Send notifications still unsent (broker outages)": (
         "activity.tasks.sweep_notifications", {"minute": "*/5"},
     ),
+    # Guide p.12: new program year tiers at the start of the year from the prior calendar year's revenue.
+    "Tier recalculation, annual (1 January)": (
+        "tiers.tasks.annual_recalculation", {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1"},
+    ),
+    # Mid-year: trailing 365 days, monthly on the 1st from February (January has the annual run).
+    "Tier recalculation, mid-year (monthly)": (
+        "tiers.tasks.midyear_recalculation", {"minute": "0", "hour": "3", "day_of_month": "1", "month_of_year": "2-12"},
+    ),
 }

@@ -1,10 +1,11 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from partners.models import TierLevel
+from partners.models import Partner, TierLevel
 
 
 class ProgramYear(models.Model):
@@ -62,3 +63,142 @@ class Tier(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.program_year.year})"
+
+
+class RecalculationRun(models.Model):
+    """One annual or mid-year recalculation: a preview (dry run) until a program admin applies it."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual"
+        MIDYEAR = "midyear", "Mid-year"
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Preview"
+        APPLIED = "applied", "Applied"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    as_of = models.DateField()
+    program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT, related_name="runs")
+    revenue_from = models.DateField()
+    revenue_to = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", help_text="Empty for scheduled runs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+    partner_count = models.PositiveIntegerField(default=0)
+    up_count = models.PositiveIntegerField(default=0)
+    down_count = models.PositiveIntegerField(default=0)
+    changed_count = models.PositiveIntegerField(default=0, help_text="Partners whose tier the apply changed")
+    skipped_count = models.PositiveIntegerField(default=0, help_text="Partners whose tier changed since the preview")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(revenue_to__gte=models.F("revenue_from")), name="run_revenue_window"),
+            models.CheckConstraint(condition=Q(status="preview") | Q(applied_at__isnull=False),
+                                   name="run_applied_has_time"),
+        ]
+        indexes = [models.Index(fields=["status", "-applied_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} recalculation as of {self.as_of} ({self.get_status_display().lower()})"
+
+    @property
+    def same_count(self):
+        return self.partner_count - self.up_count - self.down_count
+
+
+class Assessment(models.Model):
+    """What a run computed for one partner: the metrics it used, the tiers and the reasons in words."""
+
+    class Movement(models.TextChoices):
+        UP = "up", "Moves up"
+        DOWN = "down", "Moves down"
+        SAME = "same", "Stays"
+
+    run = models.ForeignKey(RecalculationRun, on_delete=models.CASCADE, related_name="assessments")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tier_assessments")
+    certified_technical = models.PositiveIntegerField()
+    sales_trained = models.PositiveIntegerField()
+    revenue_usd = models.DecimalField(max_digits=16, decimal_places=2)
+    agreement_accepted = models.BooleanField()
+    designated = models.BooleanField()
+    previous_tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
+    computed_tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
+    applied_tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
+    movement = models.CharField(max_length=4, choices=Movement.choices)
+    reasons = models.JSONField(default=list)
+    provisional_action = models.CharField(max_length=12, blank=True)
+    provisional_ends_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "partner_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "partner"], name="assessment_once_per_run"),
+            models.CheckConstraint(condition=Q(revenue_usd__gte=0), name="assessment_revenue_not_negative"),
+        ]
+        indexes = [models.Index(fields=["run", "movement"]), models.Index(fields=["partner", "run"])]
+
+    def __str__(self):
+        return f"{self.partner_id}: {self.previous_tier or '-'} -> {self.applied_tier or '-'}"
+
+
+class ProvisionalPeriod(models.Model):
+    """A certification provisional period (guide footnote 2; interpretation in docs/tiers.md)."""
+
+    class Outcome(models.TextChoices):
+        MET = "met", "Counts met again"
+        EXPIRED = "expired", "Ended short: moved down"
+        SUPERSEDED = "superseded", "Closed by an annual recalculation or a designation"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="provisional_periods")
+    tier = models.CharField(max_length=20, choices=TierLevel.choices[1:])
+    opened_on = models.DateField()
+    ends_on = models.DateField()
+    opened_by_run = models.ForeignKey(RecalculationRun, on_delete=models.PROTECT, related_name="+")
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by_run = models.ForeignKey(RecalculationRun, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner"], condition=Q(closed_on__isnull=True),
+                                    name="one_open_provisional_period_per_partner"),
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("opened_on")), name="provisional_period_dates"),
+            models.CheckConstraint(condition=Q(closed_on__isnull=True, outcome="") | Q(closed_on__isnull=False)
+                                   & ~Q(outcome=""), name="provisional_closed_has_outcome"),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id} provisional {self.opened_on}–{self.ends_on}"
+
+
+class Designation(models.Model):
+    """A program admin's Global Strategic designation (no published requirements, DESIGN.md §2).
+    Removed designations stay as history."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="designations")
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    tier_before = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removal_reason = models.TextField(blank=True)
+    tier_after = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner"], condition=Q(removed_at__isnull=True),
+                                    name="one_active_designation_per_partner"),
+        ]
+
+    def __str__(self):
+        return f"Global Strategic designation of {self.partner_id}"

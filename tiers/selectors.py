@@ -1,0 +1,142 @@
+"""Reads of the tiers app. Metrics are gathered set-based: a fixed handful of queries for every
+partner at once (or a narrowed list), never a query per partner."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from dealreg.revenue import revenue_by_partner
+from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, TierLevel
+
+from . import rules
+from .models import Assessment, Designation, ProgramYear, ProvisionalPeriod, RecalculationRun
+
+
+def requirements_for(program_year):
+    """The program year's tiers as plain values for tiers/rules.py (one query)."""
+    return [
+        rules.TierRequirement(
+            level=t.level, name=t.name, rank=t.rank, requires_partner_agreement=t.requires_partner_agreement,
+            min_certified_technical=t.min_certified_technical, min_sales_trained=t.min_sales_trained,
+            min_revenue_usd=t.min_revenue_usd, is_designation=t.is_designation,
+        )
+        for t in program_year.tiers.order_by("rank")
+    ]
+
+
+def _narrow(qs, field, partner_ids):
+    return qs if partner_ids is None else qs.filter(**{f"{field}__in": partner_ids})
+
+
+def people_counts(*, as_of, partner_ids=None):
+    """{partner_id: (certified technical, sales trained)}: distinct people with a completion of the course
+    that was done by ``as_of`` and has not expired on it (a completion counts through its expiry date)."""
+    current = Q(completed_on__lte=as_of) & (Q(expires_on__isnull=True) | Q(expires_on__gte=as_of))
+    qs = Completion.objects.filter(current, course__in=[Course.PLATFORM, Course.SELLERS_101])
+    qs = _narrow(qs, "person__partner_id", partner_ids)
+    rows = qs.values("person__partner_id").order_by().annotate(
+        certified=Count("person_id", filter=Q(course=Course.PLATFORM), distinct=True),
+        trained=Count("person_id", filter=Q(course=Course.SELLERS_101), distinct=True),
+    ).values_list("person__partner_id", "certified", "trained")
+    return {pid: (certified, trained) for pid, certified, trained in rows.iterator(chunk_size=10_000)}
+
+
+def partners_with_agreement(partner_ids=None):
+    """Partners that accepted the partner agreement (any version: once enrolled, a partner stays enrolled)."""
+    qs = AgreementAcceptance.objects.filter(agreement__kind=Agreement.Kind.PARTNER)
+    qs = _narrow(qs, "partner_id", partner_ids)
+    return set(qs.values_list("partner_id", flat=True).distinct().iterator(chunk_size=10_000))
+
+
+def metrics_by_partner(*, kind, as_of, partner_ids):
+    """{partner_id: rules.Metrics} for the given partners, in three queries whatever their number."""
+    start, end = rules.revenue_window(kind, as_of)
+    narrowed = None if partner_ids is None else list(partner_ids)
+    revenue = revenue_by_partner(start=start, end=end, partner_ids=narrowed)
+    people = people_counts(as_of=as_of, partner_ids=narrowed)
+    agreed = partners_with_agreement(narrowed)
+    ids = partner_ids if partner_ids is not None else set(revenue) | set(people) | agreed
+    return {
+        pid: rules.Metrics(
+            certified_technical=people.get(pid, (0, 0))[0], sales_trained=people.get(pid, (0, 0))[1],
+            revenue_usd=revenue.get(pid, Decimal("0")), agreement_accepted=pid in agreed,
+        )
+        for pid in ids
+    }
+
+
+def open_provisional_ends(partner_ids=None):
+    qs = _narrow(ProvisionalPeriod.objects.filter(closed_on__isnull=True), "partner_id", partner_ids)
+    return dict(qs.values_list("partner_id", "ends_on").iterator(chunk_size=10_000))
+
+
+def last_applied_assessment(partner):
+    return (Assessment.objects.filter(partner=partner, run__status=RecalculationRun.Status.APPLIED)
+            .select_related("run").order_by("-run__applied_at", "-run_id").first())
+
+
+def active_designation(partner):
+    return Designation.objects.filter(partner=partner, removed_at__isnull=True).select_related("given_by").first()
+
+
+def standing(partner, *, as_of: date | None = None):
+    """What a partner can read about its tier today: metrics (trailing 365 days, as a mid-year run would
+    count them), what it qualifies for, the next tier's requirements with have / need, and the reasons."""
+    as_of = as_of or timezone.localdate()
+    program_year = ProgramYear.for_date(as_of)
+    requirements = requirements_for(program_year) if program_year else []
+    metrics = metrics_by_partner(kind=rules.MIDYEAR, as_of=as_of, partner_ids={partner.pk})[partner.pk]
+    words = rules.window_words(rules.MIDYEAR, as_of)
+    qualified, missing = rules.qualified_tier(metrics, requirements, revenue_words=words)
+    designated = partner.tier == TierLevel.GLOBAL_STRATEGIC
+    upcoming = None if designated else rules.next_tier(partner.tier, requirements)
+    held = rules.requirement_for(partner.tier, requirements)
+    provisional = ProvisionalPeriod.objects.filter(partner=partner, closed_on__isnull=True).first()
+    reasons = []
+    if designated:
+        reasons.append("Global Strategic is a designation given by the program; recalculations do not move it.")
+    if qualified:
+        reasons.append(f"By today's figures you qualify for {rules.tier_name(qualified)}.")
+    reasons += [f"{m}." for m in missing]
+    if not designated and held is not None:
+        for shortfall in rules.shortfalls(held, metrics, revenue_words=words):
+            line = f"To keep {held.name}: {shortfall}."
+            if f"{shortfall}." not in reasons:
+                reasons.append(line)
+    return {
+        "partner": partner,
+        "as_of": as_of,
+        "program_year": program_year,
+        "tier": partner.tier,
+        "tier_name": rules.tier_name(partner.tier),
+        "tier_since": partner.tier_since,
+        "designated": designated,
+        "designation": active_designation(partner) if designated else None,
+        "metrics": metrics,
+        "revenue_from": rules.revenue_window(rules.MIDYEAR, as_of)[0],
+        "revenue_to": as_of,
+        "qualified_tier": qualified,
+        "next_tier": upcoming,
+        "progress": rules.progress(upcoming, metrics, revenue_words=words) if upcoming else [],
+        "reasons": reasons,
+        "provisional_period": provisional,
+        "last_assessment": last_applied_assessment(partner),
+    }
+
+
+def runs():
+    return RecalculationRun.objects.select_related("program_year", "started_by", "applied_by")
+
+
+def run_assessments(run, *, movement=""):
+    qs = run.assessments.select_related("partner").order_by("partner__name", "partner_id")
+    if movement:
+        qs = qs.filter(movement=movement)
+    return qs
+
+
+def partners_in_scope():
+    """Every active partner takes part in a recalculation."""
+    return Partner.objects.filter(is_active=True)

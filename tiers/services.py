@@ -1,0 +1,328 @@
+"""Writes of the tiers app: recalculation runs (preview, apply), the Global Strategic designation and
+program years. Each runs in one transaction with its audit entries and notifications."""
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from activity.models import AuditEntry, Notification
+from activity.services import audit_record, notify
+from partners.models import Partner, TierLevel, User
+
+from . import rules, selectors
+from .models import Assessment, Designation, ProgramYear, ProvisionalPeriod, RecalculationRun, Tier
+
+log = logging.getLogger(__name__)
+
+BATCH = 5_000
+NO_METRICS = rules.Metrics(certified_technical=0, sales_trained=0, revenue_usd=Decimal("0"), agreement_accepted=False)
+TIER_PAGE_URL = "/tier/"
+
+
+# --- Recalculation -------------------------------------------------------------------------------------------
+
+
+def run_preview(*, kind, as_of, started_by=None):
+    """Compute every active partner's tier for ``kind`` as of ``as_of`` and record it as a preview (dry run).
+
+    Set-based: a fixed number of queries whatever the number of partners (see selectors.metrics_by_partner).
+    Nothing about any partner changes until run_apply.
+    """
+    if kind not in rules.KINDS:
+        raise ValidationError({"kind": f"Choose one of: {', '.join(rules.KINDS)}."})
+    if not isinstance(as_of, datetime.date):
+        raise ValidationError({"as_of": "Enter a date (YYYY-MM-DD)."})
+    program_year = ProgramYear.for_date(as_of)
+    if program_year is None:
+        raise ValidationError({"as_of": "There is no program year to take the requirements from."})
+    requirements = selectors.requirements_for(program_year)
+    start, end = rules.revenue_window(kind, as_of)
+    with transaction.atomic():
+        partners = list(selectors.partners_in_scope().values_list("id", "tier").iterator(chunk_size=10_000))
+        metrics = selectors.metrics_by_partner(kind=kind, as_of=as_of, partner_ids=None)
+        provisional = selectors.open_provisional_ends()
+        run = RecalculationRun.objects.create(
+            kind=kind, as_of=as_of, program_year=program_year, revenue_from=start, revenue_to=end,
+            started_by=started_by if started_by is not None and started_by.is_authenticated else None,
+        )
+        counts = {rules.UP: 0, rules.DOWN: 0, rules.SAME: 0}
+        rows = []
+        for partner_id, tier in partners:
+            m = metrics.get(partner_id, NO_METRICS)
+            outcome = rules.assess(
+                kind=kind, as_of=as_of, metrics=m, current_tier=tier,
+                designated=tier == TierLevel.GLOBAL_STRATEGIC, requirements=requirements,
+                provisional_ends_on=provisional.get(partner_id),
+                provisional_period_days=program_year.provisional_period_days,
+            )
+            counts[outcome.movement] += 1
+            rows.append(Assessment(
+                run=run, partner_id=partner_id, certified_technical=m.certified_technical,
+                sales_trained=m.sales_trained, revenue_usd=m.revenue_usd, agreement_accepted=m.agreement_accepted,
+                designated=tier == TierLevel.GLOBAL_STRATEGIC, previous_tier=outcome.previous_tier,
+                computed_tier=outcome.qualified_tier, applied_tier=outcome.applied_tier, movement=outcome.movement,
+                reasons=list(outcome.reasons), provisional_action=outcome.provisional_action,
+                provisional_ends_on=outcome.provisional_ends_on,
+            ))
+        Assessment.objects.bulk_create(rows, batch_size=BATCH)
+        RecalculationRun.objects.filter(pk=run.pk).update(
+            partner_count=len(rows), up_count=counts[rules.UP], down_count=counts[rules.DOWN]
+        )
+        run.partner_count, run.up_count, run.down_count = len(rows), counts[rules.UP], counts[rules.DOWN]
+    return run
+
+
+def run_apply(*, run, user=None):
+    """Apply a preview: write the tiers, open/close provisional periods, audit and notify. Idempotent:
+    the run row is locked and a run already applied is returned unchanged (second value False).
+
+    A partner whose tier changed after the preview (e.g. a designation) is skipped, not overwritten.
+    """
+    actor = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        run = RecalculationRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == RecalculationRun.Status.APPLIED:
+            return run, False
+        moving = Assessment.objects.filter(run=run).exclude(movement=Assessment.Movement.SAME)
+        # Lock the partners that move, so a designation or agreement acceptance cannot interleave.
+        list(Partner.objects.select_for_update(of=("self",)).filter(pk__in=moving.values("partner_id"))
+             .values_list("pk", flat=True).iterator(chunk_size=10_000))
+        fresh = moving.filter(partner__tier=F("previous_tier"))
+        changed = list(fresh.values_list("partner_id", "partner__name", "previous_tier", "applied_tier", "reasons")
+                       .iterator(chunk_size=10_000))
+        applied_tier = Assessment.objects.filter(run=run, partner=OuterRef("pk")).values("applied_tier")[:1]
+        Partner.objects.filter(pk__in=fresh.values("partner_id")).update(tier=Subquery(applied_tier),
+                                                                           tier_since=run.as_of)
+        _apply_provisional_periods(run)
+        _record_tier_changes(run, changed, actor)
+        run.status = RecalculationRun.Status.APPLIED
+        run.applied_by = actor
+        run.applied_at = timezone.now()
+        run.changed_count = len(changed)
+        run.skipped_count = moving.count() - len(changed)
+        run.save(update_fields=["status", "applied_by", "applied_at", "changed_count", "skipped_count"])
+        audit_record(actor=actor, action="tiers.run_apply", obj=run,
+                     after={"changed": run.changed_count, "skipped": run.skipped_count, "kind": run.kind,
+                            "as_of": run.as_of.isoformat()})
+    return run, True
+
+
+def _apply_provisional_periods(run):
+    """Open and close certification provisional periods as the run decided (only for partners whose tier
+    is what the run applied: a partner skipped as stale keeps its periods as they were)."""
+    current = Assessment.objects.filter(run=run, partner__tier=F("applied_tier"))
+    opening = current.filter(provisional_action=rules.PROVISIONAL_OPEN)
+    ProvisionalPeriod.objects.bulk_create(
+        [ProvisionalPeriod(partner_id=pid, tier=tier, opened_on=run.as_of, ends_on=ends_on, opened_by_run=run)
+         for pid, tier, ends_on in opening.values_list("partner_id", "applied_tier", "provisional_ends_on")],
+        batch_size=BATCH, ignore_conflicts=True,  # one open period per partner (partial unique index)
+    )
+    closing = current.filter(provisional_action__in=[rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED,
+                                                     rules.PROVISIONAL_SUPERSEDED])
+    outcome = Assessment.objects.filter(run=run, partner=OuterRef("partner_id")).values("provisional_action")[:1]
+    ProvisionalPeriod.objects.filter(closed_on__isnull=True, partner_id__in=closing.values("partner_id")).update(
+        closed_on=run.as_of, closed_by_run=run, outcome=Subquery(outcome)
+    )
+
+
+def _record_tier_changes(run, changed, actor):
+    """One audit entry per changed partner and a notification to each of its users, in bulk.
+
+    Same rows as activity.services.audit_record / notify write, created in batches: a 100,000-partner
+    annual run cannot afford a query per partner. Emails go out after commit (the sweep catches up if the
+    broker is down).
+    """
+    kind = run.get_kind_display().lower()
+    AuditEntry.objects.bulk_create([
+        AuditEntry(actor=actor, action="tiers.tier_change", object_type="partners.partner", object_id=str(pid),
+                   object_repr=name[:200], partner_id=pid, before={"tier": before},
+                   after={"tier": after, "run": run.pk}, reason=" ".join(reasons))
+        for pid, name, before, after, reasons in changed
+    ], batch_size=BATCH)
+    by_partner = {pid: (name, before, after, reasons) for pid, name, before, after, reasons in changed}
+    recipients = User.objects.filter(partner_id__in=[pid for pid, *_ in changed], is_active=True)
+    notifications = []
+    for user_id, partner_id in recipients.values_list("id", "partner_id").iterator(chunk_size=10_000):
+        name, before, after, reasons = by_partner[partner_id]
+        verb = "moved up" if TierLevel.rank(after) > TierLevel.rank(before) else "moved down"
+        notifications.append(Notification(
+            recipient_id=user_id, url=TIER_PAGE_URL,
+            subject=f"{name} {verb} to {rules.tier_name(after)}"[:200],
+            body=f"The {kind} tier recalculation as of {run.as_of:%-d %b %Y} {verb} your company from "
+                 f"{rules.tier_name(before)} to {rules.tier_name(after)}.\n\n" + "\n".join(reasons),
+        ))
+    rows = Notification.objects.bulk_create(notifications, batch_size=BATCH)
+    ids = [n.pk for n in rows]
+    if ids:
+        transaction.on_commit(lambda: _enqueue_emails(ids))
+
+
+def _enqueue_emails(ids, chunk=500):
+    from activity.tasks import send_notification_emails
+
+    for i in range(0, len(ids), chunk):
+        try:
+            send_notification_emails.delay(ids[i:i + chunk])
+        except Exception:  # noqa: BLE001 - a broker outage must not fail the run; the periodic sweep sends later.
+            log.warning("Broker unavailable; %d tier notification(s) left for the sweep", len(ids) - i)
+            return
+
+
+def recalculate(*, kind, as_of, user=None, apply=False):
+    """Preview, and apply when asked (commands and scheduled tasks)."""
+    run = run_preview(kind=kind, as_of=as_of, started_by=user)
+    if apply:
+        run, _ = run_apply(run=run, user=user)
+    return run
+
+
+def scheduled_recalculation(*, kind, as_of):
+    """The beat job: safe to run twice (a second run for the same kind and date finds the first applied)."""
+    done = RecalculationRun.objects.filter(kind=kind, as_of=as_of, status=RecalculationRun.Status.APPLIED).first()
+    if done is not None:
+        return done
+    return recalculate(kind=kind, as_of=as_of, apply=True)
+
+
+# --- Global Strategic designation -------------------------------------------------------------------------
+
+
+def _clean_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason; partners and auditors read it."})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": "Keep the reason under 2,000 characters."})
+    return reason
+
+
+def designation_give(*, partner, user, reason):
+    """A program admin designates a partner Global Strategic (no published requirements, DESIGN.md §2)."""
+    if not user.is_program_admin:
+        raise ValidationError("Only a program admin may designate a Global Strategic partner.")
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if partner.tier == TierLevel.GLOBAL_STRATEGIC:
+            raise ValidationError("This partner is already Global Strategic.")
+        if not partner.tier:
+            raise ValidationError("The partner must accept the partner agreement before it can be designated.")
+        before = partner.tier
+        designation = Designation.objects.create(partner=partner, given_by=user, reason=reason, tier_before=before)
+        partner.tier, partner.tier_since = TierLevel.GLOBAL_STRATEGIC, timezone.localdate()
+        partner.save(update_fields=["tier", "tier_since"])
+        ProvisionalPeriod.objects.filter(partner=partner, closed_on__isnull=True).update(
+            closed_on=partner.tier_since, outcome=ProvisionalPeriod.Outcome.SUPERSEDED)
+        audit_record(actor=user, action="tiers.designation_give", obj=partner, partner_id=partner.pk,
+                     before={"tier": before}, after={"tier": partner.tier}, reason=reason)
+        notify(recipients=list(partner.users.filter(is_active=True)),
+               subject=f"{partner.name} is now a Global Strategic partner",
+               body=f"The program designated your company Global Strategic.\n\n{reason}", url=TIER_PAGE_URL)
+    return designation
+
+
+def designation_remove(*, partner, user, reason, as_of=None):
+    """A program admin removes the designation; the partner takes the tier it qualifies for today (trailing
+    365 days, as a mid-year run counts it) — never lower than Registered once the agreement is accepted."""
+    if not user.is_program_admin:
+        raise ValidationError("Only a program admin may remove a Global Strategic designation.")
+    reason = _clean_reason(reason)
+    as_of = as_of or timezone.localdate()
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if partner.tier != TierLevel.GLOBAL_STRATEGIC:
+            raise ValidationError("This partner is not Global Strategic.")
+        program_year = ProgramYear.for_date(as_of)
+        metrics = selectors.metrics_by_partner(kind=rules.MIDYEAR, as_of=as_of, partner_ids={partner.pk})[partner.pk]
+        qualified, _ = rules.qualified_tier(metrics, selectors.requirements_for(program_year))
+        after = qualified or TierLevel.REGISTERED
+        Designation.objects.filter(partner=partner, removed_at__isnull=True).update(
+            removed_by=user, removed_at=timezone.now(), removal_reason=reason, tier_after=after)
+        partner.tier, partner.tier_since = after, as_of
+        partner.save(update_fields=["tier", "tier_since"])
+        audit_record(actor=user, action="tiers.designation_remove", obj=partner, partner_id=partner.pk,
+                     before={"tier": TierLevel.GLOBAL_STRATEGIC}, after={"tier": after}, reason=reason)
+        notify(recipients=list(partner.users.filter(is_active=True)),
+               subject=f"{partner.name} is now {rules.tier_name(after)}",
+               body=f"The program removed the Global Strategic designation; by today's figures your company "
+                    f"qualifies for {rules.tier_name(after)}.\n\n{reason}", url=TIER_PAGE_URL)
+    return partner
+
+
+# --- Program years ----------------------------------------------------------------------------------------
+
+YEAR_SETTINGS = ("provisional_period_days", "deal_expiry_days", "deal_reminder_days", "deal_review_business_days",
+                 "mdf_cofunding_share", "claim_window_days")
+TIER_FIELDS = ("min_certified_technical", "min_sales_trained", "min_revenue_usd")
+
+
+def program_year_copy(*, source, year, user=None):
+    """Copy a program year's settings and tier requirements to a new calendar year (rules are data)."""
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": "Enter a year between 2000 and 2100."})
+    if ProgramYear.objects.filter(year=year).exists():
+        raise ValidationError({"year": f"The {year} program year already exists; edit it instead."})
+    with transaction.atomic():
+        new = ProgramYear.objects.create(
+            year=year, name=f"{year} program year", starts_on=datetime.date(year, 1, 1),
+            ends_on=datetime.date(year, 12, 31), **{f: getattr(source, f) for f in YEAR_SETTINGS},
+        )
+        Tier.objects.bulk_create([
+            Tier(program_year=new, level=t.level, name=t.name, rank=t.rank, description=t.description,
+                 requires_partner_agreement=t.requires_partner_agreement, is_designation=t.is_designation,
+                 **{f: getattr(t, f) for f in TIER_FIELDS})
+            for t in source.tiers.all()
+        ])
+        audit_record(actor=user, action="tiers.program_year_copy", obj=new, before={"from": source.year},
+                     after={"year": year})
+    return new
+
+
+def program_year_update(*, program_year, user, provisional_period_days, requirements):
+    """Edit a program year's provisional period and its tiers' thresholds, all or nothing.
+
+    ``requirements``: {level: {"min_certified_technical": int, "min_sales_trained": int, "min_revenue_usd": Decimal}}.
+    Requirements are cumulative (guide p.10), so a higher tier never needs less than the one below.
+    """
+    errors = {}
+    if not isinstance(provisional_period_days, int) or not 1 <= provisional_period_days <= 365:
+        errors["provisional_period_days"] = "Enter a number of days between 1 and 365."
+    tiers = list(program_year.tiers.order_by("rank"))
+    known = {t.level for t in tiers}
+    unknown = set(requirements) - known
+    if unknown:
+        errors["requirements"] = f"Unknown tiers: {', '.join(sorted(unknown))}."
+    previous = None
+    for t in tiers:
+        if t.is_designation:
+            continue
+        values = {f: requirements.get(t.level, {}).get(f, getattr(t, f)) for f in TIER_FIELDS}
+        for f, v in values.items():
+            if v is None or v < 0:
+                errors[f"{t.level}-{f}"] = "Enter zero or more."
+        if previous and not any(k.startswith(f"{t.level}-") for k in errors):
+            for f in TIER_FIELDS:
+                if values[f] < previous[1][f]:
+                    errors[f"{t.level}-{f}"] = f"{t.name} cannot need less than {previous[0]} (requirements are cumulative)."
+        previous = (t.name, values)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = {"provisional_period_days": program_year.provisional_period_days,
+                  **{t.level: {f: str(getattr(t, f)) for f in TIER_FIELDS} for t in tiers}}
+        program_year.provisional_period_days = provisional_period_days
+        program_year.save(update_fields=["provisional_period_days"])
+        for t in tiers:
+            if t.level in requirements:
+                for f in TIER_FIELDS:
+                    setattr(t, f, requirements[t.level].get(f, getattr(t, f)))
+        Tier.objects.bulk_update([t for t in tiers if t.level in requirements], list(TIER_FIELDS))
+        after = {"provisional_period_days": provisional_period_days,
+                 **{t.level: {f: str(getattr(t, f)) for f in TIER_FIELDS} for t in tiers}}
+        audit_record(actor=user, action="tiers.program_year_update", obj=program_year, before=before, after=after)
+    return program_year
