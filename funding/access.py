@@ -1,0 +1,91 @@
+"""Who may see and change funding requests, claims and their files: the one place that decides.
+
+Outsiders get 404 (they cannot tell "forbidden" from "absent"); people who may see but not act get 403.
+- Partner users see their company's requests and act on them as the partner (submit, withdraw, answer,
+  claim). Staff see the requests of the partners they may see (partners.access.partners_visible_to).
+- PAMs (their partners and partners without a PAM) and program admins decide; PSAs only read.
+- Only program admins mark claims paid and set allocations.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from partners.access import partners_visible_to, require_partner_user, require_program_admin, require_staff
+from partners.models import StaffRole
+
+from .models import ClaimFile, FundingRequest
+
+
+def requests_visible_to(user):
+    if not user.is_authenticated:
+        return FundingRequest.objects.none()
+    return FundingRequest.objects.filter(partner__in=partners_visible_to(user))
+
+
+def may_review(user):
+    return user.is_authenticated and (user.is_pam or user.is_program_admin)
+
+
+def _visible(user, request_id):
+    funding_request = (
+        requests_visible_to(user).select_related("partner", "program_year", "submitted_by", "decided_by")
+        .filter(pk=request_id).first()
+    )
+    if funding_request is None:
+        raise Http404("No such funding request.")
+    return funding_request
+
+
+def request_for_user(user, request_id, *, for_change=False):
+    """Read a request; with ``for_change``, act on it as the partner (only that partner's users)."""
+    funding_request = _visible(user, request_id)
+    if for_change and user.partner_id != funding_request.partner_id:
+        raise PermissionDenied("Only the partner's users may do this.")
+    return funding_request
+
+
+def request_for_review(user, request_id):
+    """Decide on a request or its claim: the partner's PAM (or any PAM if it has none) or a program admin."""
+    funding_request = _visible(user, request_id)
+    if not may_review(user):
+        raise PermissionDenied("Only a partner account manager or a program admin may decide on funding.")
+    return funding_request
+
+
+def request_for_payment(user, request_id):
+    funding_request = _visible(user, request_id)
+    if not user.is_program_admin:
+        raise PermissionDenied("Only a program admin may mark a claim paid.")
+    return funding_request
+
+
+def claim_file_for_user(user, file_id):
+    """A proof-of-performance file, for the partner's users and staff who may see the claim."""
+    row = (
+        ClaimFile.objects.select_related("claim__request")
+        .filter(pk=file_id, claim__request__in=requests_visible_to(user)).first()
+    )
+    if row is None:
+        raise Http404("No such file.")
+    return row
+
+
+def partner_for_staff(user, partner_id):
+    """A partner's funding figures for staff who may see the partner."""
+    require_staff(user)
+    partner = partners_visible_to(user).filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404("No such partner.")
+    return partner
+
+
+def require_funding_partner_user(user):
+    require_partner_user(user)
+
+
+def require_reviewer(user):
+    require_staff(user, StaffRole.PAM)
+
+
+def require_allocation_admin(user):
+    require_program_admin(user)

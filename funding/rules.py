@@ -1,0 +1,110 @@
+"""Funding rules as plain functions over plain values (no database): eligibility, co-investment
+share, claim caps, claim deadline and reminders. Services call these; tests read like the guide."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+from partners.models import TierLevel
+
+CENT = Decimal("0.01")
+# Days before the claim deadline on which the partner is reminded (issue #6).
+REMINDER_DAYS = (15, 5, 1)
+# Proof-of-performance files: the types and size the reviewer can open safely.
+PROOF_MAX_BYTES = 10 * 1024 * 1024
+PROOF_MAX_FILES = 10
+PROOF_SIGNATURES = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+)
+
+POC = "poc"
+MDF = "mdf"
+PROGRAM_NAMES = {POC: "POC co-funding", MDF: "MDF co-funding"}
+BENEFIT_CODES = {POC: "poc-cofunding", MDF: "mdf-cofunding"}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    reason: str
+    how_to_become_eligible: list[str] = field(default_factory=list)
+    by_invitation: bool = False
+
+
+def funding_eligibility(*, program: str, tier: str, invited: bool, invitation_region: str = "") -> Eligibility:
+    """Guide, "Benefits by tier": POC and MDF co-funding are included from Silver and invite-only at Bronze
+    ("Bronze partners are eligible in select regions on an invite-only basis")."""
+    name = PROGRAM_NAMES[program]
+    label = TierLevel(tier or "").label
+    if TierLevel.at_least(tier, TierLevel.SILVER):
+        return Eligibility(True, f"{label} partners are eligible for {name}.")
+    if tier == TierLevel.BRONZE and invited:
+        where = f" for {invitation_region}" if invitation_region else ""
+        return Eligibility(True, f"Your company was invited to {name}{where}.", by_invitation=True)
+    silver_how = "Reach the Silver tier: Silver and above are eligible without an invitation."
+    if tier == TierLevel.BRONZE:
+        return Eligibility(
+            False,
+            f"Bronze partners are eligible for {name} only by invitation (select regions), "
+            "and your company has no active invitation for this program year.",
+            [
+                "Ask your partner account manager (PAM) or the program team for an invitation; "
+                "they invite Bronze partners in select regions, with a region and a reason.",
+                silver_how,
+            ],
+        )
+    return Eligibility(
+        False,
+        f"{name} starts at the Bronze tier (by invitation) and is included from Silver; your company is {label}.",
+        [silver_how, "At Bronze, a PAM or the program team may invite your company (select regions)."],
+    )
+
+
+def money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def cofunding_cap(*, total_cost: Decimal, share: Decimal) -> Decimal:
+    """MDF is a co-investment: the vendor pays at most ``share`` of the cost (rounded down to the cent)."""
+    return money(total_cost * share)
+
+
+def claim_cap(*, program: str, approved_amount: Decimal, actual_cost: Decimal, share: Decimal | None) -> Decimal:
+    """A claim pays at most the approved amount and, for MDF, the co-investment share of the actual cost;
+    POC nominations carry no total cost, so a POC claim pays at most the approved amount and the actual cost."""
+    if program == MDF:
+        return min(approved_amount, cofunding_cap(total_cost=actual_cost, share=share))
+    return min(approved_amount, money(actual_cost))
+
+
+def claim_deadline(*, ends_on: datetime.date, window_days: int) -> datetime.date:
+    """Claims are due within the program year's claim window after the activity ends (default 45 days)."""
+    return ends_on + datetime.timedelta(days=window_days)
+
+
+def reminder_due(*, deadline: datetime.date, today: datetime.date, days=REMINDER_DAYS) -> int | None:
+    """The reminder (days before the deadline) that is due today, or None.
+
+    The smallest threshold not yet passed: a task that missed a day sends the closest reminder once,
+    never a burst of stale ones."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return None
+    due = [d for d in sorted(days) if days_left <= d]
+    return due[0] if due else None
+
+
+def is_claim_overdue(*, deadline: datetime.date, today: datetime.date) -> bool:
+    return today > deadline
+
+
+def sniff_proof_type(head: bytes):
+    """(content type, extension) of a proof-of-performance file from its first bytes, or None.
+
+    The name and the browser's content type are the uploader's claims; the bytes are not."""
+    for signature, content_type, extension in PROOF_SIGNATURES:
+        if head.startswith(signature):
+            return content_type, extension
+    return None

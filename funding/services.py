@@ -1,0 +1,644 @@
+"""Every write of the funding app. One function per transition of DESIGN.md §3:
+
+    submitted → approved | rejected | info_requested;  info_requested → submitted (answer);
+    submitted | info_requested → withdrawn;  approved → claim_submitted → claim_approved | claim_rejected;
+    claim_approved → paid;  approved → expired (claim window closed).
+
+Each one locks the request, checks the state machine (an impossible transition raises ValidationError
+and writes nothing), writes the money events to the ledger, and records the audit entry and the
+notifications in the same transaction. MDF approvals lock the partner's allocation row first, so two
+PAMs approving at the same moment are serialised and the database check refuses an over-spend.
+"""
+
+import datetime
+import os
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from activity.services import audit_record, notify
+from partners.models import PartnerRole, StaffRole, User
+
+from . import rules, selectors
+from .models import (
+    TWILIO_PRODUCTS,
+    Claim,
+    ClaimFile,
+    ClaimReminder,
+    FundingRequest,
+    LedgerEntry,
+    MdfActivityType,
+    MdfAllocation,
+    MdfTierDefault,
+    Program,
+    Status,
+)
+
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _money(value, field, *, allow_zero=False):
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: "Enter an amount in USD, e.g. 1500.00."})
+    if not amount.is_finite():
+        raise ValidationError({field: "Enter an amount in USD, e.g. 1500.00."})
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError({field: "Use at most two decimal places (cents)."})
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ValidationError({field: "The amount must be positive." if not allow_zero else "The amount cannot be negative."})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({field: "The amount is too large."})
+    return amount.quantize(rules.CENT)
+
+
+def _text(value, field, *, required=True, max_length=None):
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: "This field is required."})
+    if max_length and len(value) > max_length:
+        raise ValidationError({field: f"Use at most {max_length} characters."})
+    return value
+
+
+def _reason(reason, field="reason"):
+    return _text(reason, field, max_length=4000)
+
+
+def _refuse(funding_request, verb):
+    raise ValidationError(
+        f"{funding_request.reference} is {funding_request.get_status_display().lower()}; it cannot be {verb}.",
+        code="invalid_transition",
+    )
+
+
+def _lock(funding_request):
+    return (
+        FundingRequest.objects.select_for_update(of=("self",))
+        .select_related("partner", "program_year", "submitted_by")
+        .get(pk=funding_request.pk)
+    )
+
+
+def _url(funding_request):
+    return reverse("funding:request_detail", args=[funding_request.pk])
+
+
+def _partner_recipients(funding_request):
+    admins = User.objects.filter(partner_id=funding_request.partner_id, partner_role=PartnerRole.ADMIN, is_active=True)
+    return [funding_request.submitted_by, *admins]
+
+
+def _staff_recipients(partner):
+    if partner.pam_id:
+        return [partner.pam]
+    return list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True))
+
+
+def _audit(*, actor, action, funding_request, before_status, reason="", **after):
+    return audit_record(
+        actor=actor, action=f"funding.{action}", obj=funding_request, partner_id=funding_request.partner_id,
+        before={"status": before_status}, after={"status": funding_request.status, **{k: str(v) for k, v in after.items()}},
+        reason=reason,
+    )
+
+
+def _ledger(*, funding_request, kind, amount, actor, note=""):
+    return LedgerEntry.objects.create(
+        partner_id=funding_request.partner_id, program_year_id=funding_request.program_year_id,
+        program=funding_request.program, kind=kind, amount=amount, request=funding_request, actor=actor, note=note[:300],
+    )
+
+
+def _ensure_eligible(*, partner, program, program_year):
+    verdict = selectors.eligibility(partner=partner, program=program, program_year=program_year)
+    if not verdict.eligible:
+        raise ValidationError(" ".join([verdict.reason, *verdict.how_to_become_eligible]), code="not_eligible")
+    return verdict
+
+
+def _lock_allocation(*, partner, program_year, actor):
+    """The partner's allocation row for the year, locked until the transaction ends. Created on first use
+    with the tier default of the year (and its ledger entry); a concurrent creator makes us wait and reuse it."""
+    locked = MdfAllocation.objects.select_for_update()
+    allocation = locked.filter(partner=partner, program_year=program_year).first()
+    if allocation is None:
+        amount = selectors.tier_default(program_year=program_year, tier=partner.tier)
+        try:
+            with transaction.atomic():
+                allocation = MdfAllocation.objects.create(partner=partner, program_year=program_year, amount=amount)
+                if amount:
+                    LedgerEntry.objects.create(
+                        partner=partner, program_year=program_year, program=Program.MDF,
+                        kind=LedgerEntry.Kind.ALLOCATION, amount=amount, actor=actor,
+                        note=f"{partner.get_tier_display()} tier default for {program_year.year}",
+                    )
+        except IntegrityError:
+            pass  # another transaction created it first; lock theirs.
+        allocation = locked.get(partner=partner, program_year=program_year)
+    return allocation
+
+
+def _give_back(*, funding_request, amount, actor, note):
+    """Return an approved amount that will not be paid (claim lower or rejected, expiry)."""
+    if amount <= 0:
+        return
+    if funding_request.is_mdf:
+        allocation = _lock_allocation(partner=funding_request.partner, program_year=funding_request.program_year, actor=actor)
+        allocation.committed -= amount
+        allocation.save(update_fields=["committed", "updated_at"])
+    _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.RETURNED, amount=amount, actor=actor, note=note)
+
+
+def _dates(starts_on, ends_on, today):
+    if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
+        raise ValidationError({"starts_on": "Enter the start and end dates."})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date must not be before the start date."})
+    # Funding is agreed before the work: the activity must not have started already.
+    if starts_on < today:
+        raise ValidationError({"starts_on": "The start date must be today or later: funding is approved before the activity."})
+
+
+def _submit(*, partner, user, program, fields, today):
+    with transaction.atomic():
+        funding_request = FundingRequest(partner=partner, program=program, submitted_by=user, **fields)
+        funding_request.full_clean()
+        funding_request.save()
+        _audit(actor=user, action="submit", funding_request=funding_request, before_status="",
+               requested_amount=funding_request.requested_amount)
+        notify(
+            recipients=_staff_recipients(partner),
+            subject=f"New {funding_request.get_program_display()} from {partner}: {funding_request.reference}",
+            body=f"{user} submitted {funding_request.title!r} for USD {funding_request.requested_amount}.",
+            url=_url(funding_request),
+        )
+    return funding_request
+
+
+def _check_partner_user(user, partner):
+    if user.partner_id != partner.pk:
+        raise ValidationError("Only the partner's own users may do this.")
+
+
+# ---------------------------------------------------------------- partner side
+
+
+def poc_nominate(*, partner, user, title, customer_name, goals, success_criteria, next_steps, products,
+                 requested_amount, starts_on, ends_on, today=None):
+    """A POC nomination (guide: "Proof-of-concept (POC) program")."""
+    today = today or timezone.localdate()
+    _check_partner_user(user, partner)
+    program_year = selectors.current_program_year(today)
+    _ensure_eligible(partner=partner, program=Program.POC, program_year=program_year)
+    amount = _money(requested_amount, "requested_amount")
+    maximum = selectors.year_settings(program_year).poc_max_amount
+    if amount > maximum:
+        raise ValidationError(
+            {"requested_amount": f"A POC nomination may request at most USD {maximum:,} in {program_year.year}."})
+    valid_products = {code for code, _ in TWILIO_PRODUCTS}
+    products = list(dict.fromkeys(products or []))
+    if not products:
+        raise ValidationError({"products": "Choose at least one Twilio product."})
+    if not set(products) <= valid_products:
+        raise ValidationError({"products": "Choose Twilio products from the list."})
+    _dates(starts_on, ends_on, today)
+    fields = {
+        "program_year": program_year, "requested_amount": amount, "starts_on": starts_on, "ends_on": ends_on,
+        "title": _text(title, "title", max_length=200),
+        "customer_name": _text(customer_name, "customer_name", max_length=200),
+        "goals": _text(goals, "goals", max_length=4000),
+        "success_criteria": _text(success_criteria, "success_criteria", max_length=4000),
+        "next_steps": _text(next_steps, "next_steps", max_length=4000),
+        "products": products,
+    }
+    return _submit(partner=partner, user=user, program=Program.POC, fields=fields, today=today)
+
+
+def mdf_request_submit(*, partner, user, activity_type, title, description, starts_on, ends_on, total_cost,
+                       requested_amount, today=None):
+    """An MDF request: a co-investment of at most the program year's share of the activity's total cost."""
+    today = today or timezone.localdate()
+    _check_partner_user(user, partner)
+    program_year = selectors.current_program_year(today)
+    _ensure_eligible(partner=partner, program=Program.MDF, program_year=program_year)
+    if activity_type not in MdfActivityType.values:
+        raise ValidationError({"activity_type": "Choose an eligible MDF activity from the list."})
+    total = _money(total_cost, "total_cost")
+    amount = _money(requested_amount, "requested_amount")
+    share = program_year.mdf_cofunding_share
+    cap = rules.cofunding_cap(total_cost=total, share=share)
+    if amount > cap:
+        raise ValidationError({"requested_amount": (
+            f"MDF co-invests at most {share * 100:.0f}% of the total cost: request at most USD {cap:,} "
+            f"for a total cost of USD {total:,}.")})
+    _dates(starts_on, ends_on, today)
+    fields = {
+        "program_year": program_year, "requested_amount": amount, "starts_on": starts_on, "ends_on": ends_on,
+        "activity_type": activity_type, "total_cost": total, "cofunding_share": share,
+        "title": _text(title, "title", max_length=200),
+        "description": _text(description, "description", max_length=4000),
+    }
+    return _submit(partner=partner, user=user, program=Program.MDF, fields=fields, today=today)
+
+
+def request_withdraw(*, funding_request, user, reason=""):
+    """The partner withdraws before a decision."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        _check_partner_user(user, funding_request.partner)
+        if funding_request.status not in (Status.SUBMITTED, Status.INFO_REQUESTED):
+            _refuse(funding_request, "withdrawn")
+        before = funding_request.status
+        funding_request.status = Status.WITHDRAWN
+        funding_request.save(update_fields=["status", "updated_at"])
+        reason = _text(reason, "reason", required=False, max_length=4000)
+        _audit(actor=user, action="withdraw", funding_request=funding_request, before_status=before, reason=reason)
+        notify(recipients=_staff_recipients(funding_request.partner),
+               subject=f"{funding_request.reference} withdrawn by {funding_request.partner}",
+               body=reason or "The partner withdrew the request.", url=_url(funding_request))
+    return funding_request
+
+
+def request_answer(*, funding_request, user, answer, requested_amount=None):
+    """The partner answers a request for information; the request goes back to the queue. The partner may
+    lower or change the requested amount in the answer (the same rules as on submission apply)."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        _check_partner_user(user, funding_request.partner)
+        if funding_request.status != Status.INFO_REQUESTED:
+            _refuse(funding_request, "answered (no information was requested)")
+        answer = _text(answer, "answer", max_length=4000)
+        before = funding_request.status
+        changed = {}
+        if requested_amount not in (None, ""):
+            amount = _money(requested_amount, "requested_amount")
+            if funding_request.is_mdf:
+                cap = rules.cofunding_cap(total_cost=funding_request.total_cost, share=funding_request.cofunding_share)
+                if amount > cap:
+                    raise ValidationError({"requested_amount": f"Request at most USD {cap:,} (the co-investment share)."})
+            else:
+                maximum = selectors.year_settings(funding_request.program_year).poc_max_amount
+                if amount > maximum:
+                    raise ValidationError({"requested_amount": f"A POC nomination may request at most USD {maximum:,}."})
+            if amount != funding_request.requested_amount:
+                changed["requested_amount"] = amount
+                funding_request.requested_amount = amount
+        funding_request.status = Status.SUBMITTED
+        funding_request.save(update_fields=["status", "requested_amount", "updated_at"])
+        _audit(actor=user, action="answer", funding_request=funding_request, before_status=before, reason=answer, **changed)
+        notify(recipients=_staff_recipients(funding_request.partner),
+               subject=f"{funding_request.partner} answered on {funding_request.reference}",
+               body=answer, url=_url(funding_request))
+    return funding_request
+
+
+def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=None):
+    """After the activity, within the claim window: actual cost and proof-of-performance files."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        _check_partner_user(user, funding_request.partner)
+        if funding_request.status != Status.APPROVED:
+            _refuse(funding_request, "claimed (only an approved request can be claimed)")
+        if today < funding_request.ends_on:
+            raise ValidationError(f"Claim after the activity: it ends on {funding_request.ends_on:%Y-%m-%d}.")
+        if rules.is_claim_overdue(deadline=funding_request.claim_deadline, today=today):
+            raise ValidationError(f"The claim window closed on {funding_request.claim_deadline:%Y-%m-%d}.")
+        cost = _money(actual_cost, "actual_cost")
+        checked = _check_proof_files(files)
+        claim = Claim.objects.create(request=funding_request, actual_cost=cost, submitted_by=user,
+                                     notes=_text(notes, "notes", required=False, max_length=4000))
+        saved = []
+        try:
+            for upload, content_type in checked:
+                row = ClaimFile(claim=claim, original_name=os.path.basename(upload.name)[:200] or "proof",
+                                content_type=content_type, size=upload.size)
+                row.file.save(upload.name, upload, save=False)
+                saved.append(row.file.name)
+                row.save()
+            before = funding_request.status
+            funding_request.status = Status.CLAIM_SUBMITTED
+            funding_request.save(update_fields=["status", "updated_at"])
+            _audit(actor=user, action="claim_submit", funding_request=funding_request, before_status=before,
+                   actual_cost=cost, files=len(checked))
+            notify(recipients=_staff_recipients(funding_request.partner),
+                   subject=f"Claim on {funding_request.reference} from {funding_request.partner}",
+                   body=f"Actual cost USD {cost} with {len(checked)} proof-of-performance file(s).", url=_url(funding_request))
+        except Exception:
+            for name in saved:  # the rows roll back; do not leave their files behind in the storage
+                default_storage.delete(name)
+            raise
+    return claim
+
+
+def _check_proof_files(files):
+    files = list(files or [])
+    if not files:
+        raise ValidationError({"files": "Attach at least one proof-of-performance file (PDF, PNG or JPEG)."})
+    if len(files) > rules.PROOF_MAX_FILES:
+        raise ValidationError({"files": f"Attach at most {rules.PROOF_MAX_FILES} files."})
+    checked = []
+    for upload in files:
+        name = os.path.basename(getattr(upload, "name", "") or "file")
+        if upload.size > rules.PROOF_MAX_BYTES:
+            raise ValidationError({"files": f"{name} is larger than {rules.PROOF_MAX_BYTES // (1024 * 1024)} MB."})
+        if upload.size == 0:
+            raise ValidationError({"files": f"{name} is empty."})
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        sniffed = rules.sniff_proof_type(head)
+        if sniffed is None:
+            raise ValidationError({"files": f"{name} is not a PDF, PNG or JPEG file (checked by its content, not its name)."})
+        checked.append((upload, sniffed[0]))
+    return checked
+
+
+# ---------------------------------------------------------------- staff side
+
+
+def request_info(*, funding_request, reviewer, reason):
+    """The reviewer asks the partner for information (the question is the reason)."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.SUBMITTED:
+            _refuse(funding_request, "sent back for information")
+        reason = _reason(reason)
+        before = funding_request.status
+        funding_request.status = Status.INFO_REQUESTED
+        funding_request.save(update_fields=["status", "updated_at"])
+        _audit(actor=reviewer, action="request_info", funding_request=funding_request, before_status=before, reason=reason)
+        notify(recipients=_partner_recipients(funding_request),
+               subject=f"Information requested on {funding_request.reference}", body=reason, url=_url(funding_request))
+    return funding_request
+
+
+def request_reject(*, funding_request, reviewer, reason):
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.SUBMITTED:
+            _refuse(funding_request, "rejected")
+        reason = _reason(reason)
+        before = funding_request.status
+        funding_request.status = Status.REJECTED
+        funding_request.decided_by, funding_request.decided_at = reviewer, timezone.now()
+        funding_request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        _audit(actor=reviewer, action="reject", funding_request=funding_request, before_status=before, reason=reason)
+        notify(recipients=_partner_recipients(funding_request),
+               subject=f"{funding_request.reference} was not approved", body=reason, url=_url(funding_request))
+    return funding_request
+
+
+def request_approve(*, funding_request, reviewer, approved_amount, reason):
+    """Approve with an amount (at most the requested one). Eligibility is checked again (the tier or the
+    invitation may have changed since submission); an MDF approval never exceeds the remaining allocation."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.SUBMITTED:
+            _refuse(funding_request, "approved")
+        reason = _reason(reason)
+        amount = _money(approved_amount, "approved_amount")
+        if amount > funding_request.requested_amount:
+            raise ValidationError({"approved_amount": f"Approve at most the requested USD {funding_request.requested_amount:,}."})
+        partner, program_year = funding_request.partner, funding_request.program_year
+        _ensure_eligible(partner=partner, program=funding_request.program, program_year=program_year)
+        if funding_request.is_mdf:
+            allocation = _lock_allocation(partner=partner, program_year=program_year, actor=reviewer)
+            if amount > allocation.remaining:
+                raise ValidationError({"approved_amount": (
+                    f"Only USD {allocation.remaining:,} of {partner}'s {program_year.year} MDF allocation "
+                    f"(USD {allocation.amount:,}) remains; approve at most that, or raise the allocation first.")})
+            allocation.committed += amount
+            allocation.save(update_fields=["committed", "updated_at"])
+        else:
+            maximum = selectors.year_settings(program_year).poc_max_amount
+            if amount > maximum:
+                raise ValidationError({"approved_amount": f"A POC nomination may receive at most USD {maximum:,}."})
+        before = funding_request.status
+        funding_request.status = Status.APPROVED
+        funding_request.approved_amount = amount
+        funding_request.decided_by, funding_request.decided_at = reviewer, timezone.now()
+        funding_request.claim_deadline = rules.claim_deadline(ends_on=funding_request.ends_on,
+                                                              window_days=program_year.claim_window_days)
+        funding_request.save(update_fields=["status", "approved_amount", "decided_by", "decided_at", "claim_deadline",
+                                            "updated_at"])
+        _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.APPROVED, amount=amount, actor=reviewer)
+        _audit(actor=reviewer, action="approve", funding_request=funding_request, before_status=before, reason=reason,
+               approved_amount=amount, claim_deadline=funding_request.claim_deadline)
+        notify(recipients=_partner_recipients(funding_request),
+               subject=f"{funding_request.reference} approved: USD {amount:,}",
+               body=(f"{reason}\n\nClaim after the activity with the actual cost and proof of performance "
+                     f"by {funding_request.claim_deadline:%Y-%m-%d}."),
+               url=_url(funding_request))
+    return funding_request
+
+
+def claim_approve(*, funding_request, reviewer, approved_amount, reason):
+    """Pay at most the approved amount and (MDF) the co-investment share of the actual cost; the rest of
+    the approved amount goes back to the allocation."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.CLAIM_SUBMITTED:
+            _refuse(funding_request, "given a claim approval (no claim awaits review)")
+        reason = _reason(reason)
+        claim = Claim.objects.select_for_update().get(request=funding_request)
+        amount = _money(approved_amount, "approved_amount")
+        cap = rules.claim_cap(program=funding_request.program, approved_amount=funding_request.approved_amount,
+                              actual_cost=claim.actual_cost, share=funding_request.cofunding_share)
+        if amount > cap:
+            why = "the approved amount" if cap == funding_request.approved_amount else (
+                "the co-investment share of the actual cost" if funding_request.is_mdf else "the actual cost")
+            raise ValidationError({"approved_amount": f"Approve at most USD {cap:,} ({why})."})
+        before = funding_request.status
+        claim.approved_amount = amount
+        claim.decided_by, claim.decided_at = reviewer, timezone.now()
+        claim.save(update_fields=["approved_amount", "decided_by", "decided_at"])
+        funding_request.status = Status.CLAIM_APPROVED
+        funding_request.save(update_fields=["status", "updated_at"])
+        _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.CLAIM_APPROVED, amount=amount, actor=reviewer)
+        _give_back(funding_request=funding_request, amount=funding_request.approved_amount - amount, actor=reviewer,
+                   note="Approved amount not claimed")
+        _audit(actor=reviewer, action="claim_approve", funding_request=funding_request, before_status=before,
+               reason=reason, claim_amount=amount)
+        notify(recipients=_partner_recipients(funding_request),
+               subject=f"Claim on {funding_request.reference} approved: USD {amount:,}", body=reason,
+               url=_url(funding_request))
+    return claim
+
+
+def claim_reject(*, funding_request, reviewer, reason):
+    """The claim is refused; the approved amount goes back to the allocation."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.CLAIM_SUBMITTED:
+            _refuse(funding_request, "given a claim rejection (no claim awaits review)")
+        reason = _reason(reason)
+        claim = Claim.objects.select_for_update().get(request=funding_request)
+        claim.decided_by, claim.decided_at = reviewer, timezone.now()
+        claim.save(update_fields=["decided_by", "decided_at"])
+        before = funding_request.status
+        funding_request.status = Status.CLAIM_REJECTED
+        funding_request.save(update_fields=["status", "updated_at"])
+        _give_back(funding_request=funding_request, amount=funding_request.approved_amount, actor=reviewer,
+                   note="Claim rejected")
+        _audit(actor=reviewer, action="claim_reject", funding_request=funding_request, before_status=before, reason=reason)
+        notify(recipients=_partner_recipients(funding_request),
+               subject=f"Claim on {funding_request.reference} rejected", body=reason, url=_url(funding_request))
+    return claim
+
+
+def claim_mark_paid(*, funding_request, admin, payment_reference, reason=""):
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.CLAIM_APPROVED:
+            _refuse(funding_request, "marked paid (only an approved claim can be paid)")
+        reference = _text(payment_reference, "payment_reference", max_length=100)
+        claim = Claim.objects.select_for_update().get(request=funding_request)
+        claim.payment_reference, claim.paid_by, claim.paid_at = reference, admin, timezone.now()
+        claim.save(update_fields=["payment_reference", "paid_by", "paid_at"])
+        before = funding_request.status
+        funding_request.status = Status.PAID
+        funding_request.save(update_fields=["status", "updated_at"])
+        _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.PAID, amount=claim.approved_amount, actor=admin,
+                note=f"Payment {reference}")
+        _audit(actor=admin, action="pay", funding_request=funding_request, before_status=before,
+               reason=_text(reason, "reason", required=False, max_length=4000), payment_reference=reference,
+               paid_amount=claim.approved_amount)
+        notify(recipients=_partner_recipients(funding_request),
+               subject=f"{funding_request.reference} paid: USD {claim.approved_amount:,}",
+               body=f"Payment reference {reference}.", url=_url(funding_request))
+    return claim
+
+
+# ---------------------------------------------------------------- claim deadline (daily task)
+
+
+def request_expire(*, funding_request, today):
+    """The claim window closed without a claim: the approval lapses and its amount is returned."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.APPROVED:
+            _refuse(funding_request, "expired")
+        if not rules.is_claim_overdue(deadline=funding_request.claim_deadline, today=today):
+            raise ValidationError(f"{funding_request.reference} can be claimed until {funding_request.claim_deadline:%Y-%m-%d}.")
+        before = funding_request.status
+        funding_request.status = Status.EXPIRED
+        funding_request.save(update_fields=["status", "updated_at"])
+        _give_back(funding_request=funding_request, amount=funding_request.approved_amount, actor=None,
+                   note=f"Not claimed by {funding_request.claim_deadline:%Y-%m-%d}")
+        reason = f"No claim by the deadline {funding_request.claim_deadline:%Y-%m-%d}."
+        _audit(actor=None, action="expire", funding_request=funding_request, before_status=before, reason=reason)
+        notify(recipients=[*_partner_recipients(funding_request), *_staff_recipients(funding_request.partner)],
+               subject=f"{funding_request.reference} expired: not claimed in time",
+               body=f"{reason} USD {funding_request.approved_amount:,} was returned.", url=_url(funding_request))
+    return funding_request
+
+
+def claim_remind(*, funding_request, days_before, today):
+    """Remind the partner once per threshold; returns False when this reminder was already sent."""
+    with transaction.atomic():
+        funding_request = _lock(funding_request)
+        if funding_request.status != Status.APPROVED:
+            return False
+        _, created = ClaimReminder.objects.get_or_create(request=funding_request, days_before=days_before)
+        if not created:
+            return False
+        days_left = (funding_request.claim_deadline - today).days
+        notify(recipients=_partner_recipients(funding_request),
+               subject=f"Claim {funding_request.reference} by {funding_request.claim_deadline:%Y-%m-%d} ({days_left} days left)",
+               body=(f"USD {funding_request.approved_amount:,} is approved for {funding_request.title!r}. Submit your claim "
+                     f"with the actual cost and proof of performance by {funding_request.claim_deadline:%Y-%m-%d}; "
+                     "after that the approval expires and the amount returns to the allocation."),
+               url=_url(funding_request))
+    return True
+
+
+def claim_deadlines_run(*, today=None):
+    """Daily: expire approvals whose claim window closed, then send the reminders due. Safe to run twice."""
+    today = today or timezone.localdate()
+    expired = reminded = 0
+    overdue = FundingRequest.objects.filter(status=Status.APPROVED, claim_deadline__lt=today).order_by("id")
+    for funding_request in overdue.only("pk"):
+        try:
+            request_expire(funding_request=funding_request, today=today)
+            expired += 1
+        except ValidationError:
+            pass  # claimed or expired by someone else meanwhile
+    horizon = today + datetime.timedelta(days=max(rules.REMINDER_DAYS))
+    upcoming = FundingRequest.objects.filter(status=Status.APPROVED, claim_deadline__gte=today,
+                                             claim_deadline__lte=horizon).order_by("id")
+    for funding_request in upcoming.only("pk", "claim_deadline"):
+        days = rules.reminder_due(deadline=funding_request.claim_deadline, today=today)
+        if days and claim_remind(funding_request=funding_request, days_before=days, today=today):
+            reminded += 1
+    return {"expired": expired, "reminded": reminded}
+
+
+# ---------------------------------------------------------------- allocations (program admin)
+
+
+def allocation_set(*, partner, program_year, amount, admin, reason=""):
+    """Set one partner's MDF allocation for the year (it then no longer follows the tier default)."""
+    amount = _money(amount, "amount", allow_zero=True)
+    with transaction.atomic():
+        allocation = _lock_allocation(partner=partner, program_year=program_year, actor=admin)
+        if amount < allocation.committed:
+            raise ValidationError({"amount": (
+                f"USD {allocation.committed:,} of {partner}'s allocation is already approved; "
+                "the allocation cannot be lower than that.")})
+        before = {"amount": str(allocation.amount), "is_custom": allocation.is_custom}
+        delta = amount - allocation.amount
+        allocation.amount, allocation.is_custom = amount, True
+        allocation.save(update_fields=["amount", "is_custom", "updated_at"])
+        if delta:
+            LedgerEntry.objects.create(partner=partner, program_year=program_year, program=Program.MDF,
+                                       kind=LedgerEntry.Kind.ALLOCATION, amount=delta, actor=admin,
+                                       note=(reason or "Allocation set for the partner")[:300])
+        audit_record(actor=admin, action="funding.allocation_set", obj=allocation, partner_id=partner.pk, before=before,
+                     after={"amount": str(amount), "is_custom": True}, reason=reason)
+        notify(recipients=User.objects.filter(partner=partner, partner_role=PartnerRole.ADMIN, is_active=True),
+               subject=f"Your {program_year.year} MDF allocation is USD {amount:,}",
+               body=reason or "The program team set your MDF allocation.", url=reverse("funding:overview"))
+    return allocation
+
+
+def tier_default_set(*, program_year, tier, amount, admin, reason=""):
+    """Set the tier's default allocation and apply it to the tier's partners that follow the default.
+    Refused (nothing written) if a partner already has more approved than the new default."""
+    amount = _money(amount, "amount", allow_zero=True)
+    with transaction.atomic():
+        default, _ = MdfTierDefault.objects.select_for_update().get_or_create(
+            program_year=program_year, tier=tier, defaults={"amount": amount})
+        before = str(default.amount)
+        default.amount = amount
+        default.save(update_fields=["amount"])
+        following = list(
+            MdfAllocation.objects.select_for_update().select_related("partner")
+            .filter(program_year=program_year, is_custom=False, partner__tier=tier).order_by("id")
+        )
+        short = [a for a in following if a.committed > amount]
+        if short:
+            names = ", ".join(f"{a.partner} (USD {a.committed:,} approved)" for a in short)
+            raise ValidationError({"amount": f"Lower than what is already approved for: {names}."})
+        entries = []
+        for allocation in following:
+            delta = amount - allocation.amount
+            if delta:
+                allocation.amount = amount
+                allocation.save(update_fields=["amount", "updated_at"])
+                entries.append(LedgerEntry(partner=allocation.partner, program_year=program_year, program=Program.MDF,
+                                           kind=LedgerEntry.Kind.ALLOCATION, amount=delta, actor=admin,
+                                           note=f"Tier default for {default.get_tier_display()} changed"))
+        LedgerEntry.objects.bulk_create(entries)
+        audit_record(actor=admin, action="funding.tier_default_set", obj=default, before={"amount": before},
+                     after={"amount": str(amount), "allocations_changed": len(entries)}, reason=reason)
+    return default
