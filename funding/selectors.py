@@ -167,10 +167,10 @@ def allocation_rows(*, program_year):
     rows = []
     for p in partners:
         alloc = allocations.get(p.pk)
+        amount = alloc.amount if alloc else defaults.get(p.tier, ZERO)
+        committed = alloc.committed if alloc else ZERO
         rows.append({
-            "partner": p, "allocation": alloc, "default": defaults.get(p.tier, ZERO),
-            "amount": alloc.amount if alloc else defaults.get(p.tier, ZERO),
-            "committed": alloc.committed if alloc else ZERO,
-            "is_custom": bool(alloc and alloc.is_custom),
+            "partner": p, "allocation": alloc, "amount": amount, "committed": committed,
+            "remaining": amount - committed, "is_custom": bool(alloc and alloc.is_custom),
         })
     return rows, defaults

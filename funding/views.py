@@ -1,0 +1,342 @@
+"""Pages of the funding app: thin callers of access (who), selectors (reads) and services (writes)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from build_portal.forms import add_service_errors
+
+from . import access, forms, selectors, services
+from .models import MdfActivityType, MdfAllocation, Program, Status
+
+
+def _partner_context(partner, program_year):
+    return {
+        "program_year": program_year,
+        "eligibility": {p: selectors.eligibility(partner=partner, program=p, program_year=program_year)
+                        for p in (Program.POC, Program.MDF)},
+    }
+
+
+@login_required
+@require_GET
+def overview(request):
+    """The partner's funding home: eligibility, MDF allocation figures and bar, POC figures, recent requests."""
+    access.require_funding_partner_user(request.user)
+    partner = request.user.partner
+    program_year = selectors.current_program_year()
+    context = _partner_context(partner, program_year)
+    context.update(
+        partner=partner,
+        mdf=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.MDF),
+        poc=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.POC),
+        poc_max=selectors.year_settings(program_year).poc_max_amount,
+        recent=selectors.requests_list(access.requests_visible_to(request.user))[:10],
+    )
+    return render(request, "funding/overview.html", context)
+
+
+@login_required
+@require_GET
+def eligibility(request):
+    """Why the partner is (not) eligible for POC and MDF co-funding, and how to become eligible."""
+    access.require_funding_partner_user(request.user)
+    partner = request.user.partner
+    program_year = selectors.current_program_year()
+    context = _partner_context(partner, program_year)
+    context.update(partner=partner, silver=selectors.silver_requirements(program_year))
+    return render(request, "funding/eligibility.html", context)
+
+
+def _new_request(request, *, program, form_class, service, template_title, **form_kwargs):
+    access.require_funding_partner_user(request.user)
+    partner = request.user.partner
+    program_year = selectors.current_program_year()
+    verdict = selectors.eligibility(partner=partner, program=program, program_year=program_year)
+    if not verdict.eligible:
+        # Not a bare 403: the partner is told why and how to become eligible.
+        context = _partner_context(partner, program_year)
+        context.update(partner=partner, silver=selectors.silver_requirements(program_year), blocked=program)
+        return render(request, "funding/eligibility.html", context)
+    form = form_class(request.POST or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = service(partner=partner, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{created.reference} submitted. Your partner account manager will review it.")
+            return redirect("funding:request_detail", pk=created.pk)
+    status = 400 if form.errors else 200
+    return render(request, "funding/request_form.html", {
+        "form": form, "title": template_title, "program": program, "eligibility": verdict, "program_year": program_year,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poc_new(request):
+    return _new_request(request, program=Program.POC, form_class=forms.PocNominationForm,
+                        service=services.poc_nominate, template_title="Nominate a POC project")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mdf_new(request):
+    program_year = selectors.current_program_year()
+    return _new_request(request, program=Program.MDF, form_class=forms.MdfRequestForm,
+                        service=services.mdf_request_submit, template_title="Request market development funds",
+                        share=program_year.mdf_cofunding_share if program_year else None)
+
+
+@login_required
+@require_GET
+def request_list(request):
+    """Partner users: their company's requests. Staff: those of the partners they may see."""
+    qs = selectors.requests_list(access.requests_visible_to(request.user),
+                                 program=request.GET.get("program"), status=request.GET.get("status"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "funding/request_list.html", {
+        "page": page, "programs": Program.choices, "statuses": Status.choices,
+        "program": request.GET.get("program", ""), "status": request.GET.get("status", ""),
+    })
+
+
+def _detail(request, funding_request, *, status=200, **bound):
+    user = request.user
+    claim = selectors.claim_of(funding_request)
+    is_owner = user.partner_id == funding_request.partner_id
+    may_review = access.may_review(user)
+    s = funding_request.status
+    context = {
+        "r": funding_request, "claim": claim, "files": claim.files.all() if claim else [],
+        "history": selectors.request_history(funding_request), "is_owner": is_owner, "may_review": may_review,
+        "activity_types": dict(MdfActivityType.choices),
+        "can_withdraw": is_owner and s in (Status.SUBMITTED, Status.INFO_REQUESTED),
+        "can_answer": is_owner and s == Status.INFO_REQUESTED,
+        "can_claim": is_owner and s == Status.APPROVED,
+        "can_decide": may_review and s == Status.SUBMITTED,
+        "can_review_claim": may_review and s == Status.CLAIM_SUBMITTED,
+        "can_pay": user.is_program_admin and s == Status.CLAIM_APPROVED,
+        "withdraw_form": bound.get("withdraw_form") or forms.WithdrawForm(),
+        "answer_form": bound.get("answer_form") or forms.AnswerForm(),
+        "approve_form": bound.get("approve_form")
+        or forms.ApproveForm(initial={"approved_amount": funding_request.requested_amount}),
+        "reject_form": bound.get("reject_form") or forms.ReasonForm(prefix="reject"),
+        "info_form": bound.get("info_form") or forms.ReasonForm(prefix="info"),
+        "claim_approve_form": bound.get("claim_approve_form") or forms.ApproveForm(
+            prefix="claim", initial={"approved_amount": funding_request.approved_amount}),
+        "claim_reject_form": bound.get("claim_reject_form") or forms.ReasonForm(prefix="claim_reject"),
+        "pay_form": bound.get("pay_form") or forms.PayForm(),
+    }
+    if funding_request.is_mdf and may_review and s == Status.SUBMITTED:
+        context["figures"] = selectors.ledger_figures(partner=funding_request.partner,
+                                                      program_year=funding_request.program_year)
+    return render(request, "funding/request_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def request_detail(request, pk):
+    return _detail(request, access.request_for_user(request.user, pk))
+
+
+def _act(request, funding_request, *, form, form_name, call, done):
+    """Run one transition from a posted form; on a rule error show the detail page with the error."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("funding:request_detail", pk=funding_request.pk)
+    return _detail(request, funding_request, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def request_withdraw(request, pk):
+    fr = access.request_for_user(request.user, pk, for_change=True)
+    return _act(request, fr, form=forms.WithdrawForm(request.POST), form_name="withdraw_form", done="Request withdrawn.",
+                call=lambda d: services.request_withdraw(funding_request=fr, user=request.user, reason=d["reason"]))
+
+
+@login_required
+@require_POST
+def request_answer(request, pk):
+    fr = access.request_for_user(request.user, pk, for_change=True)
+    return _act(request, fr, form=forms.AnswerForm(request.POST), form_name="answer_form", done="Answer sent.",
+                call=lambda d: services.request_answer(funding_request=fr, user=request.user, answer=d["answer"],
+                                                       requested_amount=d["requested_amount"]))
+
+
+@login_required
+@require_POST
+def request_approve(request, pk):
+    fr = access.request_for_review(request.user, pk)
+    return _act(request, fr, form=forms.ApproveForm(request.POST), form_name="approve_form", done="Request approved.",
+                call=lambda d: services.request_approve(funding_request=fr, reviewer=request.user, **d))
+
+
+@login_required
+@require_POST
+def request_reject(request, pk):
+    fr = access.request_for_review(request.user, pk)
+    return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="reject"), form_name="reject_form",
+                done="Request rejected.",
+                call=lambda d: services.request_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
+
+
+@login_required
+@require_POST
+def request_info(request, pk):
+    fr = access.request_for_review(request.user, pk)
+    return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="info"), form_name="info_form",
+                done="Information requested from the partner.",
+                call=lambda d: services.request_info(funding_request=fr, reviewer=request.user, reason=d["reason"]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_claim(request, pk):
+    fr = access.request_for_user(request.user, pk, for_change=True)
+    form = forms.ClaimForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_submit(funding_request=fr, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Claim submitted. Your partner account manager will review it.")
+            return redirect("funding:request_detail", pk=fr.pk)
+    cap_share = fr.cofunding_share if fr.is_mdf else None
+    return render(request, "funding/claim_form.html", {"r": fr, "form": form, "share": cap_share},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def claim_approve(request, pk):
+    fr = access.request_for_review(request.user, pk)
+    return _act(request, fr, form=forms.ApproveForm(request.POST, prefix="claim"), form_name="claim_approve_form",
+                done="Claim approved.",
+                call=lambda d: services.claim_approve(funding_request=fr, reviewer=request.user, **d))
+
+
+@login_required
+@require_POST
+def claim_reject(request, pk):
+    fr = access.request_for_review(request.user, pk)
+    return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="claim_reject"), form_name="claim_reject_form",
+                done="Claim rejected.",
+                call=lambda d: services.claim_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
+
+
+@login_required
+@require_POST
+def claim_pay(request, pk):
+    fr = access.request_for_payment(request.user, pk)
+    return _act(request, fr, form=forms.PayForm(request.POST), form_name="pay_form", done="Claim marked paid.",
+                call=lambda d: services.claim_mark_paid(funding_request=fr, admin=request.user, **d))
+
+
+@login_required
+@require_GET
+def claim_file(request, pk):
+    """Stream a proof-of-performance file from the storage after the access check."""
+    row = access.claim_file_for_user(request.user, pk)
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
+                            content_type=row.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def queue(request):
+    """PAM queue: requests and claims of assigned partners and partners without a PAM (admins: all)."""
+    access.require_reviewer(request.user)
+    rows = list(selectors.review_queue(access.requests_visible_to(request.user)))
+    allocations = {
+        (a.partner_id, a.program_year_id): a
+        for a in MdfAllocation.objects.filter(partner_id__in={r.partner_id for r in rows},
+                                              program_year_id__in={r.program_year_id for r in rows})
+    } if rows else {}
+    for r in rows:
+        r.allocation = allocations.get((r.partner_id, r.program_year_id))
+    groups = [
+        ("Requests awaiting a decision", [r for r in rows if r.status == Status.SUBMITTED]),
+        ("Claims awaiting review", [r for r in rows if r.status == Status.CLAIM_SUBMITTED]),
+        ("Approved claims to pay", [r for r in rows if r.status == Status.CLAIM_APPROVED]),
+    ]
+    return render(request, "funding/queue.html", {"groups": groups})
+
+
+@login_required
+@require_GET
+def partner_funding(request, partner_id):
+    """Staff view of one partner's figures and ledger."""
+    partner = access.partner_for_staff(request.user, partner_id)
+    program_year = selectors.current_program_year()
+    context = _partner_context(partner, program_year)
+    context.update(
+        partner=partner,
+        mdf=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.MDF),
+        poc=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.POC),
+        ledger=selectors.ledger_entries(partner=partner, program_year=program_year)[:200],
+        form=forms.AllocationForm(),
+    )
+    return render(request, "funding/partner_funding.html", context)
+
+
+def _allocations_page(request, *, status=200, default_form=None, partner_form=None, partner_form_for=None):
+    program_year = selectors.current_program_year()
+    rows, defaults = selectors.allocation_rows(program_year=program_year)
+    return render(request, "funding/allocations.html", {
+        "program_year": program_year, "rows": rows, "defaults": defaults,
+        "default_form": default_form or forms.TierDefaultForm(),
+        "partner_form": partner_form, "partner_form_for": partner_form_for,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def allocations(request):
+    """Program admin: MDF allocations of the year, tier defaults, and a per-partner allocation."""
+    access.require_allocation_admin(request.user)
+    if request.method == "GET":
+        return _allocations_page(request)
+    form = forms.TierDefaultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.tier_default_set(program_year=selectors.current_program_year(), admin=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Tier default saved and applied to the partners that follow it.")
+            return redirect("funding:allocations")
+    return _allocations_page(request, status=400, default_form=form)
+
+
+@login_required
+@require_POST
+def allocation_set(request, partner_id):
+    access.require_allocation_admin(request.user)
+    partner = access.partner_for_staff(request.user, partner_id)
+    form = forms.AllocationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.allocation_set(partner=partner, program_year=selectors.current_program_year(), admin=request.user,
+                                    **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"MDF allocation of {partner} saved.")
+            return redirect("funding:partner_funding", partner_id=partner.pk)
+    return _allocations_page(request, status=400, partner_form=form, partner_form_for=partner)
