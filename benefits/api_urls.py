@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import api
+
+urlpatterns = [
+    path("benefits/", api.BenefitsApi.as_view(), name="benefits"),
+    path("benefits/invitations/", api.InvitationListApi.as_view(), name="benefit_invitations"),
+    path("benefits/invitations/<int:invitation_id>/withdraw/", api.InvitationWithdrawApi.as_view(),
+         name="benefit_invitation_withdraw"),
+    path("benefits/partners/<int:partner_id>/invitations/", api.PartnerInvitationsApi.as_view(),
+         name="partner_benefit_invitations"),
+    path("showcase/", api.ShowcaseApi.as_view(), name="showcase"),
+    path("badge/", api.BadgeApi.as_view(), name="badge"),
+    path("directory/", api.DirectoryApi.as_view(), name="directory"),
+    path("directory/<int:partner_id>/", api.DirectoryListingApi.as_view(), name="directory_listing"),
+]

@@ -207,3 +207,67 @@ def may_invite(benefit: BenefitFacts, tier: str) -> bool:
 def _join(parts):
     parts = list(parts)
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# Invitations --------------------------------------------------------------------------------------
+
+# POC and MDF co-funding are invite-only for Bronze "in select regions" (guide p.9 "Proof-of-concept
+# (POC) program"), so an invitation to them names the region it is for.
+REGION_REQUIRED = frozenset({"poc-cofunding", "mdf-cofunding"})
+
+
+def invitation_problems(benefit: BenefitFacts, *, tier: str, region: str, reason: str, already_invited: bool):
+    """Why an invitation cannot be made, as {field: message}; empty when it can."""
+    problems = {}
+    if not may_invite(benefit, tier):
+        name = TIER_NAMES.get(tier, "this tier")
+        problems["benefit"] = f"{benefit.name} is not invite-only at {name}: nothing to invite to."
+    elif already_invited:
+        problems["benefit"] = f"The partner already has an active invitation to {benefit.name}."
+    if benefit.code in REGION_REQUIRED and not region.strip():
+        problems["region"] = f"Name the region this {benefit.name} invitation is for."
+    if not reason.strip():
+        problems["reason"] = "Give a reason."
+    return problems
+
+
+# Showcase listing and tier badge -------------------------------------------------------------------
+
+# The guide: "bronze, silver, gold, and global strategic tier partners are invited to create a Twilio
+# showcase listing" (p.8) and "Partners meeting the bronze tier requirements have access to a
+# Twilio-branded badge" (p.5).
+PUBLIC_FROM_TIER = "bronze"
+PUBLIC_TIERS = tuple(t for t in TIER_ORDER if tier_rank(t) >= tier_rank(PUBLIC_FROM_TIER))
+
+LISTING_FIELDS = (
+    ("description", "a description"),
+    ("services", "the services you offer"),
+    ("industries", "the industries you serve"),
+    ("countries_served", "the countries you serve"),
+    ("products", "the Twilio products you work with"),
+    ("logo", "a logo"),
+    ("website", "a website"),
+    ("contact_email", "a contact email"),
+)
+
+
+def listing_missing(values: dict) -> list[str]:
+    """What the listing still lacks to be complete, in words (every field is required to publish)."""
+    return [label for name, label in LISTING_FIELDS if not str(values.get(name) or "").strip()]
+
+
+def publication_blockers(*, tier: str, is_active: bool, missing) -> list[str]:
+    """Why a listing is not in the public directory; empty means published."""
+    blockers = []
+    if not is_active:
+        blockers.append("Your company is no longer active in the program.")
+    if tier_rank(tier) < tier_rank(PUBLIC_FROM_TIER):
+        blockers.append("Listings are published from Bronze; your company is "
+                        f"{TIER_NAMES.get(tier, 'not registered')}.")
+    if missing:
+        blockers.append(f"Add {_join(list(missing))}.")
+    return blockers
+
+
+def badge_valid(*, tier: str, is_active: bool) -> bool:
+    return is_active and tier_rank(tier) >= tier_rank(PUBLIC_FROM_TIER)

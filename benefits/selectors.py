@@ -1,11 +1,12 @@
 """Reads of the benefits app. Each selector runs a fixed number of queries, whatever the data size."""
 
+import re
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
-from partners.models import AgreementAcceptance, Completion, Course
+from partners.models import AgreementAcceptance, Completion, Course, Partner, ShowcaseListing
 from tiers.models import ProgramYear
 
 from . import rules
@@ -21,6 +22,10 @@ def active_invitation(*, partner, benefit_code, program_year):
         .select_related("invited_by", "benefit")
         .first()
     )
+
+
+def program_year_for(as_of):
+    return ProgramYear.for_date(as_of)
 
 
 def benefits_of_year(program_year):
@@ -102,3 +107,107 @@ def benefit_status_for(partner, *, benefit_code, as_of=None):
     if benefit is None:
         return None
     return rules.benefit_status(benefit_facts(benefit), partner_facts(partner, year, as_of=as_of))
+
+
+# Invitations -------------------------------------------------------------------------------------
+
+
+def invitable_benefits(partner, program_year):
+    """Benefits of the year whose cell at the partner's tier is invite-only (2 queries)."""
+    return [b for b in benefits_of_year(program_year) if rules.may_invite(benefit_facts(b), partner.tier)]
+
+
+def partner_invitations(partner, program_year):
+    """All invitations of the partner in the year, active first, with who invited and withdrew (1 query)."""
+    return list(
+        BenefitInvitation.objects.filter(partner=partner, benefit__program_year=program_year)
+        .select_related("benefit", "invited_by", "withdrawn_by")
+        .order_by("withdrawn_at", "-invited_at")
+    )
+
+
+def invitation_rows(invitations_qs):
+    """Invitations with the partner, benefit and its cells, and whether the invitation counts at the
+    partner's *current* tier (a partner that moved down keeps it only where the cell is still
+    invite-only). 3 queries for any number of rows."""
+    rows = list(
+        invitations_qs.select_related("partner", "benefit", "invited_by", "withdrawn_by")
+        .prefetch_related("benefit__cells")
+    )
+    return [(inv, inv.is_active and rules.may_invite(benefit_facts(inv.benefit), inv.partner.tier)) for inv in rows]
+
+
+# Public showcase directory ---------------------------------------------------------------------------
+
+# Highest tier first ("sorted by tier then name"); the directory lists Bronze and above only.
+TIER_ORDERING = Case(
+    *[When(partner__tier=tier, then=Value(position)) for position, tier in enumerate(reversed(rules.PUBLIC_TIERS))],
+    default=Value(99), output_field=IntegerField(),
+)
+
+
+def published_listings():
+    """Listings the public may see: partner active, Bronze or above, every field filled in."""
+    complete = Q()
+    for name, _ in rules.LISTING_FIELDS:
+        complete &= ~Q(**{name: ""})
+    return ShowcaseListing.objects.filter(
+        complete, partner__is_active=True, partner__tier__in=rules.PUBLIC_TIERS
+    )
+
+
+def _code_filter(field_name, code):
+    # Codes are stored comma-separated; match one whole code.
+    return Q(**{f"{field_name}__iregex": rf"(^|,){re.escape(code)}(,|$)"})
+
+
+def directory_search(*, text="", country="", product="", industry="", tier=""):
+    """The public directory: published listings matching the filters, highest tier first, then by name."""
+    listings = published_listings()
+    text = text.strip()
+    if text:
+        listings = listings.filter(
+            Q(partner__name__icontains=text) | Q(description__icontains=text) | Q(services__icontains=text)
+        )
+    if country:
+        listings = listings.filter(_code_filter("countries_served", country.upper()))
+    if product:
+        listings = listings.filter(_code_filter("products", product))
+    if industry:
+        listings = listings.filter(_code_filter("industries", industry))
+    if tier:
+        listings = listings.filter(partner__tier=tier)
+    return (
+        listings.select_related("partner")
+        .only(*[f for f in ("description", "services", "industries", "countries_served", "products", "logo",
+                            "website", "contact_email", "updated_at")],
+              "partner__name", "partner__tier", "partner__tier_since", "partner__country")
+        .annotate(tier_order=TIER_ORDERING)
+        .order_by("tier_order", "partner__name", "partner_id")
+    )
+
+
+def listing_of(partner):
+    """The partner's own listing (draft or published), or None."""
+    return ShowcaseListing.objects.filter(partner=partner).first()
+
+
+def listing_state(partner, listing):
+    """What the listing lacks and why it is not published (both empty: it is in the directory)."""
+    values = {name: getattr(listing, name) for name, _ in rules.LISTING_FIELDS} if listing else {}
+    if listing is not None:
+        values["logo"] = listing.logo.name
+    missing = rules.listing_missing(values)
+    return missing, rules.publication_blockers(tier=partner.tier, is_active=partner.is_active, missing=missing)
+
+
+def published_listing(partner_id):
+    """One published listing by its partner's id, or None (unpublished and absent look the same)."""
+    return published_listings().select_related("partner").filter(partner_id=partner_id).first()
+
+
+def badge_partner(token):
+    """The partner a badge token belongs to, or None. Only the token finds it: ids are never accepted."""
+    if not token or len(token) > 64:
+        return None
+    return Partner.objects.filter(badge_token=token).first()

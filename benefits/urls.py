@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "benefits"
-urlpatterns = []
+urlpatterns = [
+    # Partner users
+    path("benefits/", views.benefits, name="benefits"),
+    path("showcase/", views.showcase, name="showcase"),
+    path("showcase/logo/", views.showcase_logo, name="showcase_logo"),
+    path("badge/", views.badge, name="badge"),
+    # Staff
+    path("benefits/invitations/", views.invitations, name="invitations"),
+    path("benefits/partners/<int:partner_id>/invitations/", views.partner_invitations, name="partner_invitations"),
+    path("benefits/invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw,
+         name="invitation_withdraw"),
+    # Public: the showcase directory and badges (by unguessable token only)
+    path("directory/", views.directory, name="directory"),
+    path("directory/<int:partner_id>/", views.listing, name="listing"),
+    path("directory/<int:partner_id>/logo/", views.listing_logo, name="listing_logo"),
+    path("badge/<str:token>.svg", views.badge_svg, name="badge_svg"),
+    path("badge/<str:token>/", views.badge_verify, name="badge_verify"),
+]

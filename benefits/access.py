@@ -1,0 +1,73 @@
+"""Who may see and change what in the benefits app: the one place that decides.
+
+Built on partners.access. Outsiders get 404, people who may see but not change get 403.
+Public (anonymous) reads go through the public selectors, which return only published listings
+and badges addressed by their unguessable token.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from partners.access import (
+    partner_for_user,
+    partners_visible_to,
+    require_partner_admin,
+    require_partner_user,
+    require_program_admin,
+    require_staff,
+)
+
+from .models import BenefitInvitation
+
+__all__ = [
+    "invitation_for_user", "invitations_visible_to", "listing_partner_for_change", "may_invite_partner",
+    "partner_for_invitations", "partner_of_user", "require_partner_admin", "require_partner_user",
+    "require_program_admin", "require_staff",
+]
+
+
+def may_invite_partner(user, partner):
+    """A program admin invites any partner; a PAM only the partners assigned to them (issue #7)."""
+    if user.is_program_admin:
+        return True
+    return user.is_pam and partner.pam_id == user.pk
+
+
+def partner_for_invitations(user, partner_id, *, for_change=False):
+    """A partner whose invitations a staff user may see (404 outside their view), or change (403)."""
+    require_staff(user)
+    partner = partner_for_user(user, partner_id)
+    if for_change and not may_invite_partner(user, partner):
+        raise PermissionDenied("Only the partner's PAM or a program admin may invite or withdraw.")
+    return partner
+
+
+def invitations_visible_to(user):
+    """Staff see the invitations of the partners they may see; partner users their own company's."""
+    if not user.is_authenticated:
+        return BenefitInvitation.objects.none()
+    return BenefitInvitation.objects.filter(partner__in=partners_visible_to(user))
+
+
+def invitation_for_user(user, invitation_id, *, for_change=False):
+    invitation = (
+        invitations_visible_to(user).select_related("partner", "benefit", "invited_by").filter(pk=invitation_id).first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    if for_change and not (user.is_program_staff and may_invite_partner(user, invitation.partner)):
+        raise PermissionDenied("Only the partner's PAM or a program admin may withdraw this invitation.")
+    return invitation
+
+
+def partner_of_user(user):
+    """The partner of a partner user (403 for anyone else)."""
+    require_partner_user(user)
+    return user.partner
+
+
+def listing_partner_for_change(user):
+    """Only a partner admin edits their company's showcase listing."""
+    require_partner_admin(user)
+    return user.partner
+

@@ -1,0 +1,96 @@
+"""Forms validate shape; services (benefits/services.py) validate the rules."""
+
+import re
+
+from django import forms
+
+from . import rules
+from .vocabulary import INDUSTRIES, PRODUCTS, join_codes, split_codes
+
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+TIER_FILTER_CHOICES = [("", "Any tier")] + [(t, rules.TIER_NAMES[t]) for t in reversed(rules.PUBLIC_TIERS)]
+
+
+class InvitationForm(forms.Form):
+    benefit = forms.ChoiceField(choices=[])
+    region = forms.CharField(max_length=100, required=False,
+                             help_text="Required for POC and MDF co-funding (select regions, guide p.9).",
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+    def __init__(self, *args, benefits=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benefit"].choices = [(b.code, b.name) for b in benefits]
+        self.fields["benefit"].widget.attrs["class"] = "form-select"
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class CommaSeparatedCountries(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        codes = [c.upper() for c in split_codes(value)]
+        bad = [c for c in codes if not COUNTRY_CODE.match(c)]
+        if bad:
+            raise forms.ValidationError(f"Use two-letter country codes separated by commas (not {', '.join(bad)}).")
+        return join_codes(dict.fromkeys(codes))
+
+
+class ListingForm(forms.Form):
+    """The showcase listing draft. Every field is optional here: a draft may be incomplete; the page
+    says what is missing before it can be published."""
+
+    description = forms.CharField(required=False, max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
+    services = forms.CharField(required=False, max_length=500, help_text="e.g. contact-centre migration, SMS "
+                               "campaigns, managed support", widget=forms.TextInput(attrs={"class": "form-control"}))
+    industries = forms.MultipleChoiceField(required=False, choices=INDUSTRIES,
+                                           widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
+    countries_served = CommaSeparatedCountries(required=False, max_length=500, help_text="Two-letter codes, e.g. "
+                                               "US, GB, DE", widget=forms.TextInput(attrs={"class": "form-control"}))
+    products = forms.MultipleChoiceField(required=False, choices=PRODUCTS,
+                                         widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
+    website = forms.URLField(required=False, max_length=300, assume_scheme="https",
+                             widget=forms.URLInput(attrs={"class": "form-control"}))
+    contact_email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"class": "form-control"}))
+    logo = forms.FileField(required=False, help_text="PNG or JPEG, at most 1 MB.",
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control",
+                                                                  "accept": "image/png,image/jpeg"}))
+
+    def clean_industries(self):
+        return join_codes(self.cleaned_data["industries"])
+
+    def clean_products(self):
+        return join_codes(self.cleaned_data["products"])
+
+    @classmethod
+    def initial_for(cls, listing):
+        if listing is None:
+            return {}
+        return {
+            "description": listing.description, "services": listing.services,
+            "industries": split_codes(listing.industries), "countries_served": listing.countries_served.replace(",", ", "),
+            "products": split_codes(listing.products), "website": listing.website,
+            "contact_email": listing.contact_email,
+        }
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search",
+                        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Name, service…"}))
+    country = forms.CharField(required=False, max_length=2, label="Country",
+                              widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "e.g. US"}))
+    product = forms.ChoiceField(required=False, choices=[("", "Any product")] + PRODUCTS,
+                                widget=forms.Select(attrs={"class": "form-select"}))
+    industry = forms.ChoiceField(required=False, choices=[("", "Any industry")] + INDUSTRIES,
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    tier = forms.ChoiceField(required=False, choices=TIER_FILTER_CHOICES,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].strip().upper()
+        if country and not COUNTRY_CODE.match(country):
+            raise forms.ValidationError("Use a two-letter country code, e.g. US.")
+        return country

@@ -1,0 +1,176 @@
+"""Writes of the benefits app: invitations and the showcase listing. Each runs in one transaction
+with its audit entry and notifications (activity.services)."""
+
+import io
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from activity.services import audit_record, notify
+from partners.models import Partner, ShowcaseListing
+
+from . import rules, selectors
+from .models import Benefit, BenefitInvitation
+
+MAX_REASON = 2000
+MAX_REGION = 100
+
+
+def _partner_users(partner):
+    return list(partner.users.filter(is_active=True))
+
+
+def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=None):
+    """Invite ``partner`` to an invite-only benefit of the current program year.
+
+    Allowed only where the partner's tier has an invite-only cell for the benefit (guide p.6) and the
+    partner has no active invitation to it. The partner row is locked so two staff inviting at
+    once make one invitation (the partial unique constraint is the last line of defence)."""
+    as_of = as_of or timezone.localdate()
+    reason, region = (reason or "").strip(), (region or "").strip()
+    errors = {}
+    if len(reason) > MAX_REASON:
+        errors["reason"] = f"Keep the reason under {MAX_REASON} characters."
+    if len(region) > MAX_REGION:
+        errors["region"] = f"Keep the region under {MAX_REGION} characters."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        year = selectors.program_year_for(as_of)
+        benefit = (
+            Benefit.objects.filter(program_year=year, code=benefit_code).prefetch_related("cells").first()
+            if year else None
+        )
+        if benefit is None:
+            raise ValidationError({"benefit": "No such benefit in the current program year."})
+        already = BenefitInvitation.objects.filter(benefit=benefit, partner=partner, withdrawn_at__isnull=True).exists()
+        problems = rules.invitation_problems(
+            selectors.benefit_facts(benefit), tier=partner.tier, region=region, reason=reason, already_invited=already
+        )
+        if problems:
+            raise ValidationError(problems)
+        try:
+            with transaction.atomic():
+                invitation = BenefitInvitation.objects.create(
+                    benefit=benefit, partner=partner, invited_by=actor, reason=reason, region=region
+                )
+        except IntegrityError as exc:
+            raise ValidationError({"benefit": "The partner already has an active invitation to this benefit."}) from exc
+        audit_record(
+            actor=actor, action="benefit.invite", obj=invitation, partner_id=partner.pk, reason=reason,
+            after={"benefit": benefit.code, "program_year": year.year, "region": region, "tier": partner.tier},
+        )
+        where = f" ({region})" if region else ""
+        notify(
+            recipients=_partner_users(partner),
+            subject=f"You are invited: {benefit.name}{where}",
+            body=f"{actor.full_name or actor.email} invited {partner.name} to {benefit.name}{where} for the "
+                 f"{year.name}.\n\nReason: {reason}",
+            url=reverse("benefits:benefits"),
+        )
+    return invitation
+
+
+def invitation_withdraw(*, actor, invitation, reason):
+    """Withdraw an active invitation, with a reason. The row stays as history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason."})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+    with transaction.atomic():
+        invitation = (
+            BenefitInvitation.objects.select_for_update().select_related("benefit", "partner").get(pk=invitation.pk)
+        )
+        if invitation.withdrawn_at is not None:
+            raise ValidationError({"non_field_errors": "This invitation was already withdrawn."})
+        invitation.withdrawn_at = timezone.now()
+        invitation.withdrawn_by = actor
+        invitation.withdraw_reason = reason
+        invitation.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+        audit_record(
+            actor=actor, action="benefit.invitation_withdraw", obj=invitation, partner_id=invitation.partner_id,
+            reason=reason, before={"active": True}, after={"active": False, "benefit": invitation.benefit.code},
+        )
+        notify(
+            recipients=_partner_users(invitation.partner),
+            subject=f"Invitation withdrawn: {invitation.benefit.name}",
+            body=f"{actor.full_name or actor.email} withdrew {invitation.partner.name}'s invitation to "
+                 f"{invitation.benefit.name}.\n\nReason: {reason}",
+            url=reverse("benefits:benefits"),
+        )
+    return invitation
+
+
+# Showcase listing ---------------------------------------------------------------------------------
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 4096 * 4096
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+
+
+def validate_logo(upload):
+    """Check a logo by its content, not its name: size-limited, and Pillow must read and verify it
+    as PNG or JPEG. Returns the file extension to store it under."""
+    if upload.size > LOGO_MAX_BYTES:
+        raise ValidationError({"logo": f"The logo must be at most {LOGO_MAX_BYTES // 1024} KB."})
+    upload.seek(0)
+    content = upload.read(LOGO_MAX_BYTES + 1)
+    upload.seek(0)
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
+        if image_format in LOGO_FORMATS and width * height <= LOGO_MAX_PIXELS:
+            # verify() does not decode the pixels; load() does, and catches truncated files.
+            with Image.open(io.BytesIO(content)) as image:
+                image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ValidationError({"logo": "The logo is not a readable PNG or JPEG image."}) from exc
+    if image_format not in LOGO_FORMATS:
+        raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+    if width * height > LOGO_MAX_PIXELS:
+        raise ValidationError({"logo": "The logo is too large: at most 4096 × 4096 pixels."})
+    return LOGO_FORMATS[image_format], content
+
+
+LISTING_TEXT_FIELDS = ("description", "services", "industries", "countries_served", "products", "website",
+                       "contact_email")
+
+
+def listing_save(*, actor, partner, values, logo=None, remove_logo=False):
+    """Create or update the partner's showcase listing draft. ``values`` holds only the fields to change
+    (validated for shape by the form or serializer); ``logo`` is an uploaded file, checked here."""
+    unknown = set(values) - set(LISTING_TEXT_FIELDS)
+    if unknown:
+        raise ValidationError({"non_field_errors": f"Unknown fields: {', '.join(sorted(unknown))}."})
+    logo_content = validate_logo(logo) if logo is not None else None
+    old_logo_name = None
+    with transaction.atomic():
+        listing, _ = ShowcaseListing.objects.select_for_update().get_or_create(partner=partner)
+        before = {name: getattr(listing, name) for name in LISTING_TEXT_FIELDS} | {"logo": listing.logo.name}
+        for name, value in values.items():
+            setattr(listing, name, value)
+        if logo_content is not None or remove_logo:
+            old_logo_name = listing.logo.name or None
+            listing.logo = ""
+        if logo_content is not None:
+            extension, content = logo_content
+            # A random name: the stored path says nothing about the partner and never collides.
+            listing.logo.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+        listing.save()
+        after = {name: getattr(listing, name) for name in LISTING_TEXT_FIELDS} | {"logo": listing.logo.name}
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        audit_record(actor=actor, action="showcase.save", obj=listing, partner_id=partner.pk,
+                     before={k: before[k] for k in changed}, after=changed)
+        if old_logo_name:
+            transaction.on_commit(lambda: default_storage.delete(old_logo_name))
+    return listing
