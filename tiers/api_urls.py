@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import api
+
+urlpatterns = [
+    path("tier/", api.OwnStandingApi.as_view(), name="tier_standing"),
+    path("partners/<int:partner_id>/tier/", api.PartnerStandingApi.as_view(), name="partner_tier_standing"),
+    path("partners/<int:partner_id>/tier/designation/", api.DesignationApi.as_view(), name="partner_designation"),
+    path("tier-runs/", api.RunListApi.as_view(), name="tier_runs"),
+    path("tier-runs/<int:run_id>/", api.RunDetailApi.as_view(), name="tier_run_detail"),
+    path("tier-runs/<int:run_id>/assessments/", api.RunAssessmentsApi.as_view(), name="tier_run_assessments"),
+    path("tier-runs/<int:run_id>/apply/", api.RunApplyApi.as_view(), name="tier_run_apply"),
+    path("program-years/", api.ProgramYearListApi.as_view(), name="program_years"),
+    path("program-years/copy/", api.ProgramYearCopyApi.as_view(), name="program_year_copy"),
+    path("program-years/<int:year>/", api.ProgramYearDetailApi.as_view(), name="program_year_detail"),
+]

@@ -118,6 +118,7 @@ def standing(partner, *, as_of: date | None = None):
         "revenue_from": rules.revenue_window(rules.MIDYEAR, as_of)[0],
         "revenue_to": as_of,
         "qualified_tier": qualified,
+        "qualified_tier_name": rules.tier_name(qualified),
         "next_tier": upcoming,
         "progress": rules.progress(upcoming, metrics, revenue_words=words) if upcoming else [],
         "reasons": reasons,

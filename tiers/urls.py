@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tiers"
-urlpatterns = []
+urlpatterns = [
+    path("tier/", views.standing, name="standing"),
+    path("staff/partners/<int:partner_id>/tier/", views.partner_standing, name="partner_standing"),
+    path("staff/partners/<int:partner_id>/tier/designation/", views.designation, name="designation"),
+    path("staff/tiers/runs/", views.runs, name="runs"),
+    path("staff/tiers/runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("staff/tiers/runs/<int:run_id>/apply/", views.run_apply, name="run_apply"),
+    path("staff/tiers/years/", views.program_years, name="program_years"),
+    path("staff/tiers/years/<int:year>/", views.program_year_edit, name="program_year_edit"),
+]

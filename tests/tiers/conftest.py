@@ -1,0 +1,46 @@
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dealreg.models import Opportunity, OpportunityPartner
+from partners.models import Completion, Course, Person
+
+_seq = itertools.count(1)
+
+
+def add_people(partner, *, certified=0, trained=0, both=0, completed_on=date(2021, 6, 1), expires_on=None):
+    """People with a current platform and/or Sellers 101 completion (``both`` people have the two)."""
+    people = []
+    for course, n in ((Course.PLATFORM, certified), (Course.SELLERS_101, trained), (None, both)):
+        for _ in range(n):
+            i = next(_seq)
+            person = Person.objects.create(partner=partner, name=f"Person {i}", email=f"p{i}@{partner.domain}")
+            for c in ([course] if course else [Course.PLATFORM, Course.SELLERS_101]):
+                Completion.objects.create(person=person, course=c, completed_on=completed_on, expires_on=expires_on)
+            people.append(person)
+    return people
+
+
+def win(partner, arr, close_date, *, attached_on=None, product_line=Opportunity.ProductLine.PLATFORM,
+        stage=Opportunity.Stage.CLOSED_WON, source=OpportunityPartner.Source.SALES_TEAM):
+    i = next(_seq)
+    opportunity = Opportunity.objects.create(
+        external_id=f"OPP-{i}", account_name=f"Customer {i}", domain=f"customer{i}.example",
+        product_line=product_line, arr_usd=Decimal(arr), stage=stage, close_date=close_date,
+    )
+    OpportunityPartner.objects.create(opportunity=opportunity, partner=partner, source=source,
+                                      attached_on=attached_on or close_date)
+    return opportunity
+
+
+def make_silver(partner, year=2022):
+    """Enough for Silver in ``year`` (10 certified, 5 trained, $200,000)."""
+    add_people(partner, certified=5, trained=0, both=5)
+    win(partner, "200000", date(year, 6, 1))
+
+
+@pytest.fixture
+def as_of():
+    return date(2023, 1, 1)

@@ -1,0 +1,281 @@
+"""Recalculation runs, the designation and program years, on PostgreSQL."""
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from activity.models import AuditEntry, Notification
+from partners.models import Partner, TierLevel
+from tests.factories import PartnerFactory, UserFactory, accept_partner_agreement
+from tiers import services
+from tiers.models import Assessment, Designation, ProgramYear, ProvisionalPeriod, RecalculationRun
+
+from .conftest import add_people, make_silver, win
+
+pytestmark = pytest.mark.django_db
+
+ANNUAL_2023 = date(2023, 1, 1)
+
+
+def registered_partner(**kwargs):
+    partner = PartnerFactory(**kwargs)
+    accept_partner_agreement(partner, UserFactory(partner=partner, partner_role="admin"))
+    return partner
+
+
+def test_preview_records_every_partner_and_changes_nothing(partner_admin, partner, other_partner_admin, program_admin):
+    make_silver(partner)
+    add_people(partner, both=5)
+    win(partner, "800000", date(2022, 9, 1))  # Gold now
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023, started_by=program_admin)
+    assert (run.status, run.program_year.year, run.revenue_from, run.revenue_to) == (
+        "preview", 2022, date(2022, 1, 1), date(2022, 12, 31))
+    mine = run.assessments.get(partner=partner)
+    assert (mine.previous_tier, mine.computed_tier, mine.applied_tier, mine.movement) == ("silver", "gold", "gold", "up")
+    assert (mine.certified_technical, mine.sales_trained, mine.revenue_usd) == (15, 10, Decimal("1000000.00"))
+    other = run.assessments.get(partner=partner.__class__.objects.get(name="Other Co"))
+    assert (other.applied_tier, other.movement) == ("registered", "down")
+    assert "Bronze needs 3 platform-certified technical people; you have 0." in other.reasons
+    assert (run.up_count, run.down_count) == (1, 1)
+    partner.refresh_from_db()
+    assert partner.tier == "silver"
+    assert not AuditEntry.objects.filter(action="tiers.tier_change").exists()
+
+
+def test_apply_writes_tiers_audit_and_notifications_once(partner_admin, partner_member, partner, other_partner_admin,
+                                                         program_admin, django_capture_on_commit_callbacks):
+    make_silver(partner)
+    add_people(partner, both=5)
+    win(partner, "800000", date(2022, 9, 1))
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023, started_by=program_admin)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run, applied = services.run_apply(run=run, user=program_admin)
+    assert applied and run.status == "applied" and run.changed_count == 2
+    assert callbacks, "emails are enqueued after commit"
+    partner.refresh_from_db()
+    assert (partner.tier, partner.tier_since) == ("gold", ANNUAL_2023)
+    entry = AuditEntry.objects.get(action="tiers.tier_change", partner_id=partner.pk)
+    assert (entry.before, entry.after["tier"], entry.actor) == ({"tier": "silver"}, "gold", program_admin)
+    assert "You qualify for Gold." in entry.reason
+    subjects = set(Notification.objects.filter(recipient__partner=partner).values_list("subject", flat=True))
+    assert subjects == {"Acme Consulting moved up to Gold"}
+    assert Notification.objects.filter(recipient__partner=partner).count() == 2  # admin and member
+
+    again, applied_again = services.run_apply(run=run, user=program_admin)
+    assert not applied_again
+    assert AuditEntry.objects.filter(action="tiers.tier_change").count() == 2
+    assert Notification.objects.filter(recipient__partner=partner).count() == 2
+
+
+def test_partner_changed_after_preview_is_skipped_not_overwritten(partner_admin, partner, program_admin):
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    assert run.assessments.get(partner=partner).applied_tier == "registered"
+    services.designation_give(partner=partner, user=program_admin, reason="Global alliance signed")
+    run, _ = services.run_apply(run=run, user=program_admin)
+    partner.refresh_from_db()
+    assert partner.tier == "global_strategic"
+    assert run.skipped_count == 1
+
+
+def test_designated_partner_is_recorded_but_never_moved(partner_admin, partner, program_admin):
+    services.designation_give(partner=partner, user=program_admin, reason="Strategic alliance")
+    run = services.recalculate(kind="annual", as_of=ANNUAL_2023, apply=True)
+    a = run.assessments.get(partner=partner)
+    assert (a.designated, a.computed_tier, a.applied_tier, a.movement) == (True, "registered", "global_strategic", "same")
+    partner.refresh_from_db()
+    assert partner.tier == "global_strategic"
+
+
+def test_designation_give_and_remove_audited_with_reason(partner_admin, partner, program_admin):
+    make_silver(partner)
+    designation = services.designation_give(partner=partner, user=program_admin, reason="Global alliance")
+    assert designation.tier_before == "silver"
+    assert AuditEntry.objects.get(action="tiers.designation_give").reason == "Global alliance"
+    services.designation_remove(partner=partner, user=program_admin, reason="Alliance ended", as_of=date(2022, 12, 1))
+    partner.refresh_from_db()
+    assert partner.tier == "silver"  # what the trailing 365 days qualify for
+    designation.refresh_from_db()
+    assert (designation.removal_reason, designation.tier_after) == ("Alliance ended", "silver")
+    assert AuditEntry.objects.get(action="tiers.designation_remove").after == {"tier": "silver"}
+    assert Designation.objects.filter(partner=partner, removed_at__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 2001])
+def test_designation_needs_a_reason(partner, program_admin, reason):
+    with pytest.raises(ValidationError) as error:
+        services.designation_give(partner=partner, user=program_admin, reason=reason)
+    assert "reason" in error.value.error_dict
+    partner.refresh_from_db()
+    assert partner.tier == "silver"
+
+
+def test_designation_refused_for_non_admins_twice_and_unregistered(partner, pam, program_admin):
+    with pytest.raises(ValidationError):
+        services.designation_give(partner=partner, user=pam, reason="because")
+    services.designation_give(partner=partner, user=program_admin, reason="because")
+    with pytest.raises(ValidationError):
+        services.designation_give(partner=partner, user=program_admin, reason="again")
+    with pytest.raises(ValidationError):
+        services.designation_give(partner=PartnerFactory(tier=""), user=program_admin, reason="not enrolled")
+    with pytest.raises(ValidationError):
+        services.designation_remove(partner=PartnerFactory(), user=program_admin, reason="not designated")
+
+
+def test_mid_year_provisional_period_opens_continues_and_demotes(partner_admin, partner, program_admin):
+    add_people(partner, certified=3, both=5)  # 8 certified (Silver needs 10), 5 trained
+    win(partner, "300000", date(2022, 5, 1))
+    run = services.recalculate(kind="midyear", as_of=date(2022, 7, 1), apply=True)
+    assert run.assessments.get(partner=partner).provisional_action == "open"
+    period = ProvisionalPeriod.objects.get(partner=partner, closed_on__isnull=True)
+    assert (period.tier, period.opened_on, period.ends_on) == ("silver", date(2022, 7, 1), date(2022, 9, 29))
+    partner.refresh_from_db()
+    assert partner.tier == "silver"
+
+    services.recalculate(kind="midyear", as_of=date(2022, 8, 1), apply=True)
+    partner.refresh_from_db()
+    assert partner.tier == "silver"
+    assert ProvisionalPeriod.objects.filter(partner=partner).count() == 1
+
+    run = services.recalculate(kind="midyear", as_of=date(2022, 10, 1), apply=True)
+    partner.refresh_from_db()
+    assert (partner.tier, partner.tier_since) == ("bronze", date(2022, 10, 1))
+    period.refresh_from_db()
+    assert (period.closed_on, period.outcome, period.closed_by_run) == (date(2022, 10, 1), "expired", run)
+
+
+def test_provisional_period_closes_when_the_counts_are_met_again(partner_admin, partner):
+    add_people(partner, certified=3, both=5)
+    win(partner, "300000", date(2022, 5, 1))
+    services.recalculate(kind="midyear", as_of=date(2022, 7, 1), apply=True)
+    add_people(partner, certified=2, completed_on=date(2022, 7, 15))
+    services.recalculate(kind="midyear", as_of=date(2022, 8, 1), apply=True)
+    period = ProvisionalPeriod.objects.get(partner=partner)
+    assert period.outcome == "met"
+    partner.refresh_from_db()
+    assert partner.tier == "silver"
+
+
+def test_provisional_period_length_comes_from_the_program_year(partner_admin, partner):
+    ProgramYear.objects.filter(year=2022).update(provisional_period_days=30)
+    add_people(partner, certified=3, both=5)
+    services.recalculate(kind="midyear", as_of=date(2022, 7, 1), apply=True)
+    assert ProvisionalPeriod.objects.get(partner=partner).ends_on == date(2022, 7, 31)
+
+
+def test_mid_year_never_demotes_for_revenue(partner_admin, partner):
+    add_people(partner, certified=5, both=5)  # people fine, no revenue at all
+    run = services.recalculate(kind="midyear", as_of=date(2022, 7, 1), apply=True)
+    a = run.assessments.get(partner=partner)
+    assert (a.computed_tier, a.applied_tier, a.provisional_action) == ("registered", "silver", "")
+
+
+def test_a_run_uses_the_program_year_of_its_as_of_date(partner_admin, partner, program_admin):
+    make_silver(partner)
+    y2023 = services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2023, user=program_admin)
+    services.program_year_update(program_year=y2023, user=program_admin, provisional_period_days=60,
+                                 requirements={"silver": {"min_revenue_usd": Decimal("250000")}})
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    assert run.program_year == y2023
+    a = run.assessments.get(partner=partner)
+    assert a.applied_tier == "bronze"
+    assert "Silver needs $250,000 of closed-won revenue in 2022; you have $200,000." in a.reasons
+
+
+def test_copy_program_year_refuses_an_existing_year_and_bad_years(program_admin):
+    source = ProgramYear.objects.get(year=2022)
+    for year in (2022, 1999, 2101):
+        with pytest.raises(ValidationError) as error:
+            services.program_year_copy(source=source, year=year, user=program_admin)
+        assert "year" in error.value.error_dict
+    assert ProgramYear.objects.count() == 1
+
+
+def test_program_year_update_keeps_requirements_cumulative_and_is_all_or_nothing(program_admin):
+    year = ProgramYear.objects.get(year=2022)
+    with pytest.raises(ValidationError) as error:
+        services.program_year_update(program_year=year, user=program_admin, provisional_period_days=0, requirements={
+            "bronze": {"min_certified_technical": 4}, "silver": {"min_sales_trained": 0}, "platinum": {}})
+    assert set(error.value.error_dict) == {"provisional_period_days", "silver-min_sales_trained", "requirements"}
+    assert year.tiers.get(level="bronze").min_certified_technical == 3
+
+
+def test_preview_query_count_does_not_grow_with_partners(django_assert_max_num_queries, program_admin):
+    def seed(n):
+        for _ in range(n):
+            p = registered_partner()
+            add_people(p, certified=3, both=1)
+            win(p, "25000", date(2022, 4, 1))
+
+    seed(5)
+    with django_assert_max_num_queries(14) as small:
+        services.run_preview(kind="annual", as_of=ANNUAL_2023, started_by=program_admin)
+    seed(45)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        run = services.run_preview(kind="annual", as_of=ANNUAL_2023, started_by=program_admin)
+    assert run.partner_count == 50
+    assert len(large.captured_queries) == len(small.captured_queries)
+    seed(150)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert services.run_preview(kind="midyear", as_of=date(2022, 12, 1)).partner_count == 200
+
+
+def test_apply_query_count_does_not_grow_with_partners(django_assert_max_num_queries, program_admin):
+    def seed(n):
+        for _ in range(n):
+            p = registered_partner()
+            add_people(p, certified=3, both=1)
+            win(p, "25000", date(2022, 4, 1))
+
+    seed(5)
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    with django_assert_max_num_queries(20) as small:
+        services.run_apply(run=run, user=program_admin)
+    Partner.objects.update(tier=TierLevel.REGISTERED)
+    seed(45)
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert services.run_apply(run=run, user=program_admin)[0].changed_count == 50
+
+
+@pytest.mark.parametrize(("kind", "as_of"), [("weekly", ANNUAL_2023), ("annual", "2023-01-01")])
+def test_preview_refuses_bad_input(kind, as_of):
+    with pytest.raises(ValidationError):
+        services.run_preview(kind=kind, as_of=as_of)
+    assert not RecalculationRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_applying_the_same_run_at_once_apply_it_once(partner_admin, partner, program_admin):
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def apply():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.run_apply(run=run, user=program_admin)[1])
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(results) == [False, True]
+    assert AuditEntry.objects.filter(action="tiers.tier_change", partner_id=partner.pk).count() == 1
+    assert Assessment.objects.filter(run=run).count() == Partner.objects.count()
+
+
+def test_scheduled_recalculation_is_safe_twice(partner_admin, partner):
+    first = services.scheduled_recalculation(kind="annual", as_of=ANNUAL_2023)
+    second = services.scheduled_recalculation(kind="annual", as_of=ANNUAL_2023)
+    assert first.pk == second.pk and first.status == "applied"
+    assert RecalculationRun.objects.count() == 1

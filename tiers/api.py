@@ -1,0 +1,268 @@
+"""REST API of the tiers app: a partner's standing, recalculation runs, the designation, program years.
+
+Thin: serializers check shape, services check rules (a service's ValidationError becomes a 400 with
+field errors in build_portal.api.exception_handler), tiers/access.py decides who may do what.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import access, rules, selectors, services
+from .models import Assessment, ProgramYear, RecalculationRun, Tier
+
+BAD = OpenApiResponse(description="Invalid input: field errors.")
+FORBIDDEN = OpenApiResponse(description="Not logged in, or your role may not do this.")
+NOT_FOUND = OpenApiResponse(description="No such object, or not one you may see.")
+
+
+# --- Standing ---------------------------------------------------------------------------------------------
+
+
+class ProgressSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    have = serializers.DecimalField(max_digits=16, decimal_places=2)
+    need = serializers.DecimalField(max_digits=16, decimal_places=2)
+    met = serializers.BooleanField()
+
+
+class MetricsSerializer(serializers.Serializer):
+    certified_technical = serializers.IntegerField()
+    sales_trained = serializers.IntegerField()
+    revenue_usd = serializers.DecimalField(max_digits=16, decimal_places=2)
+    agreement_accepted = serializers.BooleanField()
+
+
+class LastRecalculationSerializer(serializers.Serializer):
+    run = serializers.IntegerField(source="run_id")
+    kind = serializers.CharField(source="run.kind")
+    as_of = serializers.DateField(source="run.as_of")
+    applied_at = serializers.DateTimeField(source="run.applied_at")
+    previous_tier = serializers.CharField()
+    computed_tier = serializers.CharField()
+    applied_tier = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class StandingSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(source="partner.pk")
+    partner_name = serializers.CharField(source="partner.name")
+    tier = serializers.CharField()
+    tier_name = serializers.CharField()
+    tier_since = serializers.DateField(allow_null=True)
+    designated = serializers.BooleanField()
+    as_of = serializers.DateField()
+    program_year = serializers.IntegerField(source="program_year.year", allow_null=True)
+    metrics = MetricsSerializer()
+    revenue_from = serializers.DateField()
+    revenue_to = serializers.DateField()
+    qualified_tier = serializers.CharField()
+    next_tier = serializers.CharField(source="next_tier.level", allow_null=True, default=None)
+    progress = ProgressSerializer(many=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+    provisional_period_ends_on = serializers.DateField(source="provisional_period.ends_on", allow_null=True,
+                                                       default=None)
+    last_recalculation = LastRecalculationSerializer(source="last_assessment", allow_null=True)
+
+
+class OwnStandingApi(APIView):
+    @extend_schema(responses={200: StandingSerializer, 403: FORBIDDEN}, summary="Your company's tier standing")
+    def get(self, request):
+        partner = access.own_partner(request.user)
+        return Response(StandingSerializer(selectors.standing(partner)).data)
+
+
+class PartnerStandingApi(APIView):
+    @extend_schema(responses={200: StandingSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+                   summary="A partner's tier standing (its own users; staff who may see it)")
+    def get(self, request, partner_id):
+        partner = access.standing_partner_for_user(request.user, partner_id)
+        return Response(StandingSerializer(selectors.standing(partner)).data)
+
+
+class DesignationInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["give", "remove"])
+    reason = serializers.CharField(max_length=2000)
+
+
+class DesignationApi(APIView):
+    @extend_schema(request=DesignationInputSerializer,
+                   responses={200: StandingSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
+                   summary="Give or remove the Global Strategic designation (program admin)")
+    def post(self, request, partner_id):
+        partner = access.staff_partner_for_user(request.user, partner_id, for_change=True)
+        data = DesignationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = services.designation_give if data.validated_data["action"] == "give" else services.designation_remove
+        service(partner=partner, user=request.user, reason=data.validated_data["reason"])
+        partner.refresh_from_db()
+        return Response(StandingSerializer(selectors.standing(partner)).data)
+
+
+# --- Recalculation runs -----------------------------------------------------------------------------------
+
+
+class RunSerializer(serializers.ModelSerializer):
+    program_year = serializers.IntegerField(source="program_year.year")
+    same_count = serializers.IntegerField()
+    started_by = serializers.StringRelatedField()
+    applied_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = RecalculationRun
+        fields = ["id", "kind", "as_of", "program_year", "revenue_from", "revenue_to", "status", "started_by",
+                  "created_at", "applied_by", "applied_at", "partner_count", "up_count", "down_count", "same_count",
+                  "changed_count", "skipped_count"]
+        read_only_fields = fields
+
+
+class RunInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=rules.KINDS)
+    as_of = serializers.DateField()
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    partner_name = serializers.CharField(source="partner.name")
+
+    class Meta:
+        model = Assessment
+        fields = ["partner", "partner_name", "previous_tier", "computed_tier", "applied_tier", "movement",
+                  "certified_technical", "sales_trained", "revenue_usd", "agreement_accepted", "designated",
+                  "reasons", "provisional_action", "provisional_ends_on"]
+        read_only_fields = fields
+
+
+class RunListApi(generics.ListAPIView):
+    serializer_class = RunSerializer
+
+    def get_queryset(self):
+        access.require_recalculation_admin(self.request.user)
+        return selectors.runs()
+
+    @extend_schema(responses={200: RunSerializer(many=True), 403: FORBIDDEN}, summary="Recalculation runs")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=RunInputSerializer, responses={201: RunSerializer, 400: BAD, 403: FORBIDDEN},
+                   summary="Preview a recalculation (dry run); apply it separately")
+    def post(self, request):
+        access.require_recalculation_admin(request.user)
+        data = RunInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run = services.run_preview(started_by=request.user, **data.validated_data)
+        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(responses={200: RunSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, run_id):
+        return Response(RunSerializer(access.run_for_user(request.user, run_id)).data)
+
+
+class RunAssessmentsApi(generics.ListAPIView):
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self):
+        run = access.run_for_user(self.request.user, self.kwargs["run_id"])
+        movement = self.request.query_params.get("movement", "")
+        if movement and movement not in Assessment.Movement.values:
+            raise serializers.ValidationError({"movement": f"Choose one of: {', '.join(Assessment.Movement.values)}."})
+        return selectors.run_assessments(run, movement=movement)
+
+    @extend_schema(parameters=[OpenApiParameter("movement", OpenApiTypes.STR, enum=Assessment.Movement.values)],
+                   responses={200: AssessmentSerializer(many=True), 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
+                   summary="Who moves up, down or stays in a run, with reasons")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class RunApplyApi(APIView):
+    @extend_schema(request=None, responses={200: RunSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+                   summary="Apply a previewed run (applying twice changes nothing)")
+    def post(self, request, run_id):
+        run, _ = services.run_apply(run=access.run_for_user(request.user, run_id), user=request.user)
+        return Response(RunSerializer(run).data)
+
+
+# --- Program years ----------------------------------------------------------------------------------------
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["level", "name", "rank", "requires_partner_agreement", "min_certified_technical",
+                  "min_sales_trained", "min_revenue_usd", "is_designation"]
+        read_only_fields = fields
+
+
+class ProgramYearSerializer(serializers.ModelSerializer):
+    tiers = TierSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgramYear
+        fields = ["year", "name", "starts_on", "ends_on", "provisional_period_days", "tiers"]
+        read_only_fields = fields
+
+
+class CopyInputSerializer(serializers.Serializer):
+    source = serializers.SlugRelatedField(slug_field="year", queryset=ProgramYear.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class RequirementInputSerializer(serializers.Serializer):
+    min_certified_technical = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    min_sales_trained = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
+    min_revenue_usd = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+
+
+class ProgramYearInputSerializer(serializers.Serializer):
+    provisional_period_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    requirements = serializers.DictField(child=RequirementInputSerializer(), required=False)
+
+
+class ProgramYearListApi(generics.ListAPIView):
+    serializer_class = ProgramYearSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        access.require_recalculation_admin(self.request.user)
+        return ProgramYear.objects.prefetch_related("tiers")
+
+    @extend_schema(responses={200: ProgramYearSerializer(many=True), 403: FORBIDDEN})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class ProgramYearCopyApi(APIView):
+    @extend_schema(request=CopyInputSerializer, responses={201: ProgramYearSerializer, 400: BAD, 403: FORBIDDEN},
+                   summary="Copy a program year's settings and requirements to a new year")
+    def post(self, request):
+        access.require_recalculation_admin(request.user)
+        data = CopyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = services.program_year_copy(source=data.validated_data["source"], year=data.validated_data["year"],
+                                         user=request.user)
+        return Response(ProgramYearSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
+class ProgramYearDetailApi(APIView):
+    @extend_schema(responses={200: ProgramYearSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, year):
+        return Response(ProgramYearSerializer(access.program_year_for_user(request.user, year)).data)
+
+    @extend_schema(request=ProgramYearInputSerializer,
+                   responses={200: ProgramYearSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
+                   summary="Edit the provisional period and the tiers' thresholds (all or nothing)")
+    def patch(self, request, year):
+        program_year = access.program_year_for_user(request.user, year)
+        data = ProgramYearInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.program_year_update(
+            program_year=program_year, user=request.user,
+            provisional_period_days=data.validated_data.get("provisional_period_days",
+                                                            program_year.provisional_period_days),
+            requirements=data.validated_data.get("requirements", {}),
+        )
+        return Response(ProgramYearSerializer(ProgramYear.objects.get(pk=program_year.pk)).data)

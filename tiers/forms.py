@@ -1,0 +1,51 @@
+from django import forms
+
+from .models import ProgramYear, RecalculationRun
+from .services import TIER_FIELDS
+
+
+class RunForm(forms.Form):
+    kind = forms.ChoiceField(choices=RecalculationRun.Kind.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    as_of = forms.DateField(label="As of", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+                            help_text="Annual: revenue of the prior calendar year. Mid-year: the 365 days ending on this date.")
+
+
+class DesignationForm(forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                             help_text="Why the program gives or removes the designation; the partner reads it.")
+
+
+class CopyYearForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=ProgramYear.objects.all(), label="Copy from", to_field_name="year",
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    year = forms.IntegerField(label="New year", min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+
+class ProgramYearForm(forms.Form):
+    """The provisional period and each earned tier's thresholds of one program year."""
+
+    provisional_period_days = forms.IntegerField(
+        min_value=1, max_value=365, label="Certification provisional period (days)",
+        widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+    def __init__(self, *args, tiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tiers = [t for t in tiers if not t.is_designation]
+        for t in self.tiers:
+            self.fields[f"{t.level}-min_certified_technical"] = forms.IntegerField(
+                min_value=0, max_value=100_000, label=f"{t.name}: platform-certified technical people",
+                initial=t.min_certified_technical, widget=forms.NumberInput(attrs={"class": "form-control"}))
+            self.fields[f"{t.level}-min_sales_trained"] = forms.IntegerField(
+                min_value=0, max_value=100_000, label=f"{t.name}: sales-trained people",
+                initial=t.min_sales_trained, widget=forms.NumberInput(attrs={"class": "form-control"}))
+            self.fields[f"{t.level}-min_revenue_usd"] = forms.DecimalField(
+                min_value=0, max_digits=14, decimal_places=2, label=f"{t.name}: closed-won revenue (USD)",
+                initial=t.min_revenue_usd, widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+    def requirements(self):
+        return {t.level: {f: self.cleaned_data[f"{t.level}-{f}"] for f in TIER_FIELDS} for t in self.tiers}
+
+    def tier_rows(self):
+        return [(t, [self[f"{t.level}-{f}"] for f in TIER_FIELDS]) for t in self.tiers]

@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from build_portal.forms import add_service_errors
+
+from . import access, selectors, services
+from .forms import CopyYearForm, DesignationForm, ProgramYearForm, RunForm
+from .models import Assessment, ProgramYear
+
+
+def _benefits_tag_available():
+    """The benefits app (above this one) renders the tier's benefits with its own template tag; the page
+    includes it through the template library registry so this app never imports benefits."""
+    from django.template import engines
+
+    return "benefits_tags" in engines["django"].engine.template_libraries
+
+
+@login_required
+def standing(request):
+    partner = access.own_partner(request.user)
+    return render(request, "tiers/standing.html", {
+        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(),
+    })
+
+
+@login_required
+def partner_standing(request, partner_id):
+    partner = access.staff_partner_for_user(request.user, partner_id)
+    return render(request, "tiers/standing.html", {
+        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(), "staff_view": True,
+        "designation_form": DesignationForm() if request.user.is_program_admin else None,
+    })
+
+
+@login_required
+@require_POST
+def designation(request, partner_id):
+    partner = access.staff_partner_for_user(request.user, partner_id, for_change=True)
+    form = DesignationForm(request.POST)
+    action = request.POST.get("action")
+    if form.is_valid() and action in ("give", "remove"):
+        service = services.designation_give if action == "give" else services.designation_remove
+        try:
+            service(partner=partner, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Designation given." if action == "give" else "Designation removed.")
+            return redirect("tiers:partner_standing", partner_id=partner.pk)
+    elif action not in ("give", "remove"):
+        form.add_error(None, "Choose to give or to remove the designation.")
+    partner.refresh_from_db()
+    return render(request, "tiers/standing.html", {
+        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(), "staff_view": True,
+        "designation_form": form,
+    }, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def runs(request):
+    access.require_recalculation_admin(request.user)
+    form = RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.run_preview(kind=form.cleaned_data["kind"], as_of=form.cleaned_data["as_of"],
+                                       started_by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Preview ready: nothing has changed yet. Review it, then apply.")
+            return redirect("tiers:run_detail", run_id=run.pk)
+    page = Paginator(selectors.runs(), 25).get_page(request.GET.get("page"))
+    return render(request, "tiers/runs.html", {"form": form, "page": page},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def run_detail(request, run_id):
+    run = access.run_for_user(request.user, run_id)
+    movement = request.GET.get("movement", "")
+    if movement not in Assessment.Movement.values:
+        movement = ""
+    page = Paginator(selectors.run_assessments(run, movement=movement), 50).get_page(request.GET.get("page"))
+    return render(request, "tiers/run_detail.html", {
+        "run": run, "page": page, "movement": movement, "movements": Assessment.Movement.choices,
+    })
+
+
+@login_required
+@require_POST
+def run_apply(request, run_id):
+    run = access.run_for_user(request.user, run_id)
+    run, applied = services.run_apply(run=run, user=request.user)
+    if applied:
+        messages.success(request, f"Applied: {run.changed_count} tiers changed, {run.skipped_count} skipped "
+                                  "because their tier changed after the preview.")
+    else:
+        messages.info(request, "This run was already applied; nothing changed.")
+    return redirect("tiers:run_detail", run_id=run.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_years(request):
+    access.require_recalculation_admin(request.user)
+    form = CopyYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.program_year_copy(source=form.cleaned_data["source"], year=form.cleaned_data["year"],
+                                             user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Copied to {new}. Edit its requirements below.")
+            return redirect("tiers:program_year_edit", year=new.year)
+    years = ProgramYear.objects.prefetch_related("tiers")
+    return render(request, "tiers/program_years.html", {"form": form, "years": years},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_year_edit(request, year):
+    program_year = access.program_year_for_user(request.user, year)
+    tiers = list(program_year.tiers.order_by("rank"))
+    form = ProgramYearForm(request.POST or None, tiers=tiers,
+                           initial={"provisional_period_days": program_year.provisional_period_days})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_year_update(program_year=program_year, user=request.user,
+                                         provisional_period_days=form.cleaned_data["provisional_period_days"],
+                                         requirements=form.requirements())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{program_year} saved.")
+            return redirect("tiers:program_years")
+    return render(request, "tiers/program_year_edit.html", {"form": form, "program_year": program_year},
+                  status=400 if request.method == "POST" else 200)
