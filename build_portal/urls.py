@@ -29,3 +29,6 @@ urlpatterns = [
     path("", include("benefits.urls")),
     path("", include("funding.urls")),
 ]
+
+handler404 = "build_portal.views.not_found"
+handler500 = "build_portal.views.server_error"
