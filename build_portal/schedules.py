@@ -16,4 +16,8 @@ PERIODIC_TASKS = {
     "Tier recalculation, mid-year (monthly)": (
         "tiers.tasks.midyear_recalculation", {"minute": "0", "hour": "3", "day_of_month": "1", "month_of_year": "2-12"},
     ),
+    # Issue #6: claim reminders 15, 5 and 1 days before the claim deadline; unclaimed approvals expire.
+    "Funding claims: remind before the deadline, expire unclaimed approvals (daily)": (
+        "funding.tasks.claim_deadlines", {"minute": "30", "hour": "5"},
+    ),
 }
