@@ -73,6 +73,9 @@ if [ -z "${REDIS_URL:-}" ]; then
   fi
 fi
 
+# Browser journeys drive Debian's Chromium; nothing downloads a browser.
+command -v chromium >/dev/null 2>&1 || apt_install chromium || echo "test.sh: could not install chromium"
+
 export TEST_RUN_ID="$RUN_ID"
 export DJANGO_RUN_PROFILE=test
 # pytest exits 5 when it collected nothing: that is a failure here too (set -e).
