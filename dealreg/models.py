@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -74,3 +75,162 @@ class OpportunityPartner(models.Model):
 
     def __str__(self):
         return f"{self.partner} on {self.opportunity}"
+
+
+class DealRegistration(models.Model):
+    """A partner's registration of a deal with a customer (DESIGN.md §3, guide "Deal registration").
+
+    Status changes only through dealreg/services.py, which checks the state machine in dealreg/rules.py.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        INFO_REQUESTED = "info_requested", "Information requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+        EXPIRED = "expired", "Expired"
+
+    class RejectReason(models.TextChoices):
+        DUPLICATE = "duplicate", "Duplicate registration"
+        EXISTING_CUSTOMER = "existing_customer", "Existing customer"
+        INSUFFICIENT_INFORMATION = "insufficient_information", "Insufficient information"
+        NOT_A_FIT = "not_a_fit", "Not a fit"
+        OTHER = "other", "Other"
+
+    class Extension(models.TextChoices):
+        NONE = "", "Not requested"
+        REQUESTED = "requested", "Requested"
+        GRANTED = "granted", "Granted"
+        DECLINED = "declined", "Declined"
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="deal_registrations")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customer_company = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, help_text="Normalised customer web domain")
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code")
+    contact_name = models.CharField(max_length=150)
+    contact_email = models.EmailField()
+    products = models.JSONField(default=list, help_text="Product lines of interest")
+    use_case = models.TextField(max_length=4000)
+    estimated_arr_usd = models.DecimalField(max_digits=14, decimal_places=2)
+    expected_close_date = models.DateField()
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the registration last (re)entered "submitted": the review service level counts from here.
+    waiting_since = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(max_length=30, choices=RejectReason.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+    approved_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+    reminder_sent_for = models.DateField(null=True, blank=True, help_text="The expiry date a reminder was sent for")
+    extension = models.CharField(max_length=10, choices=Extension.choices, blank=True, default="")
+    opportunity = models.ForeignKey(
+        Opportunity, null=True, blank=True, on_delete=models.PROTECT, related_name="deal_registrations"
+    )
+    final_arr_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # "At most one approved registration per customer domain at a time" (DESIGN.md §3).
+            models.UniqueConstraint(
+                fields=["domain"], condition=Q(status="approved"), name="dealreg_one_approved_per_domain"
+            ),
+            # The same partner cannot register the same customer twice while one is open or approved.
+            models.UniqueConstraint(
+                fields=["partner", "domain"],
+                condition=Q(status__in=["submitted", "info_requested", "approved"]),
+                name="dealreg_one_active_per_partner_domain",
+            ),
+            models.CheckConstraint(condition=Q(estimated_arr_usd__gt=0), name="dealreg_estimated_arr_positive"),
+            models.CheckConstraint(
+                condition=Q(final_arr_usd__isnull=True) | Q(final_arr_usd__gt=0), name="dealreg_final_arr_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(expires_on__isnull=False, opportunity__isnull=False),
+                name="dealreg_approved_has_expiry_and_opportunity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="won") | Q(final_arr_usd__isnull=False, closed_on__isnull=False),
+                name="dealreg_won_has_final_arr",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "waiting_since"]),
+            models.Index(fields=["domain", "status"]),
+            models.Index(fields=["partner", "status"]),
+            models.Index(fields=["status", "expires_on"]),
+        ]
+
+    def __str__(self):
+        return f"DR-{self.pk} {self.customer_company} ({self.domain})"
+
+    @property
+    def reference(self):
+        return f"DR-{self.pk}"
+
+
+class DealRegistrationEvent(models.Model):
+    """One transition of a registration: who, when, from which status to which, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted"
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        REQUEST_INFO = "request_info", "Information requested"
+        RESPOND = "respond", "Information provided"
+        WITHDRAW = "withdraw", "Withdrawn"
+        WIN = "win", "Marked won"
+        LOSE = "lose", "Marked lost"
+        EXPIRE = "expire", "Expired"
+        REQUEST_EXTENSION = "request_extension", "Extension requested"
+        GRANT_EXTENSION = "grant_extension", "Extension granted"
+        DECLINE_EXTENSION = "decline_extension", "Extension declined"
+
+    registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.registration_id}: {self.action} {self.from_status} -> {self.to_status}"
+
+
+class SalesImport(models.Model):
+    """One accepted import from the sales system (CSV or API): who, when, what changed."""
+
+    class Kind(models.TextChoices):
+        OPPORTUNITIES = "opportunities", "Opportunities"
+        CUSTOMER_ACCOUNTS = "customer_accounts", "Customer accounts"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=200, help_text="File name or 'api'")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} import {self.at:%Y-%m-%d %H:%M} ({self.source})"

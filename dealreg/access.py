@@ -1,0 +1,62 @@
+"""Who may see and act on deal registrations and sales imports: the one place that decides.
+
+Outsiders get 404 (they cannot tell "forbidden" from "absent"); people who may see a registration
+but not take the action they asked for get 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from partners.access import partners_visible_to, require_program_admin
+
+from .models import DealRegistration
+
+
+def registrations_visible_to(user):
+    """Partner users: their company's. PAM: assigned partners' and unassigned partners'. PSA: assigned
+    partners' (read-only). Program admin: all."""
+    if not user.is_authenticated:
+        return DealRegistration.objects.none()
+    if user.partner_id:
+        return DealRegistration.objects.filter(partner_id=user.partner_id)
+    if user.staff_role:
+        return DealRegistration.objects.filter(partner__in=partners_visible_to(user))
+    return DealRegistration.objects.none()
+
+
+def may_review(user):
+    """PAMs and program admins decide registrations; PSAs only read."""
+    return user.is_authenticated and (user.is_pam or user.is_program_admin)
+
+
+def require_partner_user(user):
+    if not (user.is_authenticated and user.partner_id):
+        raise PermissionDenied("Deal registrations are submitted by partner users.")
+
+
+def require_reviewer(user):
+    if not may_review(user):
+        raise PermissionDenied("Only a PAM or a program admin may review deal registrations.")
+
+
+def registration_for_user(user, registration_id, *, for_change=None):
+    """The registration, or 404 for outsiders. ``for_change``: "partner" (the partner's own actions) or
+    "review" (a PAM's or program admin's decisions) -> 403 for those who may see but not do that."""
+    registration = (
+        registrations_visible_to(user)
+        .select_related("partner", "partner__pam", "submitted_by", "decided_by", "opportunity")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:
+        raise Http404("No such deal registration.")
+    if for_change == "partner" and user.partner_id != registration.partner_id:
+        raise PermissionDenied("Only the partner that registered this deal may do this.")
+    if for_change == "review":
+        require_reviewer(user)
+    return registration
+
+
+def require_importer(user):
+    """Sales-system imports are for program admins (DESIGN.md §1)."""
+    require_program_admin(user)

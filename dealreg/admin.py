@@ -1,0 +1,65 @@
+"""Read-mostly admin: workflow objects change only through dealreg/services.py (pages and API)."""
+
+from django.contrib import admin
+
+from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner, SalesImport
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = DealRegistrationEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DealRegistration)
+class DealRegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "customer_company", "domain", "partner", "status", "waiting_since", "expires_on"]
+    list_filter = ["status"]
+    search_fields = ["customer_company", "domain", "partner__name"]
+    list_select_related = ["partner"]
+    inlines = [EventInline]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = OpportunityPartner
+    extra = 0
+    can_delete = False
+    readonly_fields = ["partner", "attached_on", "source"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(ReadOnlyAdmin):
+    list_display = ["external_id", "account_name", "domain", "product_line", "arr_usd", "stage", "close_date"]
+    list_filter = ["stage", "product_line"]
+    search_fields = ["external_id", "account_name", "domain"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(CustomerAccount)
+class CustomerAccountAdmin(ReadOnlyAdmin):
+    list_display = ["external_id", "name", "domain"]
+    search_fields = ["external_id", "name", "domain"]
+
+
+@admin.register(SalesImport)
+class SalesImportAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "source", "imported_by", "rows", "created", "updated", "unchanged"]
+    list_filter = ["kind"]

@@ -1,0 +1,360 @@
+"""REST API under /api/v1/: thin callers of access, selectors and services (same rules as the pages).
+
+Serializers check shape only; a rule broken in a service is a ValidationError that the project's
+exception handler (build_portal/api.py) turns into a 400 with field errors.
+"""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partners.access import require_staff
+
+from . import access, rules, selectors, services
+from .imports import ImportRejected
+from .models import DealRegistration, DealRegistrationEvent, Opportunity, SalesImport
+
+BAD_INPUT = OpenApiResponse(description="Bad input: field errors, or a transition the state machine refuses.")
+FORBIDDEN = OpenApiResponse(description="Not allowed for your role.")
+NOT_FOUND = OpenApiResponse(description="No such registration (or not yours to see).")
+
+
+# --- serializers ---------------------------------------------------------------------------------------
+
+class RegistrationInSerializer(serializers.Serializer):
+    """What a partner may send. Anything else (status, partner, expires_on...) is ignored."""
+
+    customer_company = serializers.CharField(max_length=200)
+    website = serializers.CharField(max_length=300, help_text="Customer website or domain; stored normalised.")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2,
+                                     error_messages={"invalid": "Enter the two-letter country code, e.g. US."})
+    contact_name = serializers.CharField(max_length=150)
+    contact_email = serializers.EmailField(max_length=254)
+    products = serializers.ListField(child=serializers.ChoiceField(choices=Opportunity.ProductLine.choices),
+                                     allow_empty=False, max_length=10)
+    use_case = serializers.CharField(max_length=4000)
+    estimated_arr_usd = serializers.DecimalField(max_digits=14, decimal_places=2)
+    expected_close_date = serializers.DateField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DealRegistrationEvent
+        fields = ["at", "actor", "action", "from_status", "to_status", "reason"]
+
+    def get_actor(self, event) -> str:
+        return str(event.actor) if event.actor else "Build Portal"
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    partner = serializers.CharField(source="partner.name", read_only=True)
+    business_days_waiting = serializers.IntegerField(read_only=True, default=None)
+    is_overdue = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = DealRegistration
+        fields = [
+            "id", "reference", "partner", "customer_company", "domain", "country", "contact_name", "contact_email",
+            "products", "use_case", "estimated_arr_usd", "expected_close_date", "status", "created_at",
+            "waiting_since", "business_days_waiting", "is_overdue", "decided_at", "reject_reason", "decision_note",
+            "approved_on", "expires_on", "extension", "final_arr_usd", "closed_on",
+        ]
+        read_only_fields = fields
+
+
+class ConflictsSerializer(serializers.Serializer):
+    other_partner = serializers.BooleanField()
+    existing_customer = serializers.BooleanField()
+    opportunity = serializers.BooleanField()
+
+
+class RegistrationDetailSerializer(RegistrationSerializer):
+    history = EventSerializer(many=True, read_only=True)
+    conflicts = ConflictsSerializer(read_only=True, allow_null=True, help_text="Staff only.")
+
+    class Meta(RegistrationSerializer.Meta):
+        fields = [*RegistrationSerializer.Meta.fields, "history", "conflicts"]
+        read_only_fields = fields
+
+
+class QueueItemSerializer(RegistrationSerializer):
+    conflicts = ConflictsSerializer(read_only=True)
+    same_partner_others = serializers.SerializerMethodField()
+    pam = serializers.SerializerMethodField()
+
+    class Meta(RegistrationSerializer.Meta):
+        fields = [*RegistrationSerializer.Meta.fields, "conflicts", "same_partner_others", "pam"]
+        read_only_fields = fields
+
+    def get_same_partner_others(self, r) -> list[str]:
+        return [f"DR-{o.pk} ({o.status})" for o in r.same_partner_others]
+
+    def get_pam(self, r) -> str | None:
+        return str(r.partner.pam) if r.partner.pam else None
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=4000)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason_code = serializers.ChoiceField(choices=DealRegistration.RejectReason.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class WinSerializer(serializers.Serializer):
+    final_arr_usd = serializers.DecimalField(max_digits=14, decimal_places=2)
+    closed_on = serializers.DateField()
+
+
+class ExtensionDecisionSerializer(serializers.Serializer):
+    grant = serializers.BooleanField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ImportInSerializer(serializers.Serializer):
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=50_000)
+
+
+class ImportResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SalesImport
+        fields = ["id", "kind", "rows", "created", "updated", "unchanged", "at"]
+
+
+class RowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Position of the row, first row = 1")
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportErrorsSerializer(serializers.Serializer):
+    errors = RowErrorSerializer(many=True)
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+def _detail(request, registration):
+    registration.history = list(selectors.history(registration))
+    registration.conflicts = selectors.registration_conflicts(registration) if request.user.staff_role else None
+    selectors.review_state([registration])
+    return RegistrationDetailSerializer(registration).data
+
+
+def _conflicts(r):
+    return rules.Conflicts(other_partner=r.conflict_other_partner, existing_customer=r.conflict_existing_customer,
+                           opportunity=r.conflict_opportunity)
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", str, enum=DealRegistration.Status.values, required=False),
+    OpenApiParameter("q", str, required=False, description="Company, domain, contact or DR-number"),
+]
+
+
+# --- registrations -------------------------------------------------------------------------------------
+
+class RegistrationListCreateApi(APIView):
+    @extend_schema(parameters=LIST_PARAMETERS, responses={200: RegistrationSerializer(many=True), 400: BAD_INPUT})
+    def get(self, request):
+        status_filter = request.query_params.get("status", "")
+        if status_filter and status_filter not in DealRegistration.Status.values:
+            raise ValidationError({"status": f"Choose one of: {', '.join(DealRegistration.Status.values)}."})
+        queryset = selectors.search(
+            access.registrations_visible_to(request.user).select_related("partner"),
+            status=status_filter, q=request.query_params.get("q", "")[:100],
+        )
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        selectors.review_state(page)
+        return paginator.get_paginated_response(RegistrationSerializer(page, many=True).data)
+
+    @extend_schema(request=RegistrationInSerializer,
+                   responses={201: RegistrationDetailSerializer, 400: BAD_INPUT, 403: FORBIDDEN})
+    def post(self, request):
+        access.require_partner_user(request.user)
+        serializer = RegistrationInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = services.registration_submit(
+            partner=request.user.partner, submitted_by=request.user, **serializer.validated_data
+        )
+        return Response(_detail(request, registration), status=status.HTTP_201_CREATED)
+
+
+class RegistrationDetailApi(APIView):
+    @extend_schema(responses={200: RegistrationDetailSerializer, 404: NOT_FOUND})
+    def get(self, request, pk):
+        return Response(_detail(request, access.registration_for_user(request.user, pk)))
+
+
+class _RegistrationActionApi(APIView):
+    """POST one transition. Subclasses set ``side`` ("partner" or "review"), ``input`` and ``perform``."""
+
+    side = "partner"
+    input = ReasonSerializer
+
+    def post(self, request, pk):
+        registration = access.registration_for_user(request.user, pk, for_change=self.side)
+        serializer = self.input(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = self.perform(registration, request.user, serializer.validated_data)
+        return Response(_detail(request, registration))
+
+    def perform(self, registration, user, data):
+        raise NotImplementedError
+
+
+def _action_schema(input_serializer, summary):
+    return extend_schema_view(post=extend_schema(
+        summary=summary, request=input_serializer,
+        responses={200: RegistrationDetailSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    ))
+
+
+@_action_schema(OptionalReasonSerializer, "Partner withdraws a registration before a decision")
+class WithdrawApi(_RegistrationActionApi):
+    input = OptionalReasonSerializer
+
+    def perform(self, registration, user, data):
+        return services.registration_withdraw(registration=registration, user=user, reason=data["reason"])
+
+
+@_action_schema(AnswerSerializer, "Partner answers the PAM's request for information")
+class RespondApi(_RegistrationActionApi):
+    input = AnswerSerializer
+
+    def perform(self, registration, user, data):
+        return services.registration_respond(registration=registration, user=user, answer=data["answer"])
+
+
+@_action_schema(ReasonSerializer, "Partner asks once to extend an approved registration")
+class RequestExtensionApi(_RegistrationActionApi):
+    def perform(self, registration, user, data):
+        return services.registration_request_extension(registration=registration, user=user, reason=data["reason"])
+
+
+@_action_schema(ReasonSerializer, "PAM approves")
+class ApproveApi(_RegistrationActionApi):
+    side = "review"
+
+    def perform(self, registration, user, data):
+        return services.registration_approve(registration=registration, reviewer=user, reason=data["reason"])
+
+
+@_action_schema(RejectSerializer, "PAM rejects with a reason code and a reason")
+class RejectApi(_RegistrationActionApi):
+    side = "review"
+    input = RejectSerializer
+
+    def perform(self, registration, user, data):
+        return services.registration_reject(registration=registration, reviewer=user, reason_code=data["reason_code"],
+                                            reason=data["reason"])
+
+
+@_action_schema(ReasonSerializer, "PAM asks the partner for information")
+class RequestInfoApi(_RegistrationActionApi):
+    side = "review"
+
+    def perform(self, registration, user, data):
+        return services.registration_request_info(registration=registration, reviewer=user, question=data["reason"])
+
+
+@_action_schema(WinSerializer, "Mark an approved registration won (final ARR, close date)")
+class WinApi(_RegistrationActionApi):
+    side = "review"
+    input = WinSerializer
+
+    def perform(self, registration, user, data):
+        return services.registration_win(registration=registration, reviewer=user, **data)
+
+
+@_action_schema(ReasonSerializer, "Mark an approved registration lost")
+class LoseApi(_RegistrationActionApi):
+    side = "review"
+
+    def perform(self, registration, user, data):
+        return services.registration_lose(registration=registration, reviewer=user, reason=data["reason"])
+
+
+@_action_schema(ExtensionDecisionSerializer, "Grant or decline the partner's extension request")
+class DecideExtensionApi(_RegistrationActionApi):
+    side = "review"
+    input = ExtensionDecisionSerializer
+
+    def perform(self, registration, user, data):
+        return services.registration_decide_extension(registration=registration, reviewer=user, **data)
+
+
+class ReviewQueueApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=DealRegistration.Status.values, required=False,
+                                     description="Default: submitted"),
+                    OpenApiParameter("overdue", bool, required=False)],
+        responses={200: QueueItemSerializer(many=True), 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        require_staff(request.user)
+        status_filter = request.query_params.get("status", rules.SUBMITTED)
+        if status_filter not in DealRegistration.Status.values:
+            raise ValidationError({"status": f"Choose one of: {', '.join(DealRegistration.Status.values)}."})
+        queryset = access.registrations_visible_to(request.user).filter(status=status_filter)
+        if request.query_params.get("overdue") in ("1", "true"):
+            queryset = selectors.overdue(queryset)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.review_queue(queryset), request, view=self)
+        selectors.review_state(page)
+        selectors.attach_same_partner_registrations(page)
+        for r in page:
+            r.conflicts = _conflicts(r)
+        return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
+
+
+# --- sales-system imports ------------------------------------------------------------------------------
+
+class _ImportApi(APIView):
+    def post(self, request):
+        access.require_importer(request.user)
+        serializer = ImportInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = list(enumerate(serializer.validated_data["rows"], start=1))
+        try:
+            batch = self.service(rows=rows, actor=request.user, source="api")
+        except ImportRejected as rejected:
+            errors = [{"line": line, "field": field, "message": message} for line, field, message in rejected.row_errors]
+            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ImportResultSerializer(batch).data)
+
+
+IMPORT_RESPONSES = {200: ImportResultSerializer, 400: ImportErrorsSerializer, 403: FORBIDDEN}
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Upsert opportunities by external id (all or nothing)", request=ImportInSerializer,
+    responses=IMPORT_RESPONSES,
+    description="Each row: external_id, account_name, domain, product_line, arr_usd, stage, close_date, "
+                "partner_domain (optional), attached_on (optional, with partner_domain).",
+))
+class OpportunityImportApi(_ImportApi):
+    service = staticmethod(services.opportunities_import)
+
+
+@extend_schema_view(post=extend_schema(
+    summary="Upsert known customer accounts by external id (all or nothing)", request=ImportInSerializer,
+    responses=IMPORT_RESPONSES, description="Each row: external_id, name, domain.",
+))
+class CustomerAccountImportApi(_ImportApi):
+    service = staticmethod(services.customer_accounts_import)

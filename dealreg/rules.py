@@ -1,0 +1,143 @@
+"""Deal registration rules as plain functions over plain values (no database).
+
+The state machine is DESIGN.md §3: submitted -> approved | rejected | info_requested,
+info_requested -> submitted, approved -> won | lost | expired, withdrawn by the partner before a decision.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+SUBMITTED = "submitted"
+INFO_REQUESTED = "info_requested"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+WON = "won"
+LOST = "lost"
+EXPIRED = "expired"
+
+# Open = waiting for a decision. Active = open or approved: a partner may hold one active registration per domain.
+OPEN_STATUSES = (SUBMITTED, INFO_REQUESTED)
+ACTIVE_STATUSES = (SUBMITTED, INFO_REQUESTED, APPROVED)
+FINAL_STATUSES = (REJECTED, WITHDRAWN, WON, LOST, EXPIRED)
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "approve": ((SUBMITTED,), APPROVED),
+    "reject": ((SUBMITTED,), REJECTED),
+    "request_info": ((SUBMITTED,), INFO_REQUESTED),
+    "respond": ((INFO_REQUESTED,), SUBMITTED),
+    # "Withdrawn by the partner before a decision": while it is submitted or waiting for the partner's answer.
+    "withdraw": ((SUBMITTED, INFO_REQUESTED), WITHDRAWN),
+    "win": ((APPROVED,), WON),
+    "lose": ((APPROVED,), LOST),
+    "expire": ((APPROVED,), EXPIRED),
+}
+
+ACTION_WORDS = {
+    "submit": "submit",
+    "approve": "approve",
+    "reject": "reject",
+    "request_info": "request information on",
+    "respond": "answer the information request of",
+    "withdraw": "withdraw",
+    "win": "mark as won",
+    "lose": "mark as lost",
+    "expire": "expire",
+    "request_extension": "request an extension of",
+    "grant_extension": "grant the extension of",
+    "decline_extension": "decline the extension of",
+}
+
+STATUS_WORDS = {
+    SUBMITTED: "submitted",
+    INFO_REQUESTED: "waiting for information",
+    APPROVED: "approved",
+    REJECTED: "rejected",
+    WITHDRAWN: "withdrawn",
+    WON: "won",
+    LOST: "lost",
+    EXPIRED: "expired",
+}
+
+
+def transition_error(action, status):
+    """None when ``action`` may happen in ``status``; otherwise the sentence that says why not."""
+    allowed_from, _ = TRANSITIONS[action]
+    if status in allowed_from:
+        return None
+    return f"You cannot {ACTION_WORDS[action]} a registration that is {STATUS_WORDS.get(status, status)}."
+
+
+def next_status(action):
+    return TRANSITIONS[action][1]
+
+
+def business_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole business days (Monday–Friday) after ``start`` up to and including ``end``; 0 if end <= start."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    weekday = start.weekday()
+    for i in range(1, rest + 1):
+        if (weekday + i) % 7 < 5:
+            count += 1
+    return count
+
+
+def is_review_overdue(*, waiting_since: datetime.date, today: datetime.date, allowed_business_days: int) -> bool:
+    """Past the review service level: more than ``allowed_business_days`` business days have gone by."""
+    return business_days_between(waiting_since, today) > allowed_business_days
+
+
+def expiry_date(*, approved_on: datetime.date, expiry_days: int) -> datetime.date:
+    """The last day an approved registration protects the partner."""
+    return approved_on + datetime.timedelta(days=expiry_days)
+
+
+def reminder_due(*, expires_on: datetime.date, today: datetime.date, reminder_days: int) -> bool:
+    return expires_on - datetime.timedelta(days=reminder_days) <= today <= expires_on
+
+
+def extension_error(*, status, extension, expires_on, today):
+    """One extension request per approved registration, before it expires."""
+    if status != APPROVED:
+        return f"Only an approved registration can be extended; this one is {STATUS_WORDS.get(status, status)}."
+    if extension:
+        return "An extension was already requested for this registration; only one is allowed."
+    if expires_on is not None and today > expires_on:
+        return "This registration has already expired."
+    return None
+
+
+@dataclass(frozen=True)
+class Conflicts:
+    """What the PAM should look at before deciding (DESIGN.md §3)."""
+
+    other_partner: bool = False
+    existing_customer: bool = False
+    opportunity: bool = False
+
+    @property
+    def any(self):
+        return self.other_partner or self.existing_customer or self.opportunity
+
+    def words(self):
+        out = []
+        if self.other_partner:
+            out.append("another partner has an open or approved registration for this domain")
+        if self.existing_customer:
+            out.append("the customer is an existing account")
+        if self.opportunity:
+            out.append("the sales system has an opportunity for this domain")
+        return out
+
+
+def overdue_cutoff(*, today: datetime.date, allowed_business_days: int) -> datetime.date:
+    """The latest submission date that is overdue today: registrations waiting since then or earlier are late."""
+    day = today
+    while business_days_between(day, today) <= allowed_business_days:
+        day -= datetime.timedelta(days=1)
+    return day

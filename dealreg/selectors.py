@@ -1,0 +1,96 @@
+"""Reads of the dealreg app: lists, the review queue and conflict flags, in a fixed number of queries."""
+
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from . import rules
+from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity
+from .policy import deal_policy
+
+
+def with_conflicts(queryset):
+    """Annotate the three conflict flags (DESIGN.md §3) as subqueries: no query per row."""
+    return queryset.annotate(
+        conflict_other_partner=Exists(
+            DealRegistration.objects.filter(domain=OuterRef("domain"), status__in=rules.ACTIVE_STATUSES).exclude(
+                partner_id=OuterRef("partner_id")
+            )
+        ),
+        conflict_existing_customer=Exists(CustomerAccount.objects.filter(domain=OuterRef("domain"))),
+        conflict_opportunity=Exists(Opportunity.objects.filter(domain=OuterRef("domain"))),
+    )
+
+
+def registration_conflicts(registration):
+    row = with_conflicts(DealRegistration.objects.filter(pk=registration.pk)).values(
+        "conflict_other_partner", "conflict_existing_customer", "conflict_opportunity"
+    ).get()
+    return rules.Conflicts(
+        other_partner=row["conflict_other_partner"],
+        existing_customer=row["conflict_existing_customer"],
+        opportunity=row["conflict_opportunity"],
+    )
+
+
+def search(queryset, *, status="", q=""):
+    if status:
+        queryset = queryset.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        reference = q.upper().removeprefix("DR-")
+        match = Q(customer_company__icontains=q) | Q(domain__icontains=q) | Q(contact_name__icontains=q)
+        if reference.isdigit():
+            match |= Q(pk=int(reference))
+        queryset = queryset.filter(match)
+    return queryset
+
+
+def review_state(registrations, *, today=None):
+    """Set ``business_days_waiting`` and ``is_overdue`` on open registrations (review service level)."""
+    today = today or timezone.localdate()
+    allowed = deal_policy(today).review_business_days
+    for r in registrations:
+        waiting = timezone.localdate(r.waiting_since)
+        r.business_days_waiting = rules.business_days_between(waiting, today)
+        r.is_overdue = r.status == rules.SUBMITTED and rules.is_review_overdue(
+            waiting_since=waiting, today=today, allowed_business_days=allowed
+        )
+    return registrations
+
+
+def overdue(queryset, *, today=None):
+    """Submitted registrations past the review service level (ProgramYear.deal_review_business_days)."""
+    today = today or timezone.localdate()
+    cutoff = rules.overdue_cutoff(today=today, allowed_business_days=deal_policy(today).review_business_days)
+    return queryset.filter(status=rules.SUBMITTED, waiting_since__date__lte=cutoff)
+
+
+def review_queue(queryset):
+    """Oldest first: the registration that has waited longest is decided first."""
+    return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by")).order_by(
+        "waiting_since", "pk"
+    )
+
+
+def attach_same_partner_registrations(registrations):
+    """For each registration, the partner's other registrations for that domain: one query for a page."""
+    registrations = list(registrations)
+    if not registrations:
+        return registrations
+    pairs = {(r.partner_id, r.domain) for r in registrations}
+    others = defaultdict(list)
+    rows = DealRegistration.objects.filter(
+        partner_id__in={p for p, _ in pairs}, domain__in={d for _, d in pairs}
+    ).only("pk", "partner_id", "domain", "status", "created_at").order_by("created_at")
+    for other in rows:
+        if (other.partner_id, other.domain) in pairs:
+            others[(other.partner_id, other.domain)].append(other)
+    for r in registrations:
+        r.same_partner_others = [o for o in others[(r.partner_id, r.domain)] if o.pk != r.pk]
+    return registrations
+
+
+def history(registration):
+    return DealRegistrationEvent.objects.filter(registration=registration).select_related("actor")

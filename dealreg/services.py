@@ -1,0 +1,673 @@
+"""Writes of the dealreg app: every deal registration transition and the sales-system imports.
+
+Each transition is one function: keyword-only arguments, the state machine checked (dealreg/rules.py)
+on a locked row, the change, its history event, the audit entry and the notification of the other side
+all in one transaction. An impossible transition raises ValidationError and writes nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from activity.services import audit_record, notify
+from partners.domains import is_valid_domain, normalise_domain
+from partners.models import PartnerRole, StaffRole, User
+
+from . import rules
+from .imports import ImportRejected, validate_account_rows, validate_opportunity_rows
+from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner, SalesImport
+from .policy import deal_policy
+
+MAX_ARR = Decimal("999999999999.99")
+PRODUCT_CHOICES = {value for value, _ in Opportunity.ProductLine.choices}
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+def _today(today):
+    return today or timezone.localdate()
+
+
+def _snapshot(registration):
+    return {
+        "status": registration.status,
+        "expires_on": registration.expires_on.isoformat() if registration.expires_on else None,
+        "extension": registration.extension,
+        "opportunity_id": registration.opportunity_id,
+    }
+
+
+def _partner_side(registration):
+    """The partner's admins and whoever submitted it."""
+    users = list(User.objects.filter(partner_id=registration.partner_id, partner_role=PartnerRole.ADMIN, is_active=True))
+    if registration.submitted_by.is_active and registration.submitted_by.partner_id == registration.partner_id:
+        users.append(registration.submitted_by)
+    return users
+
+
+def _vendor_side(registration):
+    """The partner's PAM; for a partner with no PAM, the program admins."""
+    pam = registration.partner.pam
+    if pam is not None and pam.is_active:
+        return [pam]
+    return list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True))
+
+
+def _url(registration):
+    return reverse("dealreg:detail", args=[registration.pk])
+
+
+def _record(*, registration, actor, action, before, reason, recipients, subject, body):
+    """History event, audit entry and notification, inside the caller's transaction."""
+    DealRegistrationEvent.objects.create(
+        registration=registration, actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action, from_status=before.get("status", ""), to_status=registration.status, reason=reason or "",
+    )
+    audit_record(
+        actor=actor, action=f"dealreg.{action}", obj=registration, before=before, after=_snapshot(registration),
+        reason=reason, partner_id=registration.partner_id,
+    )
+    notify(recipients=recipients, subject=subject, body=body, url=_url(registration))
+
+
+def _locked(registration):
+    """Re-read the row under a lock: the state machine is checked on what is committed, not on a stale copy."""
+    return (
+        DealRegistration.objects.select_for_update(of=("self",))
+        .select_related("partner", "partner__pam", "submitted_by")
+        .get(pk=registration.pk)
+    )
+
+
+def _check_transition(registration, action):
+    error = rules.transition_error(action, registration.status)
+    if error:
+        raise ValidationError(error)
+
+
+def _check_partner_actor(registration, user):
+    if user.partner_id != registration.partner_id:
+        raise PermissionDenied("Only the partner that registered this deal may do this.")
+
+
+def _check_reviewer(registration, reviewer):
+    """PAMs and program admins decide, but never a registration they submitted or one of their own company's."""
+    if not (reviewer.is_pam or reviewer.is_program_admin):
+        raise PermissionDenied("Only a PAM or a program admin may decide deal registrations.")
+    if reviewer.pk == registration.submitted_by_id:
+        raise PermissionDenied("You submitted this registration, so someone else must decide it.")
+    if reviewer.partner_id is not None and reviewer.partner_id == registration.partner_id:
+        raise PermissionDenied("You cannot decide a registration of your own company.")
+
+
+def _required(value, field, message):
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+def _active_for_domain(*, domain, partner_id):
+    return (
+        DealRegistration.objects.filter(domain=domain, partner_id=partner_id, status__in=rules.ACTIVE_STATUSES)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _duplicate_message(existing):
+    return (
+        f"Your company already has registration {existing.reference} for {existing.domain} "
+        f"({existing.get_status_display().lower()}, registered {existing.created_at:%d %b %Y}). "
+        "Follow that one instead of registering the customer again."
+    )
+
+
+# --- partner side --------------------------------------------------------------------------------------
+
+def registration_submit(
+    *, partner, submitted_by, customer_company, website, country, contact_name, contact_email, products, use_case,
+    estimated_arr_usd, expected_close_date, today=None,
+):
+    """Register a deal. The domain is normalised; a second active registration of one partner for one
+    domain is refused with the existing one named. Conflicts are flagged for the PAM, not refused."""
+    today = _today(today)
+    errors = {}
+    domain = normalise_domain(website)
+    if not is_valid_domain(domain):
+        errors["website"] = "Enter the customer's website domain, for example example.com."
+    if estimated_arr_usd is None or estimated_arr_usd <= 0:
+        errors["estimated_arr_usd"] = "The estimated ARR must be more than 0 USD."
+    elif estimated_arr_usd > MAX_ARR:
+        errors["estimated_arr_usd"] = "The estimated ARR is too large."
+    if expected_close_date is None or expected_close_date <= today:
+        errors["expected_close_date"] = "The expected close date must be in the future."
+    products = list(dict.fromkeys(products or []))
+    if not products:
+        errors["products"] = "Choose at least one product of interest."
+    elif not set(products) <= PRODUCT_CHOICES:
+        errors["products"] = "Choose products from the list."
+    if not (partner.is_active and partner.is_registered):
+        errors["__all__"] = "Your company must be a registered partner to register deals."
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        existing = _active_for_domain(domain=domain, partner_id=partner.pk)
+        if existing:
+            raise ValidationError({"website": _duplicate_message(existing)})
+        now = timezone.now()
+        registration = DealRegistration(
+            partner=partner, submitted_by=submitted_by, customer_company=customer_company.strip(), domain=domain,
+            country=country.upper(), contact_name=contact_name.strip(), contact_email=contact_email.strip().lower(),
+            products=products, use_case=use_case.strip(), estimated_arr_usd=estimated_arr_usd,
+            expected_close_date=expected_close_date, status=rules.SUBMITTED, waiting_since=now,
+        )
+        try:
+            # A savepoint: two submissions of one partner for one domain at the same moment meet the
+            # partial unique constraint; the loser gets the same clear message as above.
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            existing = _active_for_domain(domain=domain, partner_id=partner.pk)
+            raise ValidationError({"website": _duplicate_message(existing) if existing else "Try again."})
+        from .selectors import registration_conflicts
+
+        conflicts = registration_conflicts(registration)
+        flags = "; ".join(conflicts.words()) or "no conflicts found"
+        _record(
+            registration=registration, actor=submitted_by, action="submit", before={}, reason=f"Conflict check: {flags}.",
+            recipients=_vendor_side(registration),
+            subject=f"New deal registration {registration.reference}: {registration.customer_company}",
+            body=f"{partner.name} registered a deal with {registration.customer_company} ({domain}). "
+                 f"Conflict check: {flags}.",
+        )
+    return registration
+
+
+def registration_withdraw(*, registration, user, reason=""):
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_partner_actor(registration, user)
+        _check_transition(registration, "withdraw")
+        before = _snapshot(registration)
+        registration.status = rules.WITHDRAWN
+        registration.save(update_fields=["status"])
+        _record(
+            registration=registration, actor=user, action="withdraw", before=before, reason=reason,
+            recipients=_vendor_side(registration),
+            subject=f"{registration.reference} withdrawn by {registration.partner.name}",
+            body=f"{registration.partner.name} withdrew the registration for {registration.customer_company}."
+                 + (f" Reason: {reason}" if reason else ""),
+        )
+    return registration
+
+
+def registration_respond(*, registration, user, answer):
+    """Answer a PAM's request for information: the registration goes back to submitted and waits anew."""
+    answer = _required(answer, "answer", "Write your answer to the PAM's question.")
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_partner_actor(registration, user)
+        _check_transition(registration, "respond")
+        before = _snapshot(registration)
+        registration.status = rules.SUBMITTED
+        registration.waiting_since = timezone.now()
+        registration.save(update_fields=["status", "waiting_since"])
+        _record(
+            registration=registration, actor=user, action="respond", before=before, reason=answer,
+            recipients=_vendor_side(registration),
+            subject=f"{registration.reference}: {registration.partner.name} answered your question",
+            body=f"Answer: {answer}",
+        )
+    return registration
+
+
+def registration_request_extension(*, registration, user, reason, today=None):
+    """Once per approved registration, before it expires (DESIGN.md §3). A PAM grants or declines it."""
+    reason = _required(reason, "reason", "Say why you need more time.")
+    today = _today(today)
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_partner_actor(registration, user)
+        error = rules.extension_error(
+            status=registration.status, extension=registration.extension, expires_on=registration.expires_on, today=today
+        )
+        if error:
+            raise ValidationError(error)
+        before = _snapshot(registration)
+        registration.extension = DealRegistration.Extension.REQUESTED
+        registration.save(update_fields=["extension"])
+        _record(
+            registration=registration, actor=user, action="request_extension", before=before, reason=reason,
+            recipients=_vendor_side(registration),
+            subject=f"{registration.reference}: extension requested",
+            body=f"{registration.partner.name} asks to extend the registration for {registration.customer_company} "
+                 f"(expires {registration.expires_on:%d %b %Y}). Reason: {reason}",
+        )
+    return registration
+
+
+# --- vendor side ---------------------------------------------------------------------------------------
+
+def _opportunity_for_approval(registration):
+    """The open opportunity for the customer domain, or a new one made from the registration."""
+    opportunity = (
+        Opportunity.objects.select_for_update()
+        .filter(domain=registration.domain, stage=Opportunity.Stage.OPEN)
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+    if opportunity is None:
+        opportunity = Opportunity.objects.create(
+            external_id=f"{registration.reference}",
+            account_name=registration.customer_company,
+            domain=registration.domain,
+            product_line=registration.products[0],
+            arr_usd=registration.estimated_arr_usd,
+            stage=Opportunity.Stage.OPEN,
+            close_date=registration.expected_close_date,
+        )
+    return opportunity
+
+
+def _attach(*, opportunity, partner_id, on):
+    """Attach the partner with the approval date: this is what makes its revenue count (DESIGN.md §2).
+    An earlier attachment by the sales team is kept; it already counts from its own date."""
+    attachment, created = OpportunityPartner.objects.get_or_create(
+        opportunity=opportunity, partner_id=partner_id,
+        defaults={"attached_on": on, "source": OpportunityPartner.Source.DEAL_REGISTRATION},
+    )
+    return attachment
+
+
+def registration_approve(*, registration, reviewer, reason, today=None):
+    reason = _required(reason, "reason", "Give a reason for the approval.")
+    today = _today(today)
+    with transaction.atomic():
+        # Lock every active registration for the domain: two PAMs approving two partners' registrations
+        # for one customer are served one after the other, and the second sees the first's approval.
+        list(
+            DealRegistration.objects.select_for_update()
+            .filter(domain=registration.domain, status__in=rules.ACTIVE_STATUSES)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        registration = _locked(registration)
+        _check_reviewer(registration, reviewer)
+        _check_transition(registration, "approve")
+        _refuse_second_approval(registration)
+        before = _snapshot(registration)
+        policy = deal_policy(today)
+        opportunity = _opportunity_for_approval(registration)
+        _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today)
+        registration.status = rules.APPROVED
+        registration.decided_by = reviewer
+        registration.decided_at = timezone.now()
+        registration.decision_note = reason
+        registration.approved_on = today
+        registration.expires_on = rules.expiry_date(approved_on=today, expiry_days=policy.expiry_days)
+        registration.opportunity = opportunity
+        try:
+            # The partial unique constraint is the last word if a concurrent approval slipped past the lock.
+            with transaction.atomic():
+                registration.save(update_fields=[
+                    "status", "decided_by", "decided_at", "decision_note", "approved_on", "expires_on", "opportunity",
+                ])
+        except IntegrityError:
+            _refuse_second_approval(registration)
+            raise
+        _record(
+            registration=registration, actor=reviewer, action="approve", before=before, reason=reason,
+            recipients=_partner_side(registration),
+            subject=f"{registration.reference} approved: {registration.customer_company}",
+            body=f"Your registration for {registration.customer_company} was approved. It is protected until "
+                 f"{registration.expires_on:%d %b %Y}. Note from your PAM: {reason}",
+        )
+    return registration
+
+
+def _refuse_second_approval(registration):
+    approved = (
+        DealRegistration.objects.filter(domain=registration.domain, status=rules.APPROVED)
+        .exclude(pk=registration.pk)
+        .select_related("partner")
+        .first()
+    )
+    if approved is not None:
+        raise ValidationError(
+            f"{approved.reference} by {approved.partner.name} is already approved for {registration.domain}; "
+            "only one registration per customer can be approved at a time."
+        )
+
+
+def registration_reject(*, registration, reviewer, reason_code, reason):
+    if reason_code not in DealRegistration.RejectReason.values:
+        raise ValidationError({"reason_code": "Choose a rejection reason."})
+    reason = _required(reason, "reason", "Explain the rejection to the partner.")
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_reviewer(registration, reviewer)
+        _check_transition(registration, "reject")
+        before = _snapshot(registration)
+        registration.status = rules.REJECTED
+        registration.decided_by = reviewer
+        registration.decided_at = timezone.now()
+        registration.reject_reason = reason_code
+        registration.decision_note = reason
+        registration.save(update_fields=["status", "decided_by", "decided_at", "reject_reason", "decision_note"])
+        label = registration.get_reject_reason_display()
+        _record(
+            registration=registration, actor=reviewer, action="reject", before=before, reason=f"{label}: {reason}",
+            recipients=_partner_side(registration),
+            subject=f"{registration.reference} rejected: {registration.customer_company}",
+            body=f"Your registration for {registration.customer_company} was rejected. Reason: {label}. {reason}",
+        )
+    return registration
+
+
+def registration_request_info(*, registration, reviewer, question):
+    question = _required(question, "reason", "Ask the partner what you need to know.")
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_reviewer(registration, reviewer)
+        _check_transition(registration, "request_info")
+        before = _snapshot(registration)
+        registration.status = rules.INFO_REQUESTED
+        registration.save(update_fields=["status"])
+        _record(
+            registration=registration, actor=reviewer, action="request_info", before=before, reason=question,
+            recipients=_partner_side(registration),
+            subject=f"{registration.reference}: your PAM needs more information",
+            body=f"About your registration for {registration.customer_company}: {question}",
+        )
+    return registration
+
+
+def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason="", today=None):
+    """Won, with the final ARR and close date: the opportunity becomes closed-won, which is the revenue
+    the tier engine counts for the partner attached on approval."""
+    today = _today(today)
+    errors = {}
+    if final_arr_usd is None or final_arr_usd <= 0:
+        errors["final_arr_usd"] = "The final ARR must be more than 0 USD."
+    elif final_arr_usd > MAX_ARR:
+        errors["final_arr_usd"] = "The final ARR is too large."
+    if closed_on is None:
+        errors["closed_on"] = "Enter the close date."
+    elif closed_on > today:
+        errors["closed_on"] = "The close date cannot be in the future."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_reviewer(registration, reviewer)
+        _check_transition(registration, "win")
+        before = _snapshot(registration)
+        opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+        opportunity.stage = Opportunity.Stage.CLOSED_WON
+        opportunity.arr_usd = final_arr_usd
+        opportunity.close_date = closed_on
+        opportunity.save(update_fields=["stage", "arr_usd", "close_date", "updated_at"])
+        registration.status = rules.WON
+        registration.final_arr_usd = final_arr_usd
+        registration.closed_on = closed_on
+        registration.save(update_fields=["status", "final_arr_usd", "closed_on"])
+        _record(
+            registration=registration, actor=reviewer, action="win", before=before,
+            reason=reason or f"Won: {final_arr_usd} USD ARR, closed {closed_on.isoformat()}.",
+            recipients=_partner_side(registration),
+            subject=f"{registration.reference} won: {registration.customer_company}",
+            body=f"Congratulations: {registration.customer_company} closed on {closed_on:%d %b %Y} with "
+                 f"{final_arr_usd:,.2f} USD ARR. It counts towards your tier revenue.",
+        )
+    return registration
+
+
+def _end_protection(registration):
+    """Lost and expired end the registration: the partner's attachment made by the approval goes, and an
+    opportunity the approval created (nothing in the sales system behind it) is closed as lost."""
+    OpportunityPartner.objects.filter(
+        opportunity_id=registration.opportunity_id, partner_id=registration.partner_id,
+        source=OpportunityPartner.Source.DEAL_REGISTRATION,
+    ).delete()
+    Opportunity.objects.filter(
+        pk=registration.opportunity_id, external_id=registration.reference, stage=Opportunity.Stage.OPEN
+    ).update(stage=Opportunity.Stage.CLOSED_LOST, updated_at=timezone.now())
+
+
+def registration_lose(*, registration, reviewer, reason):
+    reason = _required(reason, "reason", "Say why the deal was lost.")
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_reviewer(registration, reviewer)
+        _check_transition(registration, "lose")
+        before = _snapshot(registration)
+        _end_protection(registration)
+        registration.status = rules.LOST
+        registration.closed_on = timezone.localdate()
+        registration.save(update_fields=["status", "closed_on"])
+        _record(
+            registration=registration, actor=reviewer, action="lose", before=before, reason=reason,
+            recipients=_partner_side(registration),
+            subject=f"{registration.reference} marked lost: {registration.customer_company}",
+            body=f"The deal with {registration.customer_company} was marked lost. Reason: {reason}",
+        )
+    return registration
+
+
+def registration_decide_extension(*, registration, reviewer, grant, reason, today=None):
+    """Grant (the expiry moves by the program year's expiry period) or decline the one extension request."""
+    reason = _required(reason, "reason", "Give a reason for your decision on the extension.")
+    today = _today(today)
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_reviewer(registration, reviewer)
+        if registration.status != rules.APPROVED or registration.extension != DealRegistration.Extension.REQUESTED:
+            raise ValidationError("There is no pending extension request on this registration.")
+        before = _snapshot(registration)
+        if grant:
+            registration.extension = DealRegistration.Extension.GRANTED
+            registration.expires_on = registration.expires_on + datetime.timedelta(days=deal_policy(today).expiry_days)
+        else:
+            registration.extension = DealRegistration.Extension.DECLINED
+        registration.save(update_fields=["extension", "expires_on"])
+        action = "grant_extension" if grant else "decline_extension"
+        _record(
+            registration=registration, actor=reviewer, action=action, before=before, reason=reason,
+            recipients=_partner_side(registration),
+            subject=f"{registration.reference}: extension {'granted' if grant else 'declined'}",
+            body=(f"Your registration for {registration.customer_company} now expires on "
+                  f"{registration.expires_on:%d %b %Y}." if grant else
+                  f"Your extension request for {registration.customer_company} was declined.") + f" {reason}",
+        )
+    return registration
+
+
+# --- daily job -----------------------------------------------------------------------------------------
+
+def registration_expire(*, registration, today=None):
+    """System transition: an approval past its expiry date ends (the last protected day is expires_on)."""
+    today = _today(today)
+    with transaction.atomic():
+        registration = _locked(registration)
+        _check_transition(registration, "expire")
+        if registration.expires_on >= today:
+            raise ValidationError(f"{registration.reference} is protected until {registration.expires_on:%d %b %Y}.")
+        before = _snapshot(registration)
+        _end_protection(registration)
+        registration.status = rules.EXPIRED
+        registration.save(update_fields=["status"])
+        _record(
+            registration=registration, actor=None, action="expire", before=before,
+            reason=f"Not won or lost by {registration.expires_on:%d %b %Y}.",
+            recipients=_partner_side(registration) + _vendor_side(registration),
+            subject=f"{registration.reference} expired: {registration.customer_company}",
+            body=f"The approved registration for {registration.customer_company} expired on "
+                 f"{registration.expires_on:%d %b %Y} without being won or lost.",
+        )
+    return registration
+
+
+def _send_reminder(*, registration_id, today):
+    with transaction.atomic():
+        registration = DealRegistration.objects.select_for_update(of=("self",)).select_related(
+            "partner", "partner__pam", "submitted_by"
+        ).get(pk=registration_id)
+        # Re-checked under the lock: a second run (or a concurrent one) finds the reminder recorded.
+        if registration.status != rules.APPROVED or registration.reminder_sent_for == registration.expires_on:
+            return False
+        registration.reminder_sent_for = registration.expires_on
+        registration.save(update_fields=["reminder_sent_for"])
+        days = (registration.expires_on - today).days
+        audit_record(
+            actor=None, action="dealreg.remind_expiry", obj=registration, partner_id=registration.partner_id,
+            after={"expires_on": registration.expires_on.isoformat()},
+        )
+        extension = " You can ask once for an extension." if not registration.extension else ""
+        notify(
+            recipients=_partner_side(registration),
+            subject=f"{registration.reference} expires in {days} day(s)",
+            body=f"Your approved registration for {registration.customer_company} expires on "
+                 f"{registration.expires_on:%d %b %Y}. Mark the outcome with your PAM before then.{extension}",
+            url=_url(registration),
+        )
+    return True
+
+
+def registrations_expire_and_remind(*, today=None):
+    """The daily job: expire approvals past their expiry date, remind those within the reminder window.
+    Safe to run twice: expired ones are no longer approved and a reminder is recorded per expiry date."""
+    today = _today(today)
+    expired = 0
+    for registration in DealRegistration.objects.filter(status=rules.APPROVED, expires_on__lt=today).order_by("pk"):
+        try:
+            registration_expire(registration=registration, today=today)
+        except ValidationError:
+            continue  # decided or extended meanwhile
+        expired += 1
+    reminded = 0
+    reminder_days = deal_policy(today).reminder_days
+    candidates = (
+        DealRegistration.objects.filter(status=rules.APPROVED, expires_on__gte=today)
+        .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("expires_on")))
+        .values_list("pk", "expires_on")
+    )
+    for pk, expires_on in candidates:
+        if rules.reminder_due(expires_on=expires_on, today=today, reminder_days=reminder_days):
+            reminded += _send_reminder(registration_id=pk, today=today)
+    return {"expired": expired, "reminded": reminded}
+
+
+# --- sales-system imports ------------------------------------------------------------------------------
+
+def opportunities_import(*, rows, actor, source):
+    """Upsert opportunities by external id, all or nothing. ``rows`` are (line, dict) pairs.
+
+    Raises ImportRejected (a ValidationError) listing every bad row; nothing is written then.
+    Running the same rows twice changes nothing the second time.
+    """
+    cleaned = validate_opportunity_rows(rows)
+    with transaction.atomic():
+        batch = SalesImport.objects.create(kind=SalesImport.Kind.OPPORTUNITIES, source=source[:200],
+                                           imported_by=actor if actor and actor.is_authenticated else None,
+                                           rows=len(cleaned))
+        existing = {o.external_id: o for o in Opportunity.objects.select_for_update().filter(
+            external_id__in=[r["external_id"] for r in cleaned])}
+        fields = ("account_name", "domain", "product_line", "arr_usd", "stage", "close_date")
+        to_create, to_update = [], []
+        now = timezone.now()
+        for row in cleaned:
+            current = existing.get(row["external_id"])
+            if current is None:
+                to_create.append(Opportunity(external_id=row["external_id"], **{f: row[f] for f in fields}))
+            elif any(getattr(current, f) != row[f] for f in fields):
+                for f in fields:
+                    setattr(current, f, row[f])
+                current.updated_at = now
+                to_update.append(current)
+        try:
+            with transaction.atomic():
+                Opportunity.objects.bulk_create(to_create)
+        except IntegrityError:
+            raise ImportRejected([(0, "external_id", "Another import created some of these opportunities at the "
+                                                      "same moment; run the import again.")])
+        Opportunity.objects.bulk_update(to_update, [*fields, "updated_at"])
+        by_external_id = {o.external_id: o for o in Opportunity.objects.filter(
+            external_id__in=[r["external_id"] for r in cleaned])}
+        attachments_changed = _import_attachments(cleaned, by_external_id)
+        changed_ids = {o.external_id for o in to_update} | attachments_changed
+        batch.created = len(to_create)
+        batch.updated = len(changed_ids - {o.external_id for o in to_create})
+        batch.unchanged = len(cleaned) - batch.created - batch.updated
+        batch.save(update_fields=["created", "updated", "unchanged"])
+        audit_record(actor=actor, action="dealreg.import_opportunities", obj=batch,
+                     after={"rows": batch.rows, "created": batch.created, "updated": batch.updated})
+    return batch
+
+
+def _import_attachments(cleaned, by_external_id):
+    """The sales team's attachments (partner_domain + attached_on). An attachment made by an approved deal
+    registration is left as it is: the sales system does not know about it."""
+    wanted = {}
+    for row in cleaned:
+        if row["partner"] is not None:
+            wanted[(by_external_id[row["external_id"]].pk, row["partner"].pk)] = (row["attached_on"], row["external_id"])
+    if not wanted:
+        return set()
+    existing = {
+        (a.opportunity_id, a.partner_id): a
+        for a in OpportunityPartner.objects.select_for_update().filter(
+            opportunity_id__in={k[0] for k in wanted}, partner_id__in={k[1] for k in wanted})
+    }
+    to_create, to_update, changed = [], [], set()
+    for (opportunity_id, partner_id), (attached_on, external_id) in wanted.items():
+        current = existing.get((opportunity_id, partner_id))
+        if current is None:
+            to_create.append(OpportunityPartner(opportunity_id=opportunity_id, partner_id=partner_id,
+                                                attached_on=attached_on, source=OpportunityPartner.Source.SALES_TEAM))
+            changed.add(external_id)
+        elif current.source == OpportunityPartner.Source.SALES_TEAM and current.attached_on != attached_on:
+            current.attached_on = attached_on
+            to_update.append(current)
+            changed.add(external_id)
+    OpportunityPartner.objects.bulk_create(to_create)
+    OpportunityPartner.objects.bulk_update(to_update, ["attached_on"])
+    return changed
+
+
+def customer_accounts_import(*, rows, actor, source):
+    """Upsert known customer accounts by external id, all or nothing, like opportunities_import."""
+    cleaned = validate_account_rows(rows)
+    with transaction.atomic():
+        batch = SalesImport.objects.create(kind=SalesImport.Kind.CUSTOMER_ACCOUNTS, source=source[:200],
+                                           imported_by=actor if actor and actor.is_authenticated else None,
+                                           rows=len(cleaned))
+        existing = {a.external_id: a for a in CustomerAccount.objects.select_for_update().filter(
+            external_id__in=[r["external_id"] for r in cleaned])}
+        to_create, to_update = [], []
+        for row in cleaned:
+            current = existing.get(row["external_id"])
+            if current is None:
+                to_create.append(CustomerAccount(**row))
+            elif (current.name, current.domain) != (row["name"], row["domain"]):
+                current.name, current.domain = row["name"], row["domain"]
+                to_update.append(current)
+        try:
+            with transaction.atomic():
+                CustomerAccount.objects.bulk_create(to_create)
+        except IntegrityError:
+            raise ImportRejected([(0, "external_id", "Another import created some of these accounts at the same "
+                                                      "moment; run the import again.")])
+        CustomerAccount.objects.bulk_update(to_update, ["name", "domain"])
+        batch.created, batch.updated = len(to_create), len(to_update)
+        batch.unchanged = len(cleaned) - batch.created - batch.updated
+        batch.save(update_fields=["created", "updated", "unchanged"])
+        audit_record(actor=actor, action="dealreg.import_customer_accounts", obj=batch,
+                     after={"rows": batch.rows, "created": batch.created, "updated": batch.updated})
+    return batch
