@@ -8,6 +8,9 @@ PERIODIC_TASKS = {
     "Send notifications still unsent (broker outages)": (
         "activity.tasks.sweep_notifications", {"minute": "*/5"},
     ),
+    "Deal registrations: expire overdue approvals, remind before expiry": (
+        "dealreg.tasks.expire_and_remind_registrations", {"minute": "15", "hour": "5"},
+    ),
     # Guide p.12: new program year tiers at the start of the year from the prior calendar year's revenue.
     "Tier recalculation, annual (1 January)": (
         "tiers.tasks.annual_recalculation", {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1"},
