@@ -62,7 +62,7 @@ def _new_request(request, *, program, form_class, service, template_title, **for
         context = _partner_context(partner, program_year)
         context.update(partner=partner, silver=selectors.silver_requirements(program_year), blocked=program)
         return render(request, "funding/eligibility.html", context)
-    form = form_class(request.POST or None, **form_kwargs)
+    form = form_class(request.POST if request.method == "POST" else None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             created = service(partner=partner, user=request.user, **form.cleaned_data)
@@ -205,7 +205,7 @@ def request_info(request, pk):
 @require_http_methods(["GET", "POST"])
 def request_claim(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    form = forms.ClaimForm(request.POST or None, request.FILES or None)
+    form = forms.ClaimForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:
             services.claim_submit(funding_request=fr, user=request.user, **form.cleaned_data)
