@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean loadtest
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-static.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: $(STAMP)
 # Real PostgreSQL and Redis: DATABASE_URL / REDIS_URL, else 127.0.0.1, else throwaway servers.
 test: $(STAMP)
 	bash scripts/test.sh
+
+# Figures under load (a command, not a test): see README "Figures under load".
+loadtest: $(STAMP)
+	$(PIP) install -q -r requirements-load.txt
+	bash scripts/loadtest.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

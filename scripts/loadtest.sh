@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# make loadtest: seed a realistic PostgreSQL database, serve the portal with gunicorn, drive it from a
+# second process on 127.0.0.1 with locust (headless, bounded in time), print requests/s and p50/p95/p99.
+# Environment: PARTNERS (100000), USERS (20 concurrent), DURATION (60s), WORKERS (gunicorn, 4), PORT (8765).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PARTNERS="${PARTNERS:-100000}"
+USERS="${USERS:-20}"
+DURATION="${DURATION:-60s}"
+WORKERS="${WORKERS:-4}"
+PORT="${PORT:-8765}"
+DB_NAME="${LOADTEST_DB:-build_portal_loadtest}"
+BASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+export DATABASE_URL="${BASE_URL%/*}/$DB_NAME"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
+export DJANGO_RUN_PROFILE=production DJANGO_SECRET_KEY="loadtest-$(date +%s)-$RANDOM$RANDOM" \
+  DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_HSTS_SECONDS=0 \
+  API_THROTTLE_USER=1000000/hour LOG_LEVEL=WARNING
+PY=.venv/bin/python
+mkdir -p artifacts
+SESSIONS=artifacts/loadtest-sessions.json
+MARK="artifacts/loadtest-seeded-$DB_NAME-$PARTNERS"
+
+if [ ! -f "$MARK" ] || ! psql "$DATABASE_URL" -c "select 1" >/dev/null 2>&1; then
+  psql "${BASE_URL}" -q -c "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME"
+  $PY manage.py migrate --noinput -v0
+  /usr/bin/time -f "seeded in %e s" $PY manage.py seed_loadtest --partners "$PARTNERS" --load-users 40 --out "$SESSIONS"
+  psql "$DATABASE_URL" -q -c "VACUUM ANALYZE"
+  touch "$MARK"
+fi
+$PY manage.py collectstatic --noinput -v0
+
+# Secure cookies are for HTTPS; the load runs over plain HTTP on loopback.
+export DJANGO_SESSION_COOKIE_SECURE=false
+.venv/bin/gunicorn build_portal.wsgi -b "127.0.0.1:$PORT" -w "$WORKERS" --access-logfile /dev/null \
+  --error-logfile artifacts/loadtest-gunicorn.log &
+GUNICORN=$!
+trap 'kill $GUNICORN 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+# Warm each worker's connections and caches before measuring.
+for _ in $(seq 20); do curl -fs "http://127.0.0.1:$PORT/directory/?q=cloud" >/dev/null || true; done
+
+LOADTEST_SESSIONS="$SESSIONS" .venv/bin/locust -f loadtest/locustfile.py --headless -u "$USERS" -r "$USERS" \
+  --run-time "$DURATION" -H "http://127.0.0.1:$PORT" --csv artifacts/loadtest --only-summary --loglevel WARNING \
+  >/dev/null 2>artifacts/loadtest-locust.log || true
+
+echo
+echo "Load test: $PARTNERS partners, $USERS concurrent users, $DURATION, gunicorn $WORKERS workers, $(nproc) cores"
+$PY - <<'PYEOF'
+import csv
+rows = list(csv.DictReader(open("artifacts/loadtest_stats.csv")))
+print(f"{'page':32} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'failures':>9}")
+for r in rows:
+    print(f"{r['Name']:32} {r['Request Count']:>9} {float(r['Requests/s']):8.1f} {r['50%']:>7} {r['95%']:>7} "
+          f"{r['99%']:>7} {r['Failure Count']:>9}")
+PYEOF
