@@ -62,14 +62,15 @@ def _url(registration):
     return reverse("dealreg:detail", args=[registration.pk])
 
 
-def _record(*, registration, actor, action, before, reason, recipients, subject, body):
+def _record(*, registration, actor, action, before, reason, recipients, subject, body, audit_extra=None):
     """History event, audit entry and notification, inside the caller's transaction."""
     DealRegistrationEvent.objects.create(
         registration=registration, actor=actor if actor is not None and actor.is_authenticated else None,
         action=action, from_status=before.get("status", ""), to_status=registration.status, reason=reason or "",
     )
     audit_record(
-        actor=actor, action=f"dealreg.{action}", obj=registration, before=before, after=_snapshot(registration),
+        actor=actor, action=f"dealreg.{action}", obj=registration, before=before,
+        after={**_snapshot(registration), **(audit_extra or {})},
         reason=reason, partner_id=registration.partner_id,
     )
     notify(recipients=recipients, subject=subject, body=body, url=_url(registration))
@@ -180,8 +181,11 @@ def registration_submit(
 
         conflicts = registration_conflicts(registration)
         flags = "; ".join(conflicts.words()) or "no conflicts found"
+        # The conflict check goes to the PAM (notification, audit) but not into the history the partner
+        # reads: it would tell the partner about another partner's registrations.
         _record(
-            registration=registration, actor=submitted_by, action="submit", before={}, reason=f"Conflict check: {flags}.",
+            registration=registration, actor=submitted_by, action="submit", before={}, reason="",
+            audit_extra={"conflicts": conflicts.words()},
             recipients=_vendor_side(registration),
             subject=f"New deal registration {registration.reference}: {registration.customer_company}",
             body=f"{partner.name} registered a deal with {registration.customer_company} ({domain}). "

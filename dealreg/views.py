@@ -107,6 +107,9 @@ def _act(request, registration, form_name, form, call):
             call(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
+            if not hasattr(error, "error_dict"):
+                # A refused transition: the form it came from may no longer be shown, so say it at the top.
+                messages.error(request, " ".join(error.messages))
         else:
             return redirect("dealreg:detail", pk=registration.pk)
     response = render(request, "dealreg/detail.html", _detail_context(request, registration, **{form_name: form}))

@@ -92,8 +92,11 @@ def test_conflicts_flag_other_partner_customer_account_and_opportunity(registrat
                                arr_usd=1)
     conflicts = registration_conflicts(theirs)
     assert conflicts.existing_customer and conflicts.opportunity
-    assert "Conflict check: no conflicts found" in registration.events.get().reason
-    assert "another partner" in theirs.events.get().reason
+    audit = lambda r: AuditEntry.objects.get(action="dealreg.submit", object_id=str(r.pk))  # noqa: E731
+    assert audit(registration).after["conflicts"] == []
+    assert "another partner" in audit(theirs).after["conflicts"][0]
+    assert theirs.events.get().reason == ""  # the partner's history does not reveal other partners
+    assert Notification.objects.filter(body__contains="another partner has an open").count() == 1
 
 
 # --- decisions ----------------------------------------------------------------------------------------

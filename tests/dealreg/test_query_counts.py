@@ -1,0 +1,72 @@
+"""The partner's list, the PAM's queue and the API lists run a fixed number of queries, whatever the number
+of registrations (checked at two sizes)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dealreg import services
+from tests.factories import PartnerFactory, UserFactory
+
+from .conftest import registration_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed(partner_admin, pam, n):
+    """n registrations of the partner, every other one with a conflicting one of another partner."""
+    for i in range(n):
+        domain = f"customer{i}-{n}.example"
+        services.registration_submit(partner=partner_admin.partner, submitted_by=partner_admin,
+                                     **registration_data(website=domain))
+        if i % 2:
+            other = PartnerFactory(tier="silver", pam=pam)
+            user = UserFactory(partner=other, partner_role="admin")
+            services.registration_submit(partner=other, submitted_by=user, **registration_data(website=domain))
+
+
+def _count(client, url, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(("user", "url"), [
+    ("partner_admin", "dealreg:list"),
+    ("pam", "dealreg:queue"),
+    ("program_admin", "dealreg:queue"),
+    ("partner_admin", "api:dealreg-registrations"),
+    ("pam", "api:dealreg-queue"),
+])
+def test_list_queries_do_not_grow(client, people, django_assert_max_num_queries, user, url):
+    client.force_login(getattr(people, user))
+    _seed(people.partner_admin, people.pam, 3)
+    small = _count(client, reverse(url))
+    _seed(people.partner_admin, people.pam, 20)
+    with django_assert_max_num_queries(small):
+        client.get(reverse(url))
+
+
+def test_queue_with_filters_stays_flat(client, people, django_assert_max_num_queries):
+    client.force_login(people.program_admin)
+    params = {"overdue": "1", "pam": str(people.pam.pk), "q": "customer", "status": "submitted"}
+    _seed(people.partner_admin, people.pam, 2)
+    small = _count(client, reverse("dealreg:queue"), params)
+    _seed(people.partner_admin, people.pam, 15)
+    with django_assert_max_num_queries(small):
+        client.get(reverse("dealreg:queue"), params)
+
+
+def test_detail_history_is_one_query(client, people, django_assert_max_num_queries):
+    registration = services.registration_submit(partner=people.partner, submitted_by=people.partner_admin,
+                                                **registration_data())
+    client.force_login(people.pam)
+    url = reverse("dealreg:detail", args=[registration.pk])
+    small = _count(client, url)
+    for _ in range(5):
+        services.registration_request_info(registration=registration, reviewer=people.pam, question="?")
+        services.registration_respond(registration=registration, user=people.partner_admin, answer="!")
+    assert registration.events.count() == 11
+    with django_assert_max_num_queries(small):
+        client.get(url)
