@@ -2,7 +2,9 @@
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 
+from . import rules
 from .models import DealRegistration, Opportunity, SalesImport
 
 TEXT = {"class": "form-control"}
@@ -30,6 +32,20 @@ class RegistrationForm(forms.Form):
         label="Estimated ARR (USD)", max_digits=14, decimal_places=2, widget=forms.NumberInput({**TEXT, "step": "0.01"})
     )
     expected_close_date = forms.DateField(label="Expected close date", widget=forms.DateInput({**TEXT, "type": "date"}))
+
+    # The service decides; these show its two simplest rules together with the missing-field errors,
+    # so the partner fixes everything in one go.
+    def clean_estimated_arr_usd(self):
+        value = self.cleaned_data["estimated_arr_usd"]
+        if error := rules.estimated_arr_error(value):
+            raise forms.ValidationError(error)
+        return value
+
+    def clean_expected_close_date(self):
+        value = self.cleaned_data["expected_close_date"]
+        if error := rules.close_date_error(value, today=timezone.localdate()):
+            raise forms.ValidationError(error)
+        return value
 
 
 class ReasonForm(forms.Form):

@@ -178,6 +178,11 @@ class DealRegistration(models.Model):
     def reference(self):
         return f"DR-{self.pk}"
 
+    @property
+    def product_labels(self):
+        labels = dict(Opportunity.ProductLine.choices)
+        return [labels.get(p, p) for p in self.products]
+
 
 class DealRegistrationEvent(models.Model):
     """One transition of a registration: who, when, from which status to which, and why."""
@@ -209,6 +214,14 @@ class DealRegistrationEvent(models.Model):
 
     def __str__(self):
         return f"{self.registration_id}: {self.action} {self.from_status} -> {self.to_status}"
+
+    @property
+    def from_label(self):
+        return DealRegistration.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self):
+        return DealRegistration.Status(self.to_status).label
 
 
 class SalesImport(models.Model):

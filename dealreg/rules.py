@@ -61,6 +61,19 @@ STATUS_WORDS = {
 }
 
 
+def estimated_arr_error(value):
+    if value is None or value <= 0:
+        return "The estimated ARR must be more than 0 USD."
+    return None
+
+
+def close_date_error(value, *, today):
+    """The expected close date must be in the future (DESIGN.md §3): today is not enough."""
+    if value is None or value <= today:
+        return "The expected close date must be in the future."
+    return None
+
+
 def transition_error(action, status):
     """None when ``action`` may happen in ``status``; otherwise the sentence that says why not."""
     allowed_from, _ = TRANSITIONS[action]

@@ -142,12 +142,12 @@ def registration_submit(
     domain = normalise_domain(website)
     if not is_valid_domain(domain):
         errors["website"] = "Enter the customer's website domain, for example example.com."
-    if estimated_arr_usd is None or estimated_arr_usd <= 0:
-        errors["estimated_arr_usd"] = "The estimated ARR must be more than 0 USD."
+    if error := rules.estimated_arr_error(estimated_arr_usd):
+        errors["estimated_arr_usd"] = error
     elif estimated_arr_usd > MAX_ARR:
         errors["estimated_arr_usd"] = "The estimated ARR is too large."
-    if expected_close_date is None or expected_close_date <= today:
-        errors["expected_close_date"] = "The expected close date must be in the future."
+    if error := rules.close_date_error(expected_close_date, today=today):
+        errors["expected_close_date"] = error
     products = list(dict.fromkeys(products or []))
     if not products:
         errors["products"] = "Choose at least one product of interest."
