@@ -73,8 +73,17 @@ class Outcome:
     notes: tuple[str, ...] = field(default=())
 
 
+# TierLevel.rank walks the enum on every call; a recalculation asks it a few hundred thousand times.
+RANK = {level.value: i for i, level in enumerate(TierLevel)}
+NAMES = {level.value: level.label for level in TierLevel}
+
+
+def rank(level):
+    return RANK[level or ""]
+
+
 def tier_name(level):
-    return TierLevel(level or "").label
+    return NAMES[level or ""]
 
 
 def money(amount):
@@ -167,9 +176,9 @@ def qualified_tier(metrics, requirements, *, revenue_words=""):
 
 def next_tier(level, requirements):
     """The earned tier above ``level`` (None at the top; a designated partner has none)."""
-    rank = TierLevel.rank(level)
+    floor = rank(level)
     for requirement in earned_tiers(requirements):
-        if TierLevel.rank(requirement.level) > rank:
+        if rank(requirement.level) > floor:
             return requirement
     return None
 
@@ -182,7 +191,7 @@ def requirement_for(level, requirements):
 
 
 def movement(previous, applied):
-    a, b = TierLevel.rank(previous), TierLevel.rank(applied)
+    a, b = rank(previous), rank(applied)
     return UP if b > a else DOWN if b < a else SAME
 
 
@@ -221,7 +230,7 @@ def assess(*, kind, as_of, metrics, current_tier, designated, requirements, prov
                        action=closing)
 
     # Mid-year: partners may only advance (guide p.12) ...
-    if TierLevel.rank(qualified) > TierLevel.rank(current):
+    if rank(qualified) > rank(current):
         return outcome(qualified, f"Mid-year recalculation: you move up to {tier_name(qualified)}.",
                        action=PROVISIONAL_MET if provisional_ends_on else "")
 

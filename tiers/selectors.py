@@ -102,7 +102,7 @@ def standing(partner, *, as_of: date | None = None):
     reasons += [f"{m}." for m in missing]
     if not designated and held is not None:
         for shortfall in rules.shortfalls(held, metrics, revenue_words=words):
-            line = f"To keep {held.name}: {shortfall}."
+            line = f"At the next annual recalculation: {shortfall}."
             if f"{shortfall}." not in reasons:
                 reasons.append(line)
     return {

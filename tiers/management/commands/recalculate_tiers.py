@@ -1,3 +1,4 @@
+import argparse
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ def iso_date(value):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--as-of: {value!r} is not a date (YYYY-MM-DD).")
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)")
 
 
 class Command(BaseCommand):

@@ -1,0 +1,199 @@
+"""The tier pages and the API: content, filters, bad input and mass assignment."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from activity.models import AuditEntry
+from tiers import services
+from tiers.models import ProgramYear, RecalculationRun
+
+from .conftest import add_people, win
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tier_page_shows_badge_progress_reasons_and_last_run(client, partner_admin, partner):
+    add_people(partner, certified=3, both=5)
+    win(partner, "150000", date.today())
+    services.recalculate(kind="midyear", as_of=date.today(), apply=True)
+    client.force_login(partner_admin)
+    html = client.get(reverse("tiers:standing")).content.decode()
+    assert 'class="tier-badge tier-silver"' in html
+    assert "Progress to <strong>Gold</strong>" in html
+    assert 'class="progress"' in html and "8 of 15" in html
+    assert "Silver needs 10 platform-certified technical people; you have 8." in html
+    assert "Certification provisional period until" in html
+    assert "Last recalculation: mid-year as of" in html
+
+
+def test_tier_page_includes_the_benefits_of_the_tier(client, partner_admin):
+    client.force_login(partner_admin)
+    html = client.get(reverse("tiers:standing")).content.decode()
+    assert "Partner account manager" in html  # a Silver benefit, rendered by benefits' tier_benefits tag
+
+
+def test_tier_page_query_count_does_not_grow_with_data(client, partner_admin, partner, django_assert_max_num_queries):
+    client.force_login(partner_admin)
+    add_people(partner, certified=2)
+    with django_assert_max_num_queries(40) as small:
+        client.get(reverse("tiers:standing"))
+    add_people(partner, certified=20, trained=10, both=5)
+    for i in range(20):
+        win(partner, "1000", date(2022, 1, 1 + i))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("tiers:standing"))
+
+
+def test_api_standing_json(client, partner_member, partner):
+    add_people(partner, certified=10, trained=5)
+    win(partner, "200000", date.today())
+    client.force_login(partner_member)
+    body = client.get(reverse("api:tier_standing")).json()
+    assert body["tier"] == "silver" and body["next_tier"] == "gold" and body["qualified_tier"] == "silver"
+    assert body["metrics"] == {"certified_technical": 10, "sales_trained": 5, "revenue_usd": "200000.00",
+                               "agreement_accepted": True}
+    assert {"label": "Platform-certified technical people", "have": "10.00", "need": "15.00", "met": False} \
+        in body["progress"]
+    assert body["last_recalculation"] is None
+
+
+def test_staff_see_a_partners_standing_on_page_and_api(client, pam, partner, partner_admin):
+    client.force_login(pam)
+    assert client.get(reverse("tiers:partner_standing", args=[partner.pk])).status_code == 200
+    assert client.get(reverse("api:partner_tier_standing", args=[partner.pk])).json()["partner_name"] == "Acme Consulting"
+
+
+def test_program_admin_designates_from_the_page_and_sees_errors(client, program_admin, partner, partner_admin):
+    client.force_login(program_admin)
+    url = reverse("tiers:designation", args=[partner.pk])
+    response = client.post(url, {"action": "give", "reason": ""})
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    response = client.post(url, {"action": "promote", "reason": "x"})
+    assert response.status_code == 400 and "Choose to give or to remove" in response.content.decode()
+    partner.refresh_from_db()
+    assert partner.tier == "silver"
+    assert client.post(url, {"action": "give", "reason": "Alliance", "tier": "gold"}).status_code == 302
+    partner.refresh_from_db()
+    assert partner.tier == "global_strategic"
+    response = client.post(url, {"action": "give", "reason": "Again"})
+    assert response.status_code == 400 and "already Global Strategic" in response.content.decode()
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"reason": "x"}, "action"),
+    ({"action": "give"}, "reason"),
+    ({"action": "give", "reason": "x" * 2001}, "reason"),
+    ({"action": 5, "reason": "x"}, "action"),
+])
+def test_designation_api_bad_input(client, program_admin, partner, payload, field):
+    client.force_login(program_admin)
+    response = client.post(reverse("api:partner_designation", args=[partner.pk]), payload,
+                           content_type="application/json")
+    assert response.status_code == 400 and field in response.json()
+    assert not AuditEntry.objects.filter(action__startswith="tiers.designation").exists()
+
+
+def test_designation_api_rule_error_is_a_400(client, program_admin, partner):
+    client.force_login(program_admin)
+    response = client.post(reverse("api:partner_designation", args=[partner.pk]),
+                           {"action": "remove", "reason": "not designated"}, content_type="application/json")
+    assert response.status_code == 400 and "not Global Strategic" in str(response.json())
+
+
+def test_preview_page_lists_filters_and_applies(client, program_admin, partner, partner_admin, other_partner_admin):
+    add_people(partner, both=10, certified=5)
+    win(partner, "1000000", date(2022, 3, 1))
+    client.force_login(program_admin)
+    response = client.post(reverse("tiers:runs"), {"kind": "annual", "as_of": "2023-01-01"})
+    run = RecalculationRun.objects.get()
+    assert response["Location"] == reverse("tiers:run_detail", args=[run.pk])
+    html = client.get(reverse("tiers:run_detail", args=[run.pk]) + "?movement=up").content.decode()
+    assert "Acme Consulting" in html and "Other Co" not in html
+    html = client.get(reverse("tiers:run_detail", args=[run.pk]) + "?movement=down").content.decode()
+    assert "Other Co" in html and "Acme Consulting" not in html
+    assert "Bronze needs 3 platform-certified technical people; you have 0." in html
+    assert client.get(reverse("tiers:run_detail", args=[run.pk]) + "?movement=bogus").status_code == 200
+    client.post(reverse("tiers:run_apply", args=[run.pk]))
+    partner.refresh_from_db()
+    assert partner.tier == "gold"
+    response = client.post(reverse("tiers:run_apply", args=[run.pk]), follow=True)
+    assert "already applied" in response.content.decode()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"kind": "weekly", "as_of": "2023-01-01"}, "Select a valid choice"),
+    ({"kind": "annual", "as_of": "2023-02-30"}, "Enter a valid date"),
+    ({"kind": "annual"}, "This field is required"),
+])
+def test_preview_page_bad_input(client, program_admin, data, message):
+    client.force_login(program_admin)
+    response = client.post(reverse("tiers:runs"), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not RecalculationRun.objects.exists()
+
+
+def test_run_api_create_ignores_mass_assignment_and_apply_is_idempotent(client, program_admin, partner_admin):
+    client.force_login(program_admin)
+    response = client.post(reverse("api:tier_runs"), {"kind": "annual", "as_of": "2023-01-01", "status": "applied",
+                                                      "program_year": 1999, "started_by": 5},
+                           content_type="application/json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "preview" and body["program_year"] == 2022 and body["started_by"] == str(program_admin)
+    rows = client.get(reverse("api:tier_run_assessments", args=[body["id"]]) + "?movement=down").json()
+    assert rows["count"] == 1 and rows["results"][0]["partner_name"] == "Acme Consulting"
+    assert client.get(reverse("api:tier_run_assessments", args=[body["id"]]) + "?movement=x").status_code == 400
+    first = client.post(reverse("api:tier_run_apply", args=[body["id"]])).json()
+    second = client.post(reverse("api:tier_run_apply", args=[body["id"]])).json()
+    assert first == second and first["status"] == "applied"
+
+
+@pytest.mark.parametrize("payload", [{}, {"kind": "annual", "as_of": "yesterday"}, {"kind": ["annual"], "as_of": "2023-01-01"}])
+def test_run_api_bad_input(client, program_admin, payload):
+    client.force_login(program_admin)
+    response = client.post(reverse("api:tier_runs"), payload, content_type="application/json")
+    assert response.status_code == 400
+    assert not RecalculationRun.objects.exists()
+
+
+def test_program_year_copy_and_edit_pages(client, program_admin):
+    client.force_login(program_admin)
+    response = client.post(reverse("tiers:program_years"), {"source": "2022", "year": "2023"})
+    assert response["Location"] == reverse("tiers:program_year_edit", args=[2023])
+    response = client.post(reverse("tiers:program_years"), {"source": "2022", "year": "2023"})
+    assert response.status_code == 400 and "already exists" in response.content.decode()
+    url = reverse("tiers:program_year_edit", args=[2023])
+    data = {"provisional_period_days": "60"}
+    for level, (c, t, r) in {"registered": (0, 0, 0), "bronze": (3, 1, 20000), "silver": (12, 5, 250000),
+                             "gold": (15, 10, 1000000)}.items():
+        data |= {f"{level}-min_certified_technical": c, f"{level}-min_sales_trained": t, f"{level}-min_revenue_usd": r}
+    assert client.post(url, data).status_code == 302
+    y2023 = ProgramYear.objects.get(year=2023)
+    assert y2023.provisional_period_days == 60
+    assert y2023.tiers.get(level="silver").min_certified_technical == 12
+    response = client.post(url, data | {"gold-min_certified_technical": "11", "bronze-min_sales_trained": "-1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Ensure this value is greater than or equal to 0." in html
+    response = client.post(url, data | {"gold-min_certified_technical": "11"})
+    assert "Gold cannot need less than Silver" in response.content.decode()
+    assert y2023.tiers.get(level="gold").min_certified_technical == 15
+
+
+def test_program_year_api_copy_and_patch(client, program_admin):
+    client.force_login(program_admin)
+    assert client.post(reverse("api:program_year_copy"), {"source": 2022, "year": "twenty"},
+                       content_type="application/json").status_code == 400
+    assert client.post(reverse("api:program_year_copy"), {"source": 1990, "year": 2024},
+                       content_type="application/json").status_code == 400
+    assert client.post(reverse("api:program_year_copy"), {"source": 2022, "year": 2024},
+                       content_type="application/json").status_code == 201
+    url = reverse("api:program_year_detail", args=[2024])
+    response = client.patch(url, {"requirements": {"silver": {"min_sales_trained": 0}}}, content_type="application/json")
+    assert response.status_code == 400 and "silver-min_sales_trained" in response.json()
+    response = client.patch(url, {"requirements": {"gold": {"min_revenue_usd": "1500000"}}}, content_type="application/json")
+    gold = next(t for t in response.json()["tiers"] if t["level"] == "gold")
+    assert gold["min_revenue_usd"] == "1500000.00"
+    assert client.get(reverse("api:program_year_detail", args=[1990])).status_code == 404

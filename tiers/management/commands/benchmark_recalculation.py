@@ -1,0 +1,188 @@
+"""Measure a full recalculation at scale on throwaway data.
+
+Seeds N partners (~10 people with completions and ~10 attached opportunities each) with bulk_create
+inside a transaction that is rolled back at the end, so nothing stays behind (use a separate database
+anyway when N is large: the rows are written before they are rolled back). Then times the set-based
+preview and apply (with their query counts), runs the straightforward per-partner ORM loop on a sample,
+checks both give the same tiers, and prints partners/s for each and the ratio as its last line.
+"""
+
+import random
+import time
+from datetime import date
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from dealreg.models import Opportunity, OpportunityPartner
+from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
+from tiers import rules, selectors, services
+from tiers.models import ProgramYear, ProvisionalPeriod
+
+TIERS = [TierLevel.REGISTERED, TierLevel.BRONZE, TierLevel.SILVER, TierLevel.GOLD]
+
+
+def options_verbose(command):
+    return getattr(command, "verbosity", 1) > 1
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Benchmark tier recalculation on N synthetic partners (rolled back afterwards)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--partners", type=int, default=10_000)
+        parser.add_argument("--kind", choices=rules.KINDS, default=rules.ANNUAL)
+        parser.add_argument("--as-of", default="2023-01-01")
+        parser.add_argument("--sample", type=int, default=500, help="partners for the per-partner loop")
+        parser.add_argument("--seed", type=int, default=2022)
+
+    def handle(self, *args, partners, kind, as_of, sample, seed, **options):
+        self.verbosity = options.get("verbosity", 1)
+        if partners < 1:
+            raise CommandError("--partners must be at least 1.")
+        as_of = date.fromisoformat(as_of)
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
+        if ProgramYear.for_date(as_of) is None:
+            raise CommandError("No program year: run migrations (the 2022 program is loaded by a data migration).")
+        try:
+            with transaction.atomic():
+                self._run(partners, kind, as_of, sample, random.Random(seed))
+                raise Rollback
+        except Rollback:
+            self.stderr.write("Synthetic data rolled back.")
+
+    def _run(self, n, kind, as_of, sample, rnd):
+        t0 = time.perf_counter()
+        ids = self._seed(n, as_of, rnd)
+        self.stdout.write(f"Seeded {n:,} partners in {time.perf_counter() - t0:.1f} s")
+        # Fresh bulk-loaded tables have no planner statistics yet; production tables do.
+        with connection.cursor() as cursor:
+            for model in (Partner, Person, Completion, Opportunity, OpportunityPartner, AgreementAcceptance):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+        with CaptureQueriesContext(connection) as q:
+            t0 = time.perf_counter()
+            run = services.run_preview(kind=kind, as_of=as_of)
+            preview_s = time.perf_counter() - t0
+        total = run.partner_count
+        self.stdout.write(f"Preview: {total:,} partners in {preview_s:.2f} s, {len(q.captured_queries)} queries "
+                          f"({run.up_count:,} up, {run.down_count:,} down, {run.same_count:,} same)")
+        if options_verbose(self):
+            for query in q.captured_queries:
+                self.stdout.write(f"  {query['time']}s {query['sql'][:150]}")
+        with CaptureQueriesContext(connection) as q:
+            t0 = time.perf_counter()
+            run, _ = services.run_apply(run=run)
+            apply_s = time.perf_counter() - t0
+        self.stdout.write(f"Apply: {run.changed_count:,} tiers changed in {apply_s:.2f} s, "
+                          f"{len(q.captured_queries)} queries")
+
+        sample_ids = rnd.sample(ids, min(sample, len(ids)))
+        expected = dict(run.assessments.filter(partner_id__in=sample_ids).values_list("partner_id", "applied_tier"))
+        previous = dict(run.assessments.filter(partner_id__in=sample_ids).values_list("partner_id", "previous_tier"))
+        t0 = time.perf_counter()
+        looped = self._per_partner_loop(sample_ids, previous, kind, as_of)
+        loop_s = time.perf_counter() - t0
+        mismatches = [pid for pid in sample_ids if looped[pid] != expected[pid]]
+        if mismatches:
+            raise CommandError(f"Per-partner loop and set-based run disagree for {len(mismatches)} partners, "
+                               f"e.g. {mismatches[:5]}")
+        set_rate = total / preview_s
+        loop_rate = len(sample_ids) / loop_s
+        self.stdout.write(f"Per-partner ORM loop: {len(sample_ids)} partners in {loop_s:.2f} s; same tiers: yes")
+        self.stdout.write(f"Set-based preview: {set_rate:,.0f} partners/s; per-partner loop: {loop_rate:,.0f} partners/s")
+        self.stdout.write(f"Ratio (set-based / per-partner loop): {set_rate / loop_rate:.0f}x")
+
+    def _per_partner_loop(self, partner_ids, previous, kind, as_of):
+        """The straightforward way: a handful of queries per partner (what the set-based run replaces)."""
+        program_year = ProgramYear.for_date(as_of)
+        requirements = selectors.requirements_for(program_year)
+        start, end = rules.revenue_window(kind, as_of)
+        # One filter() call per count: conditions on a multi-valued relation must hit the same completion.
+        current = Q(completions__completed_on__lte=as_of) & (
+            Q(completions__expires_on__isnull=True) | Q(completions__expires_on__gte=as_of))
+        out = {}
+        for pid in partner_ids:
+            people = Person.objects.filter(partner_id=pid)
+            certified = people.filter(current & Q(completions__course=Course.PLATFORM)).distinct().count()
+            trained = people.filter(current & Q(completions__course=Course.SELLERS_101)).distinct().count()
+            revenue = OpportunityPartner.objects.filter(
+                partner_id=pid, opportunity__stage=Opportunity.Stage.CLOSED_WON, opportunity__close_date__gte=start,
+                opportunity__close_date__lte=end,
+            ).exclude(opportunity__product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES)
+            revenue = [a for a in revenue.select_related("opportunity") if a.attached_on <= a.opportunity.close_date]
+            agreed = AgreementAcceptance.objects.filter(partner_id=pid, agreement__kind=Agreement.Kind.PARTNER).exists()
+            period = ProvisionalPeriod.objects.filter(partner_id=pid, closed_on__isnull=True).first()
+            metrics = rules.Metrics(certified, trained, sum((a.opportunity.arr_usd for a in revenue), Decimal("0")), agreed)
+            tier = previous[pid]
+            out[pid] = rules.assess(
+                kind=kind, as_of=as_of, metrics=metrics, current_tier=tier, designated=tier == TierLevel.GLOBAL_STRATEGIC,
+                requirements=requirements, provisional_ends_on=period.ends_on if period else None,
+                provisional_period_days=program_year.provisional_period_days,
+            ).applied_tier
+        return out
+
+    def _seed(self, n, as_of, rnd, chunk=10_000):
+        """Partners with bulk_create; their people, completions, opportunities and attachments with
+        INSERT ... SELECT on the server (millions of rows: building them in Python would dominate the run)."""
+        user = User.objects.create_user(email=f"bench-{time.time_ns()}@bench.invalid")
+        agreement = Agreement.objects.filter(kind=Agreement.Kind.PARTNER, is_current=True).first()
+        start, _ = rules.revenue_window(rules.ANNUAL, as_of)
+        span = (as_of - start).days
+        tag = time.time_ns()
+        ids = []
+        for base in range(0, n, chunk):
+            size = min(chunk, n - base)
+            ids += [p.pk for p in Partner.objects.bulk_create([
+                Partner(name=f"Bench partner {base + i}", website="https://bench.invalid",
+                        domain=f"p{base + i}-{tag}.bench.invalid", country="US",
+                        tier=rnd.choice(TIERS), tier_since=date(2022, 1, 1))
+                for i in range(size)
+            ], batch_size=chunk)]
+        t = {m.__name__: m._meta.db_table for m in (Partner, Person, Completion, Opportunity, OpportunityPartner,
+                                                     AgreementAcceptance)}
+        with connection.cursor() as c:
+            c.execute("SELECT setseed(%s)", [rnd.random() * 2 - 1])
+            if agreement:
+                c.execute(f"""INSERT INTO {t['AgreementAcceptance']} (agreement_id, partner_id, accepted_by_id, accepted_at)
+                    SELECT %s, id, %s, now() FROM unnest(%s::bigint[]) id WHERE random() < 0.97""",  # noqa: S608 - table names from _meta
+                          [agreement.pk, user.pk, ids])
+            # 5 to 18 people per partner.
+            c.execute(f"""INSERT INTO {t['Person']} (partner_id, name, email, job_role)
+                SELECT p.id, 'Person ' || j, 'person' || j || '@' || p.domain, 'technical'
+                FROM {t['Partner']} p CROSS JOIN LATERAL generate_series(1, 5 + (p.id * 2654435761 %% 14)::int) j
+                WHERE p.id = ANY(%s)""", [ids])  # noqa: S608 - table names from _meta
+            # Platform for ~75%, Sellers 101 for ~55% (some both); ~30% of completions expire.
+            c.execute(f"""INSERT INTO {t['Completion']} (person_id, course, completed_on, expires_on)
+                SELECT person_id, course, %s::date - d, CASE WHEN r < 0.3 THEN %s::date - d + e END
+                FROM (SELECT pe.id AS person_id, c.course, 1 + floor(random() * 700)::int AS d,
+                             200 + floor(random() * 700)::int AS e, random() AS r, random() AS pick
+                      FROM {t['Person']} pe CROSS JOIN (VALUES ('platform'), ('sellers_101')) c(course)
+                      WHERE pe.partner_id = ANY(%s)) x
+                WHERE pick < CASE course WHEN 'platform' THEN 0.75 ELSE 0.55 END""", [as_of, as_of, ids])  # noqa: S608 - table names from _meta
+            # 10 opportunities per partner: ~70% closed-won, a quarter professional services, attached up to 90
+            # days before or 10 days after the close.
+            c.execute(f"""WITH src AS (
+                    SELECT p.id AS pid, j, random() AS r1, random() AS r2, random() AS r3, random() AS r4,
+                           (ARRAY[1000, 5000, 30000, 150000])[1 + (p.id * 40503 %% 4)::int] AS scale
+                    FROM unnest(%s::bigint[]) p(id) CROSS JOIN generate_series(1, 10) j),
+                ins AS (
+                    INSERT INTO {t['Opportunity']} (external_id, account_name, domain, product_line, arr_usd, stage,
+                                                   close_date, updated_at)
+                    SELECT 'B{tag}-' || pid || '-' || j, 'Bench customer', 'customer.invalid',
+                           (ARRAY['platform', 'flex', 'segment', 'professional_services'])[1 + floor(r1 * 4)::int],
+                           1 + floor(r2 * scale), CASE WHEN r3 < 0.7 THEN 'closed_won' ELSE 'open' END,
+                           %s::date + floor(r4 * %s)::int, now()
+                    FROM src RETURNING id, external_id, close_date)
+                INSERT INTO {t['OpportunityPartner']} (opportunity_id, partner_id, attached_on, source)
+                SELECT id, split_part(external_id, '-', 2)::bigint, close_date - (floor(random() * 100)::int - 10),
+                       'sales_team' FROM ins""", [ids, start, span + 60])  # noqa: S608 - table names from _meta
+        return ids
