@@ -59,7 +59,9 @@ def load_demo():
     psa = User.objects.get(email="psa@build-portal.example")
     partner_agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)
     today = timezone.localdate()
-    last_year_close = datetime.date(today.year - 1, 6, 30)
+    # 31 December of last year lies both in the prior calendar year (annual run) and in the trailing
+    # 365 days (mid-year run and "as of today"), so the demo tiers match what the engine computes.
+    last_year_close = datetime.date(today.year - 1, 12, 31)
     for name, domain, country, tier, certified, trained, revenue in PARTNERS:
         slug = domain.split(".")[0]
         partner, _ = Partner.objects.get_or_create(
