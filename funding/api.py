@@ -2,6 +2,7 @@
 shape and list the only fields read from a request body; services check the rules (their
 ValidationError becomes a 400 with field errors in build_portal/api.py); access decides who."""
 
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
@@ -36,7 +37,7 @@ class ClaimFileSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:
-        return reverse("funding:claim_file", args=[obj.pk])
+        return reverse("api:funding-claim-file", args=[obj.pk])
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -323,6 +324,19 @@ class ClaimApi(APIView):
         serializer.is_valid(raise_exception=True)
         services.claim_submit(funding_request=fr, user=request.user, **serializer.validated_data)
         return _detail(fr)
+
+
+class ClaimFileApi(APIView):
+    @extend_schema(tags=["funding"], responses={(200, "application/octet-stream"): OpenApiResponse(
+        description="The file (PDF, PNG or JPEG) as an attachment."), **READ_ERRORS},
+        description="Download a proof-of-performance file: the partner's users and staff who may see the claim.")
+    def get(self, request, pk):
+        row = access.claim_file_for_user(request.user, pk)
+        response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name,
+                                content_type=row.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 # ---------------------------------------------------------------- staff side

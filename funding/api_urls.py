@@ -18,6 +18,7 @@ urlpatterns = [
     path("funding/requests/<int:pk>/claim/approve/", api.ClaimApproveApi.as_view(), name="funding-claim-approve"),
     path("funding/requests/<int:pk>/claim/reject/", api.ClaimRejectApi.as_view(), name="funding-claim-reject"),
     path("funding/requests/<int:pk>/claim/pay/", api.ClaimPayApi.as_view(), name="funding-claim-pay"),
+    path("funding/files/<int:pk>/", api.ClaimFileApi.as_view(), name="funding-claim-file"),
     path("funding/queue/", api.QueueApi.as_view(), name="funding-queue"),
     path("funding/partners/<int:partner_id>/summary/", api.PartnerSummaryApi.as_view(), name="funding-partner-summary"),
     path("funding/allocations/", api.AllocationListApi.as_view(), name="funding-allocations"),

@@ -171,7 +171,8 @@ def _dates(starts_on, ends_on, today):
 def _submit(*, partner, user, program, fields, today):
     with transaction.atomic():
         funding_request = FundingRequest(partner=partner, program=program, submitted_by=user, **fields)
-        funding_request.full_clean()
+        # Field checks here; the rules were checked above and the database enforces the constraints.
+        funding_request.full_clean(validate_constraints=False)
         funding_request.save()
         _audit(actor=user, action="submit", funding_request=funding_request, before_status="",
                requested_amount=funding_request.requested_amount)

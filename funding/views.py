@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -108,12 +108,15 @@ def request_list(request):
 
 def _detail(request, funding_request, *, status=200, **bound):
     user = request.user
+    # Rule errors of a posted action (e.g. "cannot be withdrawn") go on top of the page: the action's
+    # form may no longer be shown once the request moved on.
+    action_errors = [e for form in bound.values() for e in form.errors.pop(NON_FIELD_ERRORS, [])]
     claim = selectors.claim_of(funding_request)
     is_owner = user.partner_id == funding_request.partner_id
     may_review = access.may_review(user)
     s = funding_request.status
     context = {
-        "r": funding_request, "claim": claim, "files": claim.files.all() if claim else [],
+        "r": funding_request, "claim": claim, "action_errors": action_errors, "files": claim.files.all() if claim else [],
         "history": selectors.request_history(funding_request), "is_owner": is_owner, "may_review": may_review,
         "activity_types": dict(MdfActivityType.choices),
         "can_withdraw": is_owner and s in (Status.SUBMITTED, Status.INFO_REQUESTED),

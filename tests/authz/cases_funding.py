@@ -109,6 +109,7 @@ CASES = [
     Case("api:funding-claim-approve", REVIEW_API, kwargs=claimed_id, method="post", data=empty),
     Case("api:funding-claim-reject", REVIEW_API, kwargs=claimed_id, method="post", data=empty),
     Case("api:funding-claim-pay", PAY_API, kwargs=claimed_id, method="post", data=empty),
+    Case("api:funding-claim-file", SEE_API, kwargs=lambda w: {"pk": w["funding_file"].pk}),
     Case("api:funding-queue", QUEUE_API),
     Case("api:funding-partner-summary", STAFF_PARTNER_API, kwargs=partner_id),
     Case("api:funding-allocations", PROGRAM_ADMIN_API),
