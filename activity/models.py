@@ -33,7 +33,11 @@ class AuditEntry(models.Model):
 class Notification(models.Model):
     """In-app notification and email outbox row, written in the same transaction as the change."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # A user, or (for someone without an account yet, e.g. an invited colleague) only an email address.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    to_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -48,6 +52,15 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["emailed_at"], condition=models.Q(emailed_at__isnull=True), name="notification_unsent"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(to_email=""), name="notification_has_addressee"
+            ),
+        ]
 
     def __str__(self):
         return self.subject
+
+    @property
+    def email_address(self):
+        return self.recipient.email if self.recipient_id else self.to_email

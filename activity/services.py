@@ -33,10 +33,21 @@ def notify(*, recipients, subject, body, url=""):
     rows = Notification.objects.bulk_create(
         [Notification(recipient=user, subject=subject[:200], body=body, url=url) for user in set(recipients) if user]
     )
+    _send_after_commit(rows)
+    return rows
+
+
+def notify_address(*, email, subject, body, url=""):
+    """Like ``notify`` for someone who has no account yet (an invited colleague): email only, no in-app row."""
+    row = Notification.objects.create(to_email=email, subject=subject[:200], body=body, url=url)
+    _send_after_commit([row])
+    return row
+
+
+def _send_after_commit(rows):
     ids = [n.pk for n in rows]
     if ids:
         transaction.on_commit(lambda: _enqueue_email(ids))
-    return rows
 
 
 def _enqueue_email(ids):
@@ -56,7 +67,7 @@ def notifications_send_email(*, notification_ids):
     for pk in notification_ids:
         with transaction.atomic():
             row = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()
@@ -65,7 +76,7 @@ def notifications_send_email(*, notification_ids):
                 continue
             row.email_attempts += 1
             link = f"\n\n{settings.SITE_URL}{row.url}" if row.url else ""
-            send_mail(row.subject, row.body + link, None, [row.recipient.email])
+            send_mail(row.subject, row.body + link, None, [row.email_address])
             row.emailed_at = timezone.now()
             row.save(update_fields=["email_attempts", "emailed_at"])
             sent += 1
@@ -84,6 +95,10 @@ def notifications_sweep(*, older_than=timedelta(seconds=30), limit=500):
 
 
 def notification_mark_read(*, user, notification_id=None):
+    """Mark one of the user's notifications (or all of them) read. Returns how many changed.
+
+    Marking is not a state change of the program, so it has no audit entry.
+    """
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)

@@ -5,9 +5,10 @@ change get 403. Other apps build on these role checks.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from .models import Partner, Person
+from .models import Completion, Invitation, Partner, Person, User
 
 
 def is_partner_user(user):
@@ -34,8 +35,6 @@ def partners_visible_to(user):
     if user.is_program_admin:
         return qs
     if user.is_pam:
-        from django.db.models import Q
-
         return qs.filter(Q(pam=user) | Q(pam__isnull=True))
     if user.is_psa:
         return qs.filter(psa=user)
@@ -94,3 +93,52 @@ def require_staff(user, *roles):
 def require_program_admin(user):
     if not is_program_admin(user):
         raise PermissionDenied("Only a program admin may do this.")
+
+
+def invitations_visible_to(user):
+    """Invitations are managed by those who manage the partner: its admins and program admins."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    if user.is_program_admin:
+        return Invitation.objects.all()
+    if user.is_partner_admin:
+        return Invitation.objects.filter(partner_id=user.partner_id)
+    return Invitation.objects.none()
+
+
+def invitation_for_user(user, invitation_id):
+    invitation = invitations_visible_to(user).select_related("partner").filter(pk=invitation_id).first()
+    if invitation is None:
+        # Members and staff who can see the partner still must not learn who is invited: 403 when the
+        # invitation is of a partner they see, 404 otherwise.
+        other = Invitation.objects.filter(pk=invitation_id, partner__in=partners_visible_to(user)).exists()
+        if other:
+            raise PermissionDenied("Only a partner admin may manage invitations.")
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def colleague_for_user(user, colleague_id, *, for_change=False):
+    """A partner user (colleague) of a partner the user sees; changing needs may_manage_partner."""
+    colleague = (User.objects.select_related("partner")
+                 .filter(pk=colleague_id, partner__in=partners_visible_to(user)).first())
+    if colleague is None:
+        raise Http404("No such colleague.")
+    if for_change and not may_manage_partner(user, colleague.partner):
+        raise PermissionDenied("Only a partner admin may remove colleagues.")
+    return colleague
+
+
+def completion_for_user(user, completion_id, *, for_change=False):
+    completion = (Completion.objects.select_related("person__partner")
+                  .filter(pk=completion_id, person__partner__in=partners_visible_to(user)).first())
+    if completion is None:
+        raise Http404("No such completion.")
+    if for_change and not may_manage_partner(user, completion.person.partner):
+        raise PermissionDenied("Only your partner admin may change the people roster.")
+    return completion
+
+
+def require_partner_manager(user, partner):
+    if not may_manage_partner(user, partner):
+        raise PermissionDenied("Only a partner admin may do this.")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class TierLevel(models.TextChoices):
@@ -193,6 +194,47 @@ class AgreementAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.partner} accepted {self.agreement}"
+
+
+class Invitation(models.Model):
+    """A partner admin (or program admin) invites a colleague by email to join the partner.
+
+    Only a SHA-256 hash of the link's token is stored: a copy of the database cannot be used to join.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=PartnerRole.choices, default=PartnerRole.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address across all partners: a person joins exactly one partner.
+            models.UniqueConstraint(
+                Lower("email"), condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                                   name="invitation_not_accepted_and_revoked"),
+        ]
+        indexes = [models.Index(fields=["partner", "accepted_at", "revoked_at"])]
+
+    def __str__(self):
+        return f"Invitation of {self.email} to {self.partner}"
+
+    def is_open(self, now):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class Person(models.Model):

@@ -1,4 +1,7 @@
-from .models import Agreement, AgreementAcceptance
+from django.db.models import Count, Prefetch, Q
+
+from .models import Agreement, AgreementAcceptance, Completion, Course, Invitation, Partner
+from .tokens import token_hash
 
 
 def current_agreements():
@@ -13,3 +16,60 @@ def has_accepted_partner_agreement(partner):
 def agreements_to_accept(partner):
     accepted = AgreementAcceptance.objects.filter(partner=partner).values("agreement_id")
     return current_agreements().exclude(pk__in=accepted)
+
+
+def current_completion(as_of):
+    """A completion counts while it has not expired (DESIGN.md §2: a current, not expired, completion)."""
+    return Q(people__completions__expires_on__isnull=True) | Q(people__completions__expires_on__gte=as_of)
+
+
+def with_roster_counts(partners, *, as_of):
+    """Annotate partners with people, platform-certified and sales-trained counts (distinct people).
+
+    Guide, "Certification & training dedicated resources": developers who completed the Twilio platform
+    course are platform-certified; people who completed Sellers Series 101 are sales trained. One person
+    may count in both columns.
+    """
+    current = current_completion(as_of)
+    return partners.annotate(
+        people_count=Count("people", distinct=True),
+        certified_count=Count("people", filter=Q(people__completions__course=Course.PLATFORM) & current, distinct=True),
+        trained_count=Count("people", filter=Q(people__completions__course=Course.SELLERS_101) & current, distinct=True),
+        user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
+    ).order_by("name", "pk")
+
+
+def roster_counts(partner, *, as_of):
+    row = with_roster_counts(Partner.objects.filter(pk=partner.pk), as_of=as_of).values(
+        "people_count", "certified_count", "trained_count", "user_count"
+    ).get()
+    return {"people": row["people_count"], "certified": row["certified_count"], "trained": row["trained_count"],
+            "users": row["user_count"]}
+
+
+def roster(partner):
+    """The partner's people with their completions, two queries whatever the size."""
+    completions = Completion.objects.order_by("course", "-completed_on")
+    return partner.people.prefetch_related(Prefetch("completions", queryset=completions))
+
+
+def open_invitations(partner, *, now):
+    return (Invitation.objects.filter(partner=partner, accepted_at__isnull=True, revoked_at__isnull=True,
+                                      expires_at__gt=now)
+            .select_related("invited_by").order_by("-created_at"))
+
+
+def colleagues(partner):
+    return partner.users.filter(is_active=True).order_by("partner_role", "full_name", "email")
+
+
+def invitation_by_token(token):
+    if not token or len(token) > 100:
+        return None
+    return Invitation.objects.select_related("partner", "invited_by").filter(token_hash=token_hash(token)).first()
+
+
+def may_accept(partner, agreement):
+    """Which agreements a partner may accept (guide, "Partner agreements"): the resell addendum only
+    once the partner is in the invite-only resell program (partner type resell)."""
+    return agreement.kind != Agreement.Kind.RESELL_ADDENDUM or partner.partner_type == Partner.PartnerType.RESELL

@@ -1,13 +1,35 @@
 """Writes of the partners app. Each runs in one transaction with its audit entry and notifications."""
 
+import datetime
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from activity.services import audit_record, notify
+from activity.services import audit_record, notify, notify_address
 
+from . import roster as roster_rules
 from .domains import is_valid_domain, normalise_domain
-from .models import Agreement, AgreementAcceptance, Partner, PartnerRole, TierLevel, User
+from .models import (
+    Agreement,
+    AgreementAcceptance,
+    Completion,
+    Invitation,
+    Partner,
+    PartnerRole,
+    Person,
+    StaffRole,
+    TierLevel,
+    User,
+)
+from .tokens import new_token, token_hash
+
+# How long an emailed invitation link works.
+INVITATION_VALID_DAYS = getattr(settings, "INVITATION_VALID_DAYS", 7)
 
 
 def agreement_accept(*, partner, agreement, user, ip_address=None):
@@ -16,6 +38,10 @@ def agreement_accept(*, partner, agreement, user, ip_address=None):
         raise ValidationError("Only a partner admin of this company may accept its agreements.")
     if not agreement.is_current:
         raise ValidationError("This version of the agreement is no longer current.")
+    # Guide, "Partner agreements": only partners qualified and invited to the resell program sign the
+    # resell addendum; the invitation makes the partner's type resell.
+    if agreement.kind == Agreement.Kind.RESELL_ADDENDUM and partner.partner_type != Partner.PartnerType.RESELL:
+        raise ValidationError("The resell addendum is for resell partners; the resell program is invite-only.")
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         acceptance, created = AgreementAcceptance.objects.get_or_create(
@@ -71,3 +97,305 @@ def partner_apply(*, company_name, website, country, email, full_name, password)
     except IntegrityError:
         raise ValidationError({"website": "A partner with this website or user with this email already exists."})
     return partner, user
+
+
+def _partner_admins(partner):
+    return list(partner.users.filter(is_active=True, partner_role=PartnerRole.ADMIN))
+
+
+def _email_taken(email):
+    return User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists()
+
+
+# --- Colleague invitations -------------------------------------------------------------------------
+
+def invitation_create(*, partner, email, role, invited_by):
+    """Invite a colleague by email. Returns ``(invitation, token)``; the token is only in the emailed link."""
+    email = (email or "").strip().lower()
+    if role not in PartnerRole.values:
+        raise ValidationError({"role": "Choose admin or member."})
+    if _email_taken(email):
+        raise ValidationError({"email": "An account with this email address already exists; a person belongs to one "
+                                        "partner only."})
+    now = timezone.now()
+    token = new_token()
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        # An expired link no longer blocks a new invitation to the same address.
+        Invitation.objects.annotate(lower_email=Lower("email")).filter(
+            lower_email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+        ).update(revoked_at=now)
+        if Invitation.objects.annotate(lower_email=Lower("email")).filter(
+            lower_email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).exists():
+            raise ValidationError({"email": "This email address already has an open invitation; revoke it to send a "
+                                            "new one."})
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    partner=partner, email=email, role=role, token_hash=token_hash(token), invited_by=invited_by,
+                    expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
+                )
+        except IntegrityError:  # two admins invited the same address at the same moment
+            raise ValidationError({"email": "This email address already has an open invitation."})
+        audit_record(actor=invited_by, action="partners.invitation_create", obj=invitation, partner_id=partner.pk,
+                     after={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()})
+        inviter = invited_by.full_name or invited_by.email
+        notify_address(
+            email=email, subject=f"{inviter} invited you to join {partner.name} on Build Portal",
+            body=(f"{inviter} invited you to join {partner.name} as a {PartnerRole(role).label.lower()}. "
+                  f"Open the link to choose your name and password. It works until "
+                  f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."),
+            url=f"/invitations/{token}/",
+        )
+        notify(recipients=[u for u in _partner_admins(partner) if u != invited_by],
+               subject=f"{inviter} invited {email} to {partner.name}",
+               body=f"Role: {PartnerRole(role).label}.", url="/partner/colleagues/")
+    return invitation, token
+
+
+def invitation_revoke(*, invitation, actor):
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError("This invitation was already accepted; remove the colleague instead.")
+        if invitation.revoked_at is not None:
+            return invitation
+        invitation.revoked_at = now
+        invitation.revoked_by = actor
+        invitation.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(actor=actor, action="partners.invitation_revoke", obj=invitation, partner_id=invitation.partner_id,
+                     before={"status": "open"}, after={"status": "revoked", "email": invitation.email})
+    return invitation
+
+
+def invitation_accept(*, token, full_name, password):
+    """The invitee chooses a name and password and joins the partner with a verified email address."""
+    full_name = (full_name or "").strip()
+    errors = {}
+    if not full_name:
+        errors["full_name"] = "Enter your name."
+    elif len(full_name) > 150:
+        errors["full_name"] = "Your name is longer than 150 characters."
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("partner", "invited_by")
+                      .filter(token_hash=token_hash(token or "")).first())
+        if invitation is None or not invitation.is_open(now):
+            raise ValidationError("This invitation link is no longer valid; ask your partner admin for a new one.")
+        try:
+            validate_password(password or "", user=User(email=invitation.email, full_name=full_name))
+        except ValidationError as exc:
+            errors["password"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        if _email_taken(invitation.email):
+            raise ValidationError("An account with this email address already exists; log in instead.")
+        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name,
+                                        partner=invitation.partner, partner_role=invitation.role)
+        # The link reached this inbox, which proves the address: no second verification email.
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        invitation.accepted_at = now
+        invitation.accepted_user = user
+        invitation.save(update_fields=["accepted_at", "accepted_user"])
+        audit_record(actor=user, action="partners.invitation_accept", obj=invitation, partner_id=invitation.partner_id,
+                     before={"status": "open"}, after={"status": "accepted", "user": user.email, "role": user.partner_role})
+        notify(recipients=_partner_admins(invitation.partner) + [invitation.invited_by],
+               subject=f"{full_name} joined {invitation.partner.name}",
+               body=f"{full_name} ({user.email}) accepted the invitation as {user.get_partner_role_display().lower()}.",
+               url="/partner/colleagues/")
+    return user
+
+
+def colleague_remove(*, colleague, actor):
+    """Deactivate a colleague's account. A partner always keeps at least one active partner admin."""
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=colleague.partner_id)
+        colleague = User.objects.select_for_update().get(pk=colleague.pk)
+        if not colleague.is_active:
+            raise ValidationError("This colleague was already removed.")
+        if colleague.pk == actor.pk:
+            raise ValidationError("You cannot remove yourself; ask another partner admin.")
+        if colleague.partner_role == PartnerRole.ADMIN and not partner.users.filter(
+            is_active=True, partner_role=PartnerRole.ADMIN
+        ).exclude(pk=colleague.pk).exists():
+            raise ValidationError("This is the last partner admin of the company and cannot be removed.")
+        colleague.is_active = False
+        colleague.save(update_fields=["is_active"])
+        audit_record(actor=actor, action="partners.colleague_remove", obj=colleague, partner_id=partner.pk,
+                     before={"is_active": True, "role": colleague.partner_role}, after={"is_active": False})
+        notify(recipients=[u for u in _partner_admins(partner) if u != actor],
+               subject=f"{colleague} was removed from {partner.name}",
+               body=f"{actor} removed {colleague.email}; the account can no longer log in.", url="/partner/colleagues/")
+    return colleague
+
+
+# --- People roster --------------------------------------------------------------------------------
+
+def _person_fields(name, email, job_role):
+    errors = {}
+    name, email = (name or "").strip(), (email or "").strip().lower()
+    if not name:
+        errors["name"] = "Enter the person's name."
+    if not email:
+        errors["email"] = "Enter the person's email address."
+    if job_role not in Person.JobRole.values:
+        errors["job_role"] = "Choose technical, sales or other."
+    if errors:
+        raise ValidationError(errors)
+    return name, email
+
+
+def person_create(*, partner, name, email, job_role, actor):
+    name, email = _person_fields(name, email, job_role)
+    with transaction.atomic():
+        if partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).exists():
+            raise ValidationError({"email": "Someone with this email address is already on your roster."})
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(partner=partner, name=name, email=email, job_role=job_role)
+        except IntegrityError:
+            raise ValidationError({"email": "Someone with this email address is already on your roster."})
+        audit_record(actor=actor, action="partners.person_create", obj=person, partner_id=partner.pk,
+                     after={"name": name, "email": email, "job_role": job_role})
+    return person
+
+
+def person_update(*, person, name, email, job_role, actor):
+    name, email = _person_fields(name, email, job_role)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if Person.objects.annotate(lower_email=Lower("email")).filter(
+            partner_id=person.partner_id, lower_email=email
+        ).exclude(pk=person.pk).exists():
+            raise ValidationError({"email": "Someone else on your roster has this email address."})
+        before = {"name": person.name, "email": person.email, "job_role": person.job_role}
+        person.name, person.email, person.job_role = name, email, job_role
+        person.save(update_fields=["name", "email", "job_role"])
+        audit_record(actor=actor, action="partners.person_update", obj=person, partner_id=person.partner_id,
+                     before=before, after={"name": name, "email": email, "job_role": job_role})
+    return person
+
+
+def person_delete(*, person, actor):
+    with transaction.atomic():
+        audit_record(actor=actor, action="partners.person_delete", obj=person, partner_id=person.partner_id,
+                     before={"name": person.name, "email": person.email,
+                             "completions": person.completions.count()})
+        person.delete()
+
+
+def completion_add(*, person, course, completed_on, expires_on, actor):
+    rows, errors = roster_rules.check_rows(
+        [(1, {"email": person.email, "course": course, "completed_on": completed_on and completed_on.isoformat(),
+              "expires_on": expires_on and expires_on.isoformat()})],
+        known_emails={person.email.lower()}, today=timezone.localdate(),
+    )
+    if errors:
+        raise ValidationError({e.field: e.message for e in errors})
+    with transaction.atomic():
+        completion, created = Completion.objects.update_or_create(
+            person=person, course=rows[0].course, completed_on=completed_on, defaults={"expires_on": expires_on}
+        )
+        audit_record(actor=actor, action="partners.completion_add", obj=completion, partner_id=person.partner_id,
+                     after={"person": person.email, "course": completion.course,
+                            "completed_on": str(completed_on), "expires_on": str(expires_on or "")})
+    return completion
+
+
+def completion_delete(*, completion, actor):
+    with transaction.atomic():
+        audit_record(actor=actor, action="partners.completion_delete", obj=completion,
+                     partner_id=completion.person.partner_id,
+                     before={"person": completion.person.email, "course": completion.course,
+                             "completed_on": str(completion.completed_on)})
+        completion.delete()
+
+
+def roster_import(*, partner, raw_rows, actor, source, shape_errors=()):
+    """Upsert people and completions, all or nothing.
+
+    ``raw_rows``: (line, {column: text}) pairs from a CSV file or an API list. People are keyed by email,
+    completions by (person email, course, completed_on) — the learning system's natural key — so importing
+    the same file twice changes nothing. Any bad row raises RosterImportError and nothing is written;
+    ``shape_errors`` (found by the caller, e.g. unknown API fields) are reported together with the rest.
+    """
+    with transaction.atomic():
+        # One import per partner at a time: the second waits and then sees the first one's people.
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        people = {p.email.lower(): p for p in partner.people.all()}
+        rows, errors = roster_rules.check_rows(raw_rows, known_emails=set(people), today=timezone.localdate())
+        errors = sorted([*shape_errors, *errors], key=lambda e: e.line)
+        if errors:
+            raise roster_rules.RosterImportError(errors)
+        counts = dict.fromkeys(("people_created", "people_updated", "completions_created", "completions_updated"), 0)
+        new_people, changed_people = {}, {}
+        for row in rows:
+            person = people.get(row.email) or new_people.get(row.email)
+            if person is None:
+                new_people[row.email] = Person(partner=partner, email=row.email, name=row.name,
+                                               job_role=row.job_role or Person.JobRole.TECHNICAL)
+            elif person.pk and ((row.name and row.name != person.name) or (row.job_role and row.job_role != person.job_role)):
+                person.name = row.name or person.name
+                person.job_role = row.job_role or person.job_role
+                changed_people[row.email] = person
+        Person.objects.bulk_create(new_people.values())
+        Person.objects.bulk_update(changed_people.values(), ["name", "job_role"])
+        counts["people_created"], counts["people_updated"] = len(new_people), len(changed_people)
+        people.update(new_people)
+        wanted = {(people[r.email].pk, r.course, r.completed_on): r.expires_on for r in rows if r.course}
+        existing = {
+            (c.person_id, c.course, c.completed_on): c
+            for c in Completion.objects.filter(person_id__in={k[0] for k in wanted})
+        }
+        to_create, to_update = [], []
+        for (person_id, course, completed_on), expires_on in wanted.items():
+            current = existing.get((person_id, course, completed_on))
+            if current is None:
+                to_create.append(Completion(person_id=person_id, course=course, completed_on=completed_on,
+                                            expires_on=expires_on))
+            elif current.expires_on != expires_on:
+                current.expires_on = expires_on
+                to_update.append(current)
+        Completion.objects.bulk_create(to_create)
+        Completion.objects.bulk_update(to_update, ["expires_on"])
+        counts["completions_created"], counts["completions_updated"] = len(to_create), len(to_update)
+        audit_record(actor=actor, action="partners.roster_import", obj=partner, partner_id=partner.pk,
+                     after={**counts, "rows": len(rows), "source": source[:100]})
+        summary = (f"{counts['people_created']} people added, {counts['people_updated']} updated; "
+                   f"{counts['completions_created']} completions added, {counts['completions_updated']} updated.")
+        notify(recipients=_partner_admins(partner), subject=f"Roster import for {partner.name}: {len(rows)} rows",
+               body=f"From {source[:100]}: {summary}", url="/partner/people/")
+    return counts
+
+
+# --- Staff assignment -------------------------------------------------------------------------------
+
+def partner_assign_team(*, partner, pam, psa, actor):
+    """Program admins assign a partner's PAM and PSA (guide: Silver and above get a PAM; select partners a PSA)."""
+    errors = {}
+    if pam is not None and (pam.staff_role != StaffRole.PAM or not pam.is_active):
+        errors["pam"] = f"{pam} is not an active partner account manager."
+    if psa is not None and (psa.staff_role != StaffRole.PSA or not psa.is_active):
+        errors["psa"] = f"{psa} is not an active partner solution architect."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        before = {"pam": partner.pam.email if partner.pam else None, "psa": partner.psa.email if partner.psa else None}
+        after = {"pam": pam.email if pam else None, "psa": psa.email if psa else None}
+        if before == after:
+            return partner
+        partner.pam, partner.psa = pam, psa
+        partner.save(update_fields=["pam", "psa"])
+        audit_record(actor=actor, action="partners.assign_team", obj=partner, partner_id=partner.pk,
+                     before=before, after=after)
+        newly = [u for u, key in ((pam, "pam"), (psa, "psa")) if u is not None and before[key] != after[key]]
+        notify(recipients=newly, subject=f"You were assigned to {partner.name}",
+               body=f"{actor} assigned you to {partner.name} ({partner.get_tier_display()}).",
+               url=f"/staff/partners/{partner.pk}/")
+        notify(recipients=_partner_admins(partner), subject=f"Your Twilio team for {partner.name} changed",
+               body=f"Partner account manager: {pam or '—'}. Partner solution architect: {psa or '—'}.",
+               url="/partner/")
+    return partner

@@ -1,17 +1,35 @@
 from allauth.account.models import EmailAddress
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from activity import access as activity_access
+from activity import selectors as activity_selectors
 from build_portal.forms import add_service_errors
 
-from . import access, selectors, services
-from .forms import PartnerApplicationForm
-from .models import Agreement, Course, Partner
+from . import access, roster, selectors, services
+from .forms import (
+    AuditFilterForm,
+    CompletionForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    PartnerApplicationForm,
+    PersonForm,
+    RosterImportForm,
+    TeamForm,
+)
+from .models import Agreement, Partner, Person
+
+
+def client_ip(request):
+    """The client's address as the server saw it (behind a proxy, configure it to set REMOTE_ADDR)."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,10 +61,11 @@ def agreements(request):
     partner = request.user.partner
     if request.method == "POST":
         access.require_partner_admin(request.user)
-        agreement = get_object_or_404(Agreement, pk=request.POST.get("agreement"), is_current=True)
+        agreement_id = request.POST.get("agreement", "")
+        agreement = get_object_or_404(Agreement, pk=int(agreement_id) if agreement_id.isdigit() else 0, is_current=True)
         try:
             services.agreement_accept(
-                partner=partner, agreement=agreement, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+                partner=partner, agreement=agreement, user=request.user, ip_address=client_ip(request)
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -54,7 +73,7 @@ def agreements(request):
             messages.success(request, f"You accepted the {agreement.title}.")
         return redirect("partners:agreements")
     accepted = {a.agreement_id: a for a in partner.acceptances.select_related("accepted_by")}
-    rows = [(a, accepted.get(a.pk)) for a in selectors.current_agreements()]
+    rows = [(a, accepted.get(a.pk), selectors.may_accept(partner, a)) for a in selectors.current_agreements()]
     return render(request, "partners/agreements.html", {"partner": partner, "rows": rows})
 
 
@@ -62,13 +81,7 @@ def agreements(request):
 def home(request):
     access.require_partner_user(request.user)
     partner = request.user.partner
-    today = timezone.localdate()
-    current = Q(completions__expires_on__isnull=True) | Q(completions__expires_on__gte=today)
-    counts = partner.people.aggregate(
-        people=Count("pk", distinct=True),
-        certified=Count("pk", filter=Q(completions__course=Course.PLATFORM) & current, distinct=True),
-        trained=Count("pk", filter=Q(completions__course=Course.SELLERS_101) & current, distinct=True),
-    )
+    counts = selectors.roster_counts(partner, as_of=timezone.localdate())
     return render(request, "partners/home.html", {
         "partner": partner, "counts": counts, "to_accept": selectors.agreements_to_accept(partner),
     })
@@ -84,3 +97,289 @@ def staff_home(request):
         "by_tier": by_tier, "partner_count": partners.count(),
         "unassigned": unassigned if request.user.is_program_admin else None,
     })
+
+
+# --- Colleagues and invitations ----------------------------------------------------------------------
+
+def _back_to_team(request, partner):
+    """Partner admins manage their team on the colleagues page; program admins on the staff partner page."""
+    if request.user.partner_id == partner.pk:
+        return redirect("partners:colleagues")
+    return redirect("partners:staff_partner", pk=partner.pk)
+
+
+@login_required
+@require_GET
+def colleagues(request):
+    access.require_partner_user(request.user)
+    partner = request.user.partner
+    invitations = selectors.open_invitations(partner, now=timezone.now()) if request.user.is_partner_admin else None
+    return render(request, "partners/colleagues.html", {
+        "partner": partner, "colleagues": selectors.colleagues(partner), "invitations": invitations,
+        "may_manage": access.may_manage_partner(request.user, partner),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request, partner_id):
+    partner = access.partner_for_user(request.user, partner_id, for_change=True)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _token = services.invitation_create(
+                partner=partner, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}. The link works for "
+                                      f"{services.INVITATION_VALID_DAYS} days.")
+            return _back_to_team(request, partner)
+    return render(request, "partners/invite.html", {"partner": partner, "form": form})
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk):
+    invitation = access.invitation_for_user(request.user, pk)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The invitation of {invitation.email} was revoked.")
+    return _back_to_team(request, invitation.partner)
+
+
+@login_required
+@require_POST
+def colleague_remove(request, pk):
+    colleague = access.colleague_for_user(request.user, pk, for_change=True)
+    try:
+        services.colleague_remove(colleague=colleague, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{colleague} was removed and can no longer log in.")
+    return _back_to_team(request, colleague.partner)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    if request.user.is_authenticated:
+        messages.info(request, "You are logged in already: log out to accept an invitation for someone else.")
+        return redirect("home")
+    invitation = selectors.invitation_by_token(token)
+    now = timezone.now()
+    if invitation is None or not invitation.is_open(now):
+        reason = ("This invitation link is not valid." if invitation is None
+                  else "This invitation was already used." if invitation.accepted_at
+                  else "This invitation was revoked." if invitation.revoked_at
+                  else "This invitation has expired.")
+        return render(request, "partners/invitation_invalid.html", {"reason": reason}, status=404)
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, full_name=form.cleaned_data["full_name"],
+                                              password=form.cleaned_data["password"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {user.partner.name} on Build Portal.")
+            return redirect("home")
+    return render(request, "partners/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+# --- People roster -------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def people(request):
+    access.require_partner_user(request.user)
+    partner = request.user.partner
+    page = Paginator(selectors.roster(partner), 50).get_page(request.GET.get("page"))
+    return render(request, "partners/people.html", {
+        "partner": partner, "page": page, "counts": selectors.roster_counts(partner, as_of=timezone.localdate()),
+        "may_manage": access.may_manage_partner(request.user, partner), "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    access.require_partner_user(request.user)
+    partner = request.user.partner
+    access.require_partner_manager(request.user, partner)
+    form = PersonForm(request.POST or None, initial={"job_role": Person.JobRole.TECHNICAL})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(partner=partner, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{person.name} was added to the roster.")
+            return redirect("partners:person_edit", pk=person.pk)
+    return render(request, "partners/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = access.person_for_user(request.user, pk, for_change=True)
+    form = PersonForm(request.POST or None, initial={"name": person.name, "email": person.email,
+                                                     "job_role": person.job_role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} was saved.")
+            return _back_to_roster(request, person)
+    return _person_page(request, person, form, CompletionForm())
+
+
+def _back_to_roster(request, person):
+    if request.user.partner_id == person.partner_id:
+        return redirect("partners:people")
+    return redirect("partners:staff_partner", pk=person.partner_id)
+
+
+def _person_page(request, person, form, completion_form, status=200):
+    return render(request, "partners/person_form.html", {
+        "form": form, "person": person, "completion_form": completion_form,
+        "completions": person.completions.order_by("course", "-completed_on"), "today": timezone.localdate(),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def person_delete(request, pk):
+    person = access.person_for_user(request.user, pk, for_change=True)
+    services.person_delete(person=person, actor=request.user)
+    messages.success(request, f"{person.name} was removed from the roster.")
+    return _back_to_roster(request, person)
+
+
+@login_required
+@require_POST
+def completion_add(request, pk):
+    person = access.person_for_user(request.user, pk, for_change=True)
+    completion_form = CompletionForm(request.POST)
+    if completion_form.is_valid():
+        try:
+            services.completion_add(person=person, actor=request.user, **completion_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(completion_form, error)
+        else:
+            messages.success(request, "The completion was recorded.")
+            return redirect("partners:person_edit", pk=person.pk)
+    form = PersonForm(initial={"name": person.name, "email": person.email, "job_role": person.job_role})
+    return _person_page(request, person, form, completion_form, status=400)
+
+
+@login_required
+@require_POST
+def completion_delete(request, pk):
+    completion = access.completion_for_user(request.user, pk, for_change=True)
+    services.completion_delete(completion=completion, actor=request.user)
+    messages.success(request, "The completion was removed.")
+    return redirect("partners:person_edit", pk=completion.person_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_import(request):
+    access.require_partner_user(request.user)
+    partner = request.user.partner
+    access.require_partner_manager(request.user, partner)
+    form = RosterImportForm(request.POST or None, request.FILES or None)
+    row_errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        raw_rows, row_errors = roster.read_csv(upload.read())
+        if not row_errors:
+            try:
+                counts = services.roster_import(partner=partner, raw_rows=raw_rows, actor=request.user,
+                                                source=f"upload {upload.name}")
+            except roster.RosterImportError as error:
+                row_errors = error.row_errors
+            else:
+                messages.success(request, (
+                    f"Imported {len(raw_rows)} rows: {counts['people_created']} people added, "
+                    f"{counts['people_updated']} updated, {counts['completions_created']} completions added, "
+                    f"{counts['completions_updated']} updated."))
+                return redirect("partners:people")
+    status = 400 if row_errors else 200
+    return render(request, "partners/people_import.html", {
+        "form": form, "row_errors": row_errors, "columns": roster.CSV_COLUMNS, "max_rows": roster.MAX_ROWS,
+    }, status=status)
+
+
+# --- Staff: partners, their team, the audit trail ------------------------------------------------------
+
+@login_required
+@require_GET
+def staff_partners(request):
+    access.require_staff(request.user)
+    partners = selectors.with_roster_counts(
+        access.partners_visible_to(request.user).select_related("pam", "psa"), as_of=timezone.localdate()
+    )
+    page = Paginator(partners, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/staff_partners.html", {"page": page})
+
+
+@login_required
+@require_GET
+def staff_partner(request, pk):
+    access.require_staff(request.user)
+    partner = access.partner_for_user(request.user, pk)
+    manage = access.may_manage_partner(request.user, partner)
+    return render(request, "partners/staff_partner.html", {
+        "partner": partner, "counts": selectors.roster_counts(partner, as_of=timezone.localdate()),
+        "colleagues": selectors.colleagues(partner), "may_manage": manage,
+        "invitations": selectors.open_invitations(partner, now=timezone.now()) if manage else None,
+        "acceptances": partner.acceptances.select_related("agreement", "accepted_by"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_team(request, pk):
+    access.require_program_admin(request.user)
+    partner = access.partner_for_user(request.user, pk, for_change=True)
+    form = TeamForm(request.POST or None, initial={"pam": partner.pam_id, "psa": partner.psa_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_assign_team(partner=partner, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The team of {partner.name} was saved.")
+            return redirect("partners:staff_partner", pk=partner.pk)
+    return render(request, "partners/partner_team.html", {"partner": partner, "form": form})
+
+
+@login_required
+@require_GET
+def audit_trail(request):
+    entries = activity_access.audit_entries_visible_to(request.user)
+    form = AuditFilterForm(request.GET or None, actions=activity_selectors.audit_actions(entries),
+                           object_types=activity_selectors.audit_object_types(entries))
+    filters = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+        if "partner" in filters:
+            filters["partner_id"] = filters.pop("partner").pk
+    entries = activity_selectors.filter_audit_entries(entries, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    # The bottom app stores only partner ids; one query names the partners of this page.
+    names = dict(Partner.objects.filter(pk__in={e.partner_id for e in page if e.partner_id}).values_list("pk", "name"))
+    for entry in page:
+        entry.partner_name = names.get(entry.partner_id, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "partners/audit_trail.html", {"form": form, "page": page, "query": query.urlencode()})

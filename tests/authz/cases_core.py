@@ -1,4 +1,61 @@
-from .matrix import LOGIN, PARTNER_PAGE, PUBLIC, STAFF_PAGE, Case, expect
+"""Partners app (company, agreements, colleagues and invitations, people roster, staff pages, audit trail):
+every page and endpoint × every role.
+
+The world: the partner (Silver, PAM = pam, PSA = psa) has a person with a completion, an open
+invitation and its member as a colleague to remove. The other partner's admin is the outsider (404);
+other_pam does not see the partner (404); pam and psa see it but may not change it (403).
+"""
+
+import datetime
+
+from partners import services
+from partners.models import Agreement, Completion, PartnerRole, Person
+
+from .matrix import (
+    LOGIN,
+    PARTNER_API,
+    PARTNER_PAGE,
+    PROGRAM_ADMIN_API,
+    PROGRAM_ADMIN_PAGE,
+    PUBLIC,
+    STAFF_API,
+    STAFF_PAGE,
+    Case,
+    expect,
+)
+
+
+def world(people):
+    person = Person.objects.create(partner=people.partner, name="Core Person", email="core.person@acme.example")
+    completion = Completion.objects.create(person=person, course="platform", completed_on=datetime.date(2022, 3, 1))
+    invitation, token = services.invitation_create(
+        partner=people.partner, email="invitee@acme.example", role=PartnerRole.MEMBER, invited_by=people.partner_admin
+    )
+    return {"core_partner": people.partner, "core_person": person, "core_completion": completion,
+            "core_invitation": invitation, "core_token": token, "core_colleague": people.partner_member,
+            "core_optional_agreement": Agreement.objects.get(kind=Agreement.Kind.SUPPORT_ADDENDUM, is_current=True)}
+
+
+def partner_kw(w):
+    return {"partner_id": w["core_partner"].pk}
+
+
+def partner_pk(w):
+    return {"pk": w["core_partner"].pk}
+
+
+# Pages of one's own company that only its admin (or a program admin) may change.
+OWN_ADMIN_PAGE = expect(403, anonymous=LOGIN, partner_admin=200, other_partner_admin=200)
+# A page or action on the partner's object: admin and program admin may; those who see the partner
+# but may not change it get 403; those who do not see it get 404.
+MANAGE = dict(partner_admin=200, partner_member=403, other_partner_admin=404, pam=403, other_pam=404, psa=403,
+              program_admin=200)
+MANAGE_PAGE = expect(200, anonymous=LOGIN, **MANAGE)
+MANAGE_POST = expect(302, anonymous=LOGIN, **{k: 302 if v == 200 else v for k, v in MANAGE.items()})
+MANAGE_API = expect(200, anonymous=403, **MANAGE)
+MANAGE_API_CREATE = expect(201, anonymous=403, **{k: 201 if v == 200 else v for k, v in MANAGE.items()})
+SEE = dict(partner_admin=200, partner_member=200, other_partner_admin=404, pam=200, other_pam=404, psa=200,
+           program_admin=200)
 
 CASES = [
     Case("home", expect(302, anonymous=200)),
@@ -10,4 +67,49 @@ CASES = [
                                        other_partner_admin=200)),
     Case("partners:home", PARTNER_PAGE),
     Case("partners:staff_home", STAFF_PAGE),
+    Case("partners:colleagues", PARTNER_PAGE),
+    Case("partners:people", PARTNER_PAGE),
+    Case("partners:person_create", OWN_ADMIN_PAGE),
+    Case("partners:people_import", OWN_ADMIN_PAGE),
+    Case("partners:person_edit", MANAGE_PAGE, kwargs=lambda w: {"pk": w["core_person"].pk}),
+    Case("partners:person_delete", MANAGE_POST, kwargs=lambda w: {"pk": w["core_person"].pk}, method="post"),
+    Case("partners:completion_add", MANAGE_POST, kwargs=lambda w: {"pk": w["core_person"].pk}, method="post",
+         data=lambda w: {"course": "sellers_101", "completed_on": "2022-05-01"}),
+    Case("partners:completion_delete", MANAGE_POST, kwargs=lambda w: {"pk": w["core_completion"].pk}, method="post"),
+    Case("partners:invite", MANAGE_PAGE, kwargs=partner_kw),
+    Case("partners:invitation_revoke", MANAGE_POST, kwargs=lambda w: {"pk": w["core_invitation"].pk}, method="post"),
+    Case("partners:invitation_accept", expect(302, anonymous=200), kwargs=lambda w: {"token": w["core_token"]}),
+    Case("partners:colleague_remove", MANAGE_POST, kwargs=lambda w: {"pk": w["core_colleague"].pk}, method="post"),
+    Case("partners:staff_partners", STAFF_PAGE),
+    Case("partners:staff_partner", expect(200, anonymous=LOGIN, partner_admin=403, partner_member=403,
+                                          other_partner_admin=403, other_pam=404), kwargs=partner_pk),
+    Case("partners:partner_team", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
+    Case("partners:audit", PROGRAM_ADMIN_PAGE),
+    # API
+    Case("api:agreement_list", PARTNER_API),
+    Case("api:agreement_accept", expect(403, partner_admin=201, other_partner_admin=201), method="post",
+         kwargs=lambda w: {"pk": w["core_optional_agreement"].pk}),
+    Case("api:my_partner", PARTNER_API),
+    Case("api:person_list", PARTNER_API),
+    Case("api:person_list", expect(403, partner_admin=201, other_partner_admin=201), method="post", id_suffix="-post",
+         data=lambda w: {"name": "New Person", "email": "new.person@example.com", "job_role": "sales"},
+         content_type="application/json"),
+    Case("api:completion_upsert", expect(403, partner_admin=200, other_partner_admin=200), method="post",
+         data=lambda w: {"rows": [{"email": "api.person@example.com", "name": "Api Person", "course": "platform",
+                                   "completed_on": "2022-02-01"}]},
+         content_type="application/json"),
+    Case("api:partner_list", STAFF_API),
+    Case("api:partner_detail", expect(200, anonymous=403, **SEE), kwargs=partner_pk),
+    Case("api:partner_team", PROGRAM_ADMIN_API, kwargs=partner_pk, method="post",
+         data=lambda w: {"pam": w["core_partner"].pam_id, "psa": None}, content_type="application/json"),
+    Case("api:invitation_list", MANAGE_API, kwargs=partner_kw),
+    Case("api:invitation_list", MANAGE_API_CREATE, kwargs=partner_kw, method="post", id_suffix="-post",
+         data=lambda w: {"email": "second.invitee@example.com", "role": "member"}, content_type="application/json"),
+    Case("api:colleague_list", expect(200, anonymous=403, **SEE), kwargs=partner_kw),
+    Case("api:invitation_accept", expect(403, anonymous=201), method="post",
+         data=lambda w: {"token": w["core_token"], "full_name": "In Vitee", "password": "a-long-pass-phrase-9"},
+         content_type="application/json"),
+    Case("api:invitation_revoke", MANAGE_API, kwargs=lambda w: {"pk": w["core_invitation"].pk}, method="post"),
+    Case("api:colleague_remove", MANAGE_API, kwargs=lambda w: {"pk": w["core_colleague"].pk}, method="post"),
+    Case("api:audit_list", PROGRAM_ADMIN_API),
 ]

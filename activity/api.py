@@ -1,0 +1,65 @@
+"""REST API of the activity app: the user's own notifications."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import access, services
+from .models import Notification
+
+NOT_FOUND = OpenApiResponse(description="Not one of your notifications.")
+FORBIDDEN = OpenApiResponse(description="Not logged in.")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "created_at", "subject", "body", "url", "is_read", "read_at"]
+
+    def get_is_read(self, obj) -> bool:
+        return obj.read_at is not None
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class NotificationListApi(generics.ListAPIView):
+    serializer_class = NotificationSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread notifications")],
+        responses={200: NotificationSerializer(many=True), 403: FORBIDDEN},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = access.notifications_visible_to(self.request.user)
+        if self.request.query_params.get("unread", "").lower() in ("1", "true", "yes"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+
+class NotificationReadApi(APIView):
+    @extend_schema(request=None, responses={200: MarkedSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, pk):
+        notification = access.notification_for_user(request.user, pk)
+        return Response({"marked": services.notification_mark_read(user=request.user, notification_id=notification.pk)})
+
+
+class NotificationReadAllApi(APIView):
+    @extend_schema(request=None, responses={200: MarkedSerializer, 403: FORBIDDEN})
+    def post(self, request):
+        return Response({"marked": services.notification_mark_read(user=request.user)})
+
+
+class UnreadCountApi(APIView):
+    @extend_schema(responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}),
+                              403: FORBIDDEN})
+    def get(self, request):
+        return Response({"unread": access.notifications_visible_to(request.user).filter(read_at__isnull=True).count()})

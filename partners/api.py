@@ -1,0 +1,384 @@
+"""REST API of the partners app. Thin: serializers check shape, access.py decides who, services write."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.generics import get_object_or_404
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from activity import access as activity_access
+from activity import selectors as activity_selectors
+from activity.models import AuditEntry
+
+from . import access, roster, selectors, services
+from .models import Agreement, Completion, Course, Invitation, Partner, PartnerRole, Person, User
+from .views import client_ip
+
+BAD_REQUEST = OpenApiResponse(description="Invalid input: field errors, e.g. {\"email\": [\"...\"]}.")
+FORBIDDEN = OpenApiResponse(description="Not logged in, or your role may not do this.")
+NOT_FOUND = OpenApiResponse(description="No such object among those you may see.")
+ROW_ERRORS = OpenApiResponse(
+    response=inline_serializer("RosterRowErrors", {"rows": serializers.ListField(child=inline_serializer(
+        "RosterRowError", {"row": serializers.IntegerField(), "field": serializers.CharField(),
+                     "message": serializers.CharField()}))}),
+    description="Nothing was written: every bad row with its position (1-based) and reason.",
+)
+
+
+def _partner_of(user):
+    access.require_partner_user(user)
+    return user.partner
+
+
+# --- Agreements ---------------------------------------------------------------------------------------
+
+class AgreementSerializer(serializers.ModelSerializer):
+    accepted = serializers.SerializerMethodField()
+    accepted_at = serializers.SerializerMethodField()
+    accepted_by = serializers.SerializerMethodField()
+    may_accept = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "kind", "version", "title", "published_on", "body", "accepted", "accepted_at", "accepted_by",
+                  "may_accept"]
+
+    def _acceptance(self, obj):
+        return self.context["acceptances"].get(obj.pk)
+
+    def get_accepted(self, obj) -> bool:
+        return self._acceptance(obj) is not None
+
+    def get_accepted_at(self, obj) -> str | None:
+        acceptance = self._acceptance(obj)
+        return acceptance.accepted_at.isoformat() if acceptance else None
+
+    def get_accepted_by(self, obj) -> str | None:
+        acceptance = self._acceptance(obj)
+        return acceptance.accepted_by.email if acceptance else None
+
+    def get_may_accept(self, obj) -> bool:
+        return (self._acceptance(obj) is None and self.context["user"].is_partner_admin
+                and selectors.may_accept(self.context["partner"], obj))
+
+
+class AgreementListApi(APIView):
+    @extend_schema(responses={200: AgreementSerializer(many=True), 403: FORBIDDEN})
+    def get(self, request):
+        partner = _partner_of(request.user)
+        acceptances = {a.agreement_id: a for a in partner.acceptances.select_related("accepted_by")}
+        context = {"acceptances": acceptances, "partner": partner, "user": request.user}
+        return Response(AgreementSerializer(selectors.current_agreements(), many=True, context=context).data)
+
+
+class AgreementAcceptApi(APIView):
+    @extend_schema(request=None, responses={201: AgreementSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, pk):
+        partner = _partner_of(request.user)
+        access.require_partner_admin(request.user)
+        agreement = get_object_or_404(Agreement, pk=pk, is_current=True)
+        services.agreement_accept(partner=partner, agreement=agreement, user=request.user, ip_address=client_ip(request))
+        acceptances = {a.agreement_id: a for a in partner.acceptances.select_related("accepted_by")}
+        context = {"acceptances": acceptances, "partner": partner, "user": request.user}
+        return Response(AgreementSerializer(agreement, context=context).data, status=status.HTTP_201_CREATED)
+
+
+# --- Partners -------------------------------------------------------------------------------------------
+
+class StaffMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    pam = StaffMemberSerializer(read_only=True)
+    psa = StaffMemberSerializer(read_only=True)
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Partner
+        fields = ["id", "name", "website", "domain", "country", "partner_type", "tier", "tier_since", "pam", "psa",
+                  "counts"]
+
+    def get_counts(self, obj) -> dict:
+        return {"people": obj.people_count, "certified": obj.certified_count, "trained": obj.trained_count,
+                "users": obj.user_count}
+
+
+def _partners_with_counts(qs):
+    return selectors.with_roster_counts(qs.select_related("pam", "psa"), as_of=timezone.localdate())
+
+
+class MyPartnerApi(APIView):
+    @extend_schema(responses={200: PartnerSerializer, 403: FORBIDDEN})
+    def get(self, request):
+        partner = _partner_of(request.user)
+        return Response(PartnerSerializer(_partners_with_counts(Partner.objects.filter(pk=partner.pk)).get()).data)
+
+
+class PartnerListApi(generics.ListAPIView):
+    serializer_class = PartnerSerializer
+
+    @extend_schema(responses={200: PartnerSerializer(many=True), 403: FORBIDDEN})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        access.require_staff(self.request.user)
+        return _partners_with_counts(access.partners_visible_to(self.request.user))
+
+
+class PartnerDetailApi(APIView):
+    @extend_schema(responses={200: PartnerSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, pk):
+        partner = access.partner_for_user(request.user, pk)
+        return Response(PartnerSerializer(_partners_with_counts(Partner.objects.filter(pk=partner.pk)).get()).data)
+
+
+class TeamSerializer(serializers.Serializer):
+    pam = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+    psa = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+
+
+class PartnerTeamApi(APIView):
+    @extend_schema(request=TeamSerializer,
+                   responses={200: PartnerSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, pk):
+        access.require_program_admin(request.user)
+        partner = access.partner_for_user(request.user, pk, for_change=True)
+        serializer = TeamSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.partner_assign_team(partner=partner, actor=request.user, pam=data.get("pam", partner.pam),
+                                     psa=data.get("psa", partner.psa))
+        return Response(PartnerSerializer(_partners_with_counts(Partner.objects.filter(pk=partner.pk)).get()).data)
+
+
+# --- Colleagues and invitations ----------------------------------------------------------------------
+
+class ColleagueInvitationSerializer(serializers.ModelSerializer):
+    invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "invited_by", "created_at", "expires_at"]
+        read_only_fields = ["id", "invited_by", "created_at", "expires_at"]
+        extra_kwargs = {"email": {"max_length": 254}}
+
+
+class InvitationListApi(APIView):
+    @extend_schema(responses={200: ColleagueInvitationSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, partner_id):
+        partner = access.partner_for_user(request.user, partner_id, for_change=True)
+        return Response(ColleagueInvitationSerializer(selectors.open_invitations(partner, now=timezone.now()), many=True).data)
+
+    @extend_schema(request=ColleagueInvitationSerializer,
+                   responses={201: ColleagueInvitationSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, partner_id):
+        partner = access.partner_for_user(request.user, partner_id, for_change=True)
+        serializer = ColleagueInvitationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, _token = services.invitation_create(
+            partner=partner, email=serializer.validated_data["email"], role=serializer.validated_data["role"],
+            invited_by=request.user,
+        )
+        return Response(ColleagueInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationRevokeApi(APIView):
+    @extend_schema(request=None, responses={200: ColleagueInvitationSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, pk):
+        invitation = access.invitation_for_user(request.user, pk)
+        return Response(ColleagueInvitationSerializer(services.invitation_revoke(invitation=invitation, actor=request.user)).data)
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=100)
+    full_name = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class ColleagueSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(source="partner_role", choices=PartnerRole.choices, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "role", "date_joined"]
+
+
+class InvitationAcceptApi(APIView):
+    """The invitee, not logged in, joins with the token from the emailed link."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(request=InvitationAcceptSerializer, responses={201: ColleagueSerializer, 400: BAD_REQUEST,
+                                                                  403: FORBIDDEN})
+    def post(self, request):
+        if request.user.is_authenticated:
+            raise PermissionDenied("You are logged in already: log out to accept an invitation.")
+        serializer = InvitationAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.invitation_accept(**serializer.validated_data)
+        return Response(ColleagueSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class ColleagueListApi(APIView):
+    @extend_schema(responses={200: ColleagueSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request, partner_id):
+        partner = access.partner_for_user(request.user, partner_id)
+        return Response(ColleagueSerializer(selectors.colleagues(partner), many=True).data)
+
+
+class ColleagueRemoveApi(APIView):
+    @extend_schema(request=None, responses={200: ColleagueSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, pk):
+        colleague = access.colleague_for_user(request.user, pk, for_change=True)
+        return Response(ColleagueSerializer(services.colleague_remove(colleague=colleague, actor=request.user)).data)
+
+
+# --- People roster ------------------------------------------------------------------------------------
+
+class CompletionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Completion
+        fields = ["id", "course", "completed_on", "expires_on"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    completions = CompletionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "email", "job_role", "completions"]
+        read_only_fields = ["id", "completions"]
+        extra_kwargs = {"email": {"max_length": 254}}
+
+
+class PersonListApi(generics.ListCreateAPIView):
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        return selectors.roster(_partner_of(self.request.user))
+
+    @extend_schema(responses={200: PersonSerializer(many=True), 403: FORBIDDEN})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=PersonSerializer, responses={201: PersonSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
+    def post(self, request, *args, **kwargs):
+        partner = _partner_of(request.user)
+        access.require_partner_manager(request.user, partner)
+        serializer = PersonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_create(partner=partner, actor=request.user, **serializer.validated_data)
+        return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class CompletionRowSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=254)
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    job_role = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    course = serializers.ChoiceField(choices=Course.choices)
+    completed_on = serializers.CharField(max_length=20)
+    expires_on = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True)
+
+
+class CompletionUpsertSerializer(serializers.Serializer):
+    rows = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=roster.MAX_ROWS)
+
+
+class CompletionUpsertApi(APIView):
+    """Upsert completions keyed by (person email, course, completed_on), all or nothing.
+
+    A row for someone not on the roster adds them (then ``name`` is required).
+    """
+
+    @extend_schema(
+        request=inline_serializer("CompletionUpsert", {"rows": CompletionRowSerializer(many=True)}),
+        responses={200: inline_serializer("CompletionUpsertResult", {
+            "people_created": serializers.IntegerField(), "people_updated": serializers.IntegerField(),
+            "completions_created": serializers.IntegerField(), "completions_updated": serializers.IntegerField()}),
+            400: ROW_ERRORS, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        partner = _partner_of(request.user)
+        access.require_partner_manager(request.user, partner)
+        serializer = CompletionUpsertSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw_rows, errors = [], []
+        for index, row in enumerate(serializer.validated_data["rows"], start=1):
+            unknown = set(row) - set(roster.CSV_COLUMNS)
+            if unknown:
+                errors.append(roster.RowError(index, "row", f"Unknown field(s): {', '.join(sorted(unknown))[:100]}."))
+            if not row.get("course") and not row.get("completed_on"):
+                errors.append(roster.RowError(index, "course", "Course is missing."))
+            raw_rows.append((index, {k: v for k, v in row.items() if k in roster.CSV_COLUMNS}))
+        try:
+            counts = services.roster_import(partner=partner, raw_rows=raw_rows, actor=request.user, source="api",
+                                            shape_errors=errors)
+        except roster.RosterImportError as error:
+            return Response({"rows": [e.as_dict() for e in error.row_errors]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(counts)
+
+
+# --- Audit trail ----------------------------------------------------------------------------------------
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "at", "actor", "partner_id", "action", "object_type", "object_id", "object_repr", "before",
+                  "after", "reason"]
+
+
+class AuditFilterSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(required=False, min_value=1)
+    action = serializers.CharField(required=False, max_length=80)
+    object_type = serializers.CharField(required=False, max_length=80)
+    actor = serializers.CharField(required=False, max_length=150)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": "The end date is before the start date."})
+        return attrs
+
+
+class AuditPagination(PageNumberPagination):
+    page_size = 50
+
+
+class AuditListApi(generics.ListAPIView):
+    serializer_class = AuditEntrySerializer
+    pagination_class = AuditPagination
+
+    @extend_schema(
+        parameters=[OpenApiParameter("partner", OpenApiTypes.INT), OpenApiParameter("action", OpenApiTypes.STR),
+                    OpenApiParameter("object_type", OpenApiTypes.STR),
+                    OpenApiParameter("actor", OpenApiTypes.STR, description="Email or name contains"),
+                    OpenApiParameter("date_from", OpenApiTypes.DATE), OpenApiParameter("date_to", OpenApiTypes.DATE)],
+        responses={200: AuditEntrySerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        entries = activity_access.audit_entries_visible_to(self.request.user)
+        filters = AuditFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        if "partner" in data:
+            data["partner_id"] = data.pop("partner")
+        return activity_selectors.filter_audit_entries(entries, **data)
+
+

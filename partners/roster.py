@@ -1,0 +1,180 @@
+"""Rules for roster rows (people and their course completions), as plain functions over plain values.
+
+The same checks serve the CSV import (page and `import_completions` command) and the API upsert, so a
+row that one accepts the other accepts too. Nothing here touches the database: the caller passes
+what it knows (the emails already on the roster) and gets clean rows or row errors back.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from .models import Course, Person
+
+CSV_COLUMNS = ("name", "email", "job_role", "course", "completed_on", "expires_on")
+REQUIRED_COLUMNS = ("email",)
+MAX_ROWS = 5000
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_COURSES = {c.value: c.value for c in Course} | {c.label.lower(): c.value for c in Course}
+_JOB_ROLES = {r.value: r.value for r in Person.JobRole} | {r.label.lower(): r.value for r in Person.JobRole}
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # the CSV line number (the header is line 1), or the 1-based position in an API list
+    field: str
+    message: str
+
+    def as_dict(self):
+        return {"row": self.line, "field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    email: str
+    name: str  # '' = keep the name on the roster
+    job_role: str  # '' = keep the job role on the roster (technical for someone new)
+    course: str  # '' = a person without a completion
+    completed_on: datetime.date | None
+    expires_on: datetime.date | None
+
+
+class RosterImportError(ValidationError):
+    """All-or-nothing: one bad row rejects the whole import. Carries every row error."""
+
+    def __init__(self, row_errors):
+        self.row_errors = list(row_errors)
+        super().__init__([f"Line {e.line}, {e.field}: {e.message}" for e in self.row_errors])
+
+
+def _date(value, field, line, errors):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        errors.append(RowError(line, field, f"'{value[:40]}' is not a date; use YYYY-MM-DD."))
+        return None
+
+
+def check_rows(raw_rows, *, known_emails, today):
+    """Validate ``raw_rows`` ((line, dict of column -> text) pairs).
+
+    ``known_emails``: lower-case emails already on this partner's roster (a new person needs a name).
+    Returns ``(rows, errors)``; the caller writes nothing unless ``errors`` is empty.
+    """
+    rows, errors = [], []
+    seen_people = {}
+    seen_completions = {}
+    for line, raw in raw_rows:
+        row_errors = []
+        value = {k: ("" if v is None else str(v)).strip() for k, v in raw.items()}
+        email = value.get("email", "").lower()
+        if not email:
+            row_errors.append(RowError(line, "email", "Email is missing."))
+        else:
+            try:
+                validate_email(email)
+                if len(email) > 254:
+                    raise ValidationError("too long")
+            except ValidationError:
+                row_errors.append(RowError(line, "email", f"'{email[:60]}' is not a valid email address."))
+        name = value.get("name", "")
+        if len(name) > 150:
+            row_errors.append(RowError(line, "name", "Name is longer than 150 characters."))
+        elif not name and email and email not in known_emails and email not in seen_people:
+            row_errors.append(RowError(line, "name", "Name is missing for someone not yet on the roster."))
+        job_role = ""
+        if value.get("job_role"):
+            job_role = _JOB_ROLES.get(value["job_role"].lower(), "")
+            if not job_role:
+                choices = ", ".join(r.value for r in Person.JobRole)
+                row_errors.append(RowError(line, "job_role", f"Unknown job role '{value['job_role'][:40]}'; use {choices}."))
+        course = ""
+        completed_on = _date(value.get("completed_on"), "completed_on", line, row_errors)
+        expires_on = _date(value.get("expires_on"), "expires_on", line, row_errors)
+        if value.get("course"):
+            course = _COURSES.get(value["course"].lower(), "")
+            if not course:
+                choices = ", ".join(c.value for c in Course)
+                row_errors.append(RowError(line, "course", f"Unknown course '{value['course'][:40]}'; use {choices}."))
+            if not value.get("completed_on"):
+                row_errors.append(RowError(line, "completed_on", "Completion date is missing."))
+        elif value.get("completed_on") or value.get("expires_on"):
+            row_errors.append(RowError(line, "course", "Course is missing for a completion date."))
+        if completed_on and completed_on > today:
+            row_errors.append(RowError(line, "completed_on", f"Completion date {completed_on} is in the future."))
+        if completed_on and expires_on and expires_on <= completed_on:
+            row_errors.append(RowError(line, "expires_on", f"Expiry {expires_on} is not after completion {completed_on}."))
+        if email and not row_errors:
+            if email in seen_people and name and seen_people[email][1] and name != seen_people[email][1]:
+                row_errors.append(RowError(
+                    line, "name", f"{email} has another name on line {seen_people[email][0]} ('{seen_people[email][1]}')."
+                ))
+            if course:
+                key = (email, course, completed_on)
+                if key in seen_completions:
+                    row_errors.append(RowError(
+                        line, "email", f"Duplicate in file: the same completion is on line {seen_completions[key]}."
+                    ))
+                else:
+                    seen_completions[key] = line
+            elif email in seen_people:
+                first = seen_people[email][0]
+                row_errors.append(RowError(line, "email", f"Duplicate in file: {email} is already on line {first}."))
+            seen_people.setdefault(email, (line, name))
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            rows.append(RosterRow(line, email, name, job_role, course, completed_on, expires_on))
+    return rows, errors
+
+
+def read_csv(content: bytes):
+    """Decode and split an uploaded CSV. Returns ``(raw_rows, errors)`` with line numbers."""
+    if len(content) > MAX_FILE_BYTES:
+        return [], [RowError(0, "file", f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(0, "file", "The file is not UTF-8 text; save it as CSV (UTF-8).")]
+    if "\x00" in text:
+        return [], [RowError(0, "file", "The file is not a CSV text file.")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            return [], [RowError(1, "file", "The file is empty; the first line must name the columns.")]
+        columns = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        unknown = [c for c in columns if c and c not in CSV_COLUMNS]
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append(f"missing column(s) {', '.join(missing)}")
+            if unknown:
+                parts.append(f"unknown column(s) {', '.join(u[:30] for u in unknown)}")
+            return [], [RowError(1, "header", "; ".join(parts) + f". Expected: {','.join(CSV_COLUMNS)}.")]
+        raw_rows, errors = [], []
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(columns):
+                errors.append(RowError(line, "row", f"{len(values)} values for {len(columns)} columns."))
+                continue
+            raw_rows.append((line, dict(zip(columns, values, strict=False))))
+            if len(raw_rows) > MAX_ROWS:
+                return [], [RowError(line, "file", f"More than {MAX_ROWS} rows; split the file.")]
+    except csv.Error as exc:
+        return [], [RowError(reader.line_num, "row", f"Not valid CSV: {exc}.")]
+    if not raw_rows and not errors:
+        errors.append(RowError(1, "file", "The file has a header but no rows."))
+    return raw_rows, errors

@@ -1,0 +1,95 @@
+"""Notifications in the app: list with unread/read, mark one or all read, unread count in the navigation; API."""
+
+import pytest
+from django.urls import reverse
+
+from activity.models import Notification
+from activity.services import notify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inbox(partner_admin, partner_member):
+    notify(recipients=[partner_admin], subject="First", body="One", url="/partner/people/")
+    notify(recipients=[partner_admin], subject="Second", body="Two")
+    notify(recipients=[partner_member], subject="Not yours", body="Three")
+    return list(Notification.objects.filter(recipient=partner_admin).order_by("id"))
+
+
+def test_list_shows_own_notifications_and_the_unread_count(client, partner_admin, inbox):
+    client.force_login(partner_admin)
+    response = client.get(reverse("activity:notifications"))
+    body = response.content.decode()
+    assert "First" in body and "Second" in body and "Not yours" not in body
+    assert response.context["unread_notifications"] == 2
+    assert 'aria-label="2 unread"' in body  # the badge in the navigation
+
+
+def test_mark_one_read_then_filter_unread(client, partner_admin, inbox):
+    client.force_login(partner_admin)
+    response = client.post(reverse("activity:notification_read", args=[inbox[0].pk]), {"open": "1"})
+    assert response["Location"] == "/partner/people/"
+    unread = client.get(reverse("activity:notifications"), {"show": "unread"}).context["page"]
+    assert [n.subject for n in unread] == ["Second"]
+
+
+def test_mark_all_read(client, partner_admin, partner_member, inbox):
+    client.force_login(partner_admin)
+    client.post(reverse("activity:notifications_read_all"))
+    assert not Notification.objects.filter(recipient=partner_admin, read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=partner_member, read_at__isnull=True).count() == 1
+
+
+def test_next_parameter_cannot_leave_the_site(client, partner_admin, inbox):
+    client.force_login(partner_admin)
+    response = client.post(reverse("activity:notification_read", args=[inbox[1].pk]),
+                           {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("activity:notifications")
+
+
+def test_someone_elses_notification_is_404(client, partner_member, inbox):
+    client.force_login(partner_member)
+    assert client.post(reverse("activity:notification_read", args=[inbox[0].pk])).status_code == 404
+    assert client.post(reverse("api:notification_read", args=[inbox[0].pk])).status_code == 404
+    assert client.post(reverse("activity:notification_read", args=[999999])).status_code == 404
+
+
+def test_api_list_unread_and_mark(client, partner_admin, inbox):
+    client.force_login(partner_admin)
+    listed = client.get(reverse("api:notification_list")).json()
+    assert [n["subject"] for n in listed["results"]] == ["Second", "First"]
+    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 2}
+    assert client.post(reverse("api:notification_read", args=[inbox[0].pk])).json() == {"marked": 1}
+    unread = client.get(reverse("api:notification_list"), {"unread": "true"}).json()
+    assert [n["subject"] for n in unread["results"]] == ["Second"]
+    assert client.post(reverse("api:notifications_read_all")).json() == {"marked": 1}
+    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 0}
+
+
+def test_api_mark_read_rejects_other_methods_and_bad_ids(client, partner_admin, inbox):
+    client.force_login(partner_admin)
+    assert client.get(reverse("api:notification_read", args=[inbox[0].pk])).status_code == 405
+    assert client.get("/api/v1/notifications/abc/read/").status_code == 404
+
+
+def test_list_query_count_does_not_grow(client, partner_admin, django_assert_max_num_queries):
+    client.force_login(partner_admin)
+    notify(recipients=[partner_admin], subject="One", body="x")
+    with django_assert_max_num_queries(10):
+        client.get(reverse("activity:notifications"))
+    with django_assert_max_num_queries(6):
+        client.get(reverse("api:notification_list"))
+    for i in range(40):
+        notify(recipients=[partner_admin], subject=f"N{i}", body="x")
+    with django_assert_max_num_queries(10):
+        client.get(reverse("activity:notifications"))
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("api:notification_list")).json()["count"] == 41
+
+
+def test_a_notification_needs_a_recipient_or_an_address(db):
+    from django.db import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        Notification.objects.create(subject="Nobody", body="x")
