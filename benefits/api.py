@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from . import access, rules, selectors, services
@@ -296,23 +297,23 @@ def _public_entry(request, listing):
     }
 
 
-class DirectoryPagination(PageNumberPagination):
-    page_size = 20
-
-
 class DirectoryApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
-        summary="The public partner directory (published listings, highest tier first)",
+        summary="The public partner directory (published listings, highest tier first, 20 a page)",
+        description="No total count: ``next`` is null on the last page.",
         parameters=[OpenApiParameter("q", str, description="Text in name, description or services"),
                     OpenApiParameter("country", str, description="Two-letter country code"),
                     OpenApiParameter("product", str, enum=[c for c, _ in PRODUCTS]),
                     OpenApiParameter("industry", str, enum=[c for c, _ in INDUSTRIES]),
                     OpenApiParameter("tier", str, enum=list(rules.PUBLIC_TIERS)),
-                    OpenApiParameter("page", int)],
-        responses={200: DirectoryEntrySerializer(many=True), **R400, **R404},
+                    OpenApiParameter("page", int, description="1 to 500")],
+        responses={200: inline_serializer("DirectoryPage", {
+            "page": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
+            "previous": serializers.CharField(allow_null=True),
+            "results": DirectoryEntrySerializer(many=True)}), **R400},
         auth=[],
     )
     def get(self, request):
@@ -320,12 +321,17 @@ class DirectoryApi(APIView):
         if not form.is_valid():
             errors = {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()}
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        data = form.cleaned_data
-        listings = selectors.directory_search(text=data["q"], country=data["country"], product=data["product"],
-                                              industry=data["industry"], tier=data["tier"])
-        paginator = DirectoryPagination()
-        page = paginator.paginate_queryset(listings, request, view=self)
-        return paginator.get_paginated_response([_public_entry(request, x) for x in page])
+        page = selectors.directory_page(page=form.cleaned_data["page"] or 1, **form.filters())
+
+        def link(number):
+            return replace_query_param(request.build_absolute_uri(), "page", number)
+
+        return Response({
+            "page": page.number,
+            "next": link(page.number + 1) if page.has_next else None,
+            "previous": link(page.number - 1) if page.has_previous else None,
+            "results": [_public_entry(request, x) for x in page.entries],
+        })
 
 
 class DirectoryListingApi(APIView):

@@ -88,6 +88,12 @@ class DirectorySearchForm(forms.Form):
                                  widget=forms.Select(attrs={"class": "form-select"}))
     tier = forms.ChoiceField(required=False, choices=TIER_FILTER_CHOICES,
                              widget=forms.Select(attrs={"class": "form-select"}))
+    page = forms.IntegerField(required=False, min_value=1, max_value=500, widget=forms.HiddenInput)
+
+    def filters(self):
+        data = self.cleaned_data
+        return {"text": data["q"], "country": data["country"], "product": data["product"],
+                "industry": data["industry"], "tier": data["tier"]}
 
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()

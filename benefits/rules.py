@@ -178,10 +178,10 @@ def benefit_status(benefit: BenefitFacts, partner: PartnerFacts) -> BenefitStatu
     qty_text = quantity_text(benefit.quantity_note, quantity)
     missing = _missing_gates(benefit, partner)
     if missing:
-        invited = (f"You are invited ({invitation.invited_by}, {invitation.invited_at:%d %b %Y}); it "
-                   if invitation else "It ")
+        invited = (f"Invited by {invitation.invited_by} on {invitation.invited_at:%d %b %Y}; still needs "
+                   if invitation else "Needs ")
         return BenefitStatus(
-            benefit, Status.GATED, f"{invited}needs {_join(missing)}.", quantity=quantity,
+            benefit, Status.GATED, f"{invited}{_join(missing)}.", quantity=quantity,
             quantity_text=qty_text, missing=missing, invitation=invitation,
         )
     if invitation is not None:

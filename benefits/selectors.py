@@ -187,6 +187,41 @@ def directory_search(*, text="", country="", product="", industry="", tier=""):
     )
 
 
+@dataclass(frozen=True)
+class DirectoryPage:
+    number: int
+    entries: list
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def first_index(self):
+        return (self.number - 1) * DIRECTORY_PAGE_SIZE + 1 if self.entries else 0
+
+    @property
+    def last_index(self):
+        return (self.number - 1) * DIRECTORY_PAGE_SIZE + len(self.entries)
+
+
+DIRECTORY_PAGE_SIZE = 20
+DIRECTORY_MAX_PAGE = 500  # 10,000 results; past that, a narrower search is the better answer
+
+
+def directory_page(*, page=1, **filters):
+    """One page of the directory in ONE query, whatever the number of partners.
+
+    No total count: counting every match is a scan of all listings (about a second at 100,000
+    partners), while a page is a walk of the ordering index benefits_directory_order (see
+    migration 0006) that stops after the page. We fetch one row more to know if there is a next page."""
+    page = min(max(int(page), 1), DIRECTORY_MAX_PAGE)
+    offset = (page - 1) * DIRECTORY_PAGE_SIZE
+    rows = list(directory_search(**filters)[offset:offset + DIRECTORY_PAGE_SIZE + 1])
+    return DirectoryPage(number=page, entries=rows[:DIRECTORY_PAGE_SIZE], has_next=len(rows) > DIRECTORY_PAGE_SIZE)
+
+
 def listing_of(partner):
     """The partner's own listing (draft or published), or None."""
     return ShowcaseListing.objects.filter(partner=partner).first()

@@ -20,7 +20,6 @@ from .badges import BADGE_HEIGHT, BADGE_WIDTH, badge_links
 from .forms import DirectorySearchForm, InvitationForm, ListingForm, WithdrawForm
 from .vocabulary import INDUSTRY_NAMES, PRODUCT_NAMES, names, split_codes
 
-DIRECTORY_PAGE_SIZE = 20
 INVITATIONS_PAGE_SIZE = 50
 
 
@@ -175,20 +174,15 @@ def _public_listing(listing):
 
 @require_GET
 def directory(request):
-    form = DirectorySearchForm(request.GET or None)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {"text": data["q"], "country": data["country"], "product": data["product"],
-                   "industry": data["industry"], "tier": data["tier"]}
-    listings = selectors.directory_search(**filters) if form.is_valid() or not request.GET else None
-    page = Paginator(listings, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page")) if listings is not None else None
+    form = DirectorySearchForm(request.GET)
+    if not form.is_valid():
+        return render(request, "benefits/directory.html", {"form": form, "page": None}, status=400)
+    page = selectors.directory_page(page=form.cleaned_data["page"] or 1, **form.filters())
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "benefits/directory.html", {
-        "form": form, "page": page, "entries": [_public_listing(x) for x in page] if page else [],
-        "query": query.urlencode(),
-    }, status=200 if listings is not None else 400)
+        "form": form, "page": page, "entries": [_public_listing(x) for x in page.entries], "query": query.urlencode(),
+    })
 
 
 @require_GET
