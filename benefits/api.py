@@ -302,6 +302,7 @@ class DirectoryApi(APIView):
     throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
+        operation_id="directory_search",
         summary="The public partner directory (published listings, highest tier first, 20 a page)",
         description="No total count: ``next`` is null on the last page.",
         parameters=[OpenApiParameter("q", str, description="Text in name, description or services"),
@@ -337,7 +338,8 @@ class DirectoryApi(APIView):
 class DirectoryListingApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="One published listing", responses={200: DirectoryEntrySerializer, **R404}, auth=[])
+    @extend_schema(operation_id="directory_listing", summary="One published listing",
+                   responses={200: DirectoryEntrySerializer, **R404}, auth=[])
     def get(self, request, partner_id):
         listing = selectors.published_listing(partner_id)
         if listing is None:
