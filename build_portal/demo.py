@@ -1,12 +1,16 @@
 """Demo data for `make run`: one user per role and partners at every tier. Idempotent."""
 
 import datetime
+import io
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
+from benefits.services import listing_save
 from dealreg.models import Opportunity, OpportunityPartner
 from partners.models import (
     Agreement,
@@ -16,6 +20,7 @@ from partners.models import (
     Partner,
     PartnerRole,
     Person,
+    ShowcaseListing,
     StaffRole,
     User,
 )
@@ -38,6 +43,24 @@ PARTNERS = [
     ("Goldstone Partners", "gold.example", "FR", "gold", 16, 11, Decimal("1200000")),
     ("Globex Strategic", "globex.example", "JP", "global_strategic", 20, 12, Decimal("3000000")),
 ]
+
+
+LISTING = {
+    "services": "Contact-centre implementation, messaging integration, managed services",
+    "industries": "financial-services,retail",
+    "products": "flex,messaging",
+}
+LOGO_COLOURS = {"bronze": "#cd7f32", "silver": "#8c959f", "gold": "#d4a300", "global_strategic": "#3b1f7a"}
+
+
+def _logo(name, tier):
+    """A small PNG logo with the partner's initials, made here so the demo needs no files."""
+    image = Image.new("RGB", (160, 160), LOGO_COLOURS.get(tier, "#0d6efd"))
+    initials = "".join(word[0] for word in name.split()[:2]).upper()
+    ImageDraw.Draw(image).text((52, 66), initials, fill="white", font_size=40)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
 
 
 def _user(email, full_name, **fields):
@@ -96,6 +119,15 @@ def load_demo():
                     person=person, course=Course.SELLERS_101, completed_on=completed,
                     defaults={"expires_on": completed + datetime.timedelta(days=730)},
                 )
+        if tier and tier != "registered" and not ShowcaseListing.objects.filter(partner=partner).exists():
+            listing_save(actor=admin, partner=partner, logo=_logo(name, tier), values={
+                **LISTING,
+                "description": f"{name} designs, builds and runs customer engagement on Twilio for teams in "
+                f"{country} and beyond.",
+                "countries_served": f"{country},US,GB",
+                "website": f"https://www.{domain}",
+                "contact_email": f"hello@{domain}",
+            })
         if revenue:
             opportunity, _ = Opportunity.objects.get_or_create(
                 external_id=f"DEMO-{slug.upper()}-1",
