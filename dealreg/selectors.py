@@ -2,7 +2,8 @@
 
 from collections import defaultdict
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import rules
@@ -19,7 +20,13 @@ def with_conflicts(queryset):
             )
         ),
         conflict_existing_customer=Exists(CustomerAccount.objects.filter(domain=OuterRef("domain"))),
-        conflict_opportunity=Exists(Opportunity.objects.filter(domain=OuterRef("domain"))),
+        # The registration's own opportunity (attached when it was approved) is the deal itself, not a
+        # conflict. Coalesce: with no opportunity yet, "id <> NULL" would hide every opportunity; ids are > 0.
+        conflict_opportunity=Exists(
+            Opportunity.objects.filter(domain=OuterRef("domain")).exclude(
+                pk=Coalesce(OuterRef("opportunity_id"), Value(0))
+            )
+        ),
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from dealreg import services
-from dealreg.models import DealRegistration
+from dealreg.models import DealRegistration, Opportunity
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,20 @@ def test_queue_oldest_first_with_overdue_and_conflicts(client, pam, submit, part
     assert "Overdue" in html and "Other partner" in html
     overdue = client.get(reverse("dealreg:queue"), {"overdue": "1"}).context["page"].object_list
     assert [r.pk for r in overdue] == [old.pk]
+
+
+def test_queue_does_not_flag_an_approved_registrations_own_opportunity(client, pam, submit, partner_admin):
+    approved = services.registration_approve(registration=submit(partner_admin, website="own.example"),
+                                             reviewer=pam, reason="ok")
+    waiting = submit(partner_admin, website="imported.example")
+    Opportunity.objects.create(external_id="SF-7", account_name="Imported", domain="imported.example",
+                               product_line="flex", arr_usd=1)
+    client.force_login(pam)
+    rows = {r.pk: r for r in client.get(reverse("dealreg:queue"), {"status": "all"}).context["page"].object_list}
+    assert not rows[approved.pk].conflict_opportunity
+    assert rows[waiting.pk].conflict_opportunity
+    html = client.get(reverse("dealreg:queue"), {"status": "approved"}).content.decode()
+    assert approved.reference in html and '>Opportunity</span>' not in html
 
 
 def test_pam_queue_includes_partners_without_pam_but_not_other_pams(client, pam, other_pam, submit, partner_admin,

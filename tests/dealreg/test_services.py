@@ -99,6 +99,29 @@ def test_conflicts_flag_other_partner_customer_account_and_opportunity(registrat
     assert Notification.objects.filter(body__contains="another partner has an open").count() == 1
 
 
+def test_own_opportunity_of_an_approved_registration_is_not_a_conflict(registration, pam):
+    from dealreg.selectors import registration_conflicts
+
+    imported = Opportunity.objects.create(external_id="SF-9", account_name="Globex", domain="globex.example",
+                                          product_line="flex", arr_usd=1)
+    assert registration_conflicts(registration).opportunity  # before approval: the PAM must see it
+    approved = services.registration_approve(registration=registration, reviewer=pam, reason="ok")
+    assert approved.opportunity == imported
+    assert not registration_conflicts(approved).any
+    # Another opportunity for the same customer still is one.
+    Opportunity.objects.create(external_id="SF-10", account_name="Globex", domain="globex.example",
+                               product_line="segment", arr_usd=1, stage="closed_won", close_date=datetime.date(2021, 1, 1))
+    assert registration_conflicts(approved).opportunity
+
+
+def test_opportunity_made_by_the_approval_is_not_a_conflict(registration, pam):
+    from dealreg.selectors import registration_conflicts
+
+    approved = services.registration_approve(registration=registration, reviewer=pam, reason="ok")
+    assert approved.opportunity.external_id == approved.reference  # created from the registration
+    assert not registration_conflicts(approved).opportunity
+
+
 # --- decisions ----------------------------------------------------------------------------------------
 
 def test_approval_creates_the_opportunity_attaches_the_partner_and_sets_expiry(
