@@ -1,7 +1,6 @@
 """Forms check the shape of input; the rules (ARR > 0, close date ahead, duplicates) live in services."""
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from . import rules
@@ -18,9 +17,8 @@ class RegistrationForm(forms.Form):
         help_text="We store the bare domain: https://www.Example.com/about becomes example.com.",
     )
     country = forms.CharField(
-        max_length=2, min_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
-        validators=[RegexValidator(r"^[A-Za-z]{2}$", "Enter the two-letter country code, for example US or DE.")],
-        help_text="Two-letter ISO country code of the customer.",
+        max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
+        help_text="Two-letter ISO 3166 country code of the customer, for example US, DE or GB.",
     )
     contact_name = forms.CharField(label="Customer contact name", max_length=150, widget=forms.TextInput(TEXT))
     contact_email = forms.EmailField(label="Customer contact email", max_length=254, widget=forms.EmailInput(TEXT))
@@ -40,6 +38,12 @@ class RegistrationForm(forms.Form):
         if error := rules.estimated_arr_error(value):
             raise forms.ValidationError(error)
         return value
+
+    def clean_country(self):
+        value = self.cleaned_data["country"]
+        if error := rules.country_error(value):
+            raise forms.ValidationError(error)
+        return rules.normalise_country(value)
 
     def clean_expected_close_date(self):
         value = self.cleaned_data["expected_close_date"]

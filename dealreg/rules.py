@@ -7,6 +7,8 @@ info_requested -> submitted, approved -> won | lost | expired, withdrawn by the 
 import datetime
 from dataclasses import dataclass
 
+from .countries import ISO_3166_ALPHA2
+
 SUBMITTED = "submitted"
 INFO_REQUESTED = "info_requested"
 APPROVED = "approved"
@@ -65,6 +67,25 @@ def estimated_arr_error(value):
     if value is None or value <= 0:
         return "The estimated ARR must be more than 0 USD."
     return None
+
+
+def normalise_country(value):
+    return (value or "").strip().upper()
+
+
+# Codes reserved by ISO for other uses that partners type for a country (the EU's codes for the UK and Greece).
+COUNTRY_HINTS = {"UK": "GB", "EL": "GR"}
+
+
+def country_error(value):
+    """The customer's country (DESIGN.md §3) must be an ISO 3166-1 alpha-2 code; None when it is one."""
+    code = normalise_country(value)
+    if code in ISO_3166_ALPHA2:
+        return None
+    if code in COUNTRY_HINTS:
+        return f"{code} is not an ISO 3166-1 country code; use {COUNTRY_HINTS[code]}."
+    shown = code or "An empty value"
+    return f"{shown} is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB."
 
 
 def close_date_error(value, *, today):

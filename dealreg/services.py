@@ -148,6 +148,8 @@ def registration_submit(
         errors["estimated_arr_usd"] = "The estimated ARR is too large."
     if error := rules.close_date_error(expected_close_date, today=today):
         errors["expected_close_date"] = error
+    if error := rules.country_error(country):
+        errors["country"] = error
     products = list(dict.fromkeys(products or []))
     if not products:
         errors["products"] = "Choose at least one product of interest."
@@ -165,7 +167,8 @@ def registration_submit(
         now = timezone.now()
         registration = DealRegistration(
             partner=partner, submitted_by=submitted_by, customer_company=customer_company.strip(), domain=domain,
-            country=country.upper(), contact_name=contact_name.strip(), contact_email=contact_email.strip().lower(),
+            country=rules.normalise_country(country), contact_name=contact_name.strip(),
+            contact_email=contact_email.strip().lower(),
             products=products, use_case=use_case.strip(), estimated_arr_usd=estimated_arr_usd,
             expected_close_date=expected_close_date, status=rules.SUBMITTED, waiting_since=now,
         )

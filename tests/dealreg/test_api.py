@@ -43,6 +43,9 @@ def test_partner_registers_through_the_api(client, partner_member):
     ({"products": "flex"}, "products"),
     ({"products": []}, "products"),
     ({"country": "Germany"}, "country"),
+    ({"country": "XX"}, "country"),
+    ({"country": "UK"}, "country"),
+    ({"country": 49}, "country"),
     ({"use_case": "x" * 4001}, "use_case"),
     ({"website": "nothing here"}, "website"),
 ])
@@ -153,3 +156,10 @@ def test_schema_documents_the_error_responses(client, program_admin):
     schema = client.get(reverse("api:schema"), {"format": "json"}).json()
     approve = schema["paths"]["/api/v1/deal-registrations/{id}/approve/"]["post"]["responses"]
     assert {"200", "400", "403", "404"} <= set(approve)
+
+
+def test_unknown_country_code_says_which_code_to_use(client, partner_member):
+    client.force_login(partner_member)
+    response = client.post(reverse("api:dealreg-registrations"), _body(country="uk"), content_type=JSON)
+    assert response.status_code == 400
+    assert response.json()["country"] == ["UK is not an ISO 3166-1 country code; use GB."]

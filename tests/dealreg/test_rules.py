@@ -100,3 +100,28 @@ def test_conflict_words():
     assert not rules.Conflicts().any
     words = rules.Conflicts(other_partner=True, existing_customer=True, opportunity=True).words()
     assert len(words) == 3
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("US", None),
+    ("de", None),
+    (" gb ", None),
+    ("AX", None),  # Åland Islands: assigned, if rare
+    ("UK", "UK is not an ISO 3166-1 country code; use GB."),
+    ("EL", "EL is not an ISO 3166-1 country code; use GR."),
+    ("XX", "XX is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB."),
+    ("EU", "EU is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB."),
+    ("", "An empty value is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB."),
+    (None, "An empty value is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB."),
+])
+def test_country_must_be_an_iso_3166_alpha2_code(value, message):
+    assert rules.country_error(value) == message
+
+
+def test_country_codes_are_the_249_assigned_ones():
+    from dealreg.countries import ISO_3166_ALPHA2
+
+    assert len(ISO_3166_ALPHA2) == 249
+    assert all(len(code) == 2 and code.isalpha() and code.isupper() for code in ISO_3166_ALPHA2)
+    assert {"US", "DE", "GB", "SS", "BQ", "CW", "SX"} <= ISO_3166_ALPHA2  # incl. the 2010-2011 additions
+    assert not {"UK", "EU", "XK", "AN", "YU", "CS"} & ISO_3166_ALPHA2  # reserved, user-assigned or withdrawn

@@ -60,11 +60,24 @@ def test_same_partner_may_register_again_after_withdrawal(registration, partner_
     ("website", "not a domain", "domain"),
     ("products", ["teleportation"], "from the list"),
     ("products", [], "at least one"),
+    ("country", "XX", "not an ISO 3166-1 country code"),
+    ("country", "UK", "use GB"),
 ])
 def test_submission_rules(partner_admin, submit, field, value, message):
     with pytest.raises(ValidationError) as error:
         submit(partner_admin, **{field: value})
     assert message in error.value.message_dict[field][0]
+    assert DealRegistration.objects.count() == 0
+
+
+def test_country_is_stored_as_the_upper_case_code(partner_admin, submit):
+    assert submit(partner_admin, country=" de ").country == "DE"
+
+
+def test_every_rule_error_is_reported_at_once(partner_admin, submit):
+    with pytest.raises(ValidationError) as error:
+        submit(partner_admin, country="ZZ", estimated_arr_usd=Decimal("0"), website="nope")
+    assert set(error.value.message_dict) == {"country", "estimated_arr_usd", "website"}
     assert DealRegistration.objects.count() == 0
 
 
