@@ -142,12 +142,28 @@ def review_queue(queryset):
     )
 
 
+ACTION_LABELS = {
+    "funding.submit": "Submitted", "funding.withdraw": "Withdrawn", "funding.request_info": "Information requested",
+    "funding.answer": "Answered", "funding.approve": "Approved", "funding.reject": "Rejected",
+    "funding.claim_submit": "Claim submitted", "funding.claim_approve": "Claim approved",
+    "funding.claim_reject": "Claim rejected", "funding.pay": "Paid", "funding.expire": "Expired",
+}
+
+
 def request_history(funding_request):
     """Every audited transition of the request and its claim, oldest first: who, when, why."""
     return (
         AuditEntry.objects.filter(object_type="funding.fundingrequest", object_id=str(funding_request.pk))
         .select_related("actor").order_by("at", "id")
     )
+
+
+def history_rows(funding_request):
+    statuses = dict(Status.choices)
+    return [
+        {"entry": e, "label": ACTION_LABELS.get(e.action, e.action), "status": statuses.get(e.after.get("status"), "")}
+        for e in request_history(funding_request)
+    ]
 
 
 def claim_of(funding_request):

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from build_portal.forms import add_service_errors
+from partners.models import TierLevel
 
-from . import access, forms, selectors, services
+from . import access, forms, rules, selectors, services
 from .models import MdfActivityType, MdfAllocation, Program, Status
 
 
@@ -117,7 +118,7 @@ def _detail(request, funding_request, *, status=200, **bound):
     s = funding_request.status
     context = {
         "r": funding_request, "claim": claim, "action_errors": action_errors, "files": claim.files.all() if claim else [],
-        "history": selectors.request_history(funding_request), "is_owner": is_owner, "may_review": may_review,
+        "history": selectors.history_rows(funding_request), "is_owner": is_owner, "may_review": may_review,
         "activity_types": dict(MdfActivityType.choices),
         "can_withdraw": is_owner and s in (Status.SUBMITTED, Status.INFO_REQUESTED),
         "can_answer": is_owner and s == Status.INFO_REQUESTED,
@@ -136,6 +137,11 @@ def _detail(request, funding_request, *, status=200, **bound):
         "claim_reject_form": bound.get("claim_reject_form") or forms.ReasonForm(prefix="claim_reject"),
         "pay_form": bound.get("pay_form") or forms.PayForm(),
     }
+    if claim and s == Status.CLAIM_SUBMITTED:
+        context["claim_cap"] = rules.claim_cap(program=funding_request.program, approved_amount=funding_request.approved_amount,
+                                               actual_cost=claim.actual_cost, share=funding_request.cofunding_share)
+        if not bound.get("claim_approve_form"):
+            context["claim_approve_form"] = forms.ApproveForm(prefix="claim", initial={"approved_amount": context["claim_cap"]})
     if funding_request.is_mdf and may_review and s == Status.SUBMITTED:
         context["figures"] = selectors.ledger_figures(partner=funding_request.partner,
                                                       program_year=funding_request.program_year)
@@ -302,7 +308,8 @@ def _allocations_page(request, *, status=200, default_form=None, partner_form=No
     program_year = selectors.current_program_year()
     rows, defaults = selectors.allocation_rows(program_year=program_year)
     return render(request, "funding/allocations.html", {
-        "program_year": program_year, "rows": rows, "defaults": defaults,
+        "program_year": program_year, "rows": rows,
+        "defaults": {TierLevel(tier).label: amount for tier, amount in defaults.items()},
         "default_form": default_form or forms.TierDefaultForm(),
         "partner_form": partner_form, "partner_form_for": partner_form_for,
     }, status=status)
