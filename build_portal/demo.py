@@ -12,6 +12,8 @@ from PIL import Image, ImageDraw
 
 from benefits.services import listing_save
 from dealreg.models import Opportunity, OpportunityPartner
+from funding import services as funding_services
+from funding.models import FundingRequest, MdfActivityType
 from partners.models import (
     Agreement,
     AgreementAcceptance,
@@ -24,6 +26,7 @@ from partners.models import (
     StaffRole,
     User,
 )
+from tiers.models import ProgramYear
 
 DEMO_PASSWORD = "build-portal-demo"  # noqa: S105 - demo logins printed in the README, local only.
 
@@ -63,6 +66,18 @@ def _logo(name, tier):
     return SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
 
 
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # noqa: S105 - demo only; `make run` also accepts the code 000000.
+
+
+def _two_factor(user):
+    """Staff must use two-factor authentication; demo staff have it set up already."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+
+
 def _user(email, full_name, **fields):
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -76,8 +91,10 @@ def load_demo():
     logins = []
     staff = {}
     for email, name, role in STAFF:
-        staff[role] = staff.get(role) or _user(email, name, staff_role=role, is_staff=role == StaffRole.PROGRAM_ADMIN)
+        staff[email] = _user(email, name, staff_role=role, is_staff=role == StaffRole.PROGRAM_ADMIN)
         logins.append((email, dict(StaffRole.choices)[role]))
+    for user in staff.values():
+        _two_factor(user)
     pam = User.objects.get(email="pam@build-portal.example")
     psa = User.objects.get(email="psa@build-portal.example")
     partner_agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)
@@ -139,4 +156,23 @@ def load_demo():
                 opportunity=opportunity, partner=partner,
                 defaults={"attached_on": last_year_close - datetime.timedelta(days=30)},
             )
+    _funding(today, staff["admin@build-portal.example"])
     return logins
+
+
+def _funding(today, program_admin):
+    """MDF allocations for Silver and above, and one MDF request waiting for the PAM's decision."""
+    program_year = ProgramYear.for_date(today)
+    for domain, amount in (("silver.example", "20000.00"), ("gold.example", "50000.00"), ("globex.example", "100000.00")):
+        partner = Partner.objects.get(domain=domain)
+        funding_services.allocation_set(partner=partner, program_year=program_year, amount=Decimal(amount),
+                                        admin=program_admin, reason="Demo allocation")
+    silver = Partner.objects.get(domain="silver.example")
+    if not FundingRequest.objects.filter(partner=silver).exists():
+        funding_services.mdf_request_submit(
+            partner=silver, user=User.objects.get(email="admin@silver.example"),
+            activity_type=MdfActivityType.VIRTUAL_EVENT, title="Flex migration webinar series",
+            description="Three webinars for retail contact-centre leaders on moving to Flex.",
+            starts_on=today + datetime.timedelta(days=14), ends_on=today + datetime.timedelta(days=28),
+            total_cost=Decimal("12000.00"), requested_amount=Decimal("6000.00"),
+        )

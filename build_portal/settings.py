@@ -178,6 +178,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# `make run` only (allauth refuses it unless DEBUG): demo staff log in with the code 000000.
+MFA_TOTP_INSECURE_BYPASS_CODE = "000000" if LOCAL and DEBUG else None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
