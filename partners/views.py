@@ -24,7 +24,7 @@ from .forms import (
     RosterImportForm,
     TeamForm,
 )
-from .models import Agreement, Partner, Person
+from .models import Agreement, Partner, Person, TierLevel
 
 
 def client_ip(request):
@@ -91,10 +91,15 @@ def home(request):
 def staff_home(request):
     access.require_staff(request.user)
     partners = access.partners_visible_to(request.user)
-    by_tier = partners.values("tier").annotate(n=Count("pk")).order_by("tier")
+    counts = dict(partners.order_by().values_list("tier").annotate(n=Count("pk")))
+    most = max(counts.values(), default=0) or 1
+    by_tier = [
+        {"tier": value, "label": label, "n": counts.get(value, 0), "percent": round(100 * counts.get(value, 0) / most)}
+        for value, label in TierLevel.choices
+    ]
     unassigned = Partner.objects.filter(tier__in=["silver", "gold", "global_strategic"], pam__isnull=True)
     return render(request, "partners/staff_home.html", {
-        "by_tier": by_tier, "partner_count": partners.count(),
+        "by_tier": by_tier, "partner_count": sum(counts.values()),
         "unassigned": unassigned if request.user.is_program_admin else None,
     })
 
