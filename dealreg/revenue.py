@@ -35,5 +35,5 @@ def revenue_by_partner(*, start, end, partner_ids=None):
     rows = qs.values("partner_id").order_by().annotate(total=Sum("opportunity__arr_usd"))
     return {
         partner_id: total or Decimal("0")
-        for partner_id, total in rows.values_list("partner_id", "total").iterator(chunk_size=10_000)
+        for partner_id, total in rows.values_list("partner_id", "total")
     }

@@ -46,7 +46,7 @@ def run_preview(*, kind, as_of, started_by=None):
     requirements = selectors.requirements_for(program_year)
     start, end = rules.revenue_window(kind, as_of)
     with transaction.atomic():
-        partners = list(selectors.partners_in_scope().values_list("id", "tier").iterator(chunk_size=10_000))
+        partners = list(selectors.partners_in_scope().values_list("id", "tier"))
         metrics = selectors.metrics_by_partner(kind=kind, as_of=as_of, partner_ids=None)
         provisional = selectors.open_provisional_ends()
         run = RecalculationRun.objects.create(
