@@ -262,6 +262,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set shared across apps, so the schema has no ambiguous enums.
+    "ENUM_NAME_OVERRIDES": {
+        "TierLevelEnum": "partners.models.ENROLLED_TIERS",
+        "DealRegistrationStatusEnum": "dealreg.models.DealRegistration.Status",
+        "RejectReasonEnum": "dealreg.models.DealRegistration.RejectReason",
+        "FundingStatusEnum": "funding.models.Status",
+    },
 }
 
 if PRODUCTION:

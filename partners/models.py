@@ -26,6 +26,10 @@ class TierLevel(models.TextChoices):
         return cls.rank(value) >= cls.rank(minimum)
 
 
+# The tiers a registered partner can hold (TierLevel without "not registered").
+ENROLLED_TIERS = TierLevel.choices[1:]
+
+
 class StaffRole(models.TextChoices):
     NONE = "", "None"
     PAM = "pam", "Partner account manager"
