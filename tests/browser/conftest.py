@@ -4,8 +4,13 @@ Nothing downloads a browser: Playwright launches /usr/bin/chromium (scripts/test
 Debian package when it is missing). Screenshots of key pages go to artifacts/screenshots/.
 """
 
+import base64
+import hashlib
+import hmac
 import os
 import shutil
+import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +20,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# tests/factories.py activate_totp() gives every staff user this authenticator secret.
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+PASSWORD = "pw-for-tests-123"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -61,3 +69,33 @@ def log_in(page, email, password):
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def totp_code(secret, *, at=None):
+    """The current RFC 6238 code (6 digits, 30-second steps, HMAC-SHA-1) of a base32 secret."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def log_in_staff(page, email, password, secret=STAFF_TOTP_SECRET):
+    """Staff log in with their password, then the authenticator code on allauth's two-factor page."""
+    log_in(page, email, password)
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    # allauth accepts only the current 30-second step (MFA_TOTP_TOLERANCE 0): a code typed in the last
+    # seconds of its step could expire before the server checks it, so wait for the clock to roll over.
+    left = 30 - time.time() % 30
+    if left < 4:
+        time.sleep(left + 0.1)
+    page.fill("input[name=code]", totp_code(secret))
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert "/accounts/" not in page.url, f"two-factor login did not finish: {page.url}"
+
+
+def log_out(page):
+    """Ends the session by dropping its cookies (the next person logs in in the same browser context)."""
+    page.context.clear_cookies()
