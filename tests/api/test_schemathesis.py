@@ -60,7 +60,7 @@ def _attack(schema, user):
 
         try:
             run()
-        except Exception as error:  # noqa: BLE001 - collect every failing operation, then report them all.
+        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collect every failing operation, report all.
             failures.append(f"{operation.method.upper()} {operation.path}: {error}")
     assert not failures, "\n\n".join(failures)
 
