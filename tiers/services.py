@@ -120,28 +120,122 @@ def run_apply(*, run, user=None):
         run = RecalculationRun.objects.select_for_update().get(pk=run.pk)
         if run.status == RecalculationRun.Status.APPLIED:
             return run, False
-        moving = Assessment.objects.filter(run=run).exclude(movement=Assessment.Movement.SAME)
-        # Lock the partners that move, so a designation or agreement acceptance cannot interleave.
-        list(Partner.objects.select_for_update(of=("self",)).filter(pk__in=moving.values("partner_id"))
-             .values_list("pk", flat=True).iterator(chunk_size=10_000))
-        fresh = moving.filter(partner__tier=F("previous_tier"))
-        changed = list(fresh.values_list("partner_id", "partner__name", "previous_tier", "applied_tier", "reasons")
-                       .iterator(chunk_size=10_000))
-        applied_tier = Assessment.objects.filter(run=run, partner=OuterRef("pk")).values("applied_tier")[:1]
-        Partner.objects.filter(pk__in=fresh.values("partner_id")).update(tier=Subquery(applied_tier),
-                                                                           tier_since=run.as_of)
-        _apply_provisional_periods(run)
-        _record_tier_changes(run, changed, actor)
+        if connection.vendor == "postgresql":
+            moving, changed, notification_ids = _apply_tiers_sql(run, actor)
+        else:
+            moving, changed, notification_ids = _apply_tiers_orm(run, actor)
+        if notification_ids:
+            transaction.on_commit(lambda: _enqueue_emails(notification_ids))
         run.status = RecalculationRun.Status.APPLIED
         run.applied_by = actor
         run.applied_at = timezone.now()
-        run.changed_count = len(changed)
-        run.skipped_count = moving.count() - len(changed)
+        run.changed_count = changed
+        run.skipped_count = moving - changed
         run.save(update_fields=["status", "applied_by", "applied_at", "changed_count", "skipped_count"])
         audit_record(actor=actor, action="tiers.run_apply", obj=run,
                      after={"changed": run.changed_count, "skipped": run.skipped_count, "kind": run.kind,
                             "as_of": run.as_of.isoformat()})
     return run, True
+
+
+def _notification_words(run):
+    """The per-run parts of a tier-change notification (the same words on both paths)."""
+    return {"kind": run.get_kind_display().lower(), "as_of": f"{run.as_of:%-d %b %Y}"}
+
+
+def _apply_tiers_sql(run, actor):
+    """PostgreSQL: the whole apply in four statements whatever the number of partners (issue 4 "At scale").
+
+    The partner rows, audit entries and notifications are written by the server from the run's assessments
+    (UPDATE ... FROM and INSERT ... SELECT): a 100,000-partner annual run moves ~75,000 partners, and building
+    that many model instances in Python took most of a minute. The rows are the ones activity.services
+    audit_record / notify write (see _apply_tiers_orm, which tests compare this with).
+    Returns (partners moving, partners changed, notification ids).
+    """
+    assessment, partner = Assessment._meta.db_table, Partner._meta.db_table
+    audit, notification, user = AuditEntry._meta.db_table, Notification._meta.db_table, User._meta.db_table
+    now = timezone.now()
+    words = _notification_words(run)
+    with connection.cursor() as cursor:
+        # Lock the partners that move, so a designation or agreement acceptance cannot interleave.
+        cursor.execute(f"""
+            SELECT count(*) FROM (
+                SELECT p.id FROM {partner} p JOIN {assessment} a ON a.partner_id = p.id
+                WHERE a.run_id = %(run)s AND a.movement <> %(same)s FOR UPDATE OF p) locked""",  # noqa: S608 - table names from _meta
+                       {"run": run.pk, "same": rules.SAME})
+        moving = cursor.fetchone()[0]
+        # Only partners still at the tier the preview started from ("fresh"); the others are skipped.
+        cursor.execute(f"""
+            WITH changed AS (
+                UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
+                FROM {assessment} a
+                WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
+                  AND p.tier = a.previous_tier
+                RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement,
+                          ARRAY(SELECT r FROM jsonb_array_elements_text(a.reasons) WITH ORDINALITY t(r, n)
+                                ORDER BY n) AS reasons),
+            audited AS (
+                INSERT INTO {audit} (at, actor_id, action, object_type, object_id, object_repr, partner_id, before,
+                                     after, reason)
+                SELECT %(now)s, %(actor)s, 'tiers.tier_change', 'partners.partner', c.id::text, left(c.name, 200),
+                       c.id, jsonb_build_object('tier', c.previous_tier),
+                       jsonb_build_object('tier', c.applied_tier, 'run', %(run)s), array_to_string(c.reasons, ' ')
+                FROM changed c),
+            notified AS (
+                INSERT INTO {notification} (recipient_id, to_email, created_at, subject, body, url, email_attempts)
+                SELECT u.id, '', %(now)s,
+                       left(c.name || ' ' || v.verb || ' to ' || (%(names)s::jsonb ->> c.applied_tier), 200),
+                       'The ' || %(kind)s || ' tier recalculation as of ' || %(as_of_words)s || ' ' || v.verb
+                       || ' your company from ' || (%(names)s::jsonb ->> c.previous_tier) || ' to '
+                       || (%(names)s::jsonb ->> c.applied_tier) || E'.\\n\\n' || array_to_string(c.reasons, E'\\n'),
+                       %(url)s, 0
+                FROM changed c
+                JOIN (VALUES (%(up)s, 'moved up'), (%(down)s, 'moved down')) v(movement, verb)
+                  ON v.movement = c.movement
+                JOIN {user} u ON u.partner_id = c.id AND u.is_active
+                ORDER BY c.id, u.id
+                RETURNING id)
+            SELECT (SELECT count(*) FROM changed), (SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM notified)
+            """,  # noqa: S608 - table names from _meta
+                       {"run": run.pk, "same": rules.SAME, "up": rules.UP, "down": rules.DOWN, "as_of": run.as_of,
+                        "now": now, "actor": actor.pk if actor else None, "names": json.dumps(rules.NAMES),
+                        "kind": words["kind"], "as_of_words": words["as_of"], "url": TIER_PAGE_URL})
+        changed, notification_ids = cursor.fetchone()
+        # Provisional periods, only for partners now at the tier the run applied (a partner skipped as stale
+        # keeps its periods as they were). One open period per partner: the partial unique index.
+        cursor.execute(f"""
+            INSERT INTO {ProvisionalPeriod._meta.db_table} (partner_id, tier, opened_on, ends_on, opened_by_run_id,
+                                                            outcome)
+            SELECT a.partner_id, a.applied_tier, %(as_of)s, a.provisional_ends_on, %(run)s, ''
+            FROM {assessment} a JOIN {partner} p ON p.id = a.partner_id AND p.tier = a.applied_tier
+            WHERE a.run_id = %(run)s AND a.provisional_action = %(open)s
+            ON CONFLICT DO NOTHING""",  # noqa: S608 - table names from _meta
+                       {"run": run.pk, "as_of": run.as_of, "open": rules.PROVISIONAL_OPEN})
+        cursor.execute(f"""
+            UPDATE {ProvisionalPeriod._meta.db_table} pp
+            SET closed_on = %(as_of)s, closed_by_run_id = %(run)s, outcome = a.provisional_action
+            FROM {assessment} a JOIN {partner} p ON p.id = a.partner_id AND p.tier = a.applied_tier
+            WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
+              AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
+                       {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
+    return moving, changed, list(notification_ids)
+
+
+CLOSING_ACTIONS = (rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED, rules.PROVISIONAL_SUPERSEDED)
+
+
+def _apply_tiers_orm(run, actor):
+    """Any other database (SQLite for `make run`): the same writes through the ORM, in batches."""
+    moving = Assessment.objects.filter(run=run).exclude(movement=Assessment.Movement.SAME)
+    list(Partner.objects.select_for_update(of=("self",)).filter(pk__in=moving.values("partner_id"))
+         .values_list("pk", flat=True))
+    fresh = moving.filter(partner__tier=F("previous_tier"))
+    changed = list(fresh.values_list("partner_id", "partner__name", "previous_tier", "applied_tier", "reasons"))
+    applied_tier = Assessment.objects.filter(run=run, partner=OuterRef("pk")).values("applied_tier")[:1]
+    Partner.objects.filter(pk__in=fresh.values("partner_id")).update(tier=Subquery(applied_tier), tier_since=run.as_of)
+    _apply_provisional_periods(run)
+    ids = _record_tier_changes(run, changed, actor)
+    return moving.count(), len(changed), ids
 
 
 def _apply_provisional_periods(run):
@@ -154,8 +248,7 @@ def _apply_provisional_periods(run):
          for pid, tier, ends_on in opening.values_list("partner_id", "applied_tier", "provisional_ends_on")],
         batch_size=BATCH, ignore_conflicts=True,  # one open period per partner (partial unique index)
     )
-    closing = current.filter(provisional_action__in=[rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED,
-                                                     rules.PROVISIONAL_SUPERSEDED])
+    closing = current.filter(provisional_action__in=CLOSING_ACTIONS)
     outcome = Assessment.objects.filter(run=run, partner=OuterRef("partner_id")).values("provisional_action")[:1]
     ProvisionalPeriod.objects.filter(closed_on__isnull=True, partner_id__in=closing.values("partner_id")).update(
         closed_on=run.as_of, closed_by_run=run, outcome=Subquery(outcome)
@@ -163,13 +256,9 @@ def _apply_provisional_periods(run):
 
 
 def _record_tier_changes(run, changed, actor):
-    """One audit entry per changed partner and a notification to each of its users, in bulk.
-
-    Same rows as activity.services.audit_record / notify write, created in batches: a 100,000-partner
-    annual run cannot afford a query per partner. Emails go out after commit (the sweep catches up if the
-    broker is down).
-    """
-    kind = run.get_kind_display().lower()
+    """One audit entry per changed partner and a notification to each of its users, in bulk; returns the
+    notification ids (emails go out after commit; the sweep catches up if the broker is down)."""
+    words = _notification_words(run)
     AuditEntry.objects.bulk_create([
         AuditEntry(actor=actor, action="tiers.tier_change", object_type="partners.partner", object_id=str(pid),
                    object_repr=name[:200], partner_id=pid, before={"tier": before},
@@ -177,21 +266,18 @@ def _record_tier_changes(run, changed, actor):
         for pid, name, before, after, reasons in changed
     ], batch_size=BATCH)
     by_partner = {pid: (name, before, after, reasons) for pid, name, before, after, reasons in changed}
-    recipients = User.objects.filter(partner_id__in=[pid for pid, *_ in changed], is_active=True)
+    recipients = User.objects.filter(partner_id__in=list(by_partner), is_active=True).order_by("partner_id", "id")
     notifications = []
-    for user_id, partner_id in recipients.values_list("id", "partner_id").iterator(chunk_size=10_000):
+    for user_id, partner_id in recipients.values_list("id", "partner_id"):
         name, before, after, reasons = by_partner[partner_id]
         verb = "moved up" if rules.rank(after) > rules.rank(before) else "moved down"
         notifications.append(Notification(
             recipient_id=user_id, url=TIER_PAGE_URL,
             subject=f"{name} {verb} to {rules.tier_name(after)}"[:200],
-            body=f"The {kind} tier recalculation as of {run.as_of:%-d %b %Y} {verb} your company from "
+            body=f"The {words['kind']} tier recalculation as of {words['as_of']} {verb} your company from "
                  f"{rules.tier_name(before)} to {rules.tier_name(after)}.\n\n" + "\n".join(reasons),
         ))
-    rows = Notification.objects.bulk_create(notifications, batch_size=BATCH)
-    ids = [n.pk for n in rows]
-    if ids:
-        transaction.on_commit(lambda: _enqueue_emails(ids))
+    return [n.pk for n in Notification.objects.bulk_create(notifications, batch_size=BATCH)]
 
 
 def _enqueue_emails(ids, chunk=500):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from activity.models import AuditEntry, Notification
 from partners.models import Partner, TierLevel
@@ -279,3 +279,57 @@ def test_scheduled_recalculation_is_safe_twice(partner_admin, partner):
     second = services.scheduled_recalculation(kind="annual", as_of=ANNUAL_2023)
     assert first.pk == second.pk and first.status == "applied"
     assert RecalculationRun.objects.count() == 1
+
+
+def _apply_snapshot(apply, run, actor):
+    """Apply ``run`` with one of the two apply paths, read back every row it wrote, and roll it back."""
+
+    class Undo(Exception):
+        pass
+
+    snapshot = {}
+    try:
+        with transaction.atomic():
+            moving, changed, ids = apply(run, actor)
+            snapshot["counts"] = (moving, changed, len(ids))
+            snapshot["partners"] = sorted(Partner.objects.values_list("id", "tier", "tier_since"))
+            snapshot["audit"] = sorted(AuditEntry.objects.filter(action="tiers.tier_change").values_list(
+                "actor_id", "object_type", "object_id", "object_repr", "partner_id", "before", "after", "reason"))
+            snapshot["notifications"] = sorted(Notification.objects.filter(pk__in=ids).values_list(
+                "recipient_id", "to_email", "subject", "body", "url", "email_attempts", "read_at", "emailed_at"))
+            snapshot["periods"] = sorted(ProvisionalPeriod.objects.values_list(
+                "partner_id", "tier", "opened_on", "ends_on", "opened_by_run_id", "closed_on", "closed_by_run_id",
+                "outcome"))
+            raise Undo
+    except Undo:
+        pass
+    return snapshot
+
+
+@pytest.mark.parametrize(("kind", "as_of"), [("annual", ANNUAL_2023), ("midyear", date(2022, 12, 1))])
+def test_sql_apply_writes_the_same_rows_as_the_orm_apply(kind, as_of, partner, partner_admin, partner_member,
+                                                         other_partner, program_admin):
+    """The PostgreSQL apply (UPDATE ... FROM, INSERT ... SELECT) and the ORM one (other databases) agree
+    row for row: tiers, audit entries, notifications and provisional periods."""
+    gold = registered_partner(name="Gold Co")
+    make_silver(gold)
+    add_people(gold, both=5)
+    win(gold, "800000", date(2022, 9, 1))  # moves up (two users: the admin from registered_partner and one more)
+    UserFactory(partner=gold, partner_role="member")
+    UserFactory(partner=gold, partner_role="member", is_active=False)
+    recovering = registered_partner(name="Recovering Co", tier=TierLevel.SILVER)
+    make_silver(recovering)  # meets Silver again: its open period closes
+    stale = registered_partner(name="Stale Co")
+    make_silver(stale)
+    earlier = services.run_preview(kind="midyear", as_of=date(2022, 6, 1))
+    ProvisionalPeriod.objects.create(partner=recovering, tier=TierLevel.SILVER, opened_on=date(2022, 6, 1),
+                                     ends_on=date(2022, 8, 30), opened_by_run=earlier)
+    # `partner` (Silver, no people) moves down at the annual run and opens a provisional period mid-year.
+    run = services.run_preview(kind=kind, as_of=as_of)
+    Partner.objects.filter(pk=stale.pk).update(tier=TierLevel.GOLD)  # changed after the preview: skipped
+    sql = _apply_snapshot(services._apply_tiers_sql, run, program_admin)
+    orm = _apply_snapshot(services._apply_tiers_orm, run, program_admin)
+    assert sql == orm
+    assert sql["counts"][1] >= 1 and sql["counts"][0] > sql["counts"][1] and sql["notifications"] and sql["audit"]
+    if kind == "midyear":
+        assert {p[-1] for p in sql["periods"]} >= {"", "met"}
