@@ -13,7 +13,9 @@ from dealreg.models import DealRegistration
 from partners.models import Partner
 
 
-@pytest.mark.django_db(transaction=True)  # it creates and drops a database: no surrounding transaction
+# It creates and drops a database, so no surrounding transaction; serialized_rollback like the other
+# transactional dealreg tests, so the flush after it leaves the migrated rows for them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_benchmark_prints_percentiles_and_query_counts_and_drops_its_database():
     database = connection.settings_dict["NAME"]
     partners_before = Partner.objects.count()

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -78,6 +79,8 @@ def scratch_database(write):
         cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
     connection.settings_dict["NAME"] = name
+    # Content types are cached per connection alias: the scratch database's ids must not leak either way.
+    ContentType.objects.clear_cache()
     try:
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
@@ -86,6 +89,7 @@ def scratch_database(write):
     finally:
         connection.close()
         connection.settings_dict["NAME"] = original
+        ContentType.objects.clear_cache()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         write(f"Dropped scratch database {name}.")
