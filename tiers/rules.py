@@ -8,6 +8,7 @@ governance" (p.12) and DESIGN.md §2; the provisional-period interpretation is i
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from partners.models import TierLevel
 
@@ -90,6 +91,12 @@ def money(amount):
     return f"${Decimal(amount):,.0f}"
 
 
+# A recalculation asks the same per-run questions (the window in words, the tiers in order, a threshold in
+# dollars) once per partner; these are pure functions of hashable values, so they are cached.
+_money_threshold = lru_cache(maxsize=64)(money)
+
+
+@lru_cache(maxsize=64)
 def revenue_window(kind, as_of):
     """Annual: the prior calendar year (guide p.10). Mid-year: the trailing 365 days ending on ``as_of``."""
     if kind == ANNUAL:
@@ -99,6 +106,7 @@ def revenue_window(kind, as_of):
     raise ValueError(f"unknown recalculation kind {kind!r}")
 
 
+@lru_cache(maxsize=64)
 def window_words(kind, as_of):
     start, end = revenue_window(kind, as_of)
     if kind == ANNUAL:
@@ -108,7 +116,12 @@ def window_words(kind, as_of):
 
 def earned_tiers(requirements):
     """The tiers a partner earns by requirements, lowest first (Global Strategic is given, not earned)."""
-    return sorted((r for r in requirements if not r.is_designation), key=lambda r: r.rank)
+    return list(_earned_tiers(tuple(requirements)))
+
+
+@lru_cache(maxsize=16)
+def _earned_tiers(requirements):
+    return tuple(sorted((r for r in requirements if not r.is_designation), key=lambda r: r.rank))
 
 
 def progress(requirement, metrics, *, revenue_words=""):
@@ -145,18 +158,22 @@ def shortfalls(requirement, metrics, *, revenue_words=""):
         out.append(f"{name} needs {requirement.min_sales_trained} sales-trained people; you have {metrics.sales_trained}")
     if metrics.revenue_usd < requirement.min_revenue_usd:
         words = f" {revenue_words}" if revenue_words else ""
-        out.append(f"{name} needs {money(requirement.min_revenue_usd)} of closed-won revenue{words}; "
+        out.append(f"{name} needs {_money_threshold(requirement.min_revenue_usd)} of closed-won revenue{words}; "
                    f"you have {money(metrics.revenue_usd)}")
     return out
 
 
 def people_shortfalls(requirement, metrics):
     """Only the certification / training counts: these alone open a provisional period (guide footnote 2)."""
-    people_only = TierRequirement(
+    return shortfalls(_people_only(requirement), metrics)
+
+
+@lru_cache(maxsize=64)
+def _people_only(requirement):
+    return TierRequirement(
         level=requirement.level, name=requirement.name, rank=requirement.rank, requires_partner_agreement=False,
         min_certified_technical=requirement.min_certified_technical, min_sales_trained=requirement.min_sales_trained,
     )
-    return shortfalls(people_only, metrics)
 
 
 def qualified_tier(metrics, requirements, *, revenue_words=""):
@@ -166,7 +183,7 @@ def qualified_tier(metrics, requirements, *, revenue_words=""):
     Returns the tier level ('' when not even Registered) and, in words, what the next tier still needs.
     """
     reached = TierLevel.NONE.value
-    for requirement in earned_tiers(requirements):
+    for requirement in _earned_tiers(tuple(requirements)):
         missing = shortfalls(requirement, metrics, revenue_words=revenue_words)
         if missing:
             return reached, tuple(missing)
