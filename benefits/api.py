@@ -16,6 +16,9 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from tiers.api import ProgramYearSerializer
+from tiers.models import ProgramYear
+
 from . import access, rules, selectors, services
 from .badges import badge_links
 from .forms import DirectorySearchForm
@@ -80,6 +83,40 @@ class BenefitsApi(APIView):
         })
 
 
+# Program years -----------------------------------------------------------------------------------------
+
+
+class ProgramYearCopyInputSerializer(StrictSerializer):
+    source = serializers.SlugRelatedField(slug_field="year", queryset=ProgramYear.objects.all(),
+                                          help_text="The year to copy, e.g. 2022")
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="The new year")
+
+
+class CopiedProgramYearSerializer(ProgramYearSerializer):
+    benefit_count = serializers.IntegerField(source="benefits.count", read_only=True,
+                                             help_text="Benefits copied with their tier cells")
+
+    class Meta(ProgramYearSerializer.Meta):
+        fields = [*ProgramYearSerializer.Meta.fields, "benefit_count"]
+        read_only_fields = fields
+
+
+class ProgramYearCopyApi(APIView):
+    @extend_schema(
+        request=ProgramYearCopyInputSerializer,
+        responses={201: CopiedProgramYearSerializer, **R400, **R403},
+        summary="Copy a program year's settings, tier requirements and benefits table to a new year",
+        description="Invitations are not copied: they belong to their program year.",
+    )
+    def post(self, request):
+        access.require_program_year_admin(request.user)
+        data = ProgramYearCopyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        new = services.program_year_copy_with_benefits(
+            source=data.validated_data["source"], year=data.validated_data["year"], user=request.user)
+        return Response(CopiedProgramYearSerializer(new).data, status=status.HTTP_201_CREATED)
+
+
 # Invitations -------------------------------------------------------------------------------------------
 
 
@@ -122,6 +159,7 @@ class WithdrawSerializer(StrictSerializer):
 
 
 class InvitationListApi(APIView):
+    pagination_class = PageNumberPagination  # also tells the schema the list is paginated
     @extend_schema(
         summary="Who has which invitation (staff: the partners you may see)",
         parameters=[

@@ -21,3 +21,18 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+def document_invalid_page(result, generator, request, public):
+    """drf-spectacular post-processing: a paginated list answers 404 for a page past the end (DRF's
+    PageNumberPagination); say so in the schema of every operation that takes `page`."""
+    not_found = {
+        "description": "No such page.",
+        "content": {"application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            parameters = operation.get("parameters", []) if isinstance(operation, dict) else []
+            if any(p.get("name") == "page" and p.get("in") == "query" for p in parameters):
+                operation.setdefault("responses", {}).setdefault("404", not_found)
+    return result

@@ -262,6 +262,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "build_portal.api.document_invalid_page",
+    ],
     # One name per choice set shared across apps, so the schema has no ambiguous enums.
     "ENUM_NAME_OVERRIDES": {
         "TierLevelEnum": "partners.models.ENROLLED_TIERS",

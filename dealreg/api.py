@@ -169,6 +169,7 @@ LIST_PARAMETERS = [
 # --- registrations -------------------------------------------------------------------------------------
 
 class RegistrationListCreateApi(APIView):
+    pagination_class = PageNumberPagination  # also tells the schema the list is paginated
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: RegistrationSerializer(many=True), 400: BAD_INPUT})
     def get(self, request):
         status_filter = request.query_params.get("status", "")
@@ -300,6 +301,7 @@ class DecideExtensionApi(_RegistrationActionApi):
 
 
 class ReviewQueueApi(APIView):
+    pagination_class = PageNumberPagination  # also tells the schema the list is paginated
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=DealRegistration.Status.values, required=False,
                                      description="Default: submitted"),

@@ -24,10 +24,10 @@ BAD_REQUEST = OpenApiResponse(description="Invalid input: field errors, e.g. {\"
 FORBIDDEN = OpenApiResponse(description="Not logged in, or your role may not do this.")
 NOT_FOUND = OpenApiResponse(description="No such object among those you may see.")
 ROW_ERRORS = OpenApiResponse(
-    response=inline_serializer("RosterRowErrors", {"rows": serializers.ListField(child=inline_serializer(
-        "RosterRowError", {"row": serializers.IntegerField(), "field": serializers.CharField(),
-                     "message": serializers.CharField()}))}),
-    description="Nothing was written: every bad row with its position (1-based) and reason.",
+    # Either field errors of the request's shape, or {"rows": [{"row", "field", "message"}, ...]}.
+    response=OpenApiTypes.OBJECT,
+    description="Nothing was written. Field errors of the request, or under `rows` every bad row with its "
+    "position (1-based), field and reason.",
 )
 
 
@@ -259,7 +259,7 @@ class PersonSerializer(serializers.ModelSerializer):
         model = Person
         fields = ["id", "name", "email", "job_role", "completions"]
         read_only_fields = ["id", "completions"]
-        extra_kwargs = {"email": {"max_length": 254}}
+        extra_kwargs = {"email": {"max_length": 254}, "job_role": {"required": True}}
 
 
 class PersonListApi(generics.ListCreateAPIView):
