@@ -33,6 +33,13 @@ class Rollback(Exception):
     pass
 
 
+def _phases(queries):
+    """Seconds spent in reads (SELECT: the metrics) and in writes (COPY, INSERT, UPDATE) by the database."""
+    reads = sum(float(q["time"]) for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH")))
+    writes = sum(float(q["time"]) for q in queries if q["sql"].lstrip().upper().startswith(("COPY", "INSERT", "UPDATE")))
+    return reads, writes
+
+
 class Command(BaseCommand):
     help = "Benchmark tier recalculation on N synthetic partners (rolled back afterwards)."
 
@@ -73,8 +80,11 @@ class Command(BaseCommand):
             run = services.run_preview(kind=kind, as_of=as_of)
             preview_s = time.perf_counter() - t0
         total = run.partner_count
+        reads, writes = _phases(q.captured_queries)
         self.stdout.write(f"Preview: {total:,} partners in {preview_s:.2f} s, {len(q.captured_queries)} queries "
                           f"({run.up_count:,} up, {run.down_count:,} down, {run.same_count:,} same)")
+        self.stdout.write(f"  metrics queries {reads:.2f} s, Python (rules, rows, CSV) {preview_s - reads - writes:.2f} s, "
+                          f"writing assessments {writes:.2f} s")
         if options_verbose(self):
             for query in q.captured_queries:
                 self.stdout.write(f"  {query['time']}s {query['sql'][:150]}")
@@ -84,6 +94,12 @@ class Command(BaseCommand):
             apply_s = time.perf_counter() - t0
         self.stdout.write(f"Apply: {run.changed_count:,} tiers changed in {apply_s:.2f} s, "
                           f"{len(q.captured_queries)} queries")
+        if options_verbose(self):
+            for query in q.captured_queries:
+                self.stdout.write(f"  {query['time']}s {' '.join(query['sql'].split())[:150]}")
+        full_s = preview_s + apply_s
+        self.stdout.write(f"Full recalculation (preview + apply): {total:,} partners in {full_s:.2f} s, "
+                          f"{total / full_s:,.0f} partners/s")
 
         sample_ids = rnd.sample(ids, min(sample, len(ids)))
         expected = dict(run.assessments.filter(partner_id__in=sample_ids).values_list("partner_id", "applied_tier"))
