@@ -1,0 +1,131 @@
+"""Journey 2: a partner member registers a deal; a second partner registers the same customer; the PAM sees
+the conflict, approves the first and rejects the second with a reason; the partners see the decisions and
+the notifications.
+
+The second partner does not see the first partner's registration (docs/dealreg.md: conflict details concern
+other partners), so "sees the conflict" is the rejection it is told about: duplicate, with the PAM's reason.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from activity.models import Notification
+from dealreg.models import DealRegistration, OpportunityPartner
+from partners.models import PartnerRole, StaffRole
+from tests.factories import PartnerFactory, UserFactory, accept_partner_agreement
+
+from .conftest import PASSWORD, log_in, log_in_staff, log_out
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def register_deal(page, *, company, website, arr):
+    page.goto("/deals/new/")
+    page.fill("input[name=customer_company]", company)
+    page.fill("input[name=website]", website)
+    page.fill("input[name=country]", "DE")
+    page.fill("input[name=contact_name]", "Dana Buyer")
+    page.fill("input[name=contact_email]", "dana@globex.example")
+    page.check("input[name=products][value=flex]")
+    page.fill("textarea[name=use_case]", "Replace the contact centre with Flex in three German sites.")
+    page.fill("input[name=estimated_arr_usd]", arr)
+    page.fill("input[name=expected_close_date]", str(timezone.localdate() + datetime.timedelta(days=60)))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit registration").click()
+    page.wait_for_selector(".alert-success")
+    return DealRegistration.objects.latest("pk")
+
+
+def decide(page, registration, *, decision, reason, reason_code=None):
+    page.goto(f"/deals/{registration.pk}/")
+    form = page.locator(f"form[action='/deals/{registration.pk}/decide/']")
+    form.locator("select[name=decision]").select_option(decision)
+    if reason_code:
+        form.locator("select[name=reason_code]").select_option(reason_code)
+    form.locator("textarea[name=reason]").fill(reason)
+    with page.expect_navigation():
+        form.get_by_role("button", name="Record decision").click()
+    page.wait_for_selector("text=decision recorded and the partner notified")
+
+
+def test_two_partners_register_one_customer_and_the_pam_decides(page, shoot):
+    pam = UserFactory(email="pam@vendor.example", full_name="Pat Manager", staff_role=StaffRole.PAM)
+    first = PartnerFactory(name="First Systems", domain="first.example", tier="silver", pam=pam)
+    second = PartnerFactory(name="Second Solutions", domain="second.example", tier="silver", pam=pam)
+    first_admin = UserFactory(email="admin@first.example", partner=first, partner_role=PartnerRole.ADMIN)
+    accept_partner_agreement(first, first_admin)
+    UserFactory(email="member@first.example", full_name="Mo Member", partner=first, partner_role=PartnerRole.MEMBER)
+    second_admin = UserFactory(email="admin@second.example", partner=second, partner_role=PartnerRole.ADMIN)
+    accept_partner_agreement(second, second_admin)
+
+    # A member of the first partner registers Globex.
+    log_in(page, "member@first.example", PASSWORD)
+    page.wait_for_url("**/partner/")
+    first_reg = register_deal(page, company="Globex GmbH", website="https://www.globex.example/de", arr="48000")
+    assert page.locator("h1").inner_text().startswith(f"{first_reg.reference} · Globex GmbH")
+    assert page.locator("h1 ~ .badge").first.inner_text() == "Submitted"
+    shoot(page, "first-submitted")
+    assert (first_reg.partner, first_reg.domain, first_reg.status) == (first, "globex.example", "submitted")
+    log_out(page)
+
+    # The second partner registers the same customer under another spelling of its website.
+    log_in(page, "admin@second.example", PASSWORD)
+    page.wait_for_url("**/partner/")
+    second_reg = register_deal(page, company="Globex", website="globex.example", arr="30000")
+    assert (second_reg.partner, second_reg.domain, second_reg.status) == (second, "globex.example", "submitted")
+    # Confidential: nothing on the second partner's page names the first partner.
+    assert "First Systems" not in page.content()
+    log_out(page)
+
+    # The PAM's queue flags the conflict on both, and so does the detail page.
+    log_in_staff(page, "pam@vendor.example", PASSWORD)
+    page.goto("/staff/deals/")
+    for reg in (first_reg, second_reg):
+        row = page.locator("tr", has=page.get_by_role("link", name=reg.reference))
+        assert row.locator(".badge", has_text="Other partner").count() == 1
+    shoot(page, "pam-queue")
+    page.goto(f"/deals/{second_reg.pk}/")
+    conflict = page.locator(".card", has=page.get_by_role("heading", name="Conflict check"))
+    assert "Another partner has an open or approved registration for this domain" in conflict.inner_text()
+    shoot(page, "pam-conflict")
+
+    decide(page, first_reg, decision="approve", reason="First to register, with a named contact and a plan.")
+    first_reg.refresh_from_db()
+    assert first_reg.status == "approved" and first_reg.expires_on is not None
+    assert OpportunityPartner.objects.filter(partner=first, opportunity__domain="globex.example").exists()
+    decide(page, second_reg, decision="reject", reason_code="duplicate",
+           reason="Another partner registered Globex first and was approved.")
+    second_reg.refresh_from_db()
+    assert (second_reg.status, second_reg.reject_reason) == ("rejected", "duplicate")
+    assert "Duplicate registration" in page.locator("dl").inner_text()
+    shoot(page, "pam-rejected")
+    log_out(page)
+
+    # The second partner sees the decision, the reason and the notification.
+    log_in(page, "admin@second.example", PASSWORD)
+    page.wait_for_url("**/partner/")
+    page.goto("/notifications/")
+    item = page.locator(".list-group-item", has_text=f"{second_reg.reference} rejected: Globex")
+    assert item.count() == 1
+    assert "Reason: Duplicate registration. Another partner registered Globex first" in item.inner_text()
+    shoot(page, "second-notifications")
+    with page.expect_navigation():
+        item.get_by_role("button", name="Open").click()
+    page.wait_for_url(f"**/deals/{second_reg.pk}/")
+    assert page.locator("h1 ~ .badge").first.inner_text() == "Rejected"
+    assert "Another partner registered Globex first and was approved." in page.locator("dl").inner_text()
+    shoot(page, "second-rejected")
+    assert Notification.objects.get(recipient=second_admin, subject__startswith=second_reg.reference).read_at
+    log_out(page)
+
+    # The first partner's member sees the approval and until when the deal is protected.
+    log_in(page, "member@first.example", PASSWORD)
+    page.wait_for_url("**/partner/")
+    page.goto("/notifications/")
+    assert page.locator(".list-group-item", has_text=f"{first_reg.reference} approved: Globex GmbH").count() == 1
+    page.goto(f"/deals/{first_reg.pk}/")
+    details = page.locator("dl").inner_text()
+    assert "Protected until" in details and first_reg.expires_on.strftime("%d %b %Y") in details
+    shoot(page, "first-approved")
