@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -26,6 +27,11 @@ def active_invitation(*, partner, benefit_code, program_year):
 
 def program_year_for(as_of):
     return ProgramYear.for_date(as_of)
+
+
+def program_years():
+    """Every program year with its tiers, for the program years page (2 queries)."""
+    return ProgramYear.objects.prefetch_related("tiers")
 
 
 def benefits_of_year(program_year):
@@ -161,14 +167,16 @@ def _code_filter(field_name, code):
     return Q(**{f"{field_name}__iregex": rf"(^|,){re.escape(code)}(,|$)"})
 
 
-def directory_search(*, text="", country="", product="", industry="", tier=""):
-    """The public directory: published listings matching the filters, highest tier first, then by name."""
+def _text_in_name(text):
+    return Q(partner__name__icontains=text)
+
+
+def _text_in_listing(text):
+    return Q(description__icontains=text) | Q(services__icontains=text)
+
+
+def _filtered_listings(*, country="", product="", industry="", tier=""):
     listings = published_listings()
-    text = text.strip()
-    if text:
-        listings = listings.filter(
-            Q(partner__name__icontains=text) | Q(description__icontains=text) | Q(services__icontains=text)
-        )
     if country:
         listings = listings.filter(_code_filter("countries_served", country.upper()))
     if product:
@@ -177,14 +185,53 @@ def directory_search(*, text="", country="", product="", industry="", tier=""):
         listings = listings.filter(_code_filter("industries", industry))
     if tier:
         listings = listings.filter(partner__tier=tier)
+    return listings
+
+
+DIRECTORY_ORDER = ("tier_order", "partner__name", "partner_id")
+
+
+def _in_directory_order(listings):
     return (
         listings.select_related("partner")
         .only(*[f for f in ("description", "services", "industries", "countries_served", "products", "logo",
                             "website", "contact_email", "updated_at")],
               "partner__name", "partner__tier", "partner__tier_since", "partner__country")
         .annotate(tier_order=TIER_ORDERING)
-        .order_by("tier_order", "partner__name", "partner_id")
+        .order_by(*DIRECTORY_ORDER)
     )
+
+
+def directory_search(*, text="", country="", product="", industry="", tier=""):
+    """The public directory: published listings matching the filters, highest tier first, then by name.
+    The text matches the partner's name, the listing's description or its services."""
+    listings = _filtered_listings(country=country, product=product, industry=industry, tier=tier)
+    text = text.strip()
+    if text:
+        listings = listings.filter(_text_in_name(text) | _text_in_listing(text))
+    return _in_directory_order(listings)
+
+
+def directory_slice(*, offset, limit, text="", **filters):
+    """Rows offset..offset+limit of directory_search, as one query.
+
+    On PostgreSQL a text search is a UNION of two ordered, limited branches: the name (on
+    partners_partner) and the description / services (on partners_showcaselisting) live in two
+    tables, and one OR across both can use no index, so PostgreSQL used to walk the whole ordering
+    index (about 2 s at 100,000 partners for a word nobody uses) or scan and sort every listing.
+    Split, each branch's text is on one table, so the planner picks per branch from its own
+    estimate: the trigram GIN indexes of migration 0007 when the text is rare (a few hundred matches
+    to sort), or the walk of the ordering index (0006) that stops after the page when it is common.
+    UNION (not UNION ALL) drops a listing that both branches found."""
+    text = text.strip()
+    end = offset + limit
+    if not text or connection.vendor != "postgresql":
+        # SQLite (`make run`) cannot order and limit inside a UNION; its few rows need no index.
+        return directory_search(text=text, **filters)[offset:end]
+    listings = _filtered_listings(**filters)
+    by_name = _in_directory_order(listings.filter(_text_in_name(text)))[:end]
+    by_listing = _in_directory_order(listings.filter(_text_in_listing(text)))[:end]
+    return by_name.union(by_listing).order_by(*DIRECTORY_ORDER)[offset:end]
 
 
 @dataclass(frozen=True)
@@ -215,10 +262,11 @@ def directory_page(*, page=1, **filters):
 
     No total count: counting every match is a scan of all listings (about a second at 100,000
     partners), while a page is a walk of the ordering index benefits_directory_order (see
-    migration 0006) that stops after the page. We fetch one row more to know if there is a next page."""
+    migration 0006) that stops after the page, or for a rare text the few trigram matches sorted
+    (migration 0007, directory_slice). We fetch one row more to know if there is a next page."""
     page = min(max(int(page), 1), DIRECTORY_MAX_PAGE)
     offset = (page - 1) * DIRECTORY_PAGE_SIZE
-    rows = list(directory_search(**filters)[offset:offset + DIRECTORY_PAGE_SIZE + 1])
+    rows = list(directory_slice(offset=offset, limit=DIRECTORY_PAGE_SIZE + 1, **filters))
     return DirectoryPage(number=page, entries=rows[:DIRECTORY_PAGE_SIZE], has_next=len(rows) > DIRECTORY_PAGE_SIZE)
 
 
