@@ -51,6 +51,25 @@ def page(browser, live_server, settings):
 
 
 @pytest.fixture
+def open_page(browser, live_server, settings):
+    """open_page() gives another person their own browser (cookies apart), so each stays logged in: a
+    staff user logging in twice within one 30-second step could not reuse the code (allauth refuses replays)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        new_page = context.new_page()
+        new_page.set_default_timeout(15000)
+        return new_page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def shoot(request):
     """shoot(page, "name") saves a full-page screenshot as a test artefact."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
