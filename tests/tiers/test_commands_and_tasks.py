@@ -6,7 +6,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from build_portal.schedules import PERIODIC_TASKS
-from partners.models import Partner
 from tiers import tasks
 from tiers.models import ProgramYear, RecalculationRun
 
@@ -58,12 +57,3 @@ def test_schedules_run_annual_on_1_january_and_mid_year_monthly():
     assert annual == ("tiers.tasks.annual_recalculation",
                       {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1"})
     assert midyear[0] == "tiers.tasks.midyear_recalculation" and midyear[1]["month_of_year"] == "2-12"
-
-
-def test_benchmark_command_rolls_back_its_data(partner):
-    out = StringIO()
-    call_command("benchmark_recalculation", "--partners", "20", "--sample", "10", stdout=out, stderr=StringIO())
-    text = out.getvalue()
-    assert "same tiers: yes" in text and text.strip().splitlines()[-1].startswith("Ratio")
-    assert RecalculationRun.objects.count() == 0
-    assert Partner.objects.count() == 1
