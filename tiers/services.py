@@ -3,6 +3,7 @@ program years. Each runs in one transaction with its audit entries and notificat
 
 import csv
 import datetime
+import gc
 import io
 import json
 import logging
@@ -46,6 +47,11 @@ def run_preview(*, kind, as_of, started_by=None):
     requirements = selectors.requirements_for(program_year)
     start, end = rules.revenue_window(kind, as_of)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The people counts are COUNT(DISTINCT) over every current completion (~600,000 rows at
+                # 100,000 partners): at the default 4 MB the sorts spill to disk. For this transaction only.
+                cursor.execute("SET LOCAL work_mem = '64MB'")
         partners = list(selectors.partners_in_scope().values_list("id", "tier"))
         metrics = selectors.metrics_by_partner(kind=kind, as_of=as_of, partner_ids=None)
         provisional = selectors.open_provisional_ends()
@@ -54,59 +60,86 @@ def run_preview(*, kind, as_of, started_by=None):
             started_by=started_by if started_by is not None and started_by.is_authenticated else None,
         )
         counts = {rules.UP: 0, rules.DOWN: 0, rules.SAME: 0}
-        rows = []
-        for partner_id, tier in partners:
-            m = metrics.get(partner_id, NO_METRICS)
-            outcome = rules.assess(
-                kind=kind, as_of=as_of, metrics=m, current_tier=tier,
-                designated=tier == TierLevel.GLOBAL_STRATEGIC, requirements=requirements,
-                provisional_ends_on=provisional.get(partner_id),
-                provisional_period_days=program_year.provisional_period_days,
-            )
-            counts[outcome.movement] += 1
-            # Plain tuples in ASSESSMENT_COLUMNS order: 100,000 model instances would cost more than the SQL.
-            rows.append((
-                run.pk, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd, m.agreement_accepted,
-                tier == TierLevel.GLOBAL_STRATEGIC, outcome.previous_tier, outcome.qualified_tier,
-                outcome.applied_tier, outcome.movement, list(outcome.reasons), outcome.provisional_action,
-                outcome.provisional_ends_on,
-            ))
-        _write_assessments(rows)
+        sink = _AssessmentSink(run.pk)
+        designated_tier, period_days, no_metrics = TierLevel.GLOBAL_STRATEGIC, program_year.provisional_period_days, NO_METRICS
+        # The loop allocates a few objects per partner that all live until the COPY: the cyclic garbage
+        # collector would walk the growing heap again and again (Python time grew faster than the number
+        # of partners). Nothing here makes reference cycles, so it is off for the loop only.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for partner_id, tier in partners:
+                m = metrics.get(partner_id, no_metrics)
+                designated = tier == designated_tier
+                outcome = rules.assess(
+                    kind=kind, as_of=as_of, metrics=m, current_tier=tier, designated=designated,
+                    requirements=requirements, provisional_ends_on=provisional.get(partner_id),
+                    provisional_period_days=period_days,
+                )
+                counts[outcome.movement] += 1
+                sink.add(partner_id, m, designated, outcome)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        sink.write()
         RecalculationRun.objects.filter(pk=run.pk).update(
-            partner_count=len(rows), up_count=counts[rules.UP], down_count=counts[rules.DOWN]
+            partner_count=sink.count, up_count=counts[rules.UP], down_count=counts[rules.DOWN]
         )
-        run.partner_count, run.up_count, run.down_count = len(rows), counts[rules.UP], counts[rules.DOWN]
+        run.partner_count, run.up_count, run.down_count = sink.count, counts[rules.UP], counts[rules.DOWN]
     return run
 
 
 ASSESSMENT_COLUMNS = ("run_id", "partner_id", "certified_technical", "sales_trained", "revenue_usd",
                       "agreement_accepted", "designated", "previous_tier", "computed_tier", "applied_tier", "movement",
                       "reasons", "provisional_action", "provisional_ends_on")
+TEXT_COLUMNS = ("previous_tier", "computed_tier", "applied_tier", "movement", "provisional_action")
 
 
-def _write_assessments(rows):
-    """PostgreSQL: COPY (a 100,000-partner run writes 100,000 rows; COPY is several times faster than
-    INSERT). Elsewhere (SQLite for `make run`): bulk_create."""
-    if connection.vendor != "postgresql":
-        Assessment.objects.bulk_create([Assessment(**dict(zip(ASSESSMENT_COLUMNS, row, strict=True))) for row in rows],
-                                       batch_size=BATCH)
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for (run_id, partner_id, certified, trained, revenue, agreed, designated, previous, computed, applied, movement,
-         reasons, action, ends_on) in rows:
-        # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
-        writer.writerow([run_id, partner_id, certified, trained, revenue, "t" if agreed else "f",
-                         "t" if designated else "f", previous, computed, applied, movement, json.dumps(reasons),
-                         action, ends_on.isoformat() if ends_on else None])
-    buffer.seek(0)
-    text_columns = ("previous_tier", "computed_tier", "applied_tier", "movement", "provisional_action")
-    with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-            f"FORCE_NOT_NULL ({', '.join(text_columns)}))",
-            buffer,
-        )
+class _AssessmentSink:
+    """The run's assessment rows. PostgreSQL: written straight into a COPY buffer as they are computed (a
+    100,000-partner run writes 100,000 rows; COPY is several times faster than INSERT, and no intermediate
+    list of rows is kept). Elsewhere (SQLite for `make run`): bulk_create."""
+
+    def __init__(self, run_id):
+        self.run_id = run_id
+        self.count = 0
+        self.copy = connection.vendor == "postgresql"
+        if self.copy:
+            self.buffer = io.StringIO()
+            self.writerow = csv.writer(self.buffer).writerow
+        else:
+            self.objects = []
+
+    def add(self, partner_id, m, designated, outcome):
+        self.count += 1
+        if self.copy:
+            # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
+            ends_on = outcome.provisional_ends_on
+            self.writerow((self.run_id, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd,
+                           "t" if m.agreement_accepted else "f", "t" if designated else "f", outcome.previous_tier,
+                           outcome.qualified_tier, outcome.applied_tier, outcome.movement,
+                           json.dumps(list(outcome.reasons)), outcome.provisional_action,
+                           ends_on.isoformat() if ends_on else None))
+            return
+        self.objects.append(Assessment(
+            run_id=self.run_id, partner_id=partner_id, certified_technical=m.certified_technical,
+            sales_trained=m.sales_trained, revenue_usd=m.revenue_usd, agreement_accepted=m.agreement_accepted,
+            designated=designated, previous_tier=outcome.previous_tier, computed_tier=outcome.qualified_tier,
+            applied_tier=outcome.applied_tier, movement=outcome.movement, reasons=list(outcome.reasons),
+            provisional_action=outcome.provisional_action, provisional_ends_on=outcome.provisional_ends_on,
+        ))
+
+    def write(self):
+        if not self.copy:
+            Assessment.objects.bulk_create(self.objects, batch_size=BATCH)
+            return
+        self.buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+                f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
+                self.buffer,
+            )
 
 
 def run_apply(*, run, user=None):
