@@ -78,7 +78,9 @@ class Partner(models.Model):
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code")
     partner_type = models.CharField(max_length=10, choices=PartnerType.choices, default=PartnerType.SI)
     # Tier standing: written only by the tier engine (tiers/services.py) and the agreement acceptance.
-    tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True, default="", db_index=True)
+    # No index of its own: Index(tier, name) below serves lookups by tier (its leading column). Every tier
+    # change rewrites the row's entry in each index, so duplicates slow the recalculation's apply.
+    tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True, default="")
     tier_since = models.DateField(null=True, blank=True)
     pam = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pam_partners",
@@ -95,7 +97,8 @@ class Partner(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["pam"]), models.Index(fields=["tier", "name"])]
+        # The pam foreign key has its own index already (Django creates one for every ForeignKey).
+        indexes = [models.Index(fields=["tier", "name"])]
 
     def __str__(self):
         return self.name
