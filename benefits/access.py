@@ -16,12 +16,14 @@ from partners.access import (
     require_program_admin,
     require_staff,
 )
+from tiers.access import require_recalculation_admin
 
 from .models import BenefitInvitation
 
 __all__ = [
     "invitation_for_user", "invitations_visible_to", "listing_partner_for_change", "may_invite_partner",
     "partner_for_invitations", "partner_of_user", "require_partner_admin", "require_partner_user",
+    "require_program_year_admin",
     "require_program_admin", "require_staff",
 ]
 
@@ -71,3 +73,9 @@ def listing_partner_for_change(user):
     require_partner_admin(user)
     return user.partner
 
+
+
+def require_program_year_admin(user):
+    """Copying a program year (with its benefits) is for whoever manages program years in the tiers app:
+    program admins."""
+    require_recalculation_admin(user)

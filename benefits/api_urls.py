@@ -9,6 +9,8 @@ urlpatterns = [
          name="benefit_invitation_withdraw"),
     path("benefits/partners/<int:partner_id>/invitations/", api.PartnerInvitationsApi.as_view(),
          name="partner_benefit_invitations"),
+    # The path the tiers app used to serve: copying a year copies its benefits, so it lives here now.
+    path("program-years/copy/", api.ProgramYearCopyApi.as_view(), name="program_year_copy"),
     path("showcase/", api.ShowcaseApi.as_view(), name="showcase"),
     path("badge/", api.BadgeApi.as_view(), name="badge"),
     path("directory/", api.DirectoryApi.as_view(), name="directory"),

@@ -4,11 +4,22 @@ import re
 
 from django import forms
 
+from tiers.models import ProgramYear
+
 from . import rules
 from .vocabulary import INDUSTRIES, PRODUCTS, join_codes, split_codes
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 TIER_FILTER_CHOICES = [("", "Any tier")] + [(t, rules.TIER_NAMES[t]) for t in reversed(rules.PUBLIC_TIERS)]
+
+
+class ProgramYearCopyForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=ProgramYear.objects.all(), label="Copy from", to_field_name="year",
+                                    widget=forms.Select(attrs={"class": "form-select"}))
+    year = forms.IntegerField(label="New year", min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}),
+                              help_text="Copies the settings, the tier requirements and the benefits table; "
+                                        "not the invitations.")
 
 
 class InvitationForm(forms.Form):

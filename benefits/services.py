@@ -1,5 +1,5 @@
-"""Writes of the benefits app: invitations and the showcase listing. Each runs in one transaction
-with its audit entry and notifications (activity.services)."""
+"""Writes of the benefits app: copying a program year with its benefits, invitations and the showcase
+listing. Each runs in one transaction with its audit entry and notifications (activity.services)."""
 
 import io
 import uuid
@@ -14,9 +14,10 @@ from PIL import Image, UnidentifiedImageError
 
 from activity.services import audit_record, notify
 from partners.models import Partner, ShowcaseListing
+from tiers import services as tier_services
 
 from . import rules, selectors
-from .models import Benefit, BenefitInvitation
+from .models import Benefit, BenefitInvitation, TierBenefit
 
 MAX_REASON = 2000
 MAX_REGION = 100
@@ -24,6 +25,40 @@ MAX_REGION = 100
 
 def _partner_users(partner):
     return list(partner.users.filter(is_active=True))
+
+
+# Program years -----------------------------------------------------------------------------------
+
+BENEFIT_FIELDS = ("code", "name", "glossary", "gate", "quantity_note", "position")
+CELL_FIELDS = ("tier", "availability", "quantity")
+
+
+def program_year_copy_with_benefits(*, source, year, user):
+    """Copy a program year to a new calendar year: its settings and tier requirements
+    (tiers.services.program_year_copy) and its benefits table, every Benefit and every TierBenefit
+    cell, so the new year offers what the source offered until a program admin edits it.
+
+    Invitations are not copied: a PAM gives them to a partner for one program year (issue #7).
+    All or nothing, in one transaction. The tiers app cannot do this itself: benefits sit above it
+    and tiers never imports them, which is why every way of copying a year calls this function."""
+    try:
+        with transaction.atomic():
+            new = tier_services.program_year_copy(source=source, year=year, user=user)
+            benefits = list(Benefit.objects.filter(program_year=source).prefetch_related("cells")
+                            .order_by("position", "pk"))
+            copies = Benefit.objects.bulk_create([
+                Benefit(program_year=new, **{f: getattr(b, f) for f in BENEFIT_FIELDS}) for b in benefits
+            ])
+            cells = TierBenefit.objects.bulk_create([
+                TierBenefit(benefit=copy, **{f: getattr(cell, f) for f in CELL_FIELDS})
+                for benefit, copy in zip(benefits, copies, strict=True) for cell in benefit.cells.all()
+            ])
+            audit_record(actor=user, action="benefits.program_year_copy", obj=new, before={"from": source.year},
+                         after={"year": new.year, "benefits": len(copies), "cells": len(cells)})
+    except IntegrityError as exc:
+        # Two program admins copying to the same year at once: the second meets the unique year.
+        raise ValidationError({"year": f"The {year} program year already exists; edit it instead."}) from exc
+    return new
 
 
 def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=None):

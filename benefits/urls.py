@@ -14,6 +14,8 @@ urlpatterns = [
     path("benefits/partners/<int:partner_id>/invitations/", views.partner_invitations, name="partner_invitations"),
     path("benefits/invitations/<int:invitation_id>/withdraw/", views.invitation_withdraw,
          name="invitation_withdraw"),
+    # Program admins: the "Copy a year" form of the tiers app's program years page posts here.
+    path("staff/tiers/years/copy/", views.program_year_copy, name="program_year_copy"),
     # Public: the showcase directory and badges (by unguessable token only)
     path("directory/", views.directory, name="directory"),
     path("directory/<int:partner_id>/", views.listing, name="listing"),

@@ -17,7 +17,7 @@ from build_portal.forms import add_service_errors
 
 from . import access, rules, selectors, services
 from .badges import BADGE_HEIGHT, BADGE_WIDTH, badge_links
-from .forms import DirectorySearchForm, InvitationForm, ListingForm, WithdrawForm
+from .forms import DirectorySearchForm, InvitationForm, ListingForm, ProgramYearCopyForm, WithdrawForm
 from .vocabulary import INDUSTRY_NAMES, PRODUCT_NAMES, names, split_codes
 
 INVITATIONS_PAGE_SIZE = 50
@@ -28,6 +28,29 @@ INVITATIONS_PAGE_SIZE = 50
 def benefits(request):
     partner = access.partner_of_user(request.user)
     return render(request, "benefits/benefits.html", {"partner": partner})
+
+
+# Program years (program admins) ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def program_year_copy(request):
+    """Copy a program year with its benefits; the form lives on the tiers app's program years page."""
+    access.require_program_year_admin(request.user)
+    form = ProgramYearCopyForm(request.POST)
+    if form.is_valid():
+        try:
+            new = services.program_year_copy_with_benefits(
+                source=form.cleaned_data["source"], year=form.cleaned_data["year"], user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Copied to {new} with its benefits. Edit its requirements below.")
+            return redirect("tiers:program_year_edit", year=new.year)
+    return render(request, "tiers/program_years.html", {
+        "years": selectors.program_years(), "benefits_tag": True, "copy_form": form,
+    }, status=400)
 
 
 # Invitations (staff) ---------------------------------------------------------------------------------

@@ -206,11 +206,6 @@ class ProgramYearSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CopyInputSerializer(serializers.Serializer):
-    source = serializers.SlugRelatedField(slug_field="year", queryset=ProgramYear.objects.all())
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-
-
 class RequirementInputSerializer(serializers.Serializer):
     min_certified_technical = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     min_sales_trained = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
@@ -233,18 +228,6 @@ class ProgramYearListApi(generics.ListAPIView):
     @extend_schema(responses={200: ProgramYearSerializer(many=True), 403: FORBIDDEN})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-
-
-class ProgramYearCopyApi(APIView):
-    @extend_schema(request=CopyInputSerializer, responses={201: ProgramYearSerializer, 400: BAD, 403: FORBIDDEN},
-                   summary="Copy a program year's settings and requirements to a new year")
-    def post(self, request):
-        access.require_recalculation_admin(request.user)
-        data = CopyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        new = services.program_year_copy(source=data.validated_data["source"], year=data.validated_data["year"],
-                                         user=request.user)
-        return Response(ProgramYearSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
 class ProgramYearDetailApi(APIView):

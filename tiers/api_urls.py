@@ -11,6 +11,5 @@ urlpatterns = [
     path("tier-runs/<int:run_id>/assessments/", api.RunAssessmentsApi.as_view(), name="tier_run_assessments"),
     path("tier-runs/<int:run_id>/apply/", api.RunApplyApi.as_view(), name="tier_run_apply"),
     path("program-years/", api.ProgramYearListApi.as_view(), name="program_years"),
-    path("program-years/copy/", api.ProgramYearCopyApi.as_view(), name="program_year_copy"),
     path("program-years/<int:year>/", api.ProgramYearDetailApi.as_view(), name="program_year_detail"),
 ]

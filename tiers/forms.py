@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import ProgramYear, RecalculationRun
+from .models import RecalculationRun
 from .services import TIER_FIELDS
 
 
@@ -14,13 +14,6 @@ class RunForm(forms.Form):
 class DesignationForm(forms.Form):
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                              help_text="Why the program gives or removes the designation; the partner reads it.")
-
-
-class CopyYearForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=ProgramYear.objects.all(), label="Copy from", to_field_name="year",
-                                    widget=forms.Select(attrs={"class": "form-select"}))
-    year = forms.IntegerField(label="New year", min_value=2000, max_value=2100,
-                              widget=forms.NumberInput(attrs={"class": "form-control"}))
 
 
 class ProgramYearForm(forms.Form):

@@ -3,12 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from build_portal.forms import add_service_errors
 
 from . import access, selectors, services
-from .forms import CopyYearForm, DesignationForm, ProgramYearForm, RunForm
+from .forms import DesignationForm, ProgramYearForm, RunForm
 from .models import Assessment, ProgramYear
 
 
@@ -106,22 +106,15 @@ def run_apply(request, run_id):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def program_years(request):
+    """The program years and their requirements. Copying a year copies its benefits too, so the copy
+    form and its action belong to the benefits app (benefits.views.program_year_copy), rendered here
+    through its template tag like the tier page's benefits."""
     access.require_recalculation_admin(request.user)
-    form = CopyYearForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.program_year_copy(source=form.cleaned_data["source"], year=form.cleaned_data["year"],
-                                             user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Copied to {new}. Edit its requirements below.")
-            return redirect("tiers:program_year_edit", year=new.year)
-    years = ProgramYear.objects.prefetch_related("tiers")
-    return render(request, "tiers/program_years.html", {"form": form, "years": years},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "tiers/program_years.html", {
+        "years": ProgramYear.objects.prefetch_related("tiers"), "benefits_tag": _benefits_tag_available(),
+    })
 
 
 @login_required

@@ -58,6 +58,10 @@ CASES = [
          data=lambda w: {"benefit": "resell-program", "reason": "Resell pilot"}, id_suffix="-post"),
     Case("benefits:invitation_withdraw", WITHDRAW_PAGE_POST, kwargs=invitation_kw, method="post",
          data=lambda w: {"reason": "Practice changed"}),
+    # Copying a program year with its benefits: program admins only (the form is on tiers:program_years).
+    Case("benefits:program_year_copy", expect(403, anonymous=LOGIN, program_admin=302), method="post",
+         data=lambda w: {"source": "2022", "year": "2031"}),
+    Case("benefits:program_year_copy", expect(405, anonymous=LOGIN), id_suffix="-get"),
     # Public pages: published listings and badges (by token) only
     Case("benefits:directory", PUBLIC),
     Case("benefits:listing", PUBLIC, kwargs=partner_kw),
@@ -88,6 +92,8 @@ CASES = [
                                                    other_partner_admin=404),
          kwargs=invitation_kw, method="post", data=lambda w: {"reason": "Practice changed"},
          content_type="application/json"),
+    Case("api:program_year_copy", expect(403, anonymous=403, program_admin=201), method="post",
+         data=lambda w: {"source": 2022, "year": 2032}, content_type="application/json"),
     Case("api:directory", PUBLIC),
     Case("api:directory_listing", PUBLIC, kwargs=partner_kw),
     Case("api:directory_listing", NOT_FOUND_FOR_ALL,
