@@ -11,7 +11,18 @@ PY=.venv/bin/python
 RUN_ID="$(date +%s)_$$"
 SERVICES_DIR=""
 
+drop_test_database() {
+  # A live-server thread can keep a session open past pytest's own teardown: drop this run's database
+  # with FORCE so runs never leave databases behind.
+  [ -n "${DATABASE_URL:-}" ] && [ -x "$PY" ] && "$PY" - "$DATABASE_URL" "test_build_portal_$RUN_ID" <<'PYEOF' >/dev/null 2>&1 || true
+import sys, psycopg2
+conn = psycopg2.connect(sys.argv[1]); conn.autocommit = True
+conn.cursor().execute(f'DROP DATABASE IF EXISTS "{sys.argv[2]}" WITH (FORCE)')
+PYEOF
+}
+
 cleanup() {
+  drop_test_database
   if [ -n "$SERVICES_DIR" ]; then
     [ -f "$SERVICES_DIR/redis.pid" ] && kill "$(cat "$SERVICES_DIR/redis.pid")" 2>/dev/null || true
     if [ -d "$SERVICES_DIR/pg" ]; then

@@ -29,8 +29,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # Function-scoped on purpose: Playwright's sync API runs an event loop in this thread, and while it
+    # runs Django hands the test a context-local database connection. A session-scoped browser would
+    # start before pytest-django restores the database (serialized rollback) on the original connection,
+    # so the restore would be skipped and the test would see an emptied database.
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "Debian's chromium is required for browser journeys (apt-get install chromium)"
