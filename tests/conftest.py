@@ -7,6 +7,7 @@ import pytest
 
 from partners.models import PartnerRole, StaffRole
 
+from .celery_helpers import finished_tasks  # noqa: F401 - a fixture shared by the Celery worker tests
 from .factories import PartnerFactory, UserFactory, accept_partner_agreement
 
 

@@ -10,11 +10,9 @@ import datetime
 import socket
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,18 +22,12 @@ from activity.models import Notification
 from activity.tasks import sweep_notifications
 from build_portal.celery import app
 from partners.services import invitation_create
+from tests.celery_helpers import broker_at, wait_for
 from tests.factories import PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def wait_for(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.fixture
@@ -44,17 +36,6 @@ def worker():
         yield
 
 
-@pytest.fixture
-def finished_tasks():
-    """Names of the tasks the worker has finished, so tests know when the queue is drained."""
-    done = []
-
-    def record(sender=None, **kwargs):
-        done.append(sender.name)
-
-    task_postrun.connect(record, weak=False)
-    yield done
-    task_postrun.disconnect(record)
 
 
 def closed_port():
@@ -63,19 +44,6 @@ def closed_port():
         return s.getsockname()[1]
 
 
-@contextmanager
-def broker_at(url):
-    """Point the Celery app at another broker, dropping pooled connections to the old one."""
-    old = app.conf.broker_url
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.broker_url = old
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture

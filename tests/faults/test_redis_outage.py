@@ -11,12 +11,10 @@ import socket
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.core import mail
 from django.utils import timezone
 
@@ -25,6 +23,7 @@ from activity.tasks import sweep_notifications
 from build_portal.celery import app
 from dealreg import services as dealreg_services
 from funding import services as funding_services
+from tests.celery_helpers import broker_at, wait_for
 from tests.funding.conftest import submit_mdf
 from tiers.models import ProgramYear
 
@@ -81,40 +80,10 @@ def redis_server():
     shutil.rmtree(server.dir, ignore_errors=True)
 
 
-@contextmanager
-def broker_at(url):
-    """Point the Celery app at our broker, dropping pooled connections to the old one."""
-    old = app.conf.broker_url
-    app.conf.broker_url = url
-    app._pool = None
-    app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        app.conf.broker_url = old
-        app._pool = None
-        app.amqp._producer_pool = None
 
 
-def wait_for(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
-@pytest.fixture
-def finished_tasks():
-    done = []
-
-    def record(sender=None, **kwargs):
-        done.append(sender.name)
-
-    task_postrun.connect(record, weak=False)
-    yield done
-    task_postrun.disconnect(record)
 
 
 def test_approvals_during_a_redis_outage_succeed_and_notify_once_redis_is_back(
