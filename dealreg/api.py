@@ -215,9 +215,6 @@ class _RegistrationActionApi(APIView):
         registration = self.perform(registration, request.user, serializer.validated_data)
         return Response(_detail(request, registration))
 
-    def perform(self, registration, user, data):
-        raise NotImplementedError
-
 
 def _action_schema(input_serializer, summary):
     return extend_schema_view(post=extend_schema(

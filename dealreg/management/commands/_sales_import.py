@@ -8,14 +8,13 @@ from dealreg.imports import ImportRejected, read_csv
 
 
 class SalesImportCommand(BaseCommand):
+    """Each command sets ``columns`` and ``required`` and defines ``run_import(rows, source)``."""
+
     columns: tuple = ()
     required: tuple = ()
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV file with a header line")
-
-    def run_import(self, rows, source):
-        raise NotImplementedError
 
     def handle(self, *args, file, **options):
         path = Path(file)
