@@ -74,12 +74,14 @@ class Partner(models.Model):
 
     name = models.CharField(max_length=200)
     website = models.URLField(max_length=300)
-    domain = models.CharField(max_length=253, unique=True, help_text="Normalised web domain")
+    # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second (LIKE) index.
+    domain = models.CharField(max_length=253, help_text="Normalised web domain")
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code")
     partner_type = models.CharField(max_length=10, choices=PartnerType.choices, default=PartnerType.SI)
     # Tier standing: written only by the tier engine (tiers/services.py) and the agreement acceptance.
-    # No index of its own: Index(tier, name) below serves lookups by tier (its leading column). Every tier
-    # change rewrites the row's entry in each index, so duplicates slow the recalculation's apply.
+    # Every tier change rewrites the row's entry in each of the table's indexes (tier is indexed by the
+    # directory's order, so the update cannot be HOT): a recalculation changing 75,000 tiers pays for every
+    # index here, so the table keeps only the indexes a query uses (no plain index on tier).
     tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True, default="")
     tier_since = models.DateField(null=True, blank=True)
     pam = models.ForeignKey(
@@ -93,12 +95,17 @@ class Partner(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The public badge and verification URLs use this token, so partners cannot be enumerated.
-    badge_token = models.CharField(max_length=43, unique=True, default=new_badge_token, editable=False)
+    badge_token = models.CharField(max_length=43, default=new_badge_token, editable=False)
 
     class Meta:
         ordering = ["name"]
-        # The pam foreign key has its own index already (Django creates one for every ForeignKey).
-        indexes = [models.Index(fields=["tier", "name"])]
+        # Exact-match lookups only: constraints rather than unique=True, which on PostgreSQL adds a
+        # varchar_pattern_ops index beside each (for LIKE queries nobody runs on these columns).
+        constraints = [
+            models.UniqueConstraint(fields=["domain"], name="partner_domain_unique",
+                                    violation_error_message="A partner with this domain already exists."),
+            models.UniqueConstraint(fields=["badge_token"], name="partner_badge_token_unique"),
+        ]
 
     def __str__(self):
         return self.name

@@ -119,8 +119,15 @@ class Assessment(models.Model):
         DOWN = "down", "Moves down"
         SAME = "same", "Stays"
 
-    run = models.ForeignKey(RecalculationRun, on_delete=models.CASCADE, related_name="assessments")
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tier_assessments")
+    # A run writes one row per partner (100,000 at scale) with COPY. No database-level foreign keys: each
+    # row would fire a check at commit that locks its partner row (FOR KEY SHARE), a second of a 100,000
+    # partner preview. The rows are written only by tiers.services.run_preview, from the run it creates and
+    # the partners it reads in the same transaction; partners are deactivated, not deleted. No single-column
+    # indexes either: the unique (run, partner) and the (partner, run) indexes lead with each.
+    run = models.ForeignKey(RecalculationRun, on_delete=models.CASCADE, related_name="assessments",
+                            db_constraint=False, db_index=False)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tier_assessments",
+                                db_constraint=False, db_index=False)
     certified_technical = models.PositiveIntegerField()
     sales_trained = models.PositiveIntegerField()
     revenue_usd = models.DecimalField(max_digits=16, decimal_places=2)
