@@ -60,16 +60,12 @@ def run_preview(*, kind, as_of, started_by=None):
             started_by=started_by if started_by is not None and started_by.is_authenticated else None,
         )
         counts = {rules.UP: 0, rules.DOWN: 0, rules.SAME: 0}
-        sink = _AssessmentSink(run.pk)
-        designated_tier, period_days, no_metrics = TierLevel.GLOBAL_STRATEGIC, program_year.provisional_period_days, NO_METRICS
-        # The loop allocates a few objects per partner that all live until the COPY: the cyclic garbage
-        # collector would walk the growing heap again and again (Python time grew faster than the number
-        # of partners). Nothing here makes reference cycles, so it is off for the loop only.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+
+        def assessed():
+            """(partner id, metrics, designated, outcome) per partner, computed as they are written."""
+            designated_tier, period_days = TierLevel.GLOBAL_STRATEGIC, program_year.provisional_period_days
             for partner_id, tier in partners:
-                m = metrics.get(partner_id, no_metrics)
+                m = metrics.get(partner_id, NO_METRICS)
                 designated = tier == designated_tier
                 outcome = rules.assess(
                     kind=kind, as_of=as_of, metrics=m, current_tier=tier, designated=designated,
@@ -77,15 +73,22 @@ def run_preview(*, kind, as_of, started_by=None):
                     provisional_period_days=period_days,
                 )
                 counts[outcome.movement] += 1
-                sink.add(partner_id, m, designated, outcome)
+                yield partner_id, m, designated, outcome
+
+        # The loop allocates a few objects per partner: the cyclic garbage collector would walk the growing
+        # heap again and again (Python time grew faster than the number of partners). Nothing here makes
+        # reference cycles, so it is off while the assessments are computed and written.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            written = _write_assessments(run.pk, assessed())
         finally:
             if gc_was_enabled:
                 gc.enable()
-        sink.write()
         RecalculationRun.objects.filter(pk=run.pk).update(
-            partner_count=sink.count, up_count=counts[rules.UP], down_count=counts[rules.DOWN]
+            partner_count=written, up_count=counts[rules.UP], down_count=counts[rules.DOWN]
         )
-        run.partner_count, run.up_count, run.down_count = sink.count, counts[rules.UP], counts[rules.DOWN]
+        run.partner_count, run.up_count, run.down_count = written, counts[rules.UP], counts[rules.DOWN]
     return run
 
 
@@ -93,53 +96,67 @@ ASSESSMENT_COLUMNS = ("run_id", "partner_id", "certified_technical", "sales_trai
                       "agreement_accepted", "designated", "previous_tier", "computed_tier", "applied_tier", "movement",
                       "reasons", "provisional_action", "provisional_ends_on")
 TEXT_COLUMNS = ("previous_tier", "computed_tier", "applied_tier", "movement", "provisional_action")
+COPY_CHUNK = 256 * 1024
+_encode_reasons = json.JSONEncoder().encode
 
 
-class _AssessmentSink:
-    """The run's assessment rows. PostgreSQL: written straight into a COPY buffer as they are computed (a
-    100,000-partner run writes 100,000 rows; COPY is several times faster than INSERT, and no intermediate
-    list of rows is kept). Elsewhere (SQLite for `make run`): bulk_create."""
-
-    def __init__(self, run_id):
-        self.run_id = run_id
-        self.count = 0
-        self.copy = connection.vendor == "postgresql"
-        if self.copy:
-            self.buffer = io.StringIO()
-            self.writerow = csv.writer(self.buffer).writerow
-        else:
-            self.objects = []
-
-    def add(self, partner_id, m, designated, outcome):
-        self.count += 1
-        if self.copy:
-            # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
-            ends_on = outcome.provisional_ends_on
-            self.writerow((self.run_id, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd,
-                           "t" if m.agreement_accepted else "f", "t" if designated else "f", outcome.previous_tier,
-                           outcome.qualified_tier, outcome.applied_tier, outcome.movement,
-                           json.dumps(list(outcome.reasons)), outcome.provisional_action,
-                           ends_on.isoformat() if ends_on else None))
-            return
-        self.objects.append(Assessment(
-            run_id=self.run_id, partner_id=partner_id, certified_technical=m.certified_technical,
-            sales_trained=m.sales_trained, revenue_usd=m.revenue_usd, agreement_accepted=m.agreement_accepted,
-            designated=designated, previous_tier=outcome.previous_tier, computed_tier=outcome.qualified_tier,
-            applied_tier=outcome.applied_tier, movement=outcome.movement, reasons=list(outcome.reasons),
-            provisional_action=outcome.provisional_action, provisional_ends_on=outcome.provisional_ends_on,
-        ))
-
-    def write(self):
-        if not self.copy:
-            Assessment.objects.bulk_create(self.objects, batch_size=BATCH)
-            return
-        self.buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
-                self.buffer,
+def _write_assessments(run_id, assessed):
+    """Write the run's assessment rows; returns how many. PostgreSQL: one COPY fed while the rows are
+    computed (a 100,000-partner run writes 100,000 rows; COPY is several times faster than INSERT, and
+    PostgreSQL stores one chunk on one core while Python computes the next on the other). Elsewhere
+    (SQLite for `make run`): bulk_create."""
+    if connection.vendor != "postgresql":
+        objects = [
+            Assessment(
+                run_id=run_id, partner_id=partner_id, certified_technical=m.certified_technical,
+                sales_trained=m.sales_trained, revenue_usd=m.revenue_usd, agreement_accepted=m.agreement_accepted,
+                designated=designated, previous_tier=o.previous_tier, computed_tier=o.qualified_tier,
+                applied_tier=o.applied_tier, movement=o.movement, reasons=list(o.reasons),
+                provisional_action=o.provisional_action, provisional_ends_on=o.provisional_ends_on,
             )
+            for partner_id, m, designated, o in assessed
+        ]
+        Assessment.objects.bulk_create(objects, batch_size=BATCH)
+        return len(objects)
+    stream = _CsvStream(
+        # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
+        (run_id, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd,
+         "t" if m.agreement_accepted else "f", "t" if designated else "f", o.previous_tier, o.qualified_tier,
+         o.applied_tier, o.movement, _encode_reasons(o.reasons), o.provisional_action,
+         o.provisional_ends_on.isoformat() if o.provisional_ends_on else None)
+        for partner_id, m, designated, o in assessed
+    )
+    with connection.cursor() as cursor:
+        cursor.copy_expert(
+            f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+            f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
+            stream, COPY_CHUNK,
+        )
+    return stream.rows_written
+
+
+class _CsvStream:
+    """A file-like object whose read() turns the next rows of an iterator into CSV text, for COPY FROM."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.rows_written = 0
+        self.buffer = io.StringIO()
+        self.writerow = csv.writer(self.buffer).writerow
+
+    def read(self, size=-1):
+        buffer, writerow = self.buffer, self.writerow
+        n = 0
+        for row in self.rows:
+            writerow(row)
+            n += 1
+            if size > 0 and buffer.tell() >= size:
+                break
+        self.rows_written += n
+        data = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return data
 
 
 def run_apply(*, run, user=None):
@@ -177,7 +194,7 @@ def _notification_words(run):
 
 
 def _apply_tiers_sql(run, actor):
-    """PostgreSQL: the whole apply in four statements whatever the number of partners (issue 4 "At scale").
+    """PostgreSQL: the whole apply in three statements whatever the number of partners (issue 4 "At scale").
 
     The partner rows, audit entries and notifications are written by the server from the run's assessments
     (UPDATE ... FROM and INSERT ... SELECT): a 100,000-partner annual run moves ~75,000 partners, and building
@@ -190,14 +207,9 @@ def _apply_tiers_sql(run, actor):
     now = timezone.now()
     words = _notification_words(run)
     with connection.cursor() as cursor:
-        # Lock the partners that move, so a designation or agreement acceptance cannot interleave.
-        cursor.execute(f"""
-            SELECT count(*) FROM (
-                SELECT p.id FROM {partner} p JOIN {assessment} a ON a.partner_id = p.id
-                WHERE a.run_id = %(run)s AND a.movement <> %(same)s FOR UPDATE OF p) locked""",  # noqa: S608 - table names from _meta
-                       {"run": run.pk, "same": rules.SAME})
-        moving = cursor.fetchone()[0]
-        # Only partners still at the tier the preview started from ("fresh"); the others are skipped.
+        # Only partners still at the tier the preview started from ("fresh"); the others are skipped. The
+        # UPDATE locks each row it changes; a designation committed meanwhile fails the tier = previous_tier
+        # re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not overwritten.
         cursor.execute(f"""
             WITH changed AS (
                 UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
@@ -228,12 +240,13 @@ def _apply_tiers_sql(run, actor):
                 JOIN {user} u ON u.partner_id = c.id AND u.is_active
                 ORDER BY c.id, u.id
                 RETURNING id)
-            SELECT (SELECT count(*) FROM changed), (SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM notified)
+            SELECT (SELECT count(*) FROM {assessment} WHERE run_id = %(run)s AND movement <> %(same)s),
+                   (SELECT count(*) FROM changed), (SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM notified)
             """,  # noqa: S608 - table names from _meta
                        {"run": run.pk, "same": rules.SAME, "up": rules.UP, "down": rules.DOWN, "as_of": run.as_of,
                         "now": now, "actor": actor.pk if actor else None, "names": json.dumps(rules.NAMES),
                         "kind": words["kind"], "as_of_words": words["as_of"], "url": TIER_PAGE_URL})
-        changed, notification_ids = cursor.fetchone()
+        moving, changed, notification_ids = cursor.fetchone()
         # Provisional periods, only for partners now at the tier the run applied (a partner skipped as stale
         # keeps its periods as they were). One open period per partner: the partial unique index.
         cursor.execute(f"""
