@@ -89,11 +89,12 @@ class BenefitOverview:
     statuses: list  # of (Benefit, rules.BenefitStatus)
 
 
-def benefit_overview(partner, *, as_of=None):
+def benefit_overview(partner, *, as_of=None, program_year=None):
     """Every benefit of the partner's program year and its status for the partner (at most 7 queries:
-    program year 1-2, benefits + cells 2, invitations 1, agreements 1, certification 1)."""
+    program year 1-2, benefits + cells 2, invitations 1, agreements 1, certification 1). A caller that
+    has looked up ProgramYear.for_date(as_of) already (the tier page) passes it as ``program_year``."""
     as_of = as_of or timezone.localdate()
-    year = ProgramYear.for_date(as_of)
+    year = program_year or ProgramYear.for_date(as_of)
     if year is None:
         return BenefitOverview(None, None, [])
     benefits = benefits_of_year(year)

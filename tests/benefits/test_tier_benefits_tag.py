@@ -10,6 +10,7 @@ from benefits.models import Benefit, BenefitInvitation
 from benefits.selectors import benefit_overview
 from partners.models import Agreement, AgreementAcceptance, Course
 from tests.factories import CompletionFactory, PartnerFactory, PersonFactory
+from tiers.models import ProgramYear
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,12 @@ def test_overview_query_count_does_not_grow(partner, pam, partner_admin, django_
         statuses = {s.code: s.status for _, s in overview.statuses}
     assert statuses["segment-promotion"] == "included"
     assert statuses["partner-support-program"] == "included"
+
+
+def test_overview_takes_the_program_year_the_page_has_looked_up(partner, django_assert_max_num_queries):
+    """The tier page passes its program year on: the same overview without looking the year up again."""
+    year = ProgramYear.for_date(timezone.localdate())
+    with django_assert_max_num_queries(5):
+        overview = benefit_overview(partner, program_year=year)
+    assert overview == benefit_overview(partner)
+    assert overview.statuses
