@@ -70,3 +70,28 @@ def test_detail_history_is_one_query(client, people, django_assert_max_num_queri
     assert registration.events.count() == 11
     with django_assert_max_num_queries(small):
         client.get(url)
+
+
+def _post_registration(client, website):
+    data = registration_data(website=website, contact_email=f"casey@{website}")
+    data["estimated_arr_usd"] = str(data["estimated_arr_usd"])
+    data["expected_close_date"] = data["expected_close_date"].isoformat()
+    response = client.post(reverse("dealreg:create"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_submission_queries_do_not_grow(client, people, django_assert_max_num_queries):
+    """The submission page's POST (the load test's "deal registration submit"): the duplicate and conflict
+    checks are single queries whatever the partner's and the other partners' registrations, also when
+    other partners registered the same customer."""
+    client.force_login(people.partner_admin)
+    _seed(people.partner_admin, people.pam, 2)
+    with CaptureQueriesContext(connection) as small:
+        _post_registration(client, "first-new-customer.example")
+    _seed(people.partner_admin, people.pam, 20)
+    for _ in range(5):
+        other = PartnerFactory(tier="silver", pam=people.pam)
+        services.registration_submit(partner=other, submitted_by=UserFactory(partner=other, partner_role="admin"),
+                                     **registration_data(website="second-new-customer.example"))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        _post_registration(client, "second-new-customer.example")
