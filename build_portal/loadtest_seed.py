@@ -111,12 +111,12 @@ def seed(*, partners, load_users, out, stdout=print):
                                  job_role=Person.JobRole.TECHNICAL if n % 3 else Person.JobRole.SALES))
     for batch in _batches(people):
         Person.objects.bulk_create(batch)
-    person_rows = Person.objects.filter(partner_id__in=[p[0] for p in created]).values_list("id", "email")
+    person_rows = Person.objects.filter(partner_id__in=[p[0] for p in created]).values_list("id", "partner_id", "email")
     completions = []
-    for person_id, email in person_rows.iterator(chunk_size=BATCH):
+    for person_id, partner_id, email in person_rows.iterator(chunk_size=BATCH):
         completed = today - datetime.timedelta(days=rng.randint(10, 600))
         course = Course.SELLERS_101 if email.startswith(("p0@", "p3@", "p6@", "p9@")) else Course.PLATFORM
-        completions.append(Completion(person_id=person_id, course=course, completed_on=completed,
+        completions.append(Completion(person_id=person_id, partner_id=partner_id, course=course, completed_on=completed,
                                       expires_on=completed + datetime.timedelta(days=730)))
     for batch in _batches(completions):
         Completion.objects.bulk_create(batch)

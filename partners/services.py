@@ -353,8 +353,8 @@ def roster_import(*, partner, raw_rows, actor, source, shape_errors=()):
         for (person_id, course, completed_on), expires_on in wanted.items():
             current = existing.get((person_id, course, completed_on))
             if current is None:
-                to_create.append(Completion(person_id=person_id, course=course, completed_on=completed_on,
-                                            expires_on=expires_on))
+                to_create.append(Completion(person_id=person_id, partner=partner, course=course,
+                                            completed_on=completed_on, expires_on=expires_on))
             elif current.expires_on != expires_on:
                 current.expires_on = expires_on
                 to_update.append(current)

@@ -253,3 +253,31 @@ def test_api_people_query_count_does_not_grow(admin_api, partner, django_assert_
         CompletionFactory(person=PersonFactory(partner=partner))
     with django_assert_max_num_queries(5):
         assert admin_api.get(url).json()["count"] == 31
+
+
+# --- Completion.partner: the person's partner, copied for the tier engine -------------------------------
+
+
+def test_a_completion_takes_its_persons_partner(partner):
+    completion = CompletionFactory(person=PersonFactory(partner=partner))
+    assert completion.partner_id == partner.pk
+
+
+def test_an_imported_completion_takes_the_importing_partner(admin_client, partner):
+    admin_client.post(reverse("partners:people_import"), {"file": upload(GOOD_CSV)})
+    assert set(Completion.objects.values_list("partner_id", flat=True)) == {partner.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_keeps_a_completions_partner_equal_to_its_persons(partner, other_partner):
+    from django.db import IntegrityError, transaction
+
+    person = PersonFactory(partner=partner)
+    completion = CompletionFactory(person=person)
+    # A person moved to another company takes their completions along (ON UPDATE CASCADE)...
+    Person.objects.filter(pk=person.pk).update(partner=other_partner)
+    completion.refresh_from_db()
+    assert completion.partner_id == other_partner.pk
+    # ... and a completion cannot claim a partner its person does not belong to.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Completion.objects.filter(pk=completion.pk).update(partner=partner)

@@ -235,9 +235,9 @@ class Command(BaseCommand):
                 FROM {t['Partner']} p CROSS JOIN LATERAL generate_series(1, 5 + (p.id * 2654435761 %% 14)::int) j
                 WHERE p.id = ANY(%s)""", [ids])  # noqa: S608 - table names from _meta
             # Platform for ~75%, Sellers 101 for ~55% (some both); ~30% of completions expire.
-            c.execute(f"""INSERT INTO {t['Completion']} (person_id, course, completed_on, expires_on)
-                SELECT person_id, course, %s::date - d, CASE WHEN r < 0.3 THEN %s::date - d + e END
-                FROM (SELECT pe.id AS person_id, c.course, 1 + floor(random() * 700)::int AS d,
+            c.execute(f"""INSERT INTO {t['Completion']} (person_id, partner_id, course, completed_on, expires_on)
+                SELECT person_id, partner_id, course, %s::date - d, CASE WHEN r < 0.3 THEN %s::date - d + e END
+                FROM (SELECT pe.id AS person_id, pe.partner_id, c.course, 1 + floor(random() * 700)::int AS d,
                              200 + floor(random() * 700)::int AS e, random() AS r, random() AS pick
                       FROM {t['Person']} pe CROSS JOIN (VALUES ('platform'), ('sellers_101')) c(course)
                       WHERE pe.partner_id = ANY(%s)) x
