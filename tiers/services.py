@@ -1,6 +1,7 @@
 """Writes of the tiers app: recalculation runs (preview, apply), the Global Strategic designation and
 program years. Each runs in one transaction with its audit entries and notifications."""
 
+import contextlib
 import csv
 import datetime
 import gc
@@ -46,7 +47,7 @@ def run_preview(*, kind, as_of, started_by=None):
         raise ValidationError({"as_of": "There is no program year to take the requirements from."})
     requirements = selectors.requirements_for(program_year)
     start, end = rules.revenue_window(kind, as_of)
-    with transaction.atomic():
+    with transaction.atomic(), _garbage_collector_paused():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # The people counts are COUNT(DISTINCT) over every current completion (~600,000 rows at
@@ -75,21 +76,26 @@ def run_preview(*, kind, as_of, started_by=None):
                 counts[outcome.movement] += 1
                 yield partner_id, m, designated, outcome
 
-        # The loop allocates a few objects per partner: the cyclic garbage collector would walk the growing
-        # heap again and again (Python time grew faster than the number of partners). Nothing here makes
-        # reference cycles, so it is off while the assessments are computed and written.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            written = _write_assessments(run.pk, assessed())
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        written = _write_assessments(run.pk, assessed())
         RecalculationRun.objects.filter(pk=run.pk).update(
             partner_count=written, up_count=counts[rules.UP], down_count=counts[rules.DOWN]
         )
         run.partner_count, run.up_count, run.down_count = written, counts[rules.UP], counts[rules.DOWN]
     return run
+
+
+@contextlib.contextmanager
+def _garbage_collector_paused():
+    """A run allocates a few objects per partner (metrics, outcomes, rows) that live until it ends: the cyclic
+    garbage collector would walk the growing heap again and again, so Python time grew faster than the number
+    of partners. Nothing here makes reference cycles; the collector is off for the run only."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 ASSESSMENT_COLUMNS = ("run_id", "partner_id", "certified_technical", "sales_trained", "revenue_usd",
