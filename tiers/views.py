@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from build_portal.forms import add_service_errors
@@ -98,8 +99,8 @@ def run_apply(request, run_id):
     run = access.run_for_user(request.user, run_id)
     run, applied = services.run_apply(run=run, user=request.user)
     if applied:
-        messages.success(request, f"Applied: {run.changed_count} tiers changed, {run.skipped_count} skipped "
-                                  "because their tier changed after the preview.")
+        messages.success(request, f"Applied: {run.changed_count} tier{pluralize(run.changed_count)} changed, "
+                                  f"{run.skipped_count} skipped because their tier changed after the preview.")
     else:
         messages.info(request, "This run was already applied; nothing changed.")
     return redirect("tiers:run_detail", run_id=run.pk)

@@ -60,7 +60,7 @@ def test_program_admin_previews_and_applies_the_annual_run_and_a_partner_sees_wh
 
     with admin_page.expect_navigation():
         admin_page.get_by_role("button", name="Apply this run").click()
-    admin_page.wait_for_selector("text=Applied: 1 tiers changed, 0 skipped")
+    admin_page.wait_for_selector("text=Applied: 1 tier changed, 0 skipped")
     assert admin_page.locator("h1 ~ .badge").first.inner_text() == "Applied"
     shoot(admin_page, "applied")
     run.refresh_from_db()

@@ -23,7 +23,7 @@ def test_recalculate_tiers_dry_run_then_apply(partner_admin, partner):
     call_command("recalculate_tiers", "--kind", "annual", "--as-of", "2023-01-01", "--apply", stdout=out)
     partner.refresh_from_db()
     assert partner.tier == "registered"
-    assert "Applied: 1 tiers changed" in out.getvalue()
+    assert "Applied: 1 tier changed" in out.getvalue()
 
 
 @pytest.mark.parametrize("args", [["--kind", "weekly", "--as-of", "2023-01-01"], ["--kind", "annual", "--as-of", "2023-13-01"],

@@ -3,6 +3,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 
 from tiers import rules, services
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         )
         if apply:
             self.stdout.write(self.style.SUCCESS(
-                f"Applied: {run.changed_count} tiers changed, {run.skipped_count} skipped (changed since preview)."))
+                f"Applied: {run.changed_count} tier{pluralize(run.changed_count)} changed, {run.skipped_count} skipped "
+                f"(changed since preview)."))
         else:
             self.stdout.write("Dry run: nothing changed. Add --apply to apply it.")
