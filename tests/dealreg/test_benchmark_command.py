@@ -37,7 +37,7 @@ def test_benchmark_prints_percentiles_and_query_counts_and_drops_its_database():
     assert "Index Cond" in text and "No sequential scan" in text
 
     # Everything happened in the scratch database, which is gone; the configured one is untouched.
-    scratch = re.search(r"Dropped scratch database (\w+)\.", text)[1]
+    scratch = re.search(r"Dropped scratch database (\w+)$", text, re.M)[1]
     assert connection.settings_dict["NAME"] == database
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [scratch])

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from build_portal import benchmarks
 from partners.models import Partner
-from tiers.management.commands import benchmark_recalculation
 from tiers.models import RecalculationRun
 
 
@@ -49,7 +49,7 @@ def test_benchmark_drops_its_database_when_it_fails(monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("migrate failed")
 
-    monkeypatch.setattr(benchmark_recalculation, "call_command", fail)
+    monkeypatch.setattr(benchmarks, "call_command", fail)
     err = StringIO()
     with pytest.raises(RuntimeError, match="migrate failed"):
         call_command("bench_recalc", "--partners", "5", stdout=StringIO(), stderr=err)

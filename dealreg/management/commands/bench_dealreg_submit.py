@@ -20,23 +20,20 @@ The scratch database is dropped at the end, also on failure or Ctrl-C, so the co
 """
 
 import datetime
-import os
 import random
 import re
 import statistics
 import time
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from build_portal.benchmarks import broker_in_memory, scratch_database
 from dealreg import services
 from dealreg.models import CustomerAccount, DealRegistration, Opportunity
 from partners.models import Partner, PartnerRole, StaffRole, TierLevel, User
@@ -66,49 +63,6 @@ def _case(column, statuses):
     return "CASE " + " ".join(f"WHEN {column} = {n} THEN '{s}'" for n, s in enumerate(statuses)) + " END"
 
 
-@contextmanager
-def scratch_database(write):
-    """A freshly migrated database of its own; the connection points at it inside the block, and back after."""
-    if connection.vendor != "postgresql":
-        raise CommandError("The benchmark needs PostgreSQL (set DATABASE_URL).")
-    if connection.in_atomic_block:
-        raise CommandError("Run the benchmark outside a transaction: it creates and drops a database.")
-    original = connection.settings_dict["NAME"]
-    name = f"bench_dealreg_{os.getpid()}_{int(time.time())}"  # digits and underscores only: safe to quote
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    # Content types are cached per connection alias: the scratch database's ids must not leak either way.
-    ContentType.objects.clear_cache()
-    try:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        write(f"Scratch database {name} migrated in {time.perf_counter() - started:.1f} s.")
-        yield name
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = original
-        ContentType.objects.clear_cache()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        write(f"Dropped scratch database {name}.")
-
-
-@contextmanager
-def broker_in_memory():
-    """The scratch database's notification ids mean nothing to a real worker: the emails the submissions
-    enqueue after commit go to Celery's in-memory transport, through the same .delay() as in production."""
-    from build_portal.celery import app
-
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = "memory://", False
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
-
-
 class Command(BaseCommand):
     help = "Seed N deal registrations in a scratch PostgreSQL database and time the submission service."
 
@@ -128,7 +82,7 @@ class Command(BaseCommand):
         if partners < 2:
             raise CommandError("--partners must be at least 2 (a domain's two registrations belong to two partners).")
         rng = random.Random(seed)
-        with scratch_database(self.stdout.write), broker_in_memory():
+        with scratch_database(self.stdout.write, "bench_dealreg"), broker_in_memory():
             started = time.perf_counter()
             world = self._seed(registrations, partners)
             self.stdout.write(

@@ -16,21 +16,17 @@ scans), so the metrics queries took over twice as long as on committed, vacuumed
 """
 
 import hashlib
-import os
 import random
 import time
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from dealreg.management.commands.bench_dealreg_submit import broker_in_memory
+from build_portal.benchmarks import broker_in_memory, scratch_database
 from dealreg.models import Opportunity, OpportunityPartner
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
 from tiers import rules, selectors, services
@@ -41,34 +37,6 @@ TIERS = [TierLevel.REGISTERED, TierLevel.BRONZE, TierLevel.SILVER, TierLevel.GOL
 
 def options_verbose(command):
     return getattr(command, "verbosity", 1) > 1
-
-
-@contextmanager
-def scratch_database(write):
-    """A freshly migrated database of its own; the connection points at it inside the block, and back after
-    (dropped also on failure)."""
-    if connection.in_atomic_block:
-        raise CommandError("Run the benchmark outside a transaction: it creates and drops a database.")
-    original = connection.settings_dict["NAME"]
-    name = f"bench_tiers_{os.getpid()}_{time.time_ns()}"  # digits and underscores only: safe to quote
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    # Content types are cached per connection alias: the scratch database's ids must not leak either way.
-    ContentType.objects.clear_cache()
-    try:
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, interactive=False)
-        write(f"Scratch database {name} migrated in {time.perf_counter() - started:.1f} s")
-        yield name
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = original
-        ContentType.objects.clear_cache()
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        write(f"Dropped scratch database {name}")
 
 
 def assessments_digest(run):
@@ -105,12 +73,13 @@ class Command(BaseCommand):
         self.verbosity = options.get("verbosity", 1)
         if partners < 1:
             raise CommandError("--partners must be at least 1.")
-        as_of = date.fromisoformat(as_of)
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
+        try:
+            as_of = date.fromisoformat(as_of)
+        except ValueError:
+            raise CommandError("--as-of must be a date (YYYY-MM-DD).") from None
         # The emails of the tier changes go to Celery's in-memory transport: the scratch database's
         # notification ids mean nothing to a real worker.
-        with scratch_database(self.stderr.write), broker_in_memory():
+        with scratch_database(self.stderr.write, "bench_tiers"), broker_in_memory():
             if ProgramYear.for_date(as_of) is None:
                 raise CommandError(f"No program year for {as_of} (the migrations load the 2022 program).")
             self._run(partners, kind, as_of, sample, random.Random(seed))

@@ -1,0 +1,56 @@
+"""What the benchmark commands (bench_recalc, bench_dealreg_submit) share: a scratch database of their own and
+Celery's in-memory transport for the emails their writes enqueue."""
+
+import os
+import time
+from contextlib import contextmanager
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+
+@contextmanager
+def scratch_database(write, prefix):
+    """A freshly migrated PostgreSQL database next to the configured one; the connection points at it inside
+    the block and back after. It is dropped at the end, also on failure or Ctrl-C: the configured database is
+    never touched."""
+    if connection.vendor != "postgresql":
+        raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
+    if connection.in_atomic_block:
+        raise CommandError("Run the benchmark outside a transaction: it creates and drops a database.")
+    original = connection.settings_dict["NAME"]
+    name = f"{prefix}_{os.getpid()}_{time.time_ns()}"  # the prefix is code's, the rest digits: safe to quote
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    # Content types are cached per connection alias: the scratch database's ids must not leak either way.
+    ContentType.objects.clear_cache()
+    try:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        write(f"Scratch database {name} migrated in {time.perf_counter() - started:.1f} s")
+        yield name
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = original
+        ContentType.objects.clear_cache()
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        write(f"Dropped scratch database {name}")
+
+
+@contextmanager
+def broker_in_memory():
+    """The scratch database's notification ids mean nothing to a real worker: the emails a benchmark's writes
+    enqueue after commit go to Celery's in-memory transport, through the same .delay() as in production."""
+    from build_portal.celery import app
+
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = "memory://", False
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
