@@ -84,13 +84,15 @@ class Partner(models.Model):
     # index here, so the table keeps only the indexes a query uses (no plain index on tier).
     tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True, default="")
     tier_since = models.DateField(null=True, blank=True)
+    # Indexed only where set (Meta.indexes): most partners have no PAM or PSA, and every tier change would
+    # otherwise write a NULL entry into both indexes.
     pam = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pam_partners",
-        limit_choices_to={"staff_role": StaffRole.PAM},
+        limit_choices_to={"staff_role": StaffRole.PAM}, db_index=False,
     )
     psa = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="psa_partners",
-        limit_choices_to={"staff_role": StaffRole.PSA},
+        limit_choices_to={"staff_role": StaffRole.PSA}, db_index=False,
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -105,6 +107,10 @@ class Partner(models.Model):
             models.UniqueConstraint(fields=["domain"], name="partner_domain_unique",
                                     violation_error_message="A partner with this domain already exists."),
             models.UniqueConstraint(fields=["badge_token"], name="partner_badge_token_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["pam"], condition=Q(pam__isnull=False), name="partner_pam_assigned"),
+            models.Index(fields=["psa"], condition=Q(psa__isnull=False), name="partner_psa_assigned"),
         ]
 
     def __str__(self):
