@@ -31,8 +31,8 @@ def test_benchmark_runs_in_a_scratch_database_and_drops_it(partner):
     assert "VACUUM ANALYZE in" in text
     assert re.search(r"^Preview: 30 partners in [\d.]+ s, \d+ queries", text, re.M), text
     assert re.search(r"^Full recalculation \(preview \+ apply\): 30 partners in [\d.]+ s, [\d,]+ partners/s$", text, re.M)
-    assert "Per-partner ORM loop: 10 partners" in text and "same tiers: yes" in text
-    assert re.fullmatch(r"Ratio \(set-based / per-partner loop\): \d+x", text.strip().splitlines()[-1])
+    assert "rolled back): 10 partners in" in text and "same tiers: yes" in text
+    assert re.fullmatch(r"Ratio \(set-based / per-partner loop, full recalculation\): \d+x", text.strip().splitlines()[-1])
     digest = re.search(r"^Assessments digest: ([0-9a-f]{32})$", text, re.M)
 
     # Nothing happened in the configured database, and the scratch one is gone.

@@ -3,8 +3,9 @@
 Creates a scratch PostgreSQL database next to the configured one and migrates it, seeds N partners
 (~10 people with completions and ~10 attached opportunities each) in committed statements, runs VACUUM
 ANALYZE (as production tables would be: visibility map and planner statistics), then times the set-based
-preview and apply (with their query counts), runs the straightforward per-partner ORM loop on a sample,
-checks both give the same tiers, and prints partners/s for each and the ratio as its last line. The
+preview and apply (with their query counts), runs the straightforward per-partner ORM loop on a sample (the
+same work partner by partner: metrics, assessment, tier change, audit, notification; rolled back), checks
+both give the same tiers, and prints partners/s for each and the ratio as its last line. The
 scratch database is dropped at the end, also on failure or Ctrl-C; the configured one is never touched.
 
 Seeding inside a transaction that is rolled back (as this command once did) distorts the figures at
@@ -26,11 +27,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from activity.services import audit_record, notify
 from build_portal.benchmarks import broker_in_memory, scratch_database
 from dealreg.models import Opportunity, OpportunityPartner
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
 from tiers import rules, selectors, services
-from tiers.models import Assessment, ProgramYear, ProvisionalPeriod
+from tiers.models import Assessment, ProgramYear, ProvisionalPeriod, RecalculationRun
 
 TIERS = [TierLevel.REGISTERED, TierLevel.BRONZE, TierLevel.SILVER, TierLevel.GOLD]
 
@@ -57,6 +59,10 @@ def _phases(queries):
     reads = sum(float(q["time"]) for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH")))
     writes = sum(float(q["time"]) for q in queries if q["sql"].lstrip().upper().startswith(("COPY", "INSERT", "UPDATE")))
     return reads, writes
+
+
+class _RolledBack(Exception):
+    """Ends the per-partner loop's transaction without keeping its writes."""
 
 
 class Command(BaseCommand):
@@ -136,16 +142,19 @@ class Command(BaseCommand):
         if mismatches:
             raise CommandError(f"Per-partner loop and set-based run disagree for {len(mismatches)} partners, "
                                f"e.g. {mismatches[:5]}")
-        set_rate = total / preview_s
         loop_rate = len(sample_ids) / loop_s
-        self.stdout.write(f"Per-partner ORM loop: {len(sample_ids)} partners in {loop_s:.2f} s; same tiers: yes")
-        self.stdout.write(f"Set-based preview: {set_rate:,.0f} partners/s; per-partner loop: {loop_rate:,.0f} partners/s")
-        self.stdout.write(f"Full recalculation (preview + apply) / per-partner loop (tiers only): "
-                          f"{total / full_s / loop_rate:.0f}x")
-        self.stdout.write(f"Ratio (set-based / per-partner loop): {set_rate / loop_rate:.0f}x")
+        full_rate = total / full_s
+        self.stdout.write(f"Per-partner ORM loop (metrics, assess, record, apply; rolled back): {len(sample_ids)} "
+                          f"partners in {loop_s:.2f} s; same tiers: yes")
+        self.stdout.write(f"Set-based: preview {total / preview_s:,.0f} partners/s, full recalculation "
+                          f"{full_rate:,.0f} partners/s; per-partner loop: {loop_rate:,.0f} partners/s")
+        self.stdout.write(f"Ratio (set-based / per-partner loop, full recalculation): {full_rate / loop_rate:.0f}x")
 
     def _per_partner_loop(self, partner_ids, previous, kind, as_of):
-        """The straightforward way: a handful of queries per partner (what the set-based run replaces)."""
+        """The straightforward way, partner by partner, doing the work of the set-based run: gather the
+        metrics (a handful of queries), assess, record the assessment and, for a partner that moves, update
+        it, audit the change and notify its users. Inside a transaction rolled back at the end, so the
+        set-based run's results stay as they were."""
         program_year = ProgramYear.for_date(as_of)
         requirements = selectors.requirements_for(program_year)
         start, end = rules.revenue_window(kind, as_of)
@@ -153,24 +162,54 @@ class Command(BaseCommand):
         current = Q(completions__completed_on__lte=as_of) & (
             Q(completions__expires_on__isnull=True) | Q(completions__expires_on__gte=as_of))
         out = {}
-        for pid in partner_ids:
-            people = Person.objects.filter(partner_id=pid)
-            certified = people.filter(current & Q(completions__course=Course.PLATFORM)).distinct().count()
-            trained = people.filter(current & Q(completions__course=Course.SELLERS_101)).distinct().count()
-            revenue = OpportunityPartner.objects.filter(
-                partner_id=pid, opportunity__stage=Opportunity.Stage.CLOSED_WON, opportunity__close_date__gte=start,
-                opportunity__close_date__lte=end,
-            ).exclude(opportunity__product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES)
-            revenue = [a for a in revenue.select_related("opportunity") if a.attached_on <= a.opportunity.close_date]
-            agreed = AgreementAcceptance.objects.filter(partner_id=pid, agreement__kind=Agreement.Kind.PARTNER).exists()
-            period = ProvisionalPeriod.objects.filter(partner_id=pid, closed_on__isnull=True).first()
-            metrics = rules.Metrics(certified, trained, sum((a.opportunity.arr_usd for a in revenue), Decimal("0")), agreed)
-            tier = previous[pid]
-            out[pid] = rules.assess(
-                kind=kind, as_of=as_of, metrics=metrics, current_tier=tier, designated=tier == TierLevel.GLOBAL_STRATEGIC,
-                requirements=requirements, provisional_ends_on=period.ends_on if period else None,
-                provisional_period_days=program_year.provisional_period_days,
-            ).applied_tier
+        try:
+            with transaction.atomic():
+                run = RecalculationRun.objects.create(kind=kind, as_of=as_of, program_year=program_year,
+                                                      revenue_from=start, revenue_to=end)
+                for pid in partner_ids:
+                    people = Person.objects.filter(partner_id=pid)
+                    certified = people.filter(current & Q(completions__course=Course.PLATFORM)).distinct().count()
+                    trained = people.filter(current & Q(completions__course=Course.SELLERS_101)).distinct().count()
+                    revenue = OpportunityPartner.objects.filter(
+                        partner_id=pid, opportunity__stage=Opportunity.Stage.CLOSED_WON,
+                        opportunity__close_date__gte=start, opportunity__close_date__lte=end,
+                    ).exclude(opportunity__product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES)
+                    revenue = [a for a in revenue.select_related("opportunity")
+                               if a.attached_on <= a.opportunity.close_date]
+                    agreed = AgreementAcceptance.objects.filter(partner_id=pid,
+                                                                agreement__kind=Agreement.Kind.PARTNER).exists()
+                    period = ProvisionalPeriod.objects.filter(partner_id=pid, closed_on__isnull=True).first()
+                    metrics = rules.Metrics(certified, trained, sum((a.opportunity.arr_usd for a in revenue),
+                                                                    Decimal("0")), agreed)
+                    tier = previous[pid]
+                    designated = tier == TierLevel.GLOBAL_STRATEGIC
+                    outcome = rules.assess(
+                        kind=kind, as_of=as_of, metrics=metrics, current_tier=tier, designated=designated,
+                        requirements=requirements, provisional_ends_on=period.ends_on if period else None,
+                        provisional_period_days=program_year.provisional_period_days,
+                    )
+                    Assessment.objects.create(
+                        run=run, partner_id=pid, certified_technical=certified, sales_trained=trained,
+                        revenue_usd=metrics.revenue_usd, agreement_accepted=agreed, designated=designated,
+                        previous_tier=tier, computed_tier=outcome.qualified_tier, applied_tier=outcome.applied_tier,
+                        movement=outcome.movement, reasons=list(outcome.reasons),
+                        provisional_action=outcome.provisional_action, provisional_ends_on=outcome.provisional_ends_on,
+                    )
+                    if outcome.movement != rules.SAME:
+                        partner = Partner.objects.select_for_update().get(pk=pid)
+                        partner.tier, partner.tier_since = outcome.applied_tier, as_of
+                        partner.save(update_fields=["tier", "tier_since"])
+                        reason = " ".join(outcome.reasons)
+                        audit_record(actor=None, action="tiers.tier_change", obj=partner, partner_id=pid,
+                                     before={"tier": tier}, after={"tier": outcome.applied_tier, "run": run.pk},
+                                     reason=reason)
+                        notify(recipients=list(partner.users.filter(is_active=True)),
+                               subject=f"{partner.name} moved to {rules.tier_name(outcome.applied_tier)}",
+                               body=reason, url=services.TIER_PAGE_URL)
+                    out[pid] = outcome.applied_tier
+                raise _RolledBack
+        except _RolledBack:
+            pass
         return out
 
     def _seed(self, n, as_of, rnd, chunk=10_000):
