@@ -1,6 +1,8 @@
 """Load for `make loadtest`: partner users, PAMs and anonymous visitors on the pages the issue names.
 
 Sessions come from `manage.py seed_loadtest` (LOADTEST_SESSIONS), so logging in is not what is measured.
+Each user waits LOADTEST_THINK seconds between requests ("MIN MAX", drawn uniformly; scripts/loadtest.sh sets it):
+a person reading a page before the next click, or next to nothing for a saturation run.
 """
 
 import itertools
@@ -18,11 +20,12 @@ _partner_sessions = itertools.cycle(SESSIONS["partner_sessions"])
 _pam_sessions = itertools.cycle(SESSIONS["pam_sessions"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WORDS = ["cloud", "contact", "flex", "signal", "atlas", "summit", "pixel", ""]
+THINK = between(*(float(s) for s in os.environ.get("LOADTEST_THINK", "1 3").split()))
 
 
 class PartnerUser(HttpUser):
     weight = 6
-    wait_time = between(0.05, 0.2)
+    wait_time = THINK
 
     def on_start(self):
         self.client.cookies.set("sessionid", next(_partner_sessions))
@@ -41,6 +44,7 @@ class PartnerUser(HttpUser):
         token = CSRF.search(form.text)
         if not token:
             return
+        self.wait()  # filling in the form
         domain = f"load-{uuid.uuid4().hex[:12]}.example"
         self.client.post(
             "/deals/new/",
@@ -58,7 +62,7 @@ class PartnerUser(HttpUser):
 
 class Pam(HttpUser):
     weight = 2
-    wait_time = between(0.05, 0.2)
+    wait_time = THINK
 
     def on_start(self):
         self.client.cookies.set("sessionid", next(_pam_sessions))
@@ -70,7 +74,7 @@ class Pam(HttpUser):
 
 class Visitor(HttpUser):
     weight = 2
-    wait_time = between(0.05, 0.2)
+    wait_time = THINK
 
     @task
     def directory_search(self):
