@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 
 from build_portal.forms import add_service_errors
@@ -29,8 +30,30 @@ from .models import DealRegistration, SalesImport
 PAGE_SIZE = 25
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, paginator=Paginator):
+    return paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+class QueuePaginator(Paginator):
+    """The review queue pages through the oldest CAP registrations at most and says when there are more.
+
+    An exact count of a long queue costs the same on every page view whatever the index (60-90 ms for
+    146,000 waiting registrations); counting at most CAP + 1 rows stops early. A reviewer works from the
+    oldest, and narrows a longer list with the filters and the search."""
+
+    CAP = 1000
+
+    @cached_property
+    def _counted(self):
+        return self.object_list[: self.CAP + 1].count()
+
+    @property
+    def more_than_cap(self):
+        return self._counted > self.CAP
+
+    @property
+    def count(self):
+        return min(self._counted, self.CAP)
 
 
 @login_required
@@ -216,7 +239,7 @@ def review_queue(request):
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
         queryset = selectors.overdue(queryset)
-    page = _page(request, selectors.review_queue(queryset))
+    page = _page(request, selectors.review_queue(queryset), paginator=QueuePaginator)
     selectors.review_state(page.object_list)
     selectors.attach_same_partner_registrations(page.object_list)
     return render(request, "dealreg/queue.html", {

@@ -190,3 +190,19 @@ def test_queue_shows_the_partners_other_registrations_for_the_domain(client, pam
     client.force_login(pam)
     row = client.get(reverse("dealreg:queue")).context["page"].object_list[0]
     assert row.pk == second.pk and [o.pk for o in row.same_partner_others] == [first.pk]
+
+
+def test_a_long_queue_is_counted_only_up_to_its_cap(client, pam, submit, partner_admin, monkeypatch):
+    from dealreg.views import QueuePaginator
+
+    monkeypatch.setattr(QueuePaginator, "CAP", 2)
+    oldest = [submit(partner_admin, website=f"c{n}.example") for n in range(3)]
+    client.force_login(pam)
+    response = client.get(reverse("dealreg:queue"))
+    page = response.context["page"]
+    assert [r.pk for r in page.object_list] == [r.pk for r in oldest[:2]]
+    assert page.paginator.more_than_cap
+    assert "the oldest 2 of more than 2: narrow with the filters or the search" in response.content.decode()
+    # Narrowed below the cap, the count is exact again.
+    narrowed = client.get(reverse("dealreg:queue"), {"q": "c1.example"}).context["page"]
+    assert not narrowed.paginator.more_than_cap and narrowed.paginator.count == 1
