@@ -38,6 +38,8 @@ if [ ! -f "$MARK" ] || ! psql "$DATABASE_URL" -c "select 1" >/dev/null 2>&1; the
   psql "$DATABASE_URL" -q -c "VACUUM ANALYZE"
   touch "$MARK"
 fi
+# A database seeded by an earlier run gets this checkout's migrations too (nothing to do when it has them).
+$PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 
 # Secure cookies are for HTTPS; the load runs over plain HTTP on loopback.
