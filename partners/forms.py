@@ -5,6 +5,15 @@ from .models import Course, Partner, PartnerRole, Person, StaffRole, User
 from .roster import CSV_COLUMNS, MAX_FILE_BYTES
 
 
+def bootstrap_class(widget):
+    """The Bootstrap class of a widget (our forms through BootstrapMixin, allauth's through portal_forms)."""
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget, so templates/_form_fields.html renders them styled."""
 
@@ -12,13 +21,7 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {bootstrap_class(widget)}".strip()
 
 
 class PartnerApplicationForm(BootstrapMixin, forms.Form):

@@ -1,20 +1,16 @@
 """Render a bound field's widget with Bootstrap classes (used by the allauth page overrides,
 whose forms come from allauth and cannot take our form mixin)."""
 
-from django import forms, template
+from django import template
+
+from partners.forms import bootstrap_class
 
 register = template.Library()
 
 
 @register.filter
 def bootstrap_widget(field):
-    widget = field.field.widget
-    if isinstance(widget, forms.CheckboxInput):
-        css = "form-check-input"
-    elif isinstance(widget, forms.Select):
-        css = "form-select"
-    else:
-        css = "form-control"
+    css = bootstrap_class(field.field.widget)
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
