@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 
 from build_portal.forms import add_service_errors
-from partners.access import require_staff
+from partners.access import partners_visible_to, require_staff
 from partners.models import StaffRole, User
 
 from . import access, rules, selectors, services
@@ -234,6 +234,12 @@ def review_queue(request):
             queryset = queryset.filter(partner__pam__isnull=True)
         elif pam_id.isdigit():
             queryset = queryset.filter(partner__pam_id=int(pam_id))
+    partner_id = request.GET.get("partner", "")
+    partner = None
+    if partner_id.isdigit():
+        # Narrowing to one partner the user may see (the partner 360 links here); others match nothing.
+        partner = partners_visible_to(request.user).filter(pk=int(partner_id)).first()
+        queryset = queryset.filter(partner_id=partner.pk if partner else 0)
     q = request.GET.get("q", "")[:100]
     queryset = selectors.search(queryset, q=q)
     overdue_only = request.GET.get("overdue") == "1"
@@ -244,7 +250,8 @@ def review_queue(request):
     selectors.attach_same_partner_registrations(page.object_list)
     return render(request, "dealreg/queue.html", {
         "page": page, "status": status, "statuses": DealRegistration.Status.choices, "q": q,
-        "pams": pams, "pam_id": pam_id, "overdue_only": overdue_only, "may_review": access.may_review(request.user),
+        "pams": pams, "pam_id": pam_id, "overdue_only": overdue_only, "partner": partner,
+        "may_review": access.may_review(request.user),
     })
 
 

@@ -19,9 +19,7 @@ urlpatterns = [
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("colleagues/<int:pk>/remove/", views.colleague_remove, name="colleague_remove"),
-    path("staff/", views.staff_home, name="staff_home"),
     path("staff/partners/", views.staff_partners, name="staff_partners"),
-    path("staff/partners/<int:pk>/", views.staff_partner, name="staff_partner"),
     path("staff/partners/<int:pk>/team/", views.partner_team, name="partner_team"),
     path("staff/audit/", views.audit_trail, name="audit"),
 ]

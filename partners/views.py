@@ -4,7 +4,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +23,7 @@ from .forms import (
     RosterImportForm,
     TeamForm,
 )
-from .models import Agreement, Partner, Person, TierLevel
+from .models import Agreement, Partner, Person
 
 
 def client_ip(request):
@@ -87,30 +86,13 @@ def home(request):
     })
 
 
-@login_required
-def staff_home(request):
-    access.require_staff(request.user)
-    partners = access.partners_visible_to(request.user)
-    counts = dict(partners.order_by().values_list("tier").annotate(n=Count("pk")))
-    most = max(counts.values(), default=0) or 1
-    by_tier = [
-        {"tier": value, "label": label, "n": counts.get(value, 0), "percent": round(100 * counts.get(value, 0) / most)}
-        for value, label in TierLevel.choices
-    ]
-    unassigned = Partner.objects.filter(tier__in=["silver", "gold", "global_strategic"], pam__isnull=True)
-    return render(request, "partners/staff_home.html", {
-        "by_tier": by_tier, "partner_count": sum(counts.values()),
-        "unassigned": unassigned if request.user.is_program_admin else None,
-    })
-
-
 # --- Colleagues and invitations ----------------------------------------------------------------------
 
 def _back_to_team(request, partner):
     """Partner admins manage their team on the colleagues page; program admins on the staff partner page."""
     if request.user.partner_id == partner.pk:
         return redirect("partners:colleagues")
-    return redirect("partners:staff_partner", pk=partner.pk)
+    return redirect("staff:partner", pk=partner.pk)
 
 
 @login_required
@@ -250,7 +232,7 @@ def person_edit(request, pk):
 def _back_to_roster(request, person):
     if request.user.partner_id == person.partner_id:
         return redirect("partners:people")
-    return redirect("partners:staff_partner", pk=person.partner_id)
+    return redirect("staff:partner", pk=person.partner_id)
 
 
 def _person_page(request, person, form, completion_form, status=200):
@@ -338,20 +320,6 @@ def staff_partners(request):
 
 
 @login_required
-@require_GET
-def staff_partner(request, pk):
-    access.require_staff(request.user)
-    partner = access.partner_for_user(request.user, pk)
-    manage = access.may_manage_partner(request.user, partner)
-    return render(request, "partners/staff_partner.html", {
-        "partner": partner, "counts": selectors.roster_counts(partner, as_of=timezone.localdate()),
-        "colleagues": selectors.colleagues(partner), "may_manage": manage,
-        "invitations": selectors.open_invitations(partner, now=timezone.now()) if manage else None,
-        "acceptances": partner.acceptances.select_related("agreement", "accepted_by"),
-    })
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def partner_team(request, pk):
     access.require_program_admin(request.user)
@@ -364,7 +332,7 @@ def partner_team(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, f"The team of {partner.name} was saved.")
-            return redirect("partners:staff_partner", pk=partner.pk)
+            return redirect("staff:partner", pk=partner.pk)
     return render(request, "partners/partner_team.html", {"partner": partner, "form": form})
 
 
