@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -17,6 +18,7 @@ from activity import selectors as activity_selectors
 from activity.models import AuditEntry
 
 from . import access, roster, selectors, services
+from .filters import PartnerFilter
 from .models import Agreement, Completion, Course, Invitation, Partner, PartnerRole, Person, User
 from .views import client_ip
 
@@ -124,9 +126,13 @@ class MyPartnerApi(APIView):
 
 
 class PartnerListApi(generics.ListAPIView):
-    serializer_class = PartnerSerializer
+    """The staff partner list: the same filters and ordering as the page (partners.filters.PartnerFilter)."""
 
-    @extend_schema(responses={200: PartnerSerializer(many=True), 403: FORBIDDEN})
+    serializer_class = PartnerSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PartnerFilter
+
+    @extend_schema(responses={200: PartnerSerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("colleagues/<int:pk>/remove/", views.colleague_remove, name="colleague_remove"),
     path("staff/partners/", views.staff_partners, name="staff_partners"),
+    path("staff/partners/export.csv", views.staff_partners_export, name="staff_partners_export"),
     path("staff/partners/<int:pk>/team/", views.partner_team, name="partner_team"),
     path("staff/audit/", views.audit_trail, name="audit"),
 ]

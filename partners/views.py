@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,8 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from activity import access as activity_access
 from activity import selectors as activity_selectors
 from build_portal.forms import add_service_errors
+from core import csv_export
 
 from . import access, roster, selectors, services
+from .filters import PartnerFilter
 from .forms import (
     AuditFilterForm,
     CompletionForm,
@@ -308,15 +311,45 @@ def people_import(request):
 
 # --- Staff: partners, their team, the audit trail ------------------------------------------------------
 
-@login_required
-@require_GET
-def staff_partners(request):
+def _staff_partner_list(request):
     access.require_staff(request.user)
     partners = selectors.with_roster_counts(
         access.partners_visible_to(request.user).select_related("pam", "psa"), as_of=timezone.localdate()
     )
+    return PartnerFilter(request.GET or None, queryset=partners)
+
+
+@login_required
+@require_GET
+def staff_partners(request):
+    filterset = _staff_partner_list(request)
+    status = 400 if filterset.is_bound and not filterset.is_valid() else 200
+    partners = filterset.qs if status == 200 else filterset.queryset.none()
     page = Paginator(partners, 50).get_page(request.GET.get("page"))
-    return render(request, "partners/staff_partners.html", {"page": page})
+    return render(request, "partners/staff_partners.html", {
+        "page": page, "filter": filterset, "o": request.GET.get("o", "")[:20],
+    }, status=status)
+
+
+@login_required
+@require_GET
+def staff_partners_export(request):
+    """The partner list as CSV: exactly what the page's filters select, streamed."""
+    filterset = _staff_partner_list(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+    rows = (
+        (p.pk, p.name, p.domain, p.country, p.get_partner_type_display(), p.get_tier_display(), p.tier_since,
+         p.pam.email if p.pam else "", p.psa.email if p.psa else "", p.people_count, p.certified_count,
+         p.trained_count, p.user_count, "yes" if p.is_active else "no")
+        for p in filterset.qs.iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="partners.csv", header=PARTNER_CSV_HEADER, rows=rows)
+
+
+PARTNER_CSV_HEADER = ["id", "name", "domain", "country", "partner type", "tier", "tier since", "PAM", "PSA",
+                      "people", "platform-certified", "sales-trained", "users", "active"]
 
 
 @login_required

@@ -110,3 +110,4 @@ CASES = [
     Case("api:colleague_remove", MANAGE_API, kwargs=lambda w: {"pk": w["core_colleague"].pk}, method="post"),
     Case("api:audit_list", PROGRAM_ADMIN_API),
 ]
+CASES.append(Case("partners:staff_partners_export", STAFF_PAGE))

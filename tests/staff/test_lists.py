@@ -1,0 +1,93 @@
+"""Staff lists at size: one FilterSet serves the page, the CSV export and the API (and the schema)."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from build_portal.demo_book import build_book
+from partners.models import Partner
+from tests.factories import PartnerFactory
+
+
+def _csv(response):
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.fixture
+def three(db, pam):
+    return [
+        PartnerFactory(name="Zeta Labs", domain="zeta.example", tier="gold", country="DE", pam=pam),
+        PartnerFactory(name="Alpha Labs", domain="alpha.example", tier="gold", country="DE", pam=None),
+        PartnerFactory(name="Beta Works", domain="beta.example", tier="bronze", country="US", pam=None),
+    ]
+
+
+def test_page_export_and_api_select_the_same_partners(client, program_admin, three):
+    client.force_login(program_admin)
+    query = "?q=labs&tier=gold&country=de&o=-name"
+    page = client.get(reverse("partners:staff_partners") + query).content.decode()
+    assert page.index("Zeta Labs") < page.index("Alpha Labs") and "Beta Works" not in page
+    rows = _csv(client.get(reverse("partners:staff_partners_export") + query))
+    assert rows[0][:3] == ["id", "name", "domain"]
+    assert [r[1] for r in rows[1:]] == ["Zeta Labs", "Alpha Labs"]
+    api = client.get(reverse("api:partner_list") + query).json()
+    assert [p["name"] for p in api["results"]] == ["Zeta Labs", "Alpha Labs"]
+    none = client.get(reverse("api:partner_list") + "?pam=none&o=name").json()
+    assert [p["name"] for p in none["results"]] == ["Alpha Labs", "Beta Works"]
+
+
+def test_bad_filters_are_a_400_with_field_errors_on_page_api_and_export(client, program_admin, three):
+    client.force_login(program_admin)
+    page = client.get(reverse("partners:staff_partners") + "?tier=platinum")
+    assert page.status_code == 400 and "tier" in page.content.decode()
+    api = client.get(reverse("api:partner_list") + "?tier=platinum")
+    assert api.status_code == 400 and "tier" in api.json()
+    assert client.get(reverse("partners:staff_partners_export") + "?tier=platinum").status_code == 400
+
+
+def test_export_keeps_to_the_partners_a_pam_may_see(client, pam, three, other_partner):
+    client.force_login(pam)
+    names = {r[1] for r in _csv(client.get(reverse("partners:staff_partners_export")))[1:]}
+    assert "Other Co" not in names and {"Zeta Labs", "Alpha Labs", "Beta Works"} <= names
+
+
+def test_export_neutralises_spreadsheet_formulas(client, program_admin):
+    PartnerFactory(name="=HYPERLINK(\"http://evil\")", domain="evil.example")
+    client.force_login(program_admin)
+    rows = _csv(client.get(reverse("partners:staff_partners_export")))
+    assert rows[1][1].startswith("'=")
+
+
+def test_schema_documents_the_partner_filters(client, program_admin):
+    client.force_login(program_admin)
+    schema = client.get(reverse("api:schema") + "?format=json").json()
+    params = {p["name"] for p in schema["paths"]["/api/v1/partners/"]["get"]["parameters"]}
+    assert {"q", "tier", "country", "partner_type", "pam", "o", "page"} <= params
+
+
+def test_partner_list_and_export_query_counts_do_not_grow(client, program_admin):
+    client.force_login(program_admin)
+    urls = [reverse("partners:staff_partners") + "?o=-people", reverse("partners:staff_partners_export") + "?tier=silver",
+            reverse("api:partner_list") + "?q=a"]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+            out.append(len(ctx.captured_queries))
+        return out
+
+    build_book(size=20)
+    small = counts()
+    build_book(size=80, offset=100)
+    assert Partner.objects.count() == 100
+    assert counts() == small
