@@ -74,11 +74,14 @@ def overdue(queryset, *, today=None):
     return queryset.filter(status=rules.SUBMITTED, waiting_since__date__lte=cutoff)
 
 
+def queue_rows(queryset):
+    """The queue's columns (partner, PAM, submitter, conflict flags), keeping the queryset's order."""
+    return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by"))
+
+
 def review_queue(queryset):
     """Oldest first: the registration that has waited longest is decided first."""
-    return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by")).order_by(
-        "waiting_since", "pk"
-    )
+    return queue_rows(queryset).order_by("waiting_since", "pk")
 
 
 def attach_same_partner_registrations(registrations):

@@ -49,5 +49,11 @@ class PartnerFilter(django_filters.FilterSet):
         return queryset.none()
 
     @property
+    def qs(self):
+        qs = super().qs
+        # The id breaks ties, so pages and exports agree on the order.
+        return qs.order_by(*(qs.query.order_by or ("name",)), "pk")
+
+    @property
     def pams(self):
         return User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email")

@@ -91,3 +91,33 @@ def test_partner_list_and_export_query_counts_do_not_grow(client, program_admin)
     build_book(size=80, offset=100)
     assert Partner.objects.count() == 100
     assert counts() == small
+
+
+def test_deal_queue_page_export_and_api_share_filters_and_order(client, program_admin):
+    build_book(size=40)
+    client.force_login(program_admin)
+    query = "?status=all&q=retail&o=-arr"
+    page = client.get(reverse("dealreg:queue") + query).context["page"].object_list
+    rows = _csv(client.get(reverse("dealreg:queue_export") + query))[1:]
+    api = client.get(reverse("api:dealreg-queue") + query).json()
+    assert [r.reference for r in page][:20] == [row[0] for row in rows][:20] == \
+        [f"DR-{item['id']}" for item in api["results"]][:20]
+    arr = [float(row[7]) for row in rows]
+    assert arr == sorted(arr, reverse=True) and len(rows) > 20
+    assert client.get(reverse("dealreg:queue_export") + "?status=nope").status_code == 400
+
+
+def test_deal_queue_export_query_count_does_not_grow(client, program_admin):
+    client.force_login(program_admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("dealreg:queue_export") + "?status=all")
+            lines = b"".join(response.streaming_content).count(b"\n")
+        return len(ctx.captured_queries), lines
+
+    build_book(size=20)
+    small, small_lines = count()
+    build_book(size=80, offset=100)
+    large, large_lines = count()
+    assert large == small and large_lines > small_lines
