@@ -15,7 +15,7 @@ It prints p50/p95/p99 in ms and the queries per submission for each kind and ove
 the SELECTs of one conflicting submission and fails if one of them scans a seeded table sequentially.
 The scratch database is dropped at the end, also on failure or Ctrl-C, so the configured one is never touched:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_RUN_PROFILE=local \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_SETTINGS_MODULE=build_portal.settings.local \\
         .venv/bin/python manage.py bench_dealreg_submit --registrations 1000000 --submissions 300
 """
 

@@ -12,7 +12,7 @@ Seeding inside a transaction that is rolled back (as this command once did) dist
 100,000 partners: uncommitted rows carry no hint bits and the tables no visibility map (no index-only
 scans), so the metrics queries took over twice as long as on committed, vacuumed data.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_RUN_PROFILE=local \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_SETTINGS_MODULE=build_portal.settings.local \\
         .venv/bin/python manage.py bench_recalc --partners 100000
 """
 
