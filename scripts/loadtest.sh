@@ -34,7 +34,8 @@ MARK="artifacts/loadtest-seeded-$DB_NAME-$PARTNERS"
 if [ ! -f "$MARK" ] || ! psql "$DATABASE_URL" -c "select 1" >/dev/null 2>&1; then
   psql "${BASE_URL}" -q -c "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME"
   $PY manage.py migrate --noinput -v0
-  /usr/bin/time -f "seeded in %e s" $PY manage.py seed_loadtest --partners "$PARTNERS" --load-users 40 --out "$SESSIONS"
+  # The seed command lives in perf, installed in the local profile only (never in production).
+  DJANGO_SETTINGS_MODULE=build_portal.settings.local /usr/bin/time -f "seeded in %e s" $PY manage.py seed_loadtest --partners "$PARTNERS" --load-users 40 --out "$SESSIONS"
   psql "$DATABASE_URL" -q -c "VACUUM ANALYZE"
   touch "$MARK"
 fi

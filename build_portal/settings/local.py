@@ -2,7 +2,7 @@
 eager Celery tasks, email printed to the console, the measurement commands of ``perf``."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, env_bool, postgres_databases
+from .base import BASE_DIR, INSTALLED_APPS, env, env_bool, postgres_databases
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
@@ -20,3 +20,6 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 # Static files straight from their sources.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Benchmark, race and load-test seed commands: never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "perf"]

@@ -4,7 +4,7 @@ database, cache prefix and Celery queue per run (TEST_RUN_ID) so two runs never 
 import os
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, REST_FRAMEWORK, env, redis_caches
+from .base import INSTALLED_APPS, REDIS_URL, REST_FRAMEWORK, env, redis_caches
 
 _run_id = env("TEST_RUN_ID", os.getpid())
 
@@ -21,3 +21,6 @@ REST_FRAMEWORK = {
 # Static files straight from their sources.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Benchmark, race and load-test seed commands: never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "perf"]

@@ -36,3 +36,11 @@ def test_local_profile_runs_on_sqlite_with_eager_tasks_and_the_console_mail():
     assert _setting("build_portal.settings.local", "CELERY_TASK_ALWAYS_EAGER") == "True"
     assert _setting("build_portal.settings.local", "EMAIL_BACKEND") == "'django.core.mail.backends.console.EmailBackend'"
     assert _setting("build_portal.settings.local", "DEBUG") == "True"
+
+
+def test_measurement_commands_are_installed_in_local_and_test_only():
+    assert "perf" in settings.INSTALLED_APPS
+    assert "'perf'" in _setting("build_portal.settings.local", "INSTALLED_APPS")
+    production = _setting("build_portal.settings.production", "INSTALLED_APPS", DJANGO_SECRET_KEY="x" * 50,
+                          DATABASE_URL="postgres://portal@db.invalid:5432/portal", REDIS_URL="redis://redis.invalid:6379/0")
+    assert "'perf'" not in production and "'funding'" in production

@@ -33,10 +33,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from build_portal.benchmarks import broker_in_memory, scratch_database
 from dealreg import services
 from dealreg.models import CustomerAccount, DealRegistration, Opportunity
 from partners.models import Partner, PartnerRole, StaffRole, TierLevel, User
+from perf.scratch import broker_in_memory, scratch_database
 
 # A sequential scan of a table this small is the planner's right choice, not a missing index.
 SEQ_SCAN_ROWS = 1000

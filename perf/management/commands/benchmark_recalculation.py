@@ -28,9 +28,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from activity.services import audit_record, notify
-from build_portal.benchmarks import broker_in_memory, scratch_database
 from dealreg.models import Opportunity, OpportunityPartner
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
+from perf.scratch import broker_in_memory, scratch_database
 from tiers import rules, selectors, services
 from tiers.models import Assessment, ProgramYear, ProvisionalPeriod, RecalculationRun
 
