@@ -104,7 +104,8 @@ def partner_invitations(request, partner_id):
     history = selectors.partner_invitations(partner, year) if year else []
     return render(request, "benefits/partner_invitations.html", {
         "partner": partner, "program_year": year, "form": form, "invitable": invitable, "history": history,
-        "may_invite": access.may_invite_partner(request.user, partner), "withdraw_form": WithdrawForm(),
+        "may_invite": access.may_invite_partner(request.user, partner), "who_may_invite": access.who_may_invite(partner),
+        "withdraw_form": WithdrawForm(),
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -41,6 +41,23 @@ def registration_conflicts(registration):
     )
 
 
+def conflict_details(registration, *, visible, limit=10):
+    """What the conflict flags are about, by name: other partners' open or approved registrations for the
+    domain (``visible``: the registrations the reader may open), the known customer accounts and the
+    sales system's opportunities. Three queries, at most ``limit`` rows each."""
+    others = list(
+        DealRegistration.objects.filter(domain=registration.domain, status__in=rules.ACTIVE_STATUSES)
+        .exclude(partner_id=registration.partner_id).select_related("partner").order_by("created_at", "pk")[:limit])
+    openable = set(visible.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)) if others else set()
+    for other in others:
+        other.may_open = other.pk in openable
+    accounts = list(CustomerAccount.objects.filter(domain=registration.domain).order_by("name", "pk")[:limit])
+    opportunities = list(
+        Opportunity.objects.filter(domain=registration.domain).exclude(pk=registration.opportunity_id or 0)
+        .order_by("-close_date", "pk")[:limit])
+    return {"registrations": others, "accounts": accounts, "opportunities": opportunities}
+
+
 def search(queryset, *, status="", q=""):
     if status:
         queryset = queryset.filter(status=status)

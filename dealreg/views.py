@@ -105,6 +105,8 @@ def _detail_context(request, registration, **forms):
     selectors.review_state([registration])
     if user.staff_role:
         context["conflicts"] = selectors.registration_conflicts(registration)
+        context["conflict_details"] = selectors.conflict_details(
+            registration, visible=access.registrations_visible_to(user))
         context["same_partner_others"] = selectors.attach_same_partner_registrations([registration])[0].same_partner_others
     if is_partner_side:
         context.update(
@@ -133,9 +135,11 @@ def _act(request, registration, form_name, form, call):
         try:
             call(form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
-            if not hasattr(error, "error_dict"):
-                # A refused transition: the form it came from may no longer be shown, so say it at the top.
+            if hasattr(error, "error_dict"):
+                add_service_errors(form, error)
+            else:
+                # A refused transition: the form it came from may no longer be shown, so it is said once,
+                # at the top (not also as the form's own error).
                 messages.error(request, " ".join(error.messages))
         else:
             return redirect("dealreg:detail", pk=registration.pk)
