@@ -2,8 +2,13 @@
 (django-filter FilterSets; drf-spectacular documents their parameters)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
+from activity import selectors as activity_selectors
+from activity.models import AuditEntry
+
+from .forms import BootstrapMixin, DateInput
 from .models import Partner, StaffRole, TierLevel, User
 
 NOT_REGISTERED = "not_registered"
@@ -57,3 +62,56 @@ class PartnerFilter(django_filters.FilterSet):
     @property
     def pams(self):
         return User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email")
+
+
+class _AuditForm(BootstrapMixin, forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+class AuditFilter(django_filters.FilterSet):
+    """The audit trail's filters. The partner is found by name (or given by id, as the partner 360 links):
+    a text search, not a select of every partner."""
+
+    partner_name = django_filters.CharFilter(method="filter_partner_name", max_length=100, label="Partner",
+                                             help_text="Partner name contains")
+    partner = django_filters.NumberFilter(method="filter_partner", label="Partner id", widget=forms.HiddenInput)
+    action = django_filters.ChoiceFilter(empty_label="Any action")
+    object_type = django_filters.ChoiceFilter(empty_label="Any type", label="Object type")
+    actor = django_filters.CharFilter(method="filter_actor", max_length=150, help_text="Email or name")
+    date_from = django_filters.DateFilter(method="filter_dates", label="From", widget=DateInput)
+    date_to = django_filters.DateFilter(method="filter_dates", label="To", widget=DateInput)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["partner_name", "partner", "action", "object_type", "actor", "date_from", "date_to"]
+        form = _AuditForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # The choices are the actions and object types the trail holds (two queries).
+        self.filters["action"].extra["choices"] = [(a, a) for a in activity_selectors.audit_actions(self.queryset)]
+        self.filters["object_type"].extra["choices"] = [
+            (t, t) for t in activity_selectors.audit_object_types(self.queryset)]
+
+    def filter_partner_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(partner_id__in=Partner.objects.filter(name__icontains=value).values("pk"))
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(partner_id=int(value))
+
+    def filter_actor(self, queryset, name, value):
+        return activity_selectors.filter_audit_entries(queryset, actor=value)
+
+    def filter_dates(self, queryset, name, value):
+        return activity_selectors.filter_audit_entries(queryset, **{name: value})
+
+    @property
+    def qs(self):
+        return super().qs.select_related("actor").order_by("-at", "-pk")

@@ -23,4 +23,5 @@ urlpatterns = [
     path("staff/partners/export.csv", views.staff_partners_export, name="staff_partners_export"),
     path("staff/partners/<int:pk>/team/", views.partner_team, name="partner_team"),
     path("staff/audit/", views.audit_trail, name="audit"),
+    path("staff/audit/export.csv", views.audit_trail_export, name="audit_export"),
 ]

@@ -111,3 +111,4 @@ CASES = [
     Case("api:audit_list", PROGRAM_ADMIN_API),
 ]
 CASES.append(Case("partners:staff_partners_export", STAFF_PAGE))
+CASES.append(Case("partners:audit_export", PROGRAM_ADMIN_PAGE))

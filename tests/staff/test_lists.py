@@ -121,3 +121,19 @@ def test_deal_queue_export_query_count_does_not_grow(client, program_admin):
     build_book(size=80, offset=100)
     large, large_lines = count()
     assert large == small and large_lines > small_lines
+
+
+def test_audit_trail_finds_the_partner_by_name_and_exports_what_is_filtered(client, program_admin, three):
+    from activity.services import audit_record
+
+    zeta, alpha, _beta = three
+    audit_record(actor=program_admin, action="partners.team", obj=zeta, partner_id=zeta.pk, after={"pam": 1})
+    audit_record(actor=program_admin, action="partners.team", obj=alpha, partner_id=alpha.pk, after={"pam": 2})
+    client.force_login(program_admin)
+    page = client.get(reverse("partners:audit") + "?partner_name=zeta").content.decode()
+    assert "<select" not in page.split('name="partner_name"')[0].rsplit("<label", 1)[-1]
+    assert "Zeta Labs" in page and "Alpha Labs" not in page
+    rows = _csv(client.get(reverse("partners:audit_export") + "?partner_name=zeta"))
+    assert [r[2] for r in rows[1:]] == [str(zeta.pk)]
+    api = client.get(reverse("api:audit_list") + f"?partner={alpha.pk}").json()
+    assert [e["partner_id"] for e in api["results"]] == [alpha.pk]
