@@ -213,3 +213,16 @@ def test_partner_overview_query_count_does_not_grow(client, partner, partner_mem
         submit_mdf(partner, partner_member)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("funding:overview"))
+
+
+def test_program_admin_sets_the_poc_maximum_in_the_django_admin(client, program_year):
+    """docs/funding.md sends program admins to the Django admin for the POC maximum: it must let them in."""
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(email="ops@vendor.example", staff_role="program_admin", is_staff=True)
+    client.force_login(admin_user)
+    assert client.get("/admin/funding/fundingyearsettings/").status_code == 200
+    assert client.get("/admin/funding/fundingyearsettings/add/").status_code == 200
+    pam = UserFactory(email="pam-ops@vendor.example", staff_role="pam", is_staff=True)
+    client.force_login(pam)
+    assert client.get("/admin/funding/fundingyearsettings/").status_code == 403
