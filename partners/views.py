@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activity import access as activity_access
-from build_portal.forms import add_service_errors
 from core import csv_export
+from core.forms import add_service_errors
 
 from . import access, roster, selectors, services
 from .filters import AuditFilter, PartnerFilter
