@@ -58,3 +58,4 @@ CASES = [
     Case("api:program_year_detail", PROGRAM_ADMIN_API, kwargs=YEAR, method="patch",
          data=lambda w: {"provisional_period_days": 60}, content_type="application/json", id_suffix="[patch]"),
 ]
+CASES.append(Case("tiers:run_export", PROGRAM_ADMIN_PAGE, kwargs=RUN))

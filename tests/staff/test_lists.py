@@ -137,3 +137,18 @@ def test_audit_trail_finds_the_partner_by_name_and_exports_what_is_filtered(clie
     assert [r[2] for r in rows[1:]] == [str(zeta.pk)]
     api = client.get(reverse("api:audit_list") + f"?partner={alpha.pk}").json()
     assert [e["partner_id"] for e in api["results"]] == [alpha.pk]
+
+
+def test_run_assessments_page_export_and_api_share_filters(client, program_admin):
+    from tiers.models import RecalculationRun
+
+    build_book(size=40)
+    run = RecalculationRun.objects.order_by("-applied_at").first()
+    client.force_login(program_admin)
+    query = "?movement=up&o=-revenue"
+    page = client.get(reverse("tiers:run_detail", args=[run.pk]) + query).context["page"].object_list
+    rows = _csv(client.get(reverse("tiers:run_export", args=[run.pk]) + query))[1:]
+    api = client.get(reverse("api:tier_run_assessments", args=[run.pk]) + query).json()
+    assert [a.partner_id for a in page] == [int(r[0]) for r in rows] == [a["partner"] for a in api["results"]]
+    assert rows and {r[5] for r in rows} == {"up"}
+    assert client.get(reverse("api:tier_run_assessments", args=[run.pk]) + "?movement=sideways").status_code == 400
