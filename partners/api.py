@@ -1,6 +1,7 @@
 """REST API of the partners app. Thin: serializers check shape, access.py decides who, services write."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from activity import access as activity_access
 from activity.models import AuditEntry
 
 from . import access, roster, selectors, services
-from .filters import AuditFilter, PartnerFilter
+from .filters import AuditFilter, PartnerFilter, PersonFilter
 from .models import Agreement, Completion, Course, Invitation, Partner, PartnerRole, Person, User
 from .views import client_ip
 
@@ -285,6 +286,33 @@ class PersonListApi(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         person = services.person_create(partner=partner, actor=request.user, **serializer.validated_data)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class StaffPersonSerializer(PersonSerializer):
+    partner = serializers.IntegerField(source="partner_id", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+
+    class Meta(PersonSerializer.Meta):
+        fields = ["id", "partner", "partner_name", "name", "email", "job_role", "completions"]
+        read_only_fields = fields
+
+
+class StaffPersonListApi(generics.ListAPIView):
+    """Staff: people on the rosters of the partners they see, with the people page's filters
+    (partners.filters.PersonFilter)."""
+
+    serializer_class = StaffPersonSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        access.require_staff(self.request.user)
+        return access.people_visible_to(self.request.user).prefetch_related(
+            Prefetch("completions", queryset=Completion.objects.order_by("course", "-completed_on")))
+
+    @extend_schema(responses={200: StaffPersonSerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class CompletionRowSerializer(serializers.Serializer):

@@ -16,5 +16,6 @@ urlpatterns = [
     path("invitations/accept/", api.InvitationAcceptApi.as_view(), name="invitation_accept"),
     path("invitations/<int:pk>/revoke/", api.InvitationRevokeApi.as_view(), name="invitation_revoke"),
     path("colleagues/<int:pk>/remove/", api.ColleagueRemoveApi.as_view(), name="colleague_remove"),
+    path("people/", api.StaffPersonListApi.as_view(), name="staff_person_list"),
     path("audit/", api.AuditListApi.as_view(), name="audit_list"),
 ]

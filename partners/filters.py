@@ -4,12 +4,13 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from activity import selectors as activity_selectors
 from activity.models import AuditEntry
 
 from .forms import BootstrapMixin, DateInput
-from .models import Partner, StaffRole, TierLevel, User
+from .models import Completion, Partner, Person, StaffRole, TierLevel, User
 
 NOT_REGISTERED = "not_registered"
 TIER_CHOICES = [(NOT_REGISTERED, "Not registered"), *TierLevel.choices[1:]]
@@ -115,3 +116,36 @@ class AuditFilter(django_filters.FilterSet):
     @property
     def qs(self):
         return super().qs.select_related("actor").order_by("-at", "-pk")
+
+
+class PersonFilter(django_filters.FilterSet):
+    """Staff's people list: who is on the rosters of the partners they see, and whose completions expire."""
+
+    q = django_filters.CharFilter(method="search", max_length=100, label="Search", help_text="Name or email contains")
+    partner = django_filters.NumberFilter(field_name="partner_id", label="Partner id", widget=forms.HiddenInput)
+    partner_name = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", max_length=100,
+                                             label="Partner", help_text="Partner name contains")
+    job_role = django_filters.ChoiceFilter(choices=Person.JobRole.choices, empty_label="Any role", label="Job role")
+    expiring_before = django_filters.DateFilter(
+        method="filter_expiring", label="A completion expires before", widget=DateInput,
+        help_text="People with a completion that is current today and expires before this date")
+    o = django_filters.OrderingFilter(fields=(("name", "name"), ("partner__name", "partner"), ("email", "email")),
+                                      label="Sort by", help_text="Default: partner, then name")
+
+    class Meta:
+        model = Person
+        fields = ["q", "partner", "partner_name", "job_role", "expiring_before"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value)) if value else queryset
+
+    def filter_expiring(self, queryset, name, value):
+        today = timezone.localdate()
+        soon = Completion.objects.filter(expires_on__gte=today, expires_on__lt=value)
+        return queryset.filter(pk__in=soon.values("person_id"))
+
+    @property
+    def qs(self):
+        qs = super().qs.select_related("partner")
+        return qs.order_by(*(qs.query.order_by or ("partner__name", "name")), "pk")

@@ -22,6 +22,8 @@ urlpatterns = [
     path("staff/partners/", views.staff_partners, name="staff_partners"),
     path("staff/partners/export.csv", views.staff_partners_export, name="staff_partners_export"),
     path("staff/partners/<int:pk>/team/", views.partner_team, name="partner_team"),
+    path("staff/people/", views.staff_people, name="staff_people"),
+    path("staff/people/export.csv", views.staff_people_export, name="staff_people_export"),
     path("staff/audit/", views.audit_trail, name="audit"),
     path("staff/audit/export.csv", views.audit_trail_export, name="audit_export"),
 ]

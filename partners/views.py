@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from core import csv_export
 from core.forms import add_service_errors
 
 from . import access, roster, selectors, services
-from .filters import AuditFilter, PartnerFilter
+from .filters import AuditFilter, PartnerFilter, PersonFilter
 from .forms import (
     CompletionForm,
     InvitationAcceptForm,
@@ -26,7 +27,7 @@ from .forms import (
     RosterImportForm,
     TeamForm,
 )
-from .models import Agreement, Partner, Person
+from .models import Agreement, Completion, Course, Partner, Person
 
 
 def client_ip(request):
@@ -367,6 +368,52 @@ def partner_team(request, pk):
             messages.success(request, f"The team of {partner.name} was saved.")
             return redirect("staff:partner", pk=partner.pk)
     return render(request, "partners/partner_team.html", {"partner": partner, "form": form})
+
+
+def _staff_people(request):
+    access.require_staff(request.user)
+    people = access.people_visible_to(request.user).prefetch_related(
+        Prefetch("completions", queryset=Completion.objects.order_by("course", "-completed_on")))
+    return PersonFilter(request.GET or None, queryset=people)
+
+
+@login_required
+@require_GET
+def staff_people(request):
+    filterset = _staff_people(request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = Paginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(request.GET.get("page"))
+    partner_id = request.GET.get("partner", "")
+    chosen = access.partners_visible_to(request.user).filter(pk=int(partner_id)).first() \
+        if partner_id.isdigit() else None
+    return render(request, "partners/staff_people.html", {
+        "page": page, "filter": filterset, "o": request.GET.get("o", "")[:20], "today": timezone.localdate(),
+        "chosen_partner": chosen,
+    }, status=200 if valid else 400)
+
+
+@login_required
+@require_GET
+def staff_people_export(request):
+    """People and their completions as CSV: one row per completion, and one for each person without any."""
+    filterset = _staff_people(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+    # One query (a LEFT JOIN on the completions) whatever the number of rows.
+    roles, courses = dict(Person.JobRole.choices), dict(Course.choices)
+    rows = (
+        (partner_id, partner_name, name, email, roles.get(role, role), courses.get(course, course or ""),
+         completed_on or "", expires_on or "")
+        for partner_id, partner_name, name, email, role, course, completed_on, expires_on in
+        filterset.qs.order_by("partner__name", "name", "pk", "completions__course").values_list(
+            "partner_id", "partner__name", "name", "email", "job_role", "completions__course",
+            "completions__completed_on", "completions__expires_on").iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="people.csv", header=PEOPLE_CSV_HEADER, rows=rows)
+
+
+PEOPLE_CSV_HEADER = ["partner id", "partner", "person", "email", "job role", "course", "completed on", "expires on"]
 
 
 def _audit_filter(request):

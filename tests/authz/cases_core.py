@@ -112,3 +112,6 @@ CASES = [
 ]
 CASES.append(Case("partners:staff_partners_export", STAFF_PAGE))
 CASES.append(Case("partners:audit_export", PROGRAM_ADMIN_PAGE))
+CASES.append(Case("partners:staff_people", STAFF_PAGE))
+CASES.append(Case("partners:staff_people_export", STAFF_PAGE))
+CASES.append(Case("api:staff_person_list", STAFF_API))

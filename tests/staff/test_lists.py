@@ -1,12 +1,15 @@
 """Staff lists at size: one FilterSet serves the page, the CSV export and the API (and the schema)."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from build_portal.demo_book import build_book
 from partners.models import Partner
@@ -152,3 +155,19 @@ def test_run_assessments_page_export_and_api_share_filters(client, program_admin
     assert [a.partner_id for a in page] == [int(r[0]) for r in rows] == [a["partner"] for a in api["results"]]
     assert rows and {r[5] for r in rows} == {"up"}
     assert client.get(reverse("api:tier_run_assessments", args=[run.pk]) + "?movement=sideways").status_code == 400
+
+
+def test_people_list_page_export_and_api_share_filters(client, pam, program_admin):
+    build_book(size=40)
+    client.force_login(program_admin)
+    soon = (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
+    query = f"?partner_name=north&expiring_before={soon}&o=partner"
+    page = client.get(reverse("partners:staff_people") + query).context["page"].object_list
+    api = client.get(reverse("api:staff_person_list") + query).json()
+    assert [p.pk for p in page] == [p["id"] for p in api["results"]]
+    assert page and all("North" in p.partner.name for p in page)
+    rows = _csv(client.get(reverse("partners:staff_people_export") + query))[1:]
+    assert {r[3] for r in rows} == {p.email for p in page}
+    client.force_login(pam)
+    names = {r[1] for r in _csv(client.get(reverse("partners:staff_people_export")))[1:]}
+    assert names <= set(Partner.objects.filter(Q(pam=pam) | Q(pam__isnull=True)).values_list("name", flat=True))
