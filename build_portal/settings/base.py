@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "DealRegistrationStatusEnum": "dealreg.models.DealRegistration.Status",
         "RejectReasonEnum": "dealreg.models.DealRegistration.RejectReason",
         "FundingStatusEnum": "funding.models.Status",
+        "ProductLineEnum": "dealreg.models.Opportunity.ProductLine",
     },
 }
 
