@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "DealRegistrationStatusEnum": "dealreg.models.DealRegistration.Status",
         "RejectReasonEnum": "dealreg.models.DealRegistration.RejectReason",
         "FundingStatusEnum": "funding.models.Status",
+        "ProductLineEnum": "dealreg.models.Opportunity.ProductLine",
     },
 }
 
