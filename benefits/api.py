@@ -1,7 +1,7 @@
 """REST API of the benefits app (/api/v1/): thin callers of access, selectors and services.
 
 Serializers validate shape; services validate rules (their ValidationError becomes a 400 with field
-errors in build_portal.api.exception_handler)."""
+errors in core.api.exception_handler)."""
 
 from django.urls import reverse
 from django.utils import timezone

@@ -1,7 +1,7 @@
 """REST API under /api/v1/: thin callers of access, selectors and services (same rules as the pages).
 
 Serializers check shape only; a rule broken in a service is a ValidationError that the project's
-exception handler (build_portal/api.py) turns into a 400 with field errors.
+exception handler (core/api.py) turns into a 400 with field errors.
 """
 
 from django.core.exceptions import ValidationError

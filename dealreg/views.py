@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 
-from build_portal.forms import add_service_errors
+from core.forms import add_service_errors
 from partners.access import require_staff
 from partners.models import StaffRole, User
 
