@@ -3,8 +3,8 @@
 Certified and trained people are counted from the completions alone (Completion.partner, a copy of the
 person's partner). PostgreSQL keeps the copy equal through a composite foreign key with ON UPDATE CASCADE;
 SQLite (`make run`) has none, so the service moves the completions itself. The SQLite case runs `manage.py`
-in a subprocess with the local profile on a temporary SQLite file: the test process stays on PostgreSQL, and
-SQLite gets the real migrations and the real service.
+in a subprocess with the local settings on a temporary SQLite file: the test process stays on PostgreSQL, and
+SQLite gets the real migrations and the real service (settings `build_portal.settings.local`, as `make run`).
 """
 
 import json
@@ -125,9 +125,9 @@ print("RESULT " + json.dumps({"vendor": connection.vendor, "acme": list(found.ge
 
 def test_on_sqlite_a_moved_person_takes_their_completions_too(tmp_path):
     """`make run` uses SQLite: without the composite foreign key the old partner kept 3/1 instead of 2/0."""
-    env = {**os.environ, "DJANGO_RUN_PROFILE": "local", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "CELERY_TASK_ALWAYS_EAGER": "true"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    # The local settings (those of `make run`) on a temporary SQLite file, never the developer's db.sqlite3.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "build_portal.settings.local",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "CELERY_TASK_ALWAYS_EAGER": "true"}
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput"], cwd=REPO, env=env, check=True, capture_output=True,  # noqa: S603 - our own manage.py
                    timeout=300)
