@@ -10,12 +10,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from partners import gates
 from tiers.api import ProgramYearSerializer
 from tiers.models import ProgramYear
 
@@ -336,7 +336,7 @@ def _public_entry(request, listing):
 
 
 class DirectoryApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = gates.PUBLIC
     throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
@@ -374,7 +374,7 @@ class DirectoryApi(APIView):
 
 
 class DirectoryListingApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = gates.PUBLIC
 
     @extend_schema(operation_id="directory_listing", summary="One published listing",
                    responses={200: DirectoryEntrySerializer, **R404}, auth=[])

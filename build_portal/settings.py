@@ -8,6 +8,7 @@ One module, three profiles chosen by DJANGO_RUN_PROFILE:
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,7 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -98,8 +99,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "partners.middleware.PartnerAgreementGate",
-    "build_portal.middleware.StaffMFARequired",
+    # Staff two-factor and partner agreement gates for pages; the API applies the same gates as DRF
+    # permission classes (REST_FRAMEWORK below), where token authentication has run.
+    "partners.gates.PagesGate",
 ]
 
 ROOT_URLCONF = "build_portal.urls"
@@ -235,11 +237,17 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a request without credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # partners.gates.SIGNED_IN; public views use partners.gates.PUBLIC (the same gates, no sign-in needed).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "partners.gates.StaffMFA",
+        "partners.gates.PartnerAgreement",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -253,11 +261,20 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", "100000/hour" if TESTING else "1200/hour"),
     },
 }
+# API tokens (django-rest-knox): stored as SHA-512 digests, each expiring after API_TOKEN_TTL_DAYS.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 10)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Build Portal API",
     "DESCRIPTION": "Partner program portal: partners, tiers, benefits, deal registration, funding.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Public, behind the staff two-factor gate; partners still accepting the agreement may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny", "partners.gates.StaffMFA"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
