@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 from activity import access as activity_access
 from activity import selectors as activity_selectors
 from activity.models import AuditEntry
+from core.query import PageNumberPagination
 
 from . import access, api_tokens, gates, roster, selectors, services
 from .models import Agreement, Completion, Course, Invitation, Partner, PartnerRole, Person, User
@@ -101,8 +101,8 @@ class StaffMemberSerializer(serializers.ModelSerializer):
 
 
 class PartnerSerializer(serializers.ModelSerializer):
-    pam = StaffMemberSerializer(read_only=True)
-    psa = StaffMemberSerializer(read_only=True)
+    pam = StaffMemberSerializer(read_only=True, allow_null=True)  # most partners have neither
+    psa = StaffMemberSerializer(read_only=True, allow_null=True)
     counts = serializers.SerializerMethodField()
 
     class Meta:
@@ -173,7 +173,8 @@ class ColleagueInvitationSerializer(serializers.ModelSerializer):
         model = Invitation
         fields = ["id", "email", "role", "invited_by", "created_at", "expires_at"]
         read_only_fields = ["id", "invited_by", "created_at", "expires_at"]
-        extra_kwargs = {"email": {"max_length": 254}}
+        # Optional as the schema says: a colleague is invited as a member unless another role is given.
+        extra_kwargs = {"email": {"max_length": 254}, "role": {"default": PartnerRole.MEMBER}}
 
 
 class InvitationListApi(APIView):

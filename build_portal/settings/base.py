@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NUL and other control characters in any field: a 400 naming the field, before any view.
+    "build_portal.middleware.ControlCharacterGuard",
     # Staff two-factor and partner agreement gates for pages; the API applies the same gates as DRF
     # permission classes (REST_FRAMEWORK below), where token authentication has run.
     "partners.gates.PagesGate",
@@ -242,7 +244,7 @@ REST_FRAMEWORK = {
         "partners.gates.PartnerAgreement",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.query.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "build_portal.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -10,33 +10,19 @@ import requests
 from django.urls import get_resolver
 from django.urls.resolvers import URLPattern, URLResolver
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from knox.models import AuthToken
 from rest_framework.views import APIView
 
 from partners import gates
 from partners.models import Agreement, PartnerRole, StaffRole
 from tests.factories import PartnerFactory, UserFactory
 
+from .http import logged_in, token_header
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _token(user):
-    return {"Authorization": f"Token {AuthToken.objects.create(user=user)[1]}"}
-
-
-def _logged_in(live_server, user):
-    """A requests session carrying the Django session cookie of ``user`` and a CSRF token."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    session = requests.Session()
-    session.cookies.set("sessionid", client.cookies["sessionid"].value)
-    page = session.get(f"{live_server.url}/accounts/login/", timeout=10)
-    session.headers["X-CSRFToken"] = session.cookies.get("csrftoken", "")
-    session.headers["Referer"] = f"{live_server.url}/"
-    assert page.status_code in (200, 302)
-    return session
+_token = token_header
+_logged_in = logged_in
 
 
 @pytest.mark.parametrize("role", [StaffRole.PAM, StaffRole.PSA, StaffRole.PROGRAM_ADMIN])
