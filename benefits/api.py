@@ -351,9 +351,10 @@ class DirectoryApi(APIView):
         description="No total count: ``next`` is null on the last page.",
         parameters=[OpenApiParameter("q", str, description="Text in name, description or services"),
                     OpenApiParameter("country", str, description="Two-letter country code"),
-                    OpenApiParameter("product", str, enum=[c for c, _ in PRODUCTS]),
-                    OpenApiParameter("industry", str, enum=[c for c, _ in INDUSTRIES]),
-                    OpenApiParameter("tier", str, enum=list(rules.PUBLIC_TIERS)),
+                    # Empty means any, as the directory page's "Any ..." choice sends it.
+                    OpenApiParameter("product", str, enum=["", *(c for c, _ in PRODUCTS)]),
+                    OpenApiParameter("industry", str, enum=["", *(c for c, _ in INDUSTRIES)]),
+                    OpenApiParameter("tier", str, enum=["", *rules.PUBLIC_TIERS]),
                     OpenApiParameter("page", int, description="1 to 500")],
         responses={200: inline_serializer("DirectoryPage", {
             "page": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import login
@@ -48,8 +49,14 @@ def apply(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            address = EmailAddress.objects.add_email(request, user, user.email, confirm=True, signup=True)
-            address.set_as_primary()
+            if user is not None:
+                address = EmailAddress.objects.add_email(request, user, user.email, confirm=True, signup=True)
+                address.set_as_primary()
+            else:
+                # The address has an account, whose owner was told by email: answer word for word as
+                # allauth does for a new address, so the page tells nobody which addresses have accounts.
+                get_adapter(request).add_message(request, messages.INFO, "account/messages/email_confirmation_sent.txt",
+                                                 {"email": data["email"], "login": False, "signup": True})
             messages.success(request, "Thank you. Check your email to verify your address, then log in.")
             return redirect("account_login")
     return render(request, "partners/apply.html", {"form": form})

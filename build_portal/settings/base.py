@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # NUL and other control characters in any field: a 400 naming the field, before any view.
@@ -256,6 +258,27 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", "1200/hour"),
     },
 }
+# `load_demo` creates staff with a published password and TOTP secret: only the local and test profiles allow it.
+DEMO_DATA_ALLOWED = False
+
+# Content-Security-Policy (django-csp) on every answer: scripts, styles, fonts and images from this site
+# only (static files come from Python packages, no CDN), no inline script or style attribute, no framing.
+# Bootstrap draws some icons as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # API tokens (django-rest-knox): stored as SHA-512 digests, each expiring after API_TOKEN_TTL_DAYS.
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
