@@ -12,6 +12,7 @@ database and cache, static files storage, email backend, Celery eagerness and qu
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -215,6 +216,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Build Portal <no-reply@build-portal.example>")
+# Notification emails: the domain of their Message-ID, and how long a worker's claim on one holds.
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", urlsplit(SITE_URL).hostname or "build-portal.example")
+NOTIFICATION_EMAIL_CLAIM_SECONDS = env_int("NOTIFICATION_EMAIL_CLAIM_SECONDS", 300)
 
 # Celery: Redis is the broker; eager for `make run`.
 CELERY_BROKER_URL = REDIS_URL
