@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "build_portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -314,9 +315,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# /healthz waits this long (seconds) for a Celery worker to answer.
+HEALTH_CELERY_TIMEOUT = float(env("HEALTH_CELERY_TIMEOUT", "0.5"))
+
+# Logs: one JSON object a line (python-json-logger), each with the request id of the web request it
+# belongs to, also in the worker for the tasks that request queued (build_portal.request_id).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "build_portal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+# The worker logs through LOGGING too, instead of Celery's own plain-text format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -50,6 +50,7 @@ class Sink:
 
     def __init__(self):
         self.accepted = []
+        self.subjects = []
         self.lock = threading.Lock()
         self.on = {}
         self.seen = collections.Counter()
@@ -71,6 +72,7 @@ class Sink:
         message = message_from_bytes(envelope.content)
         with self.lock:
             self.accepted.append(message["Message-ID"])
+            self.subjects.append(message["Subject"])
         self._fire("DATA")
         return "250 Message accepted for delivery"
 
@@ -158,9 +160,15 @@ def _message_id(pk):
 
 
 def _assert_each_once(sink, ids):
+    # By subject too (unique per notification here): a copy shows even if its Message-ID differed.
+    with sink.lock:
+        by_subject = collections.Counter(sink.subjects)
+    subjects = dict(Notification.objects.filter(pk__in=ids).values_list("pk", "subject"))
+    copies = {subjects[pk]: by_subject[subjects[pk]] for pk in ids if by_subject[subjects[pk]] > 1}
+    assert not copies, f"delivered more than once: {copies}"
     counts = sink.counts()
     wrong = {pk: counts[_message_id(pk)] for pk in ids if counts[_message_id(pk)] != 1}
-    assert not wrong, f"notification -> times delivered (must be 1): {wrong}"
+    assert not wrong, f"notification -> times delivered by its Message-ID (must be 1): {wrong}"
     assert not Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).exists()
 
 
