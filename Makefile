@@ -25,7 +25,9 @@ run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py runserver 127.0.0.1:8000
 
 # Real PostgreSQL and Redis: DATABASE_URL / REDIS_URL, else 127.0.0.1, else throwaway servers.
+# The layers contract (pyproject.toml [tool.importlinter]) first: an upward import fails the run.
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	bash scripts/test.sh
 
 # Figures under load (a command, not a test): see README "Figures under load".
