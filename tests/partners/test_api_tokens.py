@@ -89,7 +89,7 @@ def test_old_plain_text_drf_tokens_keep_working_hashed_until_they_expire(client,
         cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamptz NOT NULL,"
                        " user_id bigint NOT NULL)")
         cursor.execute("INSERT INTO authtoken_token VALUES (%s, now(), %s)", [key, partner_admin.pk])
-    migration = importlib.import_module("partners.migrations.0007_api_tokens_hashed")
+    migration = importlib.import_module("partners.migrations.0008_api_tokens_hashed")
     editor = SimpleNamespace(connection=connection)
     migration.copy_drf_tokens(apps, editor)
     migration.copy_drf_tokens(apps, editor)  # safe to re-run

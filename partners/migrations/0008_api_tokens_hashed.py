@@ -34,7 +34,7 @@ def copy_drf_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0006_partner_pam_psa_partial_indexes"),
+        ("partners", "0007_partner_resell_invited"),
         ("knox", "0009_extend_authtoken_field"),
     ]
 
