@@ -16,8 +16,8 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from program.models import ProgramYear
 from tiers.api import ProgramYearSerializer
-from tiers.models import ProgramYear
 
 from . import access, rules, selectors, services
 from .badges import badge_links

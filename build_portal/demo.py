@@ -26,7 +26,7 @@ from partners.models import (
     StaffRole,
     User,
 )
-from tiers.models import ProgramYear
+from program.selectors import program_year_for
 
 DEMO_PASSWORD = "build-portal-demo"  # noqa: S105 - demo logins printed in the README, local only.
 
@@ -162,7 +162,7 @@ def load_demo():
 
 def _funding(today, program_admin):
     """MDF allocations for Silver and above, and one MDF request waiting for the PAM's decision."""
-    program_year = ProgramYear.for_date(today)
+    program_year = program_year_for(today)
     for domain, amount in (("silver.example", "20000.00"), ("gold.example", "50000.00"), ("globex.example", "100000.00")):
         partner = Partner.objects.get(domain=domain)
         funding_services.allocation_set(partner=partner, program_year=program_year, amount=Decimal(amount),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Domain apps, bottom to top (DESIGN.md §4): an app imports only apps listed before it.
     "activity",
+    "program",
     "partners",
     "dealreg",
     "tiers",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "partners.middleware.PartnerAgreementGate",
     "build_portal.middleware.StaffMFARequired",
+    "program.middleware.NoProgramYearPage",
 ]
 
 ROOT_URLCONF = "build_portal.urls"
@@ -272,6 +274,9 @@ SPECTACULAR_SETTINGS = {
         "DealRegistrationStatusEnum": "dealreg.models.DealRegistration.Status",
         "RejectReasonEnum": "dealreg.models.DealRegistration.RejectReason",
         "FundingStatusEnum": "funding.models.Status",
+        "ProgramYearStatusEnum": "program.models.ProgramYear.Status",
+        "RecalculationKindEnum": "tiers.models.RecalculationRun.Kind",
+        "RecalculationStatusEnum": "tiers.models.RecalculationRun.Status",
     },
 }
 

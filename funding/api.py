@@ -192,7 +192,7 @@ def _summary(partner, program_year, *, ledger=False):
         "program_year": program_year.year,
         "mdf": FiguresSerializer(selectors.ledger_figures(partner=partner, program_year=program_year)).data,
         "poc": FiguresSerializer(selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.POC)).data,
-        "poc_max_amount": str(selectors.year_settings(program_year).poc_max_amount),
+        "poc_max_amount": str(program_year.poc_max_amount),
     }
     if ledger:
         data["ledger"] = LedgerEntrySerializer(selectors.ledger_entries(partner=partner, program_year=program_year)[:500],

@@ -4,17 +4,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from django.utils import timezone
 
 from activity.models import AuditEntry
 from benefits.selectors import active_invitation
 from partners.models import Partner, TierLevel
-from tiers.models import ProgramYear, Tier
+from program.selectors import current_program_year  # noqa: F401 - re-exported for funding's views and API
+from tiers.models import Tier
 
 from . import rules
 from .models import (
     FundingRequest,
-    FundingYearSettings,
     LedgerEntry,
     MdfAllocation,
     MdfTierDefault,
@@ -23,17 +22,6 @@ from .models import (
 )
 
 ZERO = Decimal("0.00")
-
-
-def current_program_year(today=None):
-    return ProgramYear.for_date(today or timezone.localdate())
-
-
-def year_settings(program_year):
-    """The year's funding settings; the model's defaults when a program admin has not set them."""
-    return FundingYearSettings.objects.filter(program_year=program_year).first() or FundingYearSettings(
-        program_year=program_year
-    )
 
 
 def eligibility(*, partner, program, program_year):

@@ -35,7 +35,7 @@ def overview(request):
         partner=partner,
         mdf=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.MDF),
         poc=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.POC),
-        poc_max=selectors.year_settings(program_year).poc_max_amount,
+        poc_max=program_year.poc_max_amount,
         recent=selectors.requests_list(access.requests_visible_to(request.user))[:10],
     )
     return render(request, "funding/overview.html", context)

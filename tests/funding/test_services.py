@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activity.models import AuditEntry, Notification
 from funding import rules, selectors, services
-from funding.models import Claim, ClaimFile, FundingRequest, FundingYearSettings, LedgerEntry, MdfAllocation, Status
+from funding.models import Claim, ClaimFile, FundingRequest, LedgerEntry, MdfAllocation, Status
 from tests.factories import PartnerFactory
 
 from .conftest import EXE, PNG, approved_past_mdf, invite, pdf, submit_mdf, submit_poc
@@ -94,7 +94,8 @@ def test_activity_dates_must_be_ordered_and_not_past(partner, partner_member, to
 
 
 def test_poc_nomination_is_capped_per_nomination(partner, partner_member, program_year):
-    FundingYearSettings.objects.create(program_year=program_year, poc_max_amount=D("10000.00"))
+    program_year.poc_max_amount = D("10000.00")
+    program_year.save(update_fields=["poc_max_amount"])
     with pytest.raises(ValidationError) as error:
         submit_poc(partner, partner_member, requested_amount=D("10000.01"))
     assert "10,000" in error.value.message_dict["requested_amount"][0]

@@ -1,0 +1,53 @@
+"""Reads of the program app. ``program_year_for(day)`` is the one lookup of the year in force on a day."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import ProgramYear
+
+# Years in force: a closed year still covers its dates (a page for 2025 reads 2025's rules), a draft never does.
+IN_FORCE = (ProgramYear.Status.PUBLISHED, ProgramYear.Status.CLOSED)
+
+
+class NoProgramYear(ValidationError):  # noqa: N818 - the domain's name for it, as the guide says "program year"
+    """No published program year covers the day. A ValidationError, so a form shows it and the API answers
+    400 with it; pages that need the year catch it and say so (build_portal.middleware)."""
+
+    def __init__(self, day: datetime.date, *, field=None, draft=False):
+        self.day, self.year = day, day.year
+        state = "is a draft, not published yet" if draft else "does not exist"
+        message = (f"There is no published {day.year} program year for {day:%-d %b %Y}: the {day.year} program "
+                   f"year {state}. A program admin publishes it on the program years page.")
+        super().__init__({field: message} if field else message)
+
+    @property
+    def text(self):
+        return self.messages[0]
+
+
+def program_year_for(day: datetime.date, *, field=None) -> ProgramYear:
+    """The published (or, after its end, closed) program year whose dates cover ``day``; raises NoProgramYear
+    naming the year otherwise. Nothing falls back to another year's rules."""
+    rows = list(ProgramYear.objects.filter(starts_on__lte=day, ends_on__gte=day))
+    in_force = [y for y in rows if y.status in IN_FORCE]
+    if in_force:
+        return in_force[0]
+    raise NoProgramYear(day, field=field, draft=bool(rows))
+
+
+def current_program_year(today=None) -> ProgramYear:
+    return program_year_for(today or timezone.localdate())
+
+
+def program_year_or_none(day: datetime.date):
+    """For pages that say "no program year" themselves instead of failing."""
+    try:
+        return program_year_for(day)
+    except NoProgramYear:
+        return None
+
+
+def program_years():
+    return ProgramYear.objects.all()
