@@ -6,7 +6,7 @@ from .selectors import NoProgramYear
 class NoProgramYearPage:
     """A page that needs the program year of a day no published year covers says so (with the year it
     looked for and who can fix it) instead of failing: nothing falls back to another year's rules. The API
-    answers 400 with the same words (build_portal.api.exception_handler: it is a ValidationError)."""
+    answers 400 with the same words (core.api.exception_handler: it is a ValidationError)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -6,35 +6,32 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from build_portal.forms import add_service_errors
+from core.forms import add_service_errors
 from program import services as program_services
 
-from . import access, selectors, services
+from . import access, sections, selectors, services
 from .forms import DesignationForm, ProgramYearForm, RunForm
 from .models import Assessment
 
 
-def _benefits_tag_available():
-    """The benefits app (above this one) renders the tier's benefits with its own template tag; the page
-    includes it through the template library registry so this app never imports benefits."""
-    from django.template import engines
-
-    return "benefits_tags" in engines["django"].engine.template_libraries
+def _standing(request, partner):
+    """The standing page's context; its benefits list is the benefits app's (tiers.sections)."""
+    s = selectors.standing(partner)
+    return {"s": s, "benefits_section": sections.render(sections.STANDING_BENEFITS, request, partner=s["partner"],
+                                                        program_year=s["program_year"])}
 
 
 @login_required
 def standing(request):
     partner = access.own_partner(request.user)
-    return render(request, "tiers/standing.html", {
-        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(),
-    })
+    return render(request, "tiers/standing.html", _standing(request, partner))
 
 
 @login_required
 def partner_standing(request, partner_id):
     partner = access.staff_partner_for_user(request.user, partner_id)
     return render(request, "tiers/standing.html", {
-        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(), "staff_view": True,
+        **_standing(request, partner), "staff_view": True,
         "designation_form": DesignationForm() if request.user.is_program_admin else None,
     })
 
@@ -58,7 +55,7 @@ def designation(request, partner_id):
         form.add_error(None, "Choose to give or to remove the designation.")
     partner.refresh_from_db()
     return render(request, "tiers/standing.html", {
-        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(), "staff_view": True,
+        **_standing(request, partner), "staff_view": True,
         "designation_form": form,
     }, status=400)
 
@@ -134,7 +131,7 @@ def _applied_redirect(request, run, applied):
 def program_years(request):
     """The program years and their requirements. Copying a year copies its benefits too, so the copy
     form and its action belong to the benefits app (benefits.views.program_year_copy), rendered here
-    through its template tag like the tier page's benefits."""
+    through tiers.sections like the tier page's benefits."""
     access.require_recalculation_admin(request.user)
     return _program_years_page(request)
 
@@ -144,7 +141,7 @@ def _program_years_page(request, *, error=None, status=200):
     for year in years:
         year.edit_refusal = selectors.program_year_edit_refusal(year, has_applied_runs=bool(year.applied_runs))
     return render(request, "tiers/program_years.html", {
-        "years": years, "benefits_tag": _benefits_tag_available(), "lifecycle_error": error,
+        "years": years, "copy_section": sections.render(sections.PROGRAM_YEAR_COPY, request), "lifecycle_error": error,
     }, status=status)
 
 
