@@ -10,16 +10,17 @@ from django.db.migrations.executor import MigrationExecutor
 
 # The last migrations before the move, per app that points at the program year.
 BEFORE = [("tiers", "0003_assessment_without_database_foreign_keys"), ("funding", "0001_initial"),
-          ("benefits", "0007_directory_text_trigram_indexes"), ("program", None)]
+          ("benefits", "0008_resell_invitations_to_partners"), ("program", None)]
 
 
 def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
+@pytest.mark.without_current_year
 @pytest.mark.django_db(transaction=True)
 def test_an_existing_database_with_only_2022_migrates_and_keeps_every_row():
     executor = MigrationExecutor(connection)

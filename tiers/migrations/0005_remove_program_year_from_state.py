@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("tiers", "0004_program_year_moves_to_program"),
-        ("benefits", "0008_program_year_moves_to_program"),
+        ("benefits", "0009_program_year_moves_to_program"),
         ("funding", "0002_program_year_moves_to_program"),
     ]
 

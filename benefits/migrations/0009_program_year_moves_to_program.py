@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("program", "0001_initial"),
-        ("benefits", "0007_directory_text_trigram_indexes"),
+        ("benefits", "0008_resell_invitations_to_partners"),
     ]
 
     operations = [
