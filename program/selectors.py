@@ -51,3 +51,20 @@ def program_year_or_none(day: datetime.date):
 
 def program_years():
     return ProgramYear.objects.all()
+
+
+def program_year_notice(*, today: datetime.date | None = None):
+    """What a program admin is told about program years (None when all is well): any day, that the current
+    calendar year has no published year; from 1 November, that next year is not prepared yet."""
+    today = today or timezone.localdate()
+    years = {y.year: y for y in ProgramYear.objects.filter(year__in=(today.year, today.year + 1))}
+    current = years.get(today.year)
+    if current is None or current.is_draft:
+        state = "is a draft, not published" if current else "does not exist"
+        return {"level": "danger", "year": today.year, "source": today.year - 1, "draft": current,
+                "text": f"The {today.year} program year {state}: pages that need the program year say so, and no "
+                        f"recalculation can run."}
+    if (today.month, today.day) >= (11, 1) and today.year + 1 not in years:
+        return {"level": "warning", "year": today.year + 1, "source": today.year, "draft": None,
+                "text": f"The {today.year + 1} program year is not prepared yet: copy {today.year} and edit it."}
+    return None

@@ -49,6 +49,16 @@ class LastRecalculationSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+class TierHistorySerializer(serializers.Serializer):
+    run = serializers.IntegerField(source="run_id")
+    as_of = serializers.DateField(source="run.as_of")
+    kind = serializers.CharField(source="run.kind")
+    program_year = serializers.IntegerField(source="run.program_year.year")
+    previous_tier = serializers.CharField()
+    applied_tier = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class StandingSerializer(serializers.Serializer):
     partner = serializers.IntegerField(source="partner.pk")
     partner_name = serializers.CharField(source="partner.name")
@@ -68,6 +78,8 @@ class StandingSerializer(serializers.Serializer):
     provisional_period_ends_on = serializers.DateField(source="provisional_period.ends_on", allow_null=True,
                                                        default=None)
     last_recalculation = LastRecalculationSerializer(source="last_assessment", allow_null=True)
+    tier_history = TierHistorySerializer(source="history", many=True,
+                                         help_text="One line per applied recalculation, newest first")
 
 
 class OwnStandingApi(APIView):

@@ -85,6 +85,16 @@ def last_applied_assessment(partner):
             .select_related("run").order_by("-run__applied_at", "-run_id").first())
 
 
+HISTORY_LINES = 50
+
+
+def tier_history(partner, *, limit=HISTORY_LINES):
+    """One line per applied run for the partner, newest first: date, kind, program year, from -> to, reasons
+    (1 query)."""
+    return list(Assessment.objects.filter(partner=partner, run__status=RecalculationRun.Status.APPLIED)
+                .select_related("run__program_year").order_by("-run__as_of", "-run__applied_at", "-run_id")[:limit])
+
+
 def active_designation(partner):
     return Designation.objects.filter(partner=partner, removed_at__isnull=True).select_related("given_by").first()
 
@@ -132,6 +142,7 @@ def standing(partner, *, as_of: date | None = None):
         "reasons": reasons,
         "provisional_period": provisional,
         "last_assessment": last_applied_assessment(partner),
+        "history": tier_history(partner),
     }
 
 

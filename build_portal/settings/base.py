@@ -268,6 +268,8 @@ SPECTACULAR_SETTINGS = {
         "RejectReasonEnum": "dealreg.models.DealRegistration.RejectReason",
         "FundingStatusEnum": "funding.models.Status",
         "ProgramYearStatusEnum": "program.models.ProgramYear.Status",
+        "ProductLineEnum": "dealreg.models.Opportunity.ProductLine",
+        "PocProductEnum": "funding.models.TWILIO_PRODUCTS",
         "RecalculationKindEnum": "tiers.models.RecalculationRun.Kind",
         "RecalculationStatusEnum": "tiers.models.RecalculationRun.Status",
     },

@@ -53,8 +53,9 @@ def test_tasks_apply_once_per_kind_and_date(partner_admin, partner):
 
 
 def test_schedules_run_annual_on_1_january_and_mid_year_monthly():
-    annual = PERIODIC_TASKS["Tier recalculation, annual (1 January)"]
+    # The annual run comes after the new program year is in force: the rollover job runs both.
+    annual = PERIODIC_TASKS["Program year rollover and annual tier recalculation (1 January)"]
     midyear = PERIODIC_TASKS["Tier recalculation, mid-year (monthly)"]
-    assert annual == ("tiers.tasks.annual_recalculation",
+    assert annual == ("build_portal.tasks.program_year_rollover",
                       {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1"})
     assert midyear[0] == "tiers.tasks.midyear_recalculation" and midyear[1]["month_of_year"] == "2-12"

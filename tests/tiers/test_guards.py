@@ -173,3 +173,21 @@ def test_publish_and_close_from_the_page_and_the_api_are_audited(client, program
     actions = list(AuditEntry.objects.filter(object_type="program.programyear").values_list("action", "actor"))
     assert actions.count(("program.year_publish", program_admin.pk)) == 1
     assert actions.count(("program.year_close", program_admin.pk)) == 1
+
+
+def test_the_tier_page_shows_one_history_line_per_applied_run(client, partner, partner_admin, program_admin):
+    add_people(partner, both=15)
+    win(partner, "1000000", date(2022, 3, 1))
+    services.recalculate(kind="midyear", as_of=date(2022, 7, 1), apply=True)  # silver -> gold
+    services.run_preview(kind="midyear", as_of=date(2022, 8, 1))  # a preview is not history
+    services.recalculate(kind="annual", as_of=date(2023, 1, 1), apply=True)  # stays gold
+    client.force_login(partner_admin)
+    html = client.get(reverse("tiers:standing")).content.decode()
+    history = html[html.index('id="tier-history"'):]
+    assert history.count("<li class=\"list-group-item\" data-run=") == 2
+    assert history.index("1 Jan 2023") < history.index("1 Jul 2022")
+    assert "mid-year (2022 program year) ·\n          Silver → Gold" in history
+    body = client.get(reverse("api:tier_standing")).json()
+    assert [(h["as_of"], h["kind"], h["program_year"], h["previous_tier"], h["applied_tier"])
+            for h in body["tier_history"]] == [("2023-01-01", "annual", 2023, "gold", "gold"),
+                                                ("2022-07-01", "midyear", 2022, "silver", "gold")]
