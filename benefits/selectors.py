@@ -31,6 +31,12 @@ def program_years():
     return ProgramYear.objects.prefetch_related("tiers")
 
 
+def benefit_cells(*, program_year, benefit_code):
+    """(tier, availability) of each cell of one benefit of the year (1 query)."""
+    return list(TierBenefit.objects.filter(benefit__program_year=program_year, benefit__code=benefit_code)
+                .values_list("tier", "availability"))
+
+
 def benefits_of_year(program_year):
     """The year's benefits with their tier cells (2 queries)."""
     return list(

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from activity.models import AuditEntry
-from benefits.selectors import active_invitation
+from benefits.selectors import active_invitation, benefit_cells
 from partners.models import Partner, TierLevel
 from program.selectors import current_program_year  # noqa: F401 - re-exported for funding's views and API
 from tiers.models import Tier
@@ -25,11 +25,15 @@ ZERO = Decimal("0.00")
 
 
 def eligibility(*, partner, program, program_year):
+    """From the year's benefits table (the cells of the program's benefit) and, where the partner's cell is
+    invite-only, its invitation: the data the benefits page shows (1-2 queries)."""
+    code = rules.BENEFIT_CODES[program]
+    cells = dict(benefit_cells(program_year=program_year, benefit_code=code))
     invitation = None
-    if partner.tier == TierLevel.BRONZE and program_year is not None:
-        invitation = active_invitation(partner=partner, benefit_code=rules.BENEFIT_CODES[program], program_year=program_year)
+    if cells.get(partner.tier) == rules.INVITE_ONLY:
+        invitation = active_invitation(partner=partner, benefit_code=code, program_year=program_year)
     return rules.funding_eligibility(
-        program=program, tier=partner.tier, invited=invitation is not None,
+        program=program, tier=partner.tier, cells=cells, invited=invitation is not None,
         invitation_region=invitation.region if invitation else "",
     )
 

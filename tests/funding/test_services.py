@@ -15,6 +15,7 @@ from funding.models import Claim, ClaimFile, FundingRequest, LedgerEntry, MdfAll
 from tests.factories import PartnerFactory
 
 from .conftest import EXE, PNG, approved_past_mdf, invite, pdf, submit_mdf, submit_poc
+from .test_rules import GUIDE_2022
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -155,9 +156,9 @@ def test_bronze_invited_to_mdf_without_a_region_may_request_mdf(partner, partner
                                                     reason="Campaign", as_of=today)
     assert invitation.region == ""
     assert submit_mdf(partner, partner_member).status == Status.SUBMITTED
-    eligibility = rules.funding_eligibility(program="mdf", tier="bronze", invited=False)
+    eligibility = rules.funding_eligibility(program="mdf", tier="bronze", cells=GUIDE_2022, invited=False)
     assert "region" not in eligibility.reason and all("region" not in h for h in eligibility.how_to_become_eligible)
-    assert "select regions" in rules.funding_eligibility(program="poc", tier="bronze", invited=False).reason
+    assert "select regions" in rules.funding_eligibility(program="poc", tier="bronze", cells=GUIDE_2022, invited=False).reason
 
 
 def test_eligibility_is_checked_again_on_approval(partner, partner_member, pam, program_year, allocation):
