@@ -8,7 +8,11 @@ from django.db.models import Q, Sum
 from activity.models import AuditEntry
 from benefits.selectors import active_invitation, benefit_cells
 from partners.models import Partner, TierLevel
-from program.selectors import current_program_year  # noqa: F401 - re-exported for funding's views and API
+from program.selectors import (  # noqa: F401 - re-exported for funding's views and API
+    current_program_year,
+    program_year_chosen,
+    years_in_force,
+)
 from tiers.models import Tier
 
 from . import rules
@@ -117,7 +121,7 @@ def ledger_entries(*, partner, program_year):
 
 
 def requests_list(queryset, *, program=None, status=None):
-    qs = queryset.select_related("partner", "submitted_by")
+    qs = queryset.select_related("partner", "submitted_by", "program_year")
     if program in Program.values:
         qs = qs.filter(program=program)
     if status in Status.values:

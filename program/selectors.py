@@ -53,6 +53,26 @@ def program_years():
     return ProgramYear.objects.all()
 
 
+def years_in_force():
+    """Published and closed years, newest first: the years whose pages (funding, history) can be read."""
+    return ProgramYear.objects.filter(status__in=IN_FORCE).order_by("-year")
+
+
+def program_year_chosen(value, *, today=None, field="year"):
+    """``?year=`` of a page or the API: empty means the year in force today; otherwise a published or closed
+    year (a ValidationError on ``field`` names what is wrong)."""
+    if value in (None, ""):
+        return current_program_year(today)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: "Enter a year, e.g. 2026."}) from None
+    year = ProgramYear.objects.filter(year=number, status__in=IN_FORCE).first()
+    if year is None:
+        raise ValidationError({field: f"There is no published {number} program year."})
+    return year
+
+
 def program_year_notice(*, today: datetime.date | None = None):
     """What a program admin is told about program years (None when all is well): any day, that the current
     calendar year has no published year; from 1 November, that next year is not prepared yet."""
