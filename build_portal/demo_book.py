@@ -30,7 +30,8 @@ from partners.models import (
     TierLevel,
     User,
 )
-from tiers.models import Assessment, ProgramYear, ProvisionalPeriod, RecalculationRun
+from program.selectors import program_year_or_none
+from tiers.models import Assessment, ProvisionalPeriod, RecalculationRun
 
 BOOK_DOMAIN = "book.example"  # every partner of the book has a domain under it
 BOOK_PAMS = (("pam3@build-portal.example", "Quinn Third-PAM"), ("pam4@build-portal.example", "Ravi Fourth-PAM"))
@@ -80,7 +81,7 @@ def build_book(*, today=None, size=300, seed=16, offset=0):
         return {}
     today = today or timezone.localdate()
     rng = random.Random(seed)
-    program_year = ProgramYear.for_date(today)
+    program_year = program_year_or_none(today)
     password = make_password(None)  # book users cannot log in: only the README's demo logins can
     pams = list(User.objects.filter(staff_role=StaffRole.PAM).order_by("pk"))
     existing = {u.email for u in User.objects.filter(email__in=[e for e, _ in BOOK_PAMS])}

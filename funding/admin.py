@@ -1,38 +1,9 @@
-"""Admin: program settings are editable here; workflow rows are read-only (they change only through
+"""Admin: workflow rows are read-only (they change only through
 funding/services.py so that every change is audited and notified)."""
 
 from django.contrib import admin
 
-from .models import Claim, ClaimFile, FundingRequest, FundingYearSettings, LedgerEntry, MdfAllocation, MdfTierDefault
-
-
-class ProgramAdminEditable:
-    """Program admins edit program settings here (docs/funding.md sends them for the POC maximum) without a
-    superuser flag or per-model permission rows: the staff role decides, as everywhere else in the portal.
-    The admin site still requires is_staff (set for program admins)."""
-
-    def _is_program_admin(self, request):
-        return request.user.is_active and (request.user.is_superuser or request.user.is_program_admin)
-
-    def has_module_permission(self, request):
-        return self._is_program_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_program_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_program_admin(request)
-
-    def has_add_permission(self, request):
-        return self._is_program_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(FundingYearSettings)
-class FundingYearSettingsAdmin(ProgramAdminEditable, admin.ModelAdmin):
-    list_display = ["program_year", "poc_max_amount"]
+from .models import Claim, ClaimFile, FundingRequest, LedgerEntry, MdfAllocation, MdfTierDefault
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -22,8 +22,11 @@ urlpatterns = [
     path("staff/partners/", views.staff_partners, name="staff_partners"),
     path("staff/partners/export.csv", views.staff_partners_export, name="staff_partners_export"),
     path("staff/partners/<int:pk>/team/", views.partner_team, name="partner_team"),
+    path("staff/partners/<int:pk>/people/move/", views.person_move, name="person_move"),
     path("staff/people/", views.staff_people, name="staff_people"),
     path("staff/people/export.csv", views.staff_people_export, name="staff_people_export"),
     path("staff/audit/", views.audit_trail, name="audit"),
     path("staff/audit/export.csv", views.audit_trail_export, name="audit_export"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<str:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -14,7 +14,8 @@ from pygal.style import Style
 from dealreg.models import DealRegistration
 from funding.models import LedgerEntry, Program
 from partners.models import TierLevel
-from tiers.models import Assessment, ProgramYear, RecalculationRun
+from program.selectors import program_year_or_none
+from tiers.models import Assessment, RecalculationRun
 
 RUNS_SHOWN = 6
 MONTHS_SHOWN = 12
@@ -112,7 +113,7 @@ def deal_pipeline(partners, *, today=None):
 
 def mdf_by_tier(partners, *, today=None):
     """The program year's MDF ledger by the partners' tier today: allocated, approved, claimed, paid."""
-    program_year = ProgramYear.for_date(today or timezone.localdate())
+    program_year = program_year_or_none(today or timezone.localdate())
     kinds = [(LedgerEntry.Kind.ALLOCATION, "Allocated"), (LedgerEntry.Kind.APPROVED, "Approved"),
              (LedgerEntry.Kind.CLAIM_APPROVED, "Claimed"), (LedgerEntry.Kind.PAID, "Paid")]
     sums = {}

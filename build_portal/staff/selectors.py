@@ -16,14 +16,14 @@ from activity.models import AuditEntry, Notification
 from benefits.models import BenefitInvitation
 from dealreg import rules as deal_rules
 from dealreg.models import DealRegistration
-from dealreg.policy import deal_policy
 from funding import selectors as funding_selectors
 from funding.models import FundingRequest, MdfAllocation, Program, Status
 from partners.access import partners_visible_to
 from partners.models import Completion, Partner, StaffRole, TierLevel, User
+from program.selectors import program_year_or_none
 from tiers import rules as tier_rules
 from tiers import selectors as tier_selectors
-from tiers.models import Assessment, ProgramYear, ProvisionalPeriod, RecalculationRun
+from tiers.models import Assessment, ProvisionalPeriod, RecalculationRun
 
 # How many rows of each worklist section the home shows; its count says how many there are in all.
 SECTION_ROWS = 8
@@ -67,9 +67,11 @@ def _oldest(qs, order, n=SECTION_ROWS):
     return Section(count=qs.count(), rows=list(qs.select_related("partner").order_by(*order)[:n]))
 
 
-def deal_reviews(partners, *, today):
+def deal_reviews(partners, *, today, program_year):
     """Submitted registrations of the book, oldest first, with the service level's due date."""
-    allowed = deal_policy(today).review_business_days
+    if program_year is None:
+        return None
+    allowed = program_year.deal_review_business_days
     waiting = DealRegistration.objects.filter(partner__in=partners, status=DealRegistration.Status.SUBMITTED)
     section = _oldest(waiting, ("waiting_since", "pk"))
     cutoff = deal_rules.overdue_cutoff(today=today, allowed_business_days=allowed)
@@ -188,7 +190,7 @@ def tier_mix(partners):
 def worklist(user, *, pam="", today=None):
     """Everything the staff home lists, for the user's book (a program admin: all, or one PAM's)."""
     today = today or timezone.localdate()
-    program_year = ProgramYear.for_date(today)
+    program_year = program_year_or_none(today)
     requirements = _requirements(program_year)
     partners = book(user, pam=pam)
     may_review = user.is_pam or user.is_program_admin
@@ -196,7 +198,7 @@ def worklist(user, *, pam="", today=None):
         "today": today,
         "program_year": program_year,
         "tier_mix": tier_mix(partners),
-        "deal_reviews": deal_reviews(partners, today=today) if may_review else None,
+        "deal_reviews": deal_reviews(partners, today=today, program_year=program_year) if may_review else None,
         "funding_reviews": funding_reviews(partners, status=Status.SUBMITTED) if may_review else None,
         "claims_to_approve": funding_reviews(partners, status=Status.CLAIM_SUBMITTED) if may_review else None,
         "claims_to_pay": funding_reviews(partners, status=Status.CLAIM_APPROVED) if user.is_program_admin else None,
@@ -253,7 +255,7 @@ def expiring_completions(partner, *, today, n=10):
 def partner_360(partner, *, today=None, with_audit=False):
     """``with_audit``: the audit trail is read by program admins only (activity.access)."""
     today = today or timezone.localdate()
-    program_year = ProgramYear.for_date(today)
+    program_year = program_year_or_none(today)
     return {
         "standing": tier_selectors.standing(partner, as_of=today),
         "tier_history": tier_history(partner),

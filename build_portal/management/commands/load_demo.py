@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from build_portal.demo import DEMO_PASSWORD, load_demo
 from build_portal.demo_book import build_book
@@ -8,6 +9,10 @@ class Command(BaseCommand):
     help = ("Create demo partners at every tier, one user per role and a book of ~300 partners. Idempotent.")
 
     def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+            # The demo staff's password and TOTP secret are in the README: never on a real portal.
+            raise CommandError("load_demo runs only under the local or test profile (DJANGO_SETTINGS_MODULE), "
+                               "never in production: its logins are published.")
         logins = load_demo()
         book = build_book()
         if book:
