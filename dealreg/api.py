@@ -213,11 +213,6 @@ class RegistrationFilters(serializers.Serializer):
     q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
 
 
-class QueueFilters(serializers.Serializer):
-    status = serializers.ChoiceField(choices=DealRegistration.Status.values, required=False, default=rules.SUBMITTED)
-    overdue = serializers.BooleanField(required=False, default=False)
-
-
 # --- registrations -------------------------------------------------------------------------------------
 
 class RegistrationListCreateApi(APIView):
