@@ -63,7 +63,7 @@ class ClaimInSerializer(serializers.Serializer):
 class ClaimedOpportunitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Opportunity
-        fields = ["external_id", "account_name", "stage", "close_date", "arr_usd", "product_line"]
+        fields = ["external_id", "account_name", "stage", "close_date", "arr_usd"]
         read_only_fields = fields
 
 
