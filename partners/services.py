@@ -119,17 +119,30 @@ def resell_invitation_set(*, partner, invited, actor, reason=""):
 
 
 def partner_apply(*, company_name, website, country, email, full_name, password):
-    """A prospective partner applies: the company is created and its first user is its partner admin."""
+    """A prospective partner applies: the company is created and its first user is its partner admin.
+
+    Returns ``(partner, user)``, or ``(None, None)`` when the email address has an account already.
+    """
     domain = normalise_domain(website)
     errors = {}
     if not is_valid_domain(domain):
         errors["website"] = "Enter your company's website, e.g. https://example.com."
     elif Partner.objects.filter(domain=domain).exists():
         errors["website"] = "A partner with this website is already enrolled; ask its partner admin to invite you."
-    if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = "An account with this email address already exists."
     if errors:
         raise ValidationError(errors)
+    if User.objects.filter(email__iexact=email).exists():
+        # The page answers as for a new address, so nobody learns who has an account; the owner of the
+        # address is told by email instead (as allauth does for a password reset).
+        with transaction.atomic():
+            notify_address(
+                email=email, subject="Your application to become a partner",
+                body="Someone applied to become a partner with this email address, which already has a Build Portal "
+                     "account, so no new company was created. Log in (or reset your password) to reach your "
+                     "company; if this was not you, you can ignore this message.",
+                url="/accounts/login/",
+            )
+        return None, None
     try:
         with transaction.atomic():
             partner = Partner.objects.create(
