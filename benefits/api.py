@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from core.query import PageNumberPagination, query_filters
 from partners import gates
+from program.models import ProgramYear
 from tiers.api import ProgramYearSerializer
-from tiers.models import ProgramYear
 
 from . import access, rules, selectors, services
 from .badges import badge_links

@@ -286,6 +286,37 @@ class PersonListApi(generics.ListCreateAPIView):
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
+class PersonMoveSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The person on this partner's roster.")
+    to_domain = serializers.CharField(max_length=253, help_text="Web domain of the partner the person moves to.")
+    reason = serializers.CharField(max_length=2000)
+
+
+class PersonMovedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    partner = serializers.IntegerField(source="partner_id")
+    completions = serializers.IntegerField(help_text="Course completions that moved with the person.")
+
+
+class PersonMoveApi(APIView):
+    @extend_schema(summary="Move a person, with their course completions, to another partner (program admins)",
+                   request=PersonMoveSerializer,
+                   responses={200: PersonMovedSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, pk):
+        access.require_program_admin(request.user)
+        partner = access.partner_for_user(request.user, pk, for_change=True)
+        serializer = PersonMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_move(partner=partner, actor=request.user, **serializer.validated_data)
+        moved = Completion.objects.filter(person=person, partner_id=person.partner_id).count()
+        return Response(PersonMovedSerializer({
+            "id": person.pk, "name": person.name, "email": person.email, "partner_id": person.partner_id,
+            "completions": moved,
+        }).data)
+
+
 class CompletionRowSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)

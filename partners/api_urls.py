@@ -11,6 +11,7 @@ urlpatterns = [
     path("partners/", api.PartnerListApi.as_view(), name="partner_list"),
     path("partners/<int:pk>/", api.PartnerDetailApi.as_view(), name="partner_detail"),
     path("partners/<int:pk>/team/", api.PartnerTeamApi.as_view(), name="partner_team"),
+    path("partners/<int:pk>/people/move/", api.PersonMoveApi.as_view(), name="person_move"),
     path("partners/<int:partner_id>/invitations/", api.InvitationListApi.as_view(), name="invitation_list"),
     path("partners/<int:partner_id>/colleagues/", api.ColleagueListApi.as_view(), name="colleague_list"),
     path("invitations/accept/", api.InvitationAcceptApi.as_view(), name="invitation_accept"),

@@ -23,6 +23,7 @@ from .forms import (
     InvitationForm,
     PartnerApplicationForm,
     PersonForm,
+    PersonMoveForm,
     RosterImportForm,
     TeamForm,
 )
@@ -374,6 +375,27 @@ def partner_team(request, pk):
             messages.success(request, f"The team of {partner.name} was saved.")
             return redirect("partners:staff_partner", pk=partner.pk)
     return render(request, "partners/partner_team.html", {"partner": partner, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_move(request, pk):
+    """Program admins move a person, with their completions, from this partner to another."""
+    access.require_program_admin(request.user)
+    partner = access.partner_for_user(request.user, pk, for_change=True)
+    form = PersonMoveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                person = services.person_move(partner=partner, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{person.name} and their completions moved to {person.partner.name}.")
+                return redirect("partners:staff_partner", pk=person.partner_id)
+    return render(request, "partners/person_move.html", {"partner": partner, "form": form}, status=status)
 
 
 @login_required

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Domain apps, bottom to top (DESIGN.md §4): an app imports only apps listed before it.
     "activity",
+    "program",
     "partners",
     "dealreg",
     "tiers",
@@ -126,6 +127,7 @@ MIDDLEWARE = [
     # Staff two-factor and partner agreement gates for pages; the API applies the same gates as DRF
     # permission classes (REST_FRAMEWORK below), where token authentication has run.
     "partners.gates.PagesGate",
+    "program.middleware.NoProgramYearPage",
 ]
 
 ROOT_URLCONF = "build_portal.urls"
@@ -312,6 +314,10 @@ SPECTACULAR_SETTINGS = {
         "DealRegistrationStatusEnum": "dealreg.models.DealRegistration.Status",
         "RejectReasonEnum": "dealreg.models.DealRegistration.RejectReason",
         "FundingStatusEnum": "funding.models.Status",
+        "ProductLineEnum": "dealreg.models.Opportunity.ProductLine",
+        "ProgramYearStatusEnum": "program.models.ProgramYear.Status",
+        "RecalculationKindEnum": "tiers.models.RecalculationRun.Kind",
+        "RecalculationStatusEnum": "tiers.models.RecalculationRun.Status",
     },
 }
 

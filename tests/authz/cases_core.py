@@ -58,6 +58,8 @@ MANAGE_API_CREATE = expect(201, anonymous=403, **{k: 201 if v == 200 else v for 
 SEE = dict(partner_admin=200, partner_member=200, other_partner_admin=404, pam=200, other_pam=404, psa=200,
            program_admin=200)
 
+PERSON_MOVE = {"email": "core.person@acme.example", "to_domain": "other.example", "reason": "Joined Other Co."}
+
 CASES = [
     Case("home", expect(302, anonymous=200)),
     # 503 here: no Celery worker consumes this test run's queue (tests/security/test_health.py has one).
@@ -86,6 +88,9 @@ CASES = [
     Case("partners:staff_partner", expect(200, anonymous=LOGIN, partner_admin=403, partner_member=403,
                                           other_partner_admin=403, other_pam=404), kwargs=partner_pk),
     Case("partners:partner_team", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
+    Case("partners:person_move", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
+    Case("partners:person_move", expect(403, anonymous=LOGIN, program_admin=302), kwargs=partner_pk, method="post",
+         data=lambda w: PERSON_MOVE, id_suffix="-post"),
     Case("partners:audit", PROGRAM_ADMIN_PAGE),
     # API
     Case("api:agreement_list", PARTNER_API),
@@ -104,6 +109,8 @@ CASES = [
     Case("api:partner_detail", expect(200, anonymous=403, **SEE), kwargs=partner_pk),
     Case("api:partner_team", PROGRAM_ADMIN_API, kwargs=partner_pk, method="post",
          data=lambda w: {"pam": w["core_partner"].pam_id, "psa": None}, content_type="application/json"),
+    Case("api:person_move", PROGRAM_ADMIN_API, kwargs=partner_pk, method="post", data=lambda w: PERSON_MOVE,
+         content_type="application/json"),
     Case("api:invitation_list", MANAGE_API, kwargs=partner_kw),
     Case("api:invitation_list", MANAGE_API_CREATE, kwargs=partner_kw, method="post", id_suffix="-post",
          data=lambda w: {"email": "second.invitee@example.com", "role": "member"}, content_type="application/json"),
