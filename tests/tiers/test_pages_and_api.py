@@ -24,7 +24,7 @@ def test_tier_page_shows_badge_progress_reasons_and_last_run(client, partner_adm
     html = client.get(reverse("tiers:standing")).content.decode()
     assert 'class="tier-badge tier-silver"' in html
     assert "Progress to <strong>Gold</strong>" in html
-    assert 'class="progress"' in html and "8 of 15" in html
+    assert 'class="progress ' in html and "8 of 15" in html
     assert "Silver needs 10 platform-certified technical people; you have 8." in html
     assert "Certification provisional period until" in html
     assert "Last recalculation: mid-year as of" in html
