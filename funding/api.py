@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import query_filters
 from partners.models import TierLevel
 
 from . import access, rules, selectors, services
@@ -277,17 +278,23 @@ class MdfCreateApi(APIView):
         return _detail(created, status.HTTP_201_CREATED)
 
 
+class RequestFilters(serializers.Serializer):
+    program = serializers.ChoiceField(choices=Program.values, required=False)
+    status = serializers.ChoiceField(choices=Status.values, required=False)
+
+
 class RequestListApi(generics.ListAPIView):
     serializer_class = FundingRequestSerializer
 
     def get_queryset(self):
+        filters = query_filters(self.request, RequestFilters)
         return selectors.requests_list(access.requests_visible_to(self.request.user),
-                                       program=self.request.query_params.get("program"),
-                                       status=self.request.query_params.get("status")).select_related("program_year")
+                                       program=filters.get("program"),
+                                       status=filters.get("status")).select_related("program_year")
 
     @extend_schema(tags=["funding"], parameters=[
         OpenApiParameter("program", enum=Program.values), OpenApiParameter("status", enum=Status.values)],
-        responses={200: FundingRequestSerializer(many=True), 403: ERRORS[403]})
+        responses={200: FundingRequestSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

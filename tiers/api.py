@@ -10,6 +10,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import query_filters
 from program import services as program_services
 from program.models import ProgramYear
 
@@ -193,14 +194,16 @@ class RunDetailApi(APIView):
         return Response(RunSerializer(access.run_for_user(request.user, run_id)).data)
 
 
+class AssessmentFilters(serializers.Serializer):
+    movement = serializers.ChoiceField(choices=Assessment.Movement.values, required=False)
+
+
 class RunAssessmentsApi(generics.ListAPIView):
     serializer_class = AssessmentSerializer
 
     def get_queryset(self):
         run = access.run_for_user(self.request.user, self.kwargs["run_id"])
-        movement = self.request.query_params.get("movement", "")
-        if movement and movement not in Assessment.Movement.values:
-            raise serializers.ValidationError({"movement": f"Choose one of: {', '.join(Assessment.Movement.values)}."})
+        movement = query_filters(self.request, AssessmentFilters).get("movement", "")
         return selectors.run_assessments(run, movement=movement)
 
     @extend_schema(parameters=[OpenApiParameter("movement", OpenApiTypes.STR, enum=Assessment.Movement.values)],

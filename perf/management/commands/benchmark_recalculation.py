@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activity.services import audit_record, notify
 from dealreg.models import Opportunity, OpportunityPartner
+from dealreg.revenue import attachment_counts
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
 from perf.scratch import broker_in_memory, scratch_database
 from program import services as program_services
@@ -185,7 +186,7 @@ class Command(BaseCommand):
                         opportunity__close_date__gte=start, opportunity__close_date__lte=end,
                     ).exclude(opportunity__product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES)
                     revenue = [a for a in revenue.select_related("opportunity")
-                               if a.attached_on <= a.opportunity.close_date]
+                               if attachment_counts(a, a.opportunity)]
                     agreed = AgreementAcceptance.objects.filter(partner_id=pid,
                                                                 agreement__kind=Agreement.Kind.PARTNER).exists()
                     period = ProvisionalPeriod.objects.filter(partner_id=pid, closed_on__isnull=True).first()
