@@ -12,7 +12,7 @@ def home(request):
     if is_partner_user(user):
         return redirect("partners:home")
     if is_staff_user(user):
-        return redirect("partners:staff_home")
+        return redirect("staff:home")
     return render(request, "home.html")
 
 
