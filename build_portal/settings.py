@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     # Domain apps, bottom to top (DESIGN.md §4): an app imports only apps listed before it.
+    "core",
     "activity",
     "partners",
     "dealreg",

@@ -19,6 +19,8 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The partner home composes tiers, deals and funding, so it lives above them (DESIGN.md §4).
+    path("partner/", views.partner_home, name="partner_home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, Q
 
-from .models import Agreement, AgreementAcceptance, Completion, Course, Invitation, Partner
+from .models import Agreement, AgreementAcceptance, Completion, Course, Invitation, Partner, PartnerRole, User
 from .tokens import token_hash
 
 
@@ -73,3 +73,9 @@ def may_accept(partner, agreement):
     """Which agreements a partner may accept (guide, "Partner agreements"): the resell addendum only
     once the partner is in the invite-only resell program (partner type resell)."""
     return agreement.kind != Agreement.Kind.RESELL_ADDENDUM or partner.partner_type == Partner.PartnerType.RESELL
+
+
+def partner_admins(partner):
+    """The partner's admins, by name: members are told whom to ask."""
+    return list(User.objects.filter(partner=partner, partner_role=PartnerRole.ADMIN, is_active=True)
+                .order_by("full_name", "email").only("full_name", "email"))

@@ -6,7 +6,6 @@ app_name = "partners"
 urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("agreements/", views.agreements, name="agreements"),
-    path("partner/", views.home, name="home"),
     path("partner/colleagues/", views.colleagues, name="colleagues"),
     path("partner/people/", views.people, name="people"),
     path("partner/people/new/", views.person_create, name="person_create"),

@@ -63,6 +63,10 @@ def agreements(request):
         access.require_partner_admin(request.user)
         agreement_id = request.POST.get("agreement", "")
         agreement = get_object_or_404(Agreement, pk=int(agreement_id) if agreement_id.isdigit() else 0, is_current=True)
+        if request.POST.get("i_accept") != "yes":
+            # Consent is explicit: the admin ticks "I accept" under the full text of this version.
+            messages.error(request, f"Tick “I accept the {agreement.title}, version {agreement.version}” to accept it.")
+            return redirect("partners:agreements")
         try:
             services.agreement_accept(
                 partner=partner, agreement=agreement, user=request.user, ip_address=client_ip(request)
@@ -74,16 +78,9 @@ def agreements(request):
         return redirect("partners:agreements")
     accepted = {a.agreement_id: a for a in partner.acceptances.select_related("accepted_by")}
     rows = [(a, accepted.get(a.pk), selectors.may_accept(partner, a)) for a in selectors.current_agreements()]
-    return render(request, "partners/agreements.html", {"partner": partner, "rows": rows})
-
-
-@login_required
-def home(request):
-    access.require_partner_user(request.user)
-    partner = request.user.partner
-    counts = selectors.roster_counts(partner, as_of=timezone.localdate())
-    return render(request, "partners/home.html", {
-        "partner": partner, "counts": counts, "to_accept": selectors.agreements_to_accept(partner),
+    return render(request, "partners/agreements.html", {
+        "partner": partner, "rows": rows,
+        "admins": selectors.partner_admins(partner) if not request.user.is_partner_admin else [],
     })
 
 

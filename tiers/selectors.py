@@ -127,6 +127,7 @@ def standing(partner, *, as_of: date | None = None):
         "qualified_tier_name": rules.tier_name(qualified),
         "next_tier": upcoming,
         "progress": rules.progress(upcoming, metrics, revenue_words=words) if upcoming else [],
+        "requirements": requirements,
         "reasons": reasons,
         "provisional_period": provisional,
         "last_assessment": last_applied_assessment(partner),
@@ -147,3 +148,67 @@ def run_assessments(run, *, movement=""):
 def partners_in_scope():
     """Every active partner takes part in a recalculation."""
     return Partner.objects.filter(is_active=True)
+
+
+# --- Forecasts (tiers/forecasts.py): the reads they take, a fixed number of queries per partner ------------
+
+
+def holdings(partner_ids, *, today):
+    """{partner_id: [forecasts.Holding]}: the completions of the counted courses still current ``today``."""
+    from . import forecasts
+
+    current = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    rows = (Completion.objects.filter(current, partner_id__in=list(partner_ids), course__in=forecasts.COUNTED_COURSES,
+                                      completed_on__lte=today)
+            .values_list("partner_id", "person_id", "person__name", "course", "completed_on", "expires_on"))
+    out = {pid: [] for pid in partner_ids}
+    for partner_id, person_id, name, course, completed_on, expires_on in rows:
+        out[partner_id].append(forecasts.Holding(person_id, name, course, completed_on, expires_on))
+    return out
+
+
+def tier_risk(partner, *, today, standing=None, partner_holdings=None):
+    """The tier-at-risk forecast for the next annual recalculation (None when nothing is at risk): revenue as
+    that run counts it (the prior calendar year: this one so far), people from the completions current today.
+    Pass the page's ``standing`` and holdings to reuse their reads (the agreement, the requirements)."""
+    from . import forecasts
+
+    if partner.tier == TierLevel.GLOBAL_STRATEGIC:
+        return None
+    recalc = forecasts.next_annual_recalculation(today)
+    program_year = ProgramYear.for_date(recalc)
+    if standing is not None and program_year == standing["program_year"]:
+        requirements = standing["requirements"]
+        agreed = standing["metrics"].agreement_accepted
+    else:
+        requirements = requirements_for(program_year) if program_year else []
+        agreed = partner.pk in partners_with_agreement([partner.pk])
+    start, end = rules.revenue_window(rules.ANNUAL, recalc)
+    revenue = revenue_by_partner(start=start, end=end, partner_ids=[partner.pk]).get(partner.pk, Decimal("0"))
+    if partner_holdings is None:
+        partner_holdings = holdings([partner.pk], today=today)[partner.pk]
+    return forecasts.tier_at_risk(holdings=partner_holdings, revenue_usd=revenue, agreement_accepted=agreed,
+                                  requirements=requirements, today=today)
+
+
+def open_registrations(partner, *, limit=20):
+    """(reference, id, estimated ARR) of the partner's open and approved deal registrations, largest first."""
+    from dealreg.models import DealRegistration
+    from dealreg.rules import ACTIVE_STATUSES
+
+    rows = (DealRegistration.objects.filter(partner=partner, status__in=ACTIVE_STATUSES)
+            .order_by("-estimated_arr_usd", "pk").values_list("pk", "estimated_arr_usd")[:limit])
+    return [(f"DR-{pk}", pk, arr) for pk, arr in rows]
+
+
+def pipeline_to_tier(partner, *, metrics, requirements, registrations=None):
+    """Pipeline-to-tier steps for the partner's open registrations (or ``registrations`` [(reference, id,
+    estimated ARR)]), counted as the tier page counts (``metrics`` from standing(): trailing 365 days, as a
+    mid-year run, where partners may move up)."""
+    from . import forecasts
+
+    if partner.tier in (TierLevel.NONE, TierLevel.GLOBAL_STRATEGIC):
+        return []
+    if registrations is None:
+        registrations = open_registrations(partner)
+    return forecasts.pipeline_to_tier(metrics=metrics, open_registrations=registrations, requirements=requirements)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from build_portal.forms import add_service_errors
@@ -11,6 +12,19 @@ from build_portal.forms import add_service_errors
 from . import access, selectors, services
 from .forms import DesignationForm, ProgramYearForm, RunForm
 from .models import Assessment, ProgramYear
+
+
+def _standing_context(partner):
+    """The tier page's reads: standing, and the two forecasts (recomputed on every view, recorded nowhere)."""
+    today = timezone.localdate()
+    standing = selectors.standing(partner, as_of=today)
+    registered = bool(partner.tier)
+    return {
+        "s": standing, "benefits_tag": _benefits_tag_available(),
+        "risk": selectors.tier_risk(partner, today=today, standing=standing) if registered else None,
+        "pipeline": selectors.pipeline_to_tier(partner, metrics=standing["metrics"],
+                                               requirements=standing["requirements"]),
+    }
 
 
 def _benefits_tag_available():
@@ -24,16 +38,14 @@ def _benefits_tag_available():
 @login_required
 def standing(request):
     partner = access.own_partner(request.user)
-    return render(request, "tiers/standing.html", {
-        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(),
-    })
+    return render(request, "tiers/standing.html", _standing_context(partner))
 
 
 @login_required
 def partner_standing(request, partner_id):
     partner = access.staff_partner_for_user(request.user, partner_id)
     return render(request, "tiers/standing.html", {
-        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(), "staff_view": True,
+        **_standing_context(partner), "staff_view": True,
         "designation_form": DesignationForm() if request.user.is_program_admin else None,
     })
 
@@ -57,8 +69,7 @@ def designation(request, partner_id):
         form.add_error(None, "Choose to give or to remove the designation.")
     partner.refresh_from_db()
     return render(request, "tiers/standing.html", {
-        "s": selectors.standing(partner), "benefits_tag": _benefits_tag_available(), "staff_view": True,
-        "designation_form": form,
+        **_standing_context(partner), "staff_view": True, "designation_form": form,
     }, status=400)
 
 

@@ -65,7 +65,7 @@ CASES = [
     Case("partners:apply", expect(302, anonymous=200)),
     Case("partners:agreements", expect(403, anonymous=LOGIN, partner_admin=200, partner_member=200,
                                        other_partner_admin=200)),
-    Case("partners:home", PARTNER_PAGE),
+    Case("partner_home", PARTNER_PAGE),
     Case("partners:staff_home", STAFF_PAGE),
     Case("partners:colleagues", PARTNER_PAGE),
     Case("partners:people", PARTNER_PAGE),

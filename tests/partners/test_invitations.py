@@ -56,7 +56,7 @@ def test_the_invitee_sets_name_and_password_and_joins_with_a_verified_email(clie
     assert EmailAddress.objects.get(user=user).verified
     assert Invitation.objects.get().accepted_user == user
     # Logged in straight away, and the link cannot be used twice.
-    assert client.get(reverse("partners:home")).status_code == 200
+    assert client.get(reverse("partner_home")).status_code == 200
     client.logout()
     again = client.get(url)
     assert again.status_code == 404 and b"already used" in again.content

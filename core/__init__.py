@@ -1,0 +1,1 @@
+"""The bottom package (DESIGN.md §4): no models, imports no app."""
