@@ -41,6 +41,7 @@ class Holding:
 
 @dataclass(frozen=True)
 class Lapse:
+    person_id: int
     person_name: str
     course: str
     expires_on: datetime.date
@@ -124,7 +125,7 @@ def lapsing(holdings, *, course, today, before):
         if previous is None or (previous.expires_on is not None and (h.expires_on is None
                                                                      or h.expires_on > previous.expires_on)):
             best[h.person_id] = h
-    out = [Lapse(h.person_name, h.course, h.expires_on) for h in best.values()
+    out = [Lapse(h.person_id, h.person_name, h.course, h.expires_on) for h in best.values()
            if h.expires_on is not None and h.expires_on < before]
     return tuple(sorted(out, key=lambda lapse: (lapse.expires_on, lapse.person_name)))
 

@@ -6,7 +6,7 @@ PostgreSQL plan for the first rows (cursor_tuple_fraction) and then pays a FETCH
 which made these aggregates several times slower at 100,000 partners. Their results are one small
 tuple per partner, so holding them in memory is cheap."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -212,3 +212,38 @@ def pipeline_to_tier(partner, *, metrics, requirements, registrations=None):
     if registrations is None:
         registrations = open_registrations(partner)
     return forecasts.pipeline_to_tier(metrics=metrics, open_registrations=registrations, requirements=requirements)
+
+
+def completions_due_a_notice(*, today, horizon_days):
+    """Completions of the counted courses of active, registered partners expiring within ``horizon_days``
+    (one query), with the person's name and the partner."""
+    from . import forecasts
+
+    return list(
+        Completion.objects.filter(course__in=forecasts.COUNTED_COURSES, expires_on__gte=today,
+                                  expires_on__lte=today + timedelta(days=horizon_days),
+                                  partner__is_active=True).exclude(partner__tier="")
+        .select_related("person", "partner").order_by("partner_id", "expires_on", "id")
+    )
+
+
+def risks_by_partner(partners, *, today):
+    """{partner_id: TierRisk | None} for ``partners`` in a fixed number of queries (the daily notice job)."""
+    from . import forecasts
+
+    ids = [p.pk for p in partners]
+    if not ids:
+        return {}
+    recalc = forecasts.next_annual_recalculation(today)
+    program_year = ProgramYear.for_date(recalc)
+    requirements = requirements_for(program_year) if program_year else []
+    start, end = rules.revenue_window(rules.ANNUAL, recalc)
+    revenue = revenue_by_partner(start=start, end=end, partner_ids=ids)
+    agreed = partners_with_agreement(ids)
+    held = holdings(ids, today=today)
+    return {
+        p.pk: forecasts.tier_at_risk(holdings=held[p.pk], revenue_usd=revenue.get(p.pk, Decimal("0")),
+                                     agreement_accepted=p.pk in agreed, requirements=requirements, today=today,
+                                     designated=p.tier == TierLevel.GLOBAL_STRATEGIC)
+        for p in partners
+    }
