@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import partner_home_api, views
 
 # Every app owns two URL modules: urls.py (pages) and api_urls.py (REST API under /api/v1/).
 api_v1 = [
@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("tiers.api_urls")),
     path("", include("benefits.api_urls")),
     path("", include("funding.api_urls")),
+    path("partner/home/", partner_home_api.PartnerHomeApi.as_view(), name="partner_home"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

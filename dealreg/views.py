@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,10 +74,18 @@ def registration_list(request):
 def registration_create(request):
     access.require_partner_user(request.user)
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm", False)
+        # The rules run on every field that parsed, so every error shows on the first submit.
+        errors = services.registration_errors(partner=request.user.partner, today=timezone.localdate(),
+                                              confirmed=confirmed, **data)
+        form.add_rule_errors(errors)
+    if request.method == "POST" and valid and not errors:
         try:
             registration = services.registration_submit(
-                partner=request.user.partner, submitted_by=request.user, **form.cleaned_data
+                partner=request.user.partner, submitted_by=request.user, confirmed=confirmed, **data
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -90,6 +90,7 @@ CASES = [
     Case("api:agreement_accept", expect(403, partner_admin=201, other_partner_admin=201), method="post",
          kwargs=lambda w: {"pk": w["core_optional_agreement"].pk}),
     Case("api:my_partner", PARTNER_API),
+    Case("api:partner_home", PARTNER_API),
     Case("api:person_list", PARTNER_API),
     Case("api:person_list", expect(403, partner_admin=201, other_partner_admin=201), method="post", id_suffix="-post",
          data=lambda w: {"name": "New Person", "email": "new.person@example.com", "job_role": "sales"},

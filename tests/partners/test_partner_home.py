@@ -176,3 +176,24 @@ def test_agreements_page_shows_the_full_text_of_the_version(client, partner_admi
     html = client.get(reverse("partners:agreements")).content.decode()
     assert support.body in html
     assert f"I accept the {support.title}, version {support.version}" in html
+
+
+def test_api_gives_the_same_home_with_display_strings(client, partner_admin):
+    partner = partner_admin.partner
+    add_people(partner, 8)
+    add_people(partner, 2, expires_on=datetime.date(2022, 12, 15), start=8)
+    add_people(partner, 5, course=Course.SELLERS_101, start=20)
+    from tests.tiers.conftest import win
+
+    win(partner, "250000", datetime.date(2022, 6, 1))
+    add_registration(partner, partner_admin, 1, arr="40000.50")
+    client.force_login(partner_admin)
+    body = client.get(reverse("api:partner_home")).json()
+    assert body["tier"] == "silver" and body["next_tier"] == "gold"
+    assert body["tier_at_risk"]["tier_otherwise"] == "bronze"
+    assert [lapse["person"] for lapse in body["tier_at_risk"]["lapses"]] == ["Person 8", "Person 9"]
+    assert body["pipeline_arr_usd"] == "40000.50" and body["pipeline_arr_display"] == "$40,000.50"
+    assert body["as_of_display"] == "1 Dec 2022"
+    assert body["next_steps"][0]["title"].startswith("Accept the")  # the optional addenda, never resell
+    assert not any("Resell" in step["title"] for step in body["next_steps"])
+    assert body["pam"]["email"] == partner.pam.email
