@@ -19,13 +19,15 @@ install: $(STAMP)
 
 # SQLite, eager Celery tasks, email printed to the console.
 run: $(STAMP)
-	DJANGO_RUN_PROFILE=local $(PY) manage.py migrate --noinput
-	DJANGO_RUN_PROFILE=local $(PY) manage.py load_program
-	DJANGO_RUN_PROFILE=local $(PY) manage.py load_demo
-	DJANGO_RUN_PROFILE=local $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py load_program
+	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py load_demo
+	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py runserver 127.0.0.1:8000
 
 # Real PostgreSQL and Redis: DATABASE_URL / REDIS_URL, else 127.0.0.1, else throwaway servers.
+# The layers contract (pyproject.toml [tool.importlinter]) first: an upward import fails the run.
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	bash scripts/test.sh
 
 # Figures under load (a command, not a test): see README "Figures under load".

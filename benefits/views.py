@@ -9,15 +9,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from build_portal.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import access, rules, selectors, services
 from .badges import BADGE_HEIGHT, BADGE_WIDTH, badge_links
 from .forms import DirectorySearchForm, InvitationForm, ListingForm, ProgramYearCopyForm, WithdrawForm
+from .templatetags import benefits_tags
 from .vocabulary import INDUSTRY_NAMES, PRODUCT_NAMES, names, split_codes
 
 INVITATIONS_PAGE_SIZE = 50
@@ -49,8 +52,19 @@ def program_year_copy(request):
             messages.success(request, f"Copied to {new} with its benefits. Edit its requirements below.")
             return redirect("tiers:program_year_edit", year=new.year)
     return render(request, "tiers/program_years.html", {
-        "years": selectors.program_years(), "benefits_tag": True, "copy_form": form,
+        "years": selectors.program_years(), "copy_section": program_year_copy_section(request, form=form),
     }, status=400)
+
+
+def tier_benefits_section(request, *, partner, program_year):
+    """The benefits list of the tier page (tiers.sections)."""
+    return render_to_string("benefits/_tier_benefits.html", benefits_tags.tier_benefits(partner, program_year=program_year))
+
+
+def program_year_copy_section(request, *, form=None):
+    """The "Copy a year" form of the program years page (tiers.sections); a bound form shows its errors."""
+    return render_to_string("benefits/_program_year_copy.html",
+                            {"form": form or ProgramYearCopyForm(), "csrf_token": get_token(request)})
 
 
 # Invitations (staff) ---------------------------------------------------------------------------------

@@ -1,15 +1,14 @@
-"""Reading and checking sales-system rows (CSV files and API bodies) before anything is written.
+"""Checking sales-system rows (CSV files read by core.csv_import, and API bodies) before anything is written.
 
 Every row is checked; if any is bad the whole import is refused with one error per problem, each with
 its line number (the CSV line, header = line 1; for the API the item's position, first = 1).
 """
 
-import csv
-import io
-
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core import csv_import
+from core.csv_import import ImportRejected
 from partners.domains import is_valid_domain, normalise_domain
 from partners.models import Partner
 
@@ -22,52 +21,9 @@ ACCOUNT_COLUMNS = ("external_id", "name", "domain")
 MAX_ROWS = 50_000
 
 
-class ImportRejected(ValidationError):
-    """Raised with every row error; ``row_errors`` is a list of (line, field, message)."""
-
-    def __init__(self, row_errors):
-        self.row_errors = sorted(row_errors, key=lambda e: (e[0], e[1]))
-        super().__init__([_format(e) for e in self.row_errors])
-
-
-def _format(error):
-    line, field, message = error
-    if not line:
-        return f"{field}: {message}" if field else message
-    return f"Line {line}, {field}: {message}" if field else f"Line {line}: {message}"
-
-
 def read_csv(file_bytes, *, columns, required):
     """(line, row dict) pairs from CSV bytes, or ImportRejected for a file that cannot be read."""
-    try:
-        text = file_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([(0, "file", "The file is not UTF-8 text. Save it as CSV (UTF-8) and try again.")])
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportRejected([(1, "header", f"Missing column(s): {', '.join(missing)}. "
-                                            f"Expected: {', '.join(columns)}.")])
-    unknown = [c for c in header if c not in columns]
-    if unknown:
-        raise ImportRejected([(1, "header", f"Unknown column(s): {', '.join(unknown)}.")])
-    reader.fieldnames = header
-    rows = []
-    try:
-        for record in reader:
-            if None in record:
-                raise ImportRejected([(reader.line_num, "", "This line has more values than the header has columns.")])
-            if not any((v or "").strip() for v in record.values()):
-                continue  # blank line
-            rows.append((reader.line_num, record))
-            if len(rows) > MAX_ROWS:
-                raise ImportRejected([(0, "file", f"At most {MAX_ROWS} rows per import.")])
-    except csv.Error as exc:
-        raise ImportRejected([(reader.line_num, "", f"The CSV cannot be read: {exc}.")])
-    if not rows:
-        raise ImportRejected([(0, "file", "The file has no rows.")])
-    return rows
+    return csv_import.read_csv(file_bytes, columns=columns, required=required, max_rows=MAX_ROWS)
 
 
 def _strip(data):
@@ -119,19 +75,14 @@ class AccountRow(forms.Form):
 
 
 def _validate(rows, form_class, columns):
-    errors, cleaned, seen = [], [], {}
+    cleaned, seen = [], {}
     if not rows:
         raise ImportRejected([(0, "rows", "There are no rows to import.")])
     if len(rows) > MAX_ROWS:
         raise ImportRejected([(0, "rows", f"At most {MAX_ROWS} rows per import.")])
+    rows, errors = csv_import.check_shape(rows, columns=columns)
     for line, data in rows:
-        if not isinstance(data, dict):
-            errors.append((line, "", "Each row must be an object with the import's columns."))
-            continue
-        unknown = sorted(set(data) - set(columns))
-        if unknown:
-            errors.append((line, "", f"Unknown field(s): {', '.join(unknown)}."))
-        form = form_class(_strip({k: v for k, v in data.items() if k in columns}))
+        form = form_class(_strip(data))
         if not form.is_valid():
             for field, messages in form.errors.items():
                 errors.extend((line, field if field != "__all__" else "", m) for m in messages)

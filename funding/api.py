@@ -1,6 +1,6 @@
 """REST API of the funding app (/api/v1/funding/...): one thin view per operation. Serializers check
 shape and list the only fields read from a request body; services check the rules (their
-ValidationError becomes a 400 with field errors in build_portal/api.py); access decides who."""
+ValidationError becomes a 400 with field errors in core/api.py); access decides who."""
 
 from django.http import FileResponse
 from django.urls import reverse

@@ -8,7 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from build_portal.forms import add_service_errors
+from core.forms import add_service_errors
 from partners.models import TierLevel
 
 from . import access, forms, rules, selectors, services

@@ -313,14 +313,7 @@ class CompletionUpsertApi(APIView):
         access.require_partner_manager(request.user, partner)
         serializer = CompletionUpsertSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        raw_rows, errors = [], []
-        for index, row in enumerate(serializer.validated_data["rows"], start=1):
-            unknown = set(row) - set(roster.CSV_COLUMNS)
-            if unknown:
-                errors.append(roster.RowError(index, "row", f"Unknown field(s): {', '.join(sorted(unknown))[:100]}."))
-            if not row.get("course") and not row.get("completed_on"):
-                errors.append(roster.RowError(index, "course", "Course is missing."))
-            raw_rows.append((index, {k: v for k, v in row.items() if k in roster.CSV_COLUMNS}))
+        raw_rows, errors = roster.api_rows(serializer.validated_data["rows"])
         try:
             counts = services.roster_import(partner=partner, raw_rows=raw_rows, actor=request.user, source="api",
                                             shape_errors=errors)

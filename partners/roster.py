@@ -5,13 +5,14 @@ row that one accepts the other accepts too. Nothing here touches the database: t
 what it knows (the emails already on the roster) and gets clean rows or row errors back.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+
+from core import csv_import
+from core.csv_import import ImportRejected, RowError
 
 from .models import Course, Person
 
@@ -25,16 +26,6 @@ _JOB_ROLES = {r.value: r.value for r in Person.JobRole} | {r.label.lower(): r.va
 
 
 @dataclass(frozen=True)
-class RowError:
-    line: int  # the CSV line number (the header is line 1), or the 1-based position in an API list
-    field: str
-    message: str
-
-    def as_dict(self):
-        return {"row": self.line, "field": self.field, "message": self.message}
-
-
-@dataclass(frozen=True)
 class RosterRow:
     line: int
     email: str
@@ -45,12 +36,8 @@ class RosterRow:
     expires_on: datetime.date | None
 
 
-class RosterImportError(ValidationError):
+class RosterImportError(ImportRejected):
     """All-or-nothing: one bad row rejects the whole import. Carries every row error."""
-
-    def __init__(self, row_errors):
-        self.row_errors = list(row_errors)
-        super().__init__([f"Line {e.line}, {e.field}: {e.message}" for e in self.row_errors])
 
 
 def _date(value, field, line, errors):
@@ -138,43 +125,19 @@ def check_rows(raw_rows, *, known_emails, today):
 
 
 def read_csv(content: bytes):
-    """Decode and split an uploaded CSV. Returns ``(raw_rows, errors)`` with line numbers."""
-    if len(content) > MAX_FILE_BYTES:
-        return [], [RowError(0, "file", f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")]
+    """Decode and split an uploaded CSV (core.csv_import). Returns ``(raw_rows, errors)`` with line numbers."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [RowError(0, "file", "The file is not UTF-8 text; save it as CSV (UTF-8).")]
-    if "\x00" in text:
-        return [], [RowError(0, "file", "The file is not a CSV text file.")]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-        if not header or not any(h.strip() for h in header):
-            return [], [RowError(1, "file", "The file is empty; the first line must name the columns.")]
-        columns = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        unknown = [c for c in columns if c and c not in CSV_COLUMNS]
-        if missing or unknown:
-            parts = []
-            if missing:
-                parts.append(f"missing column(s) {', '.join(missing)}")
-            if unknown:
-                parts.append(f"unknown column(s) {', '.join(u[:30] for u in unknown)}")
-            return [], [RowError(1, "header", "; ".join(parts) + f". Expected: {','.join(CSV_COLUMNS)}.")]
-        raw_rows, errors = [], []
-        for values in reader:
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(columns):
-                errors.append(RowError(line, "row", f"{len(values)} values for {len(columns)} columns."))
-                continue
-            raw_rows.append((line, dict(zip(columns, values, strict=False))))
-            if len(raw_rows) > MAX_ROWS:
-                return [], [RowError(line, "file", f"More than {MAX_ROWS} rows; split the file.")]
-    except csv.Error as exc:
-        return [], [RowError(reader.line_num, "row", f"Not valid CSV: {exc}.")]
-    if not raw_rows and not errors:
-        errors.append(RowError(1, "file", "The file has a header but no rows."))
+        return csv_import.read_csv(content, columns=CSV_COLUMNS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS,
+                                   max_bytes=MAX_FILE_BYTES), []
+    except ImportRejected as rejected:
+        return [], rejected.row_errors
+
+
+def api_rows(items):
+    """The rows of an API upsert numbered from 1, and the errors of their shape. Unlike a CSV line, an API
+    row is a completion: it needs its course."""
+    raw_rows, errors = csv_import.api_rows(items, columns=CSV_COLUMNS, row_field="row")
+    for position, row in raw_rows:
+        if not row.get("course") and not row.get("completed_on"):
+            errors.append(RowError(position, "course", "Course is missing."))
     return raw_rows, errors

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from activity import access as activity_access
 from activity import selectors as activity_selectors
-from build_portal.forms import add_service_errors
+from core.forms import add_service_errors
 
 from . import access, roster, selectors, services
 from .forms import (

@@ -23,7 +23,7 @@ BASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 export DATABASE_URL="${BASE_URL%/*}/$DB_NAME"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 # A fixed key for this local scratch database: the seeded sessions must stay valid across runs.
-export DJANGO_RUN_PROFILE=production DJANGO_SECRET_KEY="loadtest-only-key-for-$DB_NAME-on-127.0.0.1-not-a-secret" \
+export DJANGO_SETTINGS_MODULE=build_portal.settings.production DJANGO_SECRET_KEY="loadtest-only-key-for-$DB_NAME-on-127.0.0.1-not-a-secret" \
   DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_HSTS_SECONDS=0 \
   API_THROTTLE_USER=1000000/hour LOG_LEVEL=WARNING
 PY=.venv/bin/python
@@ -34,7 +34,8 @@ MARK="artifacts/loadtest-seeded-$DB_NAME-$PARTNERS"
 if [ ! -f "$MARK" ] || ! psql "$DATABASE_URL" -c "select 1" >/dev/null 2>&1; then
   psql "${BASE_URL}" -q -c "DROP DATABASE IF EXISTS $DB_NAME" -c "CREATE DATABASE $DB_NAME"
   $PY manage.py migrate --noinput -v0
-  /usr/bin/time -f "seeded in %e s" $PY manage.py seed_loadtest --partners "$PARTNERS" --load-users 40 --out "$SESSIONS"
+  # The seed command lives in perf, installed in the local profile only (never in production).
+  DJANGO_SETTINGS_MODULE=build_portal.settings.local /usr/bin/time -f "seeded in %e s" $PY manage.py seed_loadtest --partners "$PARTNERS" --load-users 40 --out "$SESSIONS"
   psql "$DATABASE_URL" -q -c "VACUUM ANALYZE"
   touch "$MARK"
 fi

@@ -88,6 +88,6 @@ fi
 command -v chromium >/dev/null 2>&1 || apt_install chromium || echo "test.sh: could not install chromium"
 
 export TEST_RUN_ID="$RUN_ID"
-export DJANGO_RUN_PROFILE=test
+export DJANGO_SETTINGS_MODULE=build_portal.settings.test
 # pytest exits 5 when it collected nothing: that is a failure here too (set -e).
 .venv/bin/pytest "$@"

@@ -1,7 +1,7 @@
 """REST API of the tiers app: a partner's standing, recalculation runs, the designation, program years.
 
 Thin: serializers check shape, services check rules (a service's ValidationError becomes a 400 with
-field errors in build_portal.api.exception_handler), tiers/access.py decides who may do what.
+field errors in core.api.exception_handler), tiers/access.py decides who may do what.
 """
 
 from drf_spectacular.types import OpenApiTypes

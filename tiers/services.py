@@ -2,10 +2,8 @@
 program years. Each runs in one transaction with its audit entries and notifications."""
 
 import contextlib
-import csv
 import datetime
 import gc
-import io
 import json
 import logging
 from decimal import Decimal
@@ -18,6 +16,7 @@ from django.utils.translation import ngettext
 
 from activity.models import AuditEntry, Notification
 from activity.services import audit_record, notify
+from core.copy import CsvStream
 from partners.models import Partner, TierLevel, User
 
 from . import rules, selectors
@@ -125,7 +124,7 @@ def _write_assessments(run_id, assessed):
         ]
         Assessment.objects.bulk_create(objects, batch_size=BATCH)
         return len(objects)
-    stream = _CsvStream(
+    stream = CsvStream(
         # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
         (run_id, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd,
          "t" if m.agreement_accepted else "f", "t" if designated else "f", o.previous_tier, o.qualified_tier,
@@ -140,30 +139,6 @@ def _write_assessments(run_id, assessed):
             stream, COPY_CHUNK,
         )
     return stream.rows_written
-
-
-class _CsvStream:
-    """A file-like object whose read() turns the next rows of an iterator into CSV text, for COPY FROM."""
-
-    def __init__(self, rows):
-        self.rows = rows
-        self.rows_written = 0
-        self.buffer = io.StringIO()
-        self.writerow = csv.writer(self.buffer).writerow
-
-    def read(self, size=-1):
-        buffer, writerow = self.buffer, self.writerow
-        n = 0
-        for row in self.rows:
-            writerow(row)
-            n += 1
-            if size > 0 and buffer.tell() >= size:
-                break
-        self.rows_written += n
-        data = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return data
 
 
 def run_apply(*, run, user=None):

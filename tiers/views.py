@@ -7,45 +7,38 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from build_portal.forms import add_service_errors
+from core.forms import add_service_errors
 
-from . import access, selectors, services
+from . import access, sections, selectors, services
 from .forms import DesignationForm, ProgramYearForm, RunForm
 from .models import Assessment, ProgramYear
 
 
-def _standing_context(partner):
-    """The tier page's reads: standing, and the two forecasts (recomputed on every view, recorded nowhere)."""
+def _standing(request, partner):
+    """The standing page's context: its benefits list is the benefits app's (tiers.sections); the two
+    forecasts are recomputed on every view and recorded nowhere."""
     today = timezone.localdate()
-    standing = selectors.standing(partner, as_of=today)
-    registered = bool(partner.tier)
+    s = selectors.standing(partner, as_of=today)
     return {
-        "s": standing, "benefits_tag": _benefits_tag_available(),
-        "risk": selectors.tier_risk(partner, today=today, standing=standing) if registered else None,
-        "pipeline": selectors.pipeline_to_tier(partner, metrics=standing["metrics"],
-                                               requirements=standing["requirements"]),
+        "s": s,
+        "benefits_section": sections.render(sections.STANDING_BENEFITS, request, partner=s["partner"],
+                                            program_year=s["program_year"]),
+        "risk": selectors.tier_risk(partner, today=today, standing=s) if partner.tier else None,
+        "pipeline": selectors.pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"]),
     }
-
-
-def _benefits_tag_available():
-    """The benefits app (above this one) renders the tier's benefits with its own template tag; the page
-    includes it through the template library registry so this app never imports benefits."""
-    from django.template import engines
-
-    return "benefits_tags" in engines["django"].engine.template_libraries
 
 
 @login_required
 def standing(request):
     partner = access.own_partner(request.user)
-    return render(request, "tiers/standing.html", _standing_context(partner))
+    return render(request, "tiers/standing.html", _standing(request, partner))
 
 
 @login_required
 def partner_standing(request, partner_id):
     partner = access.staff_partner_for_user(request.user, partner_id)
     return render(request, "tiers/standing.html", {
-        **_standing_context(partner), "staff_view": True,
+        **_standing(request, partner), "staff_view": True,
         "designation_form": DesignationForm() if request.user.is_program_admin else None,
     })
 
@@ -69,7 +62,8 @@ def designation(request, partner_id):
         form.add_error(None, "Choose to give or to remove the designation.")
     partner.refresh_from_db()
     return render(request, "tiers/standing.html", {
-        **_standing_context(partner), "staff_view": True, "designation_form": form,
+        **_standing(request, partner), "staff_view": True,
+        "designation_form": form,
     }, status=400)
 
 
@@ -122,10 +116,11 @@ def run_apply(request, run_id):
 def program_years(request):
     """The program years and their requirements. Copying a year copies its benefits too, so the copy
     form and its action belong to the benefits app (benefits.views.program_year_copy), rendered here
-    through its template tag like the tier page's benefits."""
+    through tiers.sections like the tier page's benefits."""
     access.require_recalculation_admin(request.user)
     return render(request, "tiers/program_years.html", {
-        "years": ProgramYear.objects.prefetch_related("tiers"), "benefits_tag": _benefits_tag_available(),
+        "years": ProgramYear.objects.prefetch_related("tiers"),
+        "copy_section": sections.render(sections.PROGRAM_YEAR_COPY, request),
     })
 
 

@@ -1,11 +1,9 @@
-"""Template tags of the benefits app. The tier page includes ``{% tier_benefits partner program_year=... %}``; the
-program years page (tiers) ``{% program_year_copy_form %}``, whose action is ours because copying a
-year copies its benefits."""
+"""Template tags of the benefits app: ``{% tier_benefits partner program_year=... %}`` (the benefits page; the
+tier page gets the same list through tiers.sections, see benefits.views.tier_benefits_section)."""
 
 from django import template
 
 from .. import selectors
-from ..forms import ProgramYearCopyForm
 
 register = template.Library()
 
@@ -33,9 +31,3 @@ def tier_benefits(partner, show_glossary=False, program_year=None):
 @register.simple_tag
 def benefit_status_class(status):
     return STATUS_CLASSES.get(status, "text-bg-secondary")
-
-
-@register.inclusion_tag("benefits/_program_year_copy.html", takes_context=True)
-def program_year_copy_form(context):
-    """The "Copy a year" form; benefits.views.program_year_copy passes back a bound form with its errors."""
-    return {"form": context.get("copy_form") or ProgramYearCopyForm(), "csrf_token": context.get("csrf_token")}

@@ -3,11 +3,9 @@ real concurrent transactions on PostgreSQL (threads with their own connections).
 
 import threading
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.db import connection, transaction
 
 from funding import selectors, services
@@ -80,14 +78,3 @@ def test_many_pams_approving_at_once_never_overspend(partner, partner_member, pr
     allocation = MdfAllocation.objects.get(partner=partner, program_year=program_year)
     figures = selectors.ledger_figures(partner=partner, program_year=program_year)
     assert allocation.committed == figures.committed == D("9000")
-
-
-@race
-def test_race_command_reports_that_the_allocation_held(program_year):
-    out = StringIO()
-    call_command("race_mdf_approvals", requests=30, workers=6, allocation=D("10000"), amount=D("750"), stdout=out)
-    text = out.getvalue()
-    assert "13 approved, 17 refused" in text
-    assert "sum approved:          USD 9,750.00" in text
-    assert "held: yes" in text
-    assert not Partner.objects.filter(name__startswith="Race scratch").exists()  # scratch rows removed

@@ -38,7 +38,7 @@ def test_app_services_share_one_image_and_the_environment_contract():
         env = SERVICES[name]["environment"]
         for key in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
             assert key in env, f"{name} lacks {key}"
-        assert env["DJANGO_RUN_PROFILE"] == "production"
+        assert env["DJANGO_SETTINGS_MODULE"] == "build_portal.settings.production"
         assert SERVICES[name]["image"] == "build-portal:latest"
     assert SERVICES["worker"]["depends_on"]["web"]["condition"] == "service_healthy"
     assert SERVICES["web"]["depends_on"]["postgres"]["condition"] == "service_healthy"

@@ -77,8 +77,8 @@ def test_an_si_partner_is_never_offered_the_invite_only_resell_addendum(client, 
     assert resell.title not in html
 
 
-def test_a_resell_partner_is_offered_the_resell_addendum(client, partner_admin):
-    Partner.objects.filter(pk=partner_admin.partner_id).update(partner_type=Partner.PartnerType.RESELL)
+def test_a_partner_invited_to_resell_is_offered_the_resell_addendum(client, partner_admin):
+    Partner.objects.filter(pk=partner_admin.partner_id).update(resell_invited=True)
     resell = Agreement.objects.get(kind=Agreement.Kind.RESELL_ADDENDUM, is_current=True)
     assert f"Accept the {resell.title}" in get_home(client, partner_admin).content.decode()
 

@@ -61,8 +61,8 @@ def test_a_known_person_needs_no_name_and_a_person_needs_no_course():
 
 @pytest.mark.parametrize("content, reason", [
     (b"", "empty"),
-    (b"name,email,colour\nA,a@b.example,red\n", "unknown column(s) colour"),
-    (b"name,job_role\nA,technical\n", "missing column(s) email"),
+    (b"name,email,colour\nA,a@b.example,red\n", "Unknown column(s): colour"),
+    (b"name,job_role\nA,technical\n", "Missing column(s): email"),
     (b"\xff\xfe\x00n\x00a", "not UTF-8"),
     (b"name,email\n", "no rows"),
     (b"name,email\nA,a@b.example,extra,values\n", "values for 2 columns"),

@@ -20,7 +20,7 @@ def _manage(*args, **env):
 def test_check_deploy_with_production_settings_reports_nothing():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_RUN_PROFILE="production",
+        DJANGO_SETTINGS_MODULE="build_portal.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="portal.example",
         DATABASE_URL="postgres://portal@db.invalid:5432/portal",
@@ -31,7 +31,7 @@ def test_check_deploy_with_production_settings_reports_nothing():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _manage("check", DJANGO_RUN_PROFILE="production")
+    result = _manage("check", DJANGO_SETTINGS_MODULE="build_portal.settings.production")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
@@ -39,7 +39,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_debug_is_off_unless_local():
     result = _manage(
         "shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
-        DJANGO_RUN_PROFILE="production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_SETTINGS_MODULE="build_portal.settings.production", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DATABASE_URL="postgres://portal@db.invalid:5432/portal", REDIS_URL="redis://redis.invalid:6379/0",
     )
     assert result.stdout.strip().splitlines()[-1] == "False", result.stderr

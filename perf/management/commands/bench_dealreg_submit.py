@@ -15,7 +15,7 @@ It prints p50/p95/p99 in ms and the queries per submission for each kind and ove
 the SELECTs of one conflicting submission and fails if one of them scans a seeded table sequentially.
 The scratch database is dropped at the end, also on failure or Ctrl-C, so the configured one is never touched:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_RUN_PROFILE=local \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_SETTINGS_MODULE=build_portal.settings.local \\
         .venv/bin/python manage.py bench_dealreg_submit --registrations 1000000 --submissions 300
 """
 
@@ -33,10 +33,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from build_portal.benchmarks import broker_in_memory, scratch_database
 from dealreg import services
 from dealreg.models import CustomerAccount, DealRegistration, Opportunity
 from partners.models import Partner, PartnerRole, StaffRole, TierLevel, User
+from perf.scratch import broker_in_memory, scratch_database
 
 # A sequential scan of a table this small is the planner's right choice, not a missing index.
 SEQ_SCAN_ROWS = 1000

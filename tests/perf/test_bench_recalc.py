@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from build_portal import benchmarks
+import perf.scratch
 from partners.models import Partner
 from tiers.models import RecalculationRun
 
@@ -49,7 +49,7 @@ def test_benchmark_drops_its_database_when_it_fails(monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("migrate failed")
 
-    monkeypatch.setattr(benchmarks, "call_command", fail)
+    monkeypatch.setattr(perf.scratch, "call_command", fail)
     err = StringIO()
     with pytest.raises(RuntimeError, match="migrate failed"):
         call_command("bench_recalc", "--partners", "5", stdout=StringIO(), stderr=err)

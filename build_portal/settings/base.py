@@ -1,19 +1,21 @@
-"""Settings for Build Portal, read from the environment (12-factor).
+"""Settings shared by every profile, read from the environment (12-factor).
 
-One module, three profiles chosen by DJANGO_RUN_PROFILE:
-- ``production`` (the default): DEBUG off, secrets without defaults, secure cookies;
-- ``local`` (``make run``): SQLite, eager Celery tasks, email printed to the console;
-- ``test`` (``make test``, and whenever pytest imports these settings): PostgreSQL and Redis.
+A profile is a module next to this one, chosen by DJANGO_SETTINGS_MODULE:
+- ``build_portal.settings.production`` (manage.py, wsgi and celery default to it): DEBUG off, secrets
+  without defaults, secure cookies;
+- ``build_portal.settings.local`` (``make run``): SQLite, eager Celery tasks, email printed to the console;
+- ``build_portal.settings.test`` (pytest's configuration names it): PostgreSQL and Redis.
+Each profile star-imports this module and then sets what differs: DEBUG, the secret key, hosts, the
+database and cache, static files storage, email backend, Celery eagerness and queue, throttles, HTTPS.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def env(name, default=None, *, required=False):
@@ -46,16 +48,32 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from exc
 
 
-RUN_PROFILE = env("DJANGO_RUN_PROFILE", "test" if "pytest" in sys.modules else "production")
-if RUN_PROFILE not in ("production", "local", "test"):
-    raise ImproperlyConfigured("DJANGO_RUN_PROFILE must be production, local or test.")
-PRODUCTION = RUN_PROFILE == "production"
-LOCAL = RUN_PROFILE == "local"
-TESTING = RUN_PROFILE == "test"
+def postgres_databases(*, required, conn_max_age):
+    """DATABASES for PostgreSQL at DATABASE_URL; each test run gets its own database so two never collide."""
+    databases = {
+        "default": dj_database_url.parse(
+            env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres", required=required),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", conn_max_age),
+        )
+    }
+    databases["default"]["TEST"] = {"NAME": f"test_build_portal_{env('TEST_RUN_ID', os.getpid())}"}
+    return databases
 
-DEBUG = env_bool("DJANGO_DEBUG", LOCAL)
-SECRET_KEY = env("DJANGO_SECRET_KEY", required=PRODUCTION) or "insecure-key-for-local-and-test-only"
-ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",")
+
+def redis_caches(redis_url, key_prefix):
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": key_prefix,
+        }
+    }
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Local and test only: production requires DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (production.py).
+SECRET_KEY = env("DJANGO_SECRET_KEY") or "insecure-key-for-local-and-test-only"
+ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
@@ -122,33 +140,14 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite for `make run`, PostgreSQL (DATABASE_URL) everywhere else.
-if LOCAL and not env("DATABASE_URL"):
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
-else:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres", required=PRODUCTION),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
-        )
-    }
-    # Each test run gets its own database so two runs never collide.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_build_portal_{env('TEST_RUN_ID', os.getpid())}"}
+# Database: PostgreSQL (DATABASE_URL); `make run` uses SQLite unless DATABASE_URL is set (local.py).
+DATABASES = postgres_databases(required=False, conn_max_age=0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "partners.User"
 
-REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0", required=PRODUCTION)
-if LOCAL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"bp_test_{env('TEST_RUN_ID', os.getpid())}" if TESTING else "bp",
-        }
-    }
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = redis_caches(REDIS_URL, "bp")
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -160,8 +159,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # django-allauth: email is the login, no usernames, verified email, no open sign-up
 # (partner users join by invitation; companies apply through the "become a partner" form).
@@ -179,8 +176,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-# `make run` only (allauth refuses it unless DEBUG): demo staff log in with the code 000000.
-MFA_TOTP_INSECURE_BYPASS_CODE = "000000" if LOCAL and DEBUG else None
+MFA_TOTP_INSECURE_BYPASS_CODE = None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
@@ -200,22 +196,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-if not PRODUCTION:
-    WHITENOISE_USE_FINDERS = True
-    WHITENOISE_AUTOREFRESH = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email: console for `make run`, SMTP in production (EMAIL_URL-like settings), locmem in tests.
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if LOCAL else "django.core.mail.backends.smtp.EmailBackend",
-)
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
@@ -226,12 +214,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Build Portal <no-reply@build-por
 # Celery: Redis is the broker; eager for `make run`.
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", LOCAL)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_TASK_DEFAULT_QUEUE = f"build_portal_test_{env('TEST_RUN_ID', os.getpid())}" if TESTING else "build_portal"
+CELERY_TASK_DEFAULT_QUEUE = "build_portal"
+# A task that hangs is stopped rather than holding a worker forever (cookiecutter-django's values): the
+# soft limit raises SoftTimeLimitExceeded inside the task, the hard one kills the worker process. The
+# longest task, a 100,000-partner tier recalculation, takes about 10 s.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 5 * 60)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -244,14 +237,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "build_portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "60/min"),
-        "user": env("API_THROTTLE_USER", "100000/hour" if TESTING else "1200/hour"),
+        "user": env("API_THROTTLE_USER", "1200/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -265,7 +258,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "build_portal.api.document_invalid_page",
+        "core.api.document_invalid_page",
     ],
     # One name per choice set shared across apps, so the schema has no ambiguous enums.
     "ENUM_NAME_OVERRIDES": {
@@ -275,16 +268,6 @@ SPECTACULAR_SETTINGS = {
         "FundingStatusEnum": "funding.models.Status",
     },
 }
-
-if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", True)
-    CSRF_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", True)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from build_portal.loadtest_seed import seed
+from perf.loadtest_seed import seed
 
 
 class Command(BaseCommand):

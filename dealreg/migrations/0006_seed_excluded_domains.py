@@ -22,5 +22,5 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("dealreg", "0004_deal_hygiene")]
+    dependencies = [("dealreg", "0005_deal_hygiene")]
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from dealreg.management.commands.bench_dealreg_submit import KINDS, percentile
 from dealreg.models import DealRegistration
 from partners.models import Partner
+from perf.management.commands.bench_dealreg_submit import KINDS, percentile
 
 
 # It creates and drops a database, so no surrounding transaction; serialized_rollback like the other

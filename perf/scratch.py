@@ -46,7 +46,7 @@ def scratch_database(write, prefix):
 def broker_in_memory():
     """The scratch database's notification ids mean nothing to a real worker: the emails a benchmark's writes
     enqueue after commit go to Celery's in-memory transport, through the same .delay() as in production."""
-    from build_portal.celery import app
+    from celery import current_app as app  # build_portal.celery's, the layer above this one
 
     saved = app.conf.broker_url, app.conf.task_always_eager
     app.conf.broker_url, app.conf.task_always_eager = "memory://", False

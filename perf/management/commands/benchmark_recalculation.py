@@ -12,7 +12,7 @@ Seeding inside a transaction that is rolled back (as this command once did) dist
 100,000 partners: uncommitted rows carry no hint bits and the tables no visibility map (no index-only
 scans), so the metrics queries took over twice as long as on committed, vacuumed data.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_RUN_PROFILE=local \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres DJANGO_SETTINGS_MODULE=build_portal.settings.local \\
         .venv/bin/python manage.py bench_recalc --partners 100000
 """
 
@@ -28,9 +28,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from activity.services import audit_record, notify
-from build_portal.benchmarks import broker_in_memory, scratch_database
 from dealreg.models import Opportunity, OpportunityPartner
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
+from perf.scratch import broker_in_memory, scratch_database
 from tiers import rules, selectors, services
 from tiers.models import Assessment, ProgramYear, ProvisionalPeriod, RecalculationRun
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dealreg', '0003_deal_registration'),
+        ('dealreg', '0004_missing_sourced_opportunity'),
     ]
 
     operations = [

@@ -1,24 +1,25 @@
-"""API plumbing shared by every app: one exception handler turns rule errors into 400s."""
+"""API plumbing shared by every app: one exception handler turns rule errors into 400s.
+
+As in HackSoft's Django-Styleguide-Example (api/exception_handlers.py): Django's own exceptions raised by
+services become DRF's, then DRF's handler answers. Bodies keep DRF's default shape: ``{field: [message]}``
+(``non_field_errors`` for an error of no field) for a 400, ``{"detail": ...}`` for 403 and 404.
+"""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
-from rest_framework.response import Response
+from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
     """Services raise django ValidationError for broken rules; the API answers 400 with field errors."""
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            data = {field: [str(m) for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
-        else:
-            data = {"non_field_errors": [str(m) for m in exc.messages]}
-        return Response(data, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
-    if isinstance(exc, Http404):
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
     return drf_exception_handler(exc, context)
 

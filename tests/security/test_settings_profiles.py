@@ -1,0 +1,46 @@
+"""Settings profiles are modules chosen by DJANGO_SETTINGS_MODULE; pytest's configuration names the test one."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _setting(module, name, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    environment.update(env, DJANGO_SETTINGS_MODULE=module)
+    code = f"import django; django.setup(); from django.conf import settings; print(repr(settings.{name}))"
+    result = subprocess.run(  # noqa: S603 - our own interpreter with fixed arguments
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_pytest_runs_the_test_profile():
+    assert os.environ["DJANGO_SETTINGS_MODULE"] == "build_portal.settings.test"
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.CELERY_TASK_DEFAULT_QUEUE.startswith("build_portal_test_")
+
+
+def test_celery_tasks_have_a_soft_and_a_hard_time_limit():
+    assert 0 < settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_local_profile_runs_on_sqlite_with_eager_tasks_and_the_console_mail():
+    assert _setting("build_portal.settings.local", "DATABASES['default']['ENGINE']") == "'django.db.backends.sqlite3'"
+    assert _setting("build_portal.settings.local", "CELERY_TASK_ALWAYS_EAGER") == "True"
+    assert _setting("build_portal.settings.local", "EMAIL_BACKEND") == "'django.core.mail.backends.console.EmailBackend'"
+    assert _setting("build_portal.settings.local", "DEBUG") == "True"
+
+
+def test_measurement_commands_are_installed_in_local_and_test_only():
+    assert "perf" in settings.INSTALLED_APPS
+    assert "'perf'" in _setting("build_portal.settings.local", "INSTALLED_APPS")
+    production = _setting("build_portal.settings.production", "INSTALLED_APPS", DJANGO_SECRET_KEY="x" * 50,
+                          DATABASE_URL="postgres://portal@db.invalid:5432/portal", REDIS_URL="redis://redis.invalid:6379/0")
+    assert "'perf'" not in production and "'funding'" in production
