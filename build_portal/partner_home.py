@@ -13,7 +13,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from core.formatting import day, days_from_now, money
+from core.formatting import day, days_from_now, money, natural_key
 from dealreg import rules as deal_rules
 from dealreg.models import DealRegistration
 from funding import selectors as funding_selectors
@@ -26,6 +26,7 @@ from tiers import selectors as tier_selectors
 # Approved registrations expiring within this many days are a next step ("deal DR-31 expires in 10 days").
 DEAL_EXPIRY_HORIZON_DAYS = 30
 PIPELINE_STATUSES = deal_rules.ACTIVE_STATUSES
+TONE_ORDER = {"danger": 0, "warning": 1, "primary": 2}
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def _plain_renewals(holdings, *, today, may_act, risk):
         url=reverse("partners:people") + "?expiring=60", action="Update the roster" if may_act else "See the roster",
         tone="warning",
         people=tuple(f"{h.person_name}, {names.get(h.course, h.course)} ({day(h.expires_on)})"
-                     for h in sorted(lapses, key=lambda h: (h.expires_on, h.person_name))),
+                     for h in sorted(lapses, key=lambda h: (h.expires_on, natural_key(h.person_name)))),
     )]
 
 
@@ -187,6 +188,8 @@ def partner_home(partner, *, user, today):
         steps += _deal_steps(partner, today=today)
         steps += _people_steps(standing, may_act=may_act)
         steps += _plain_renewals(holdings, today=today, may_act=may_act, risk=risk)
+    # Most urgent first (what costs a tier or money soon), in the order found within one urgency.
+    steps.sort(key=lambda step: TONE_ORDER.get(step.tone, len(TONE_ORDER)))
     pipeline = tier_selectors.pipeline_to_tier(partner, metrics=standing["metrics"],
                                                requirements=standing["requirements"])
     return {

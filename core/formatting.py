@@ -9,6 +9,7 @@ Plain functions of plain values; the template filters in core/templatetags/forma
 """
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import ngettext
@@ -73,3 +74,11 @@ def days_from_now(target, *, today):
 def count_of(n, singular, plural):
     """"1 sales-trained person", "3 sales-trained people"."""
     return ngettext(f"%(n)d {singular}", f"%(n)d {plural}", n) % {"n": n}
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text):
+    """A sort key that orders "Person 2" before "Person 10" (numbers compare as numbers, case ignored)."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(text or ""))

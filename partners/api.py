@@ -266,9 +266,16 @@ class PersonListApi(generics.ListCreateAPIView):
     serializer_class = PersonSerializer
 
     def get_queryset(self):
-        return selectors.roster(_partner_of(self.request.user))
+        params = self.request.query_params
+        return selectors.roster(_partner_of(self.request.user), q=params.get("q", "")[:100],
+                                expiring_within=60 if params.get("expiring") == "60" else None,
+                                today=timezone.localdate())
 
-    @extend_schema(responses={200: PersonSerializer(many=True), 403: FORBIDDEN})
+    @extend_schema(responses={200: PersonSerializer(many=True), 403: FORBIDDEN}, parameters=[
+        OpenApiParameter("q", str, description="Search names and emails"),
+        OpenApiParameter("expiring", str, enum=["60"], description="Only people with a completion expiring "
+                                                                   "within 60 days"),
+    ])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

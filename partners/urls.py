@@ -10,6 +10,7 @@ urlpatterns = [
     path("partner/people/", views.people, name="people"),
     path("partner/people/new/", views.person_create, name="person_create"),
     path("partner/people/import/", views.people_import, name="people_import"),
+    path("partner/people/import/template.csv", views.people_import_template, name="people_import_template"),
     path("partner/people/<int:pk>/", views.person_edit, name="person_edit"),
     path("partner/people/<int:pk>/delete/", views.person_delete, name="person_delete"),
     path("partner/people/<int:pk>/completions/", views.completion_add, name="completion_add"),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import login
@@ -5,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -202,10 +205,15 @@ def invitation_accept(request, token):
 def people(request):
     access.require_partner_user(request.user)
     partner = request.user.partner
-    page = Paginator(selectors.roster(partner), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    q = request.GET.get("q", "")[:100]
+    expiring = 60 if request.GET.get("expiring") == "60" else None
+    page = Paginator(selectors.roster(partner, q=q, expiring_within=expiring, today=today), 50).get_page(
+        request.GET.get("page"))
     return render(request, "partners/people.html", {
-        "partner": partner, "page": page, "counts": selectors.roster_counts(partner, as_of=timezone.localdate()),
-        "may_manage": access.may_manage_partner(request.user, partner), "today": timezone.localdate(),
+        "partner": partner, "page": page, "counts": selectors.roster_counts(partner, as_of=today),
+        "may_manage": access.may_manage_partner(request.user, partner), "today": today, "q": q,
+        "expiring": expiring, "soon": today + timedelta(days=60),
     })
 
 
@@ -290,6 +298,16 @@ def completion_delete(request, pk):
     services.completion_delete(completion=completion, actor=request.user)
     messages.success(request, "The completion was removed.")
     return redirect("partners:person_edit", pk=completion.person_id)
+
+
+@login_required
+@require_GET
+def people_import_template(request):
+    """The import's CSV template: the header line and two example rows, to fill in a spreadsheet."""
+    access.require_partner_user(request.user)
+    response = HttpResponse(roster.csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people-and-completions-template.csv"'
+    return response
 
 
 @login_required

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import ngettext
 
-from core.formatting import day, money
+from core.formatting import day, money, natural_key
 from partners.models import Course
 
 from . import rules
@@ -127,7 +127,7 @@ def lapsing(holdings, *, course, today, before):
             best[h.person_id] = h
     out = [Lapse(h.person_id, h.person_name, h.course, h.expires_on) for h in best.values()
            if h.expires_on is not None and h.expires_on < before]
-    return tuple(sorted(out, key=lambda lapse: (lapse.expires_on, lapse.person_name)))
+    return tuple(sorted(out, key=lambda lapse: (lapse.expires_on, natural_key(lapse.person_name))))
 
 
 def tier_at_risk(*, holdings, revenue_usd, agreement_accepted, requirements, today, designated=False):

@@ -71,6 +71,7 @@ CASES = [
     Case("partners:people", PARTNER_PAGE),
     Case("partners:person_create", OWN_ADMIN_PAGE),
     Case("partners:people_import", OWN_ADMIN_PAGE),
+    Case("partners:people_import_template", PARTNER_PAGE),
     Case("partners:person_edit", MANAGE_PAGE, kwargs=lambda w: {"pk": w["core_person"].pk}),
     Case("partners:person_delete", MANAGE_POST, kwargs=lambda w: {"pk": w["core_person"].pk}, method="post"),
     Case("partners:completion_add", MANAGE_POST, kwargs=lambda w: {"pk": w["core_person"].pk}, method="post",

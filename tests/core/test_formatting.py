@@ -48,3 +48,8 @@ def test_template_filters():
     html = Template("{% load formatting %}{{ d|day }} {{ m|money }}").render(
         Context({"d": datetime.date(2026, 12, 1), "m": Decimal("1040000")}))
     assert html == "1 Dec 2026 $1,040,000"
+
+
+def test_natural_key_sorts_numbers_as_numbers():
+    names = ["Person 10", "person 2", "Person 1", "Person 11", "Ann"]
+    assert sorted(names, key=formatting.natural_key) == ["Ann", "Person 1", "person 2", "Person 10", "Person 11"]

@@ -194,6 +194,7 @@ def test_api_gives_the_same_home_with_display_strings(client, partner_admin):
     assert [lapse["person"] for lapse in body["tier_at_risk"]["lapses"]] == ["Person 8", "Person 9"]
     assert body["pipeline_arr_usd"] == "40000.50" and body["pipeline_arr_display"] == "$40,000.50"
     assert body["as_of_display"] == "1 Dec 2022"
-    assert body["next_steps"][0]["title"].startswith("Accept the")  # the optional addenda, never resell
+    assert body["next_steps"][0]["title"].startswith("Renew 2 certifications")  # the most urgent first
+    assert any(step["title"].startswith("Accept the") for step in body["next_steps"])
     assert not any("Resell" in step["title"] for step in body["next_steps"])
     assert body["pam"]["email"] == partner.pam.email
