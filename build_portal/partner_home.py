@@ -128,7 +128,7 @@ def _plain_renewals(holdings, *, today, may_act, risk):
 
 def _claim_steps(partner, *, today):
     """Approved requests whose activity has ended and whose claim is still due: claim by the deadline."""
-    due = (FundingRequest.objects.filter(partner=partner, status=Status.APPROVED, ends_on__lt=today,
+    due = (FundingRequest.objects.filter(partner=partner, status=Status.APPROVED, ends_on__lte=today,
                                          claim_deadline__gte=today)
            .only("pk", "program", "title", "claim_deadline", "approved_amount").order_by("claim_deadline", "pk")[:5])
     return [NextStep(
