@@ -13,7 +13,7 @@ from core.forms import add_service_errors
 from partners.access import require_staff
 from partners.models import StaffRole, User
 
-from . import access, rules, selectors, services
+from . import access, rules, sections, selectors, services
 from .forms import (
     ClaimForm,
     DecisionForm,
@@ -129,6 +129,7 @@ def _detail_context(request, registration, **forms):
         "extension_pending": registration.extension == DealRegistration.Extension.REQUESTED,
     }
     selectors.review_state([registration])
+    context["forecast_section"] = sections.render(sections.REGISTRATION_FORECAST, request, registration=registration)
     context["staff_view"] = bool(user.staff_role)
     if user.staff_role:
         context["conflicts"] = selectors.registration_conflicts(registration)

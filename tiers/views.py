@@ -143,3 +143,18 @@ def program_year_edit(request, year):
             return redirect("tiers:program_years")
     return render(request, "tiers/program_year_edit.html", {"form": form, "program_year": program_year},
                   status=400 if request.method == "POST" else 200)
+
+
+def registration_forecast_section(request, *, registration):
+    """Pipeline to tier for one open registration (rendered into the deal page by dealreg.sections)."""
+    from django.template.loader import render_to_string
+
+    from dealreg.rules import ACTIVE_STATUSES
+
+    partner = registration.partner
+    if registration.status not in ACTIVE_STATUSES or not partner.tier:
+        return None
+    s = selectors.standing(partner, as_of=timezone.localdate())
+    steps = selectors.pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"], registrations=[
+        (registration.reference, registration.pk, registration.estimated_arr_usd)])
+    return render_to_string("tiers/_registration_forecast.html", {"steps": steps, "s": s}, request=request)

@@ -201,3 +201,31 @@ def test_tier_page_names_the_people_whose_lapse_costs_the_tier(client, partner, 
     assert ("2 of your 10 platform certifications expire before the 1 Jan 2023 recalculation; renew them by "
             "31 Dec 2022 or you will qualify for Bronze instead of Silver.") in html
     assert f"{lapsing[0].name}: expires 15 Dec 2022" in html and people[0].name not in html
+
+
+def test_shortfall_words_use_the_singular_for_one():
+    one = rules.TierRequirement("bronze", "Bronze", 2, min_certified_technical=1, min_sales_trained=1)
+    metrics = rules.Metrics(certified_technical=0, sales_trained=0, revenue_usd=Decimal("0"), agreement_accepted=True)
+    assert rules.shortfalls(one, metrics) == ["Bronze needs 1 platform-certified technical person; you have 0",
+                                              "Bronze needs 1 sales-trained person; you have 0"]
+
+
+@pytest.mark.django_db
+def test_each_open_registration_says_what_winning_it_does(client, partner, partner_admin):
+    from unittest import mock
+
+    from dealreg.models import DealRegistration
+
+    add_people(partner, certified=5, both=10, completed_on=date(2022, 1, 10))
+    win(partner, "960000", date(2022, 6, 1))
+    registration = DealRegistration.objects.create(
+        partner=partner, submitted_by=partner_admin, customer_company="Initech", domain="initech.example",
+        country="US", contact_name="Bill", contact_email="bill@initech.example", products=["flex"], use_case="IVR",
+        estimated_arr_usd=Decimal("80000"), expected_close_date=date(2022, 12, 20),
+        waiting_since=datetime.datetime(2022, 12, 1, tzinfo=datetime.UTC),
+    )
+    client.force_login(partner_admin)
+    with mock.patch("django.utils.timezone.now", return_value=datetime.datetime(2022, 12, 1, 9, tzinfo=datetime.UTC)):
+        html = client.get(f"/deals/{registration.pk}/").content.decode()
+    assert (f"If {registration.reference} is won at its estimated ARR of $80,000, you reach Gold "
+            f"(revenue $1,040,000 of $1,000,000).") in html
