@@ -165,10 +165,12 @@ class PartnerTeamApi(APIView):
 
 class ColleagueInvitationSerializer(serializers.ModelSerializer):
     invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    confirm = serializers.BooleanField(write_only=True, required=False, default=False,
+                                       help_text="Send true to invite an address outside the company's domain.")
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "role", "invited_by", "created_at", "expires_at"]
+        fields = ["id", "email", "role", "invited_by", "created_at", "expires_at", "confirm"]
         read_only_fields = ["id", "invited_by", "created_at", "expires_at"]
         extra_kwargs = {"email": {"max_length": 254}}
 
@@ -187,7 +189,7 @@ class InvitationListApi(APIView):
         serializer.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(
             partner=partner, email=serializer.validated_data["email"], role=serializer.validated_data["role"],
-            invited_by=request.user,
+            invited_by=request.user, confirmed=serializer.validated_data.get("confirm", False),
         )
         return Response(ColleagueInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 

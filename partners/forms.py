@@ -51,6 +51,17 @@ class InvitationForm(BootstrapMixin, forms.Form):
     email = forms.EmailField(max_length=254, label="Colleague's email")
     role = forms.ChoiceField(choices=PartnerRole.choices, initial=PartnerRole.MEMBER,
                              help_text="Partner admins accept agreements, invite colleagues and manage the roster.")
+    # Shown only when the address is outside the company's domain (the service asks, code "confirm").
+    confirm_outside = forms.BooleanField(label="Invite this address anyway", required=False, widget=forms.HiddenInput)
+
+    def add_rule_errors(self, error):
+        """The service's errors on their fields; an address outside the company reveals the tick."""
+        by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+        for field, errors in by_field.items():
+            for e in errors:
+                self.add_error(field if field in self.fields else None, e)
+                if e.code == "confirm":
+                    self.fields["confirm_outside"].widget = forms.CheckboxInput({"class": "form-check-input"})
 
 
 class InvitationAcceptForm(BootstrapMixin, forms.Form):

@@ -134,10 +134,10 @@ def invite(request, partner_id):
         try:
             invitation, _token = services.invitation_create(
                 partner=partner, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
-                invited_by=request.user,
+                invited_by=request.user, confirmed=form.cleaned_data["confirm_outside"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_rule_errors(error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}. The link works for "
                                       f"{services.INVITATION_VALID_DAYS} days.")
