@@ -82,3 +82,26 @@ _DIGITS = re.compile(r"(\d+)")
 def natural_key(text):
     """A sort key that orders "Person 2" before "Person 10" (numbers compare as numbers, case ignored)."""
     return tuple(int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(text or ""))
+
+
+def country_choices():
+    """(ISO 3166-1 alpha-2 code, name) for every officially assigned country, by name (django-countries);
+    user-assigned codes such as ZZ or XK are not in it."""
+    from django_countries import countries
+
+    return list(countries)
+
+
+def country_name(code):
+    """"GB" -> "United Kingdom"; an unknown code is shown as it is."""
+    from django_countries import countries
+
+    code = (code or "").strip().upper()
+    return countries.name(code) or code
+
+
+def country_names(codes):
+    """Each country once, by name, in the order first given: ["US", "us", "GB"] -> "United States of America,
+    United Kingdom"."""
+    seen = dict.fromkeys((c or "").strip().upper() for c in codes if (c or "").strip())
+    return ", ".join(country_name(c) for c in seen)

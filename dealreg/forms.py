@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from core.forms import CountryChoiceField
+
 from . import rules
 from .models import DealRegistration, Opportunity, SalesImport
 
@@ -16,10 +18,7 @@ class RegistrationForm(forms.Form):
         label="Customer website domain", max_length=300, widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
         help_text="We store the bare domain: https://www.Example.com/about becomes example.com.",
     )
-    country = forms.CharField(
-        max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
-        help_text="Two-letter ISO 3166 country code of the customer, for example US, DE or GB.",
-    )
+    country = CountryChoiceField(label="Customer country", widget=forms.Select(SELECT), error_for=rules.country_error)
     contact_name = forms.CharField(label="Customer contact name", max_length=150, widget=forms.TextInput(TEXT))
     contact_email = forms.EmailField(label="Customer contact email", max_length=254, widget=forms.EmailInput(TEXT))
     products = forms.MultipleChoiceField(

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from core.forms import CountryChoiceField
+
 from .models import Course, Partner, PartnerRole, Person, StaffRole, User
 from .roster import CSV_COLUMNS, MAX_FILE_BYTES
 
@@ -27,8 +29,7 @@ class BootstrapMixin:
 class PartnerApplicationForm(BootstrapMixin, forms.Form):
     company_name = forms.CharField(max_length=200)
     website = forms.URLField(max_length=300, assume_scheme="https")
-    country = forms.RegexField(regex=r"^[A-Za-z]{2}$", max_length=2, help_text="Two-letter country code, e.g. US",
-                               error_messages={"invalid": "Enter a two-letter country code, e.g. US."})
+    country = CountryChoiceField()
     partner_type = forms.ChoiceField(
         choices=[("si", "System integrator")],
         help_text="The resell program is invite-only: apply as a system integrator; your PAM can invite you.",

@@ -23,3 +23,14 @@ def moment(value):
 @register.filter
 def money(value):
     return formatting.money(value)
+
+
+@register.filter
+def country(code):
+    return formatting.country_name(code)
+
+
+@register.filter
+def countries(codes):
+    """A list of codes as names, each once."""
+    return formatting.country_names(codes or [])

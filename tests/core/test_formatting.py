@@ -53,3 +53,23 @@ def test_template_filters():
 def test_natural_key_sorts_numbers_as_numbers():
     names = ["Person 10", "person 2", "Person 1", "Person 11", "Ann"]
     assert sorted(names, key=formatting.natural_key) == ["Ann", "Person 1", "person 2", "Person 10", "Person 11"]
+
+
+def test_country_names_once_each_by_name():
+    assert formatting.country_names(["US", "us", "GB", ""]) == "United States of America, United Kingdom"
+    assert formatting.country_name("ZZ") == "ZZ"
+    codes = {code for code, _ in formatting.country_choices()}
+    assert "ZZ" not in codes and "XK" not in codes and {"US", "GB", "DE"} <= codes
+
+
+def test_country_field_takes_codes_in_any_case_and_refuses_zz():
+    from django import forms as django_forms
+
+    from core.forms import CountryChoiceField
+
+    class F(django_forms.Form):
+        country = CountryChoiceField()
+
+    assert F({"country": "gb"}).is_valid()
+    form = F({"country": "ZZ"})
+    assert not form.is_valid() and "country" in form.errors
