@@ -69,6 +69,7 @@ class TierRisk:
     tier_if_renewed: str
     tier_otherwise: str
     courses: tuple[CourseRisk, ...]
+    rules_year: int | None = None  # the program year whose requirements the forecast applied
 
     @property
     def renew_by(self):
@@ -87,6 +88,9 @@ class TierRisk:
                 f"{'it' if len(c.lapsing) == 1 else 'them'} by {day(self.renew_by)} or you will qualify for "
                 f"{rules.tier_name(self.tier_otherwise)} instead of {rules.tier_name(self.tier_if_renewed)}."
             )
+        if self.rules_year and self.rules_year != self.recalculation_on.year:
+            out.append(f"The {self.recalculation_on.year} requirements are not published yet: this assumes the "
+                       f"{self.rules_year} ones.")
         return out
 
 
@@ -130,7 +134,8 @@ def lapsing(holdings, *, course, today, before):
     return tuple(sorted(out, key=lambda lapse: (lapse.expires_on, natural_key(lapse.person_name))))
 
 
-def tier_at_risk(*, holdings, revenue_usd, agreement_accepted, requirements, today, designated=False):
+def tier_at_risk(*, holdings, revenue_usd, agreement_accepted, requirements, today, designated=False,
+                 rules_year=None):
     """What the next annual recalculation computes if the lapsing completions are not renewed, against what
     it computes if they are; None when the lapses cost no tier (or the partner is designated)."""
     if designated:
@@ -151,7 +156,8 @@ def tier_at_risk(*, holdings, revenue_usd, agreement_accepted, requirements, tod
     if not courses:  # only renewing both together saves the tier: name every lapse
         courses = [CourseRisk(course=c, have_now=now_counts[c], lapsing=p) for c in COUNTED_COURSES
                    if (p := lapsing(holdings, course=c, today=today, before=recalc))]
-    return TierRisk(recalculation_on=recalc, tier_if_renewed=renewed, tier_otherwise=otherwise, courses=tuple(courses))
+    return TierRisk(recalculation_on=recalc, tier_if_renewed=renewed, tier_otherwise=otherwise, courses=tuple(courses),
+                    rules_year=rules_year)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partners', '0006_partner_pam_psa_partial_indexes'),
-        ('tiers', '0003_assessment_without_database_foreign_keys'),
+        ('tiers', '0006_scheduled_run_once_per_kind_and_day'),
     ]
 
     operations = [
