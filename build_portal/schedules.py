@@ -25,4 +25,8 @@ PERIODIC_TASKS = {
     "Funding claims: remind before the deadline, expire unclaimed approvals (daily)": (
         "funding.tasks.claim_deadlines", {"minute": "30", "hour": "5"},
     ),
+    # Certifications: notices 60, 30 and 7 days before each expiry, urgent when the lapse costs a tier.
+    "Certification expiry notices (daily)": (
+        "tiers.tasks.certification_expiry_notices", {"minute": "45", "hour": "5"},
+    ),
 }

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import partner_home_api, views
 
 # Every app owns two URL modules: urls.py (pages) and api_urls.py (REST API under /api/v1/).
 api_v1 = [
@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("tiers.api_urls")),
     path("", include("benefits.api_urls")),
     path("", include("funding.api_urls")),
+    path("partner/home/", partner_home_api.PartnerHomeApi.as_view(), name="partner_home"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (?script), as the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -25,6 +26,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The partner home composes tiers, deals and funding, so it lives above them (DESIGN.md §4).
+    path("partner/", views.partner_home, name="partner_home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,19 +1,31 @@
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
-from partners.access import is_partner_user, is_staff_user
+from partners.access import is_partner_user, is_staff_user, require_partner_user
 
 from . import health
+from . import partner_home as partner_home_selectors
 
 
 def home(request):
     """Public landing for visitors; partner users and staff go to their own home."""
     user = request.user
     if is_partner_user(user):
-        return redirect("partners:home")
+        return redirect("partner_home")
     if is_staff_user(user):
         return redirect("staff:home")
     return render(request, "home.html")
+
+
+@login_required
+def partner_home(request):
+    """The partner's home: tier and progress, next steps, deals, MDF and the PAM (build_portal/partner_home.py)."""
+    require_partner_user(request.user)
+    context = partner_home_selectors.partner_home(request.user.partner, user=request.user,
+                                                  today=timezone.localdate())
+    return render(request, "partners/home.html", context)
 
 
 def healthz(request):

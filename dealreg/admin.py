@@ -2,7 +2,16 @@
 
 from django.contrib import admin
 
-from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner, SalesImport
+from .models import (
+    CustomerAccount,
+    DealRegistration,
+    DealRegistrationEvent,
+    DealRegistrationLimits,
+    ExcludedCustomerDomain,
+    Opportunity,
+    OpportunityPartner,
+    SalesImport,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,3 +72,23 @@ class CustomerAccountAdmin(ReadOnlyAdmin):
 class SalesImportAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "source", "imported_by", "rows", "created", "updated", "unchanged"]
     list_filter = ["kind"]
+
+
+@admin.register(ExcludedCustomerDomain)
+class ExcludedCustomerDomainAdmin(admin.ModelAdmin):
+    """Program data: domains a registration cannot name as the customer (free mail, the vendor's own)."""
+
+    list_display = ["domain", "reason", "note"]
+    list_filter = ["reason"]
+    search_fields = ["domain"]
+
+    def save_model(self, request, obj, form, change):
+        from partners.domains import normalise_domain
+
+        obj.domain = normalise_domain(obj.domain)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DealRegistrationLimits)
+class DealRegistrationLimitsAdmin(admin.ModelAdmin):
+    list_display = ["year", "confirm_arr_above_usd", "confirm_close_months"]

@@ -4,6 +4,7 @@ Serializers check shape only; a rule broken in a service is a ValidationError th
 exception handler (core/api.py) turns into a 400 with field errors.
 """
 
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -39,6 +40,24 @@ class RegistrationInSerializer(serializers.Serializer):
     use_case = serializers.CharField(max_length=4000)
     estimated_arr_usd = serializers.DecimalField(max_digits=14, decimal_places=2)
     expected_close_date = serializers.DateField()
+    confirm = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Send true to submit figures the program finds unusual (an ARR above the year's ceiling, a "
+                  "close date far ahead) once you have checked them; without it they answer 400 on that field.")
+
+
+def valid_fields(serializer):
+    """The fields of ``serializer`` (already validated) whose own value parsed: the rules check these too, so
+    a 400 lists every field's error at once."""
+    out = {}
+    for name, field in serializer.fields.items():
+        if name in serializer.errors:
+            continue
+        try:
+            out[name] = field.run_validation(serializer.initial_data.get(name, serializers.empty))
+        except (serializers.ValidationError, serializers.SkipField):
+            continue
+    return out
 
 
 class ClaimInSerializer(serializers.Serializer):
@@ -64,7 +83,7 @@ class ClaimInSerializer(serializers.Serializer):
 class ClaimedOpportunitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Opportunity
-        fields = ["external_id", "account_name", "stage", "close_date", "arr_usd", "product_line"]
+        fields = ["external_id", "account_name", "stage", "close_date", "arr_usd"]
         read_only_fields = fields
 
 
@@ -234,9 +253,18 @@ class RegistrationListCreateApi(APIView):
     def post(self, request):
         access.require_partner_user(request.user)
         serializer = RegistrationInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        valid = serializer.is_valid()
+        data = serializer.validated_data if valid else valid_fields(serializer)
+        data = dict(data)
+        confirmed = data.pop("confirm", False)
+        errors = services.registration_errors(partner=request.user.partner, today=timezone.localdate(),
+                                              confirmed=confirmed, **data)
+        if not valid or errors:
+            # One 400 with every field's error: the serializer's (shape) and the rules' (the rest).
+            rule_errors = {k: [v] for k, v in _plain(errors).items() if k not in serializer.errors}
+            raise serializers.ValidationError({**rule_errors, **serializer.errors})
         registration = services.registration_submit(
-            partner=request.user.partner, submitted_by=request.user, **serializer.validated_data
+            partner=request.user.partner, submitted_by=request.user, confirmed=confirmed, **data
         )
         return Response(_detail(request, registration), status=status.HTTP_201_CREATED)
 
@@ -422,3 +450,12 @@ class OpportunityImportApi(_ImportApi):
 ))
 class CustomerAccountImportApi(_ImportApi):
     service = staticmethod(services.customer_accounts_import)
+
+
+def _plain(errors):
+    """{field: message} from the service's {field: str | ValidationError}; "__all__" becomes non_field_errors."""
+    out = {}
+    for field, error in errors.items():
+        key = "non_field_errors" if field == "__all__" else field
+        out[key] = " ".join(error.messages) if hasattr(error, "messages") else str(error)
+    return out

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from core.forms import CountryChoiceField
+
 from . import rules
 from .models import DealRegistration, Opportunity, SalesImport
 
@@ -16,10 +18,7 @@ class RegistrationForm(forms.Form):
         label="Customer website domain", max_length=300, widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
         help_text="We store the bare domain: https://www.Example.com/about becomes example.com.",
     )
-    country = forms.CharField(
-        max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
-        help_text="Two-letter ISO 3166 country code of the customer, for example US, DE or GB.",
-    )
+    country = CountryChoiceField(label="Customer country", widget=forms.Select(SELECT), error_for=rules.country_error)
     contact_name = forms.CharField(label="Customer contact name", max_length=150, widget=forms.TextInput(TEXT))
     contact_email = forms.EmailField(label="Customer contact email", max_length=254, widget=forms.EmailInput(TEXT))
     products = forms.MultipleChoiceField(
@@ -30,6 +29,24 @@ class RegistrationForm(forms.Form):
         label="Estimated ARR (USD)", max_digits=14, decimal_places=2, widget=forms.NumberInput({**TEXT, "step": "0.01"})
     )
     expected_close_date = forms.DateField(label="Expected close date", widget=forms.DateInput({**TEXT, "type": "date"}))
+    # Shown only when a figure is unusual (services.registration_errors with code "confirm").
+    confirm = forms.BooleanField(label="The figures are right", required=False, widget=forms.HiddenInput)
+
+    def add_rule_errors(self, errors):
+        """Add the service's rule errors to the fields that have none yet: every error shows on the first
+        submit. An unusual figure reveals the "The figures are right" tick."""
+        for field, error in errors.items():
+            target = field if field in self.fields else None
+            if target and target in self.errors:
+                continue
+            self.add_error(target, error)
+            if getattr(error, "code", None) == "confirm":
+                self.fields["confirm"].widget = forms.CheckboxInput({"class": "form-check-input"})
+        return self
+
+    @property
+    def needs_confirmation(self):
+        return isinstance(self.fields["confirm"].widget, forms.CheckboxInput)
 
     # The service decides; these show its two simplest rules together with the missing-field errors,
     # so the partner fixes everything in one go.

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -266,3 +268,49 @@ class SalesImport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} import {self.at:%Y-%m-%d %H:%M} ({self.source})"
+
+
+class ExcludedCustomerDomain(models.Model):
+    """A web domain no deal registration may name as the customer: free-mail providers and the vendor's own
+    domains. Program data a program admin edits (admin site); subdomains are excluded with their domain.
+    A partner's own domain is refused as well, from the partner's record."""
+
+    class Reason(models.TextChoices):
+        FREE_MAIL = "free_mail", "Free email provider"
+        VENDOR = "vendor", "The vendor's own domain"
+
+    domain = models.CharField(max_length=253, help_text="Bare domain, e.g. gmail.com (subdomains included)")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["reason", "domain"]
+        constraints = [models.UniqueConstraint(fields=["domain"], name="excluded_customer_domain_unique")]
+
+    def __str__(self):
+        return f"{self.domain} ({self.get_reason_display()})"
+
+
+class DealRegistrationLimits(models.Model):
+    """Per program year (calendar year): figures above which a registration asks the partner to confirm.
+    Keyed by year rather than by the program year row, which belongs to an app above dealreg."""
+
+    year = models.PositiveIntegerField(help_text="Program year (calendar year)")
+    confirm_arr_above_usd = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("1000000.00"),
+        help_text="An estimated ARR above this asks the partner to confirm it",
+    )
+    confirm_close_months = models.PositiveSmallIntegerField(
+        default=18, help_text="An expected close date more than this many months ahead asks for confirmation",
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name_plural = "deal registration limits"
+        constraints = [
+            models.UniqueConstraint(fields=["year"], name="deal_limits_one_per_year"),
+            models.CheckConstraint(condition=Q(confirm_arr_above_usd__gt=0), name="deal_limits_arr_positive"),
+        ]
+
+    def __str__(self):
+        return f"Deal registration limits {self.year}"

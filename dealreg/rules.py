@@ -4,8 +4,11 @@ The state machine is DESIGN.md §3: submitted -> approved | rejected | info_requ
 info_requested -> submitted, approved -> won | lost | expired, withdrawn by the partner before a decision.
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass
+
+from core.formatting import money
 
 from .countries import ISO_3166_ALPHA2
 
@@ -258,3 +261,49 @@ def review_due_date(*, waiting_since: datetime.date, allowed_business_days: int)
         if day.weekday() < 5:
             counted += 1
     return day
+
+
+# --- Deal hygiene: customers a registration cannot name, and figures worth a second look -------------------
+
+EXCLUSION_WORDS = {
+    "free_mail": "{domain} is a free email provider, not the customer's company. Enter the customer's own "
+                 "website domain.",
+    "vendor": "{domain} is the vendor's own domain. Enter the customer's website domain.",
+    "own": "{domain} is your own company's domain. Enter the customer's website domain.",
+}
+
+
+def domain_and_parents(domain):
+    """'mail.google.com' -> ['mail.google.com', 'google.com']: an exclusion covers its subdomains."""
+    parts = (domain or "").split(".")
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
+
+
+def domain_refusal(domain, *, partner_domain, excluded):
+    """Why a customer domain is refused, or None. ``excluded`` maps an excluded domain to its reason."""
+    for candidate in domain_and_parents(domain):
+        if partner_domain and candidate == partner_domain:
+            return EXCLUSION_WORDS["own"].format(domain=domain)
+        if candidate in excluded:
+            return EXCLUSION_WORDS[excluded[candidate]].format(domain=domain)
+    return None
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def figures_to_confirm(*, estimated_arr_usd, expected_close_date, today, arr_above, close_months):
+    """{field: sentence} for figures that are allowed but unusual: the partner confirms them (a tick)."""
+    out = {}
+    if estimated_arr_usd is not None and estimated_arr_usd > arr_above:
+        out["estimated_arr_usd"] = (
+            f"An estimated ARR above {money(arr_above)} is unusual for one deal. Check it, then tick "
+            f"“The figures are right” to submit it.")
+    if expected_close_date is not None and expected_close_date > add_months(today, close_months):
+        out["expected_close_date"] = (
+            f"The close date is more than {close_months} months away. Check it, then tick "
+            f"“The figures are right” to submit it.")
+    return out

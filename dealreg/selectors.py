@@ -131,3 +131,18 @@ def attach_same_partner_registrations(registrations):
 
 def history(registration):
     return DealRegistrationEvent.objects.filter(registration=registration).select_related("actor")
+
+
+def excluded_domains_for(domain):
+    """{excluded domain: reason} among ``domain`` and its parent domains (one query)."""
+    from .models import ExcludedCustomerDomain
+
+    return dict(ExcludedCustomerDomain.objects.filter(domain__in=rules.domain_and_parents(domain))
+                .values_list("domain", "reason"))
+
+
+def limits_for(day):
+    """The year's confirmation limits; the model's defaults when a program admin has not set them."""
+    from .models import DealRegistrationLimits
+
+    return DealRegistrationLimits.objects.filter(year=day.year).first() or DealRegistrationLimits(year=day.year)

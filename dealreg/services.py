@@ -19,7 +19,7 @@ from partners.domains import is_valid_domain, normalise_domain
 from partners.models import PartnerRole, StaffRole, User
 from program.selectors import program_year_for
 
-from . import rules
+from . import rules, selectors
 from .imports import ImportRejected, validate_account_rows, validate_opportunity_rows
 from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner, SalesImport
 from .revenue import attachment_counts
@@ -133,34 +133,66 @@ def _duplicate_message(existing):
 
 # --- partner side --------------------------------------------------------------------------------------
 
-def registration_submit(
-    *, partner, submitted_by, customer_company, website, country, contact_name, contact_email, products, use_case,
-    estimated_arr_usd, expected_close_date, today=None,
-):
-    """Register a deal. The domain is normalised; a second active registration of one partner for one
-    domain is refused with the existing one named. Conflicts are flagged for the PAM, not refused."""
-    today = _today(today)
+def registration_errors(*, partner, today, website=None, country=None, products=None, estimated_arr_usd=None,
+                        expected_close_date=None, confirmed=False, **_other):
+    """Every rule a new registration breaks, as {field: message}: what the page and the API show at once,
+    field by field. Fields that are None were missing or malformed (the form or serializer says why)."""
     errors = {}
-    domain = normalise_domain(website)
-    if not is_valid_domain(domain):
-        errors["website"] = "Enter the customer's website domain, for example example.com."
-    if error := rules.estimated_arr_error(estimated_arr_usd):
-        errors["estimated_arr_usd"] = error
-    elif estimated_arr_usd > MAX_ARR:
-        errors["estimated_arr_usd"] = "The estimated ARR is too large."
-    if error := rules.close_date_error(expected_close_date, today=today):
+    if website is not None:
+        domain = normalise_domain(website)
+        if not is_valid_domain(domain):
+            errors["website"] = "Enter the customer's website domain, for example example.com."
+        elif refusal := rules.domain_refusal(domain, partner_domain=partner.domain,
+                                             excluded=selectors.excluded_domains_for(domain)):
+            errors["website"] = refusal
+    if estimated_arr_usd is not None:
+        if error := rules.estimated_arr_error(estimated_arr_usd):
+            errors["estimated_arr_usd"] = error
+        elif estimated_arr_usd > MAX_ARR:
+            errors["estimated_arr_usd"] = "The estimated ARR is too large."
+    if expected_close_date is not None and (error := rules.close_date_error(expected_close_date, today=today)):
         errors["expected_close_date"] = error
-    if error := rules.country_error(country):
+    if country is not None and (error := rules.country_error(country)):
         errors["country"] = error
-    products = list(dict.fromkeys(products or []))
-    if not products:
-        errors["products"] = "Choose at least one product of interest."
-    elif not set(products) <= PRODUCT_CHOICES:
-        errors["products"] = "Choose products from the list."
+    if products is not None:
+        products = list(dict.fromkeys(products))
+        if not products:
+            errors["products"] = "Choose at least one product of interest."
+        elif not set(products) <= PRODUCT_CHOICES:
+            errors["products"] = "Choose products from the list."
     if not (partner.is_active and partner.is_registered):
         errors["__all__"] = "Your company must be a registered partner to register deals."
+    if not confirmed:
+        limits = selectors.limits_for(today)
+        for field, message in rules.figures_to_confirm(
+            estimated_arr_usd=estimated_arr_usd if "estimated_arr_usd" not in errors else None,
+            expected_close_date=expected_close_date if "expected_close_date" not in errors else None,
+            today=today, arr_above=limits.confirm_arr_above_usd, close_months=limits.confirm_close_months,
+        ).items():
+            errors[field] = ValidationError(message, code=CONFIRM_CODE)
+    return errors
+
+
+CONFIRM_CODE = "confirm"
+
+
+def registration_submit(
+    *, partner, submitted_by, customer_company, website, country, contact_name, contact_email, products, use_case,
+    estimated_arr_usd, expected_close_date, today=None, confirmed=False,
+):
+    """Register a deal. The domain is normalised; a second active registration of one partner for one
+    domain is refused with the existing one named. Customers that cannot be registered (free mail, the
+    vendor, the partner itself) are refused; unusual figures need ``confirmed``. Conflicts are flagged for
+    the PAM, not refused."""
+    today = _today(today)
+    errors = registration_errors(
+        partner=partner, today=today, website=website, country=country, products=products or [],
+        estimated_arr_usd=estimated_arr_usd, expected_close_date=expected_close_date, confirmed=confirmed,
+    )
     if errors:
         raise ValidationError(errors)
+    domain = normalise_domain(website)
+    products = list(dict.fromkeys(products))
 
     with transaction.atomic():
         existing = _active_for_domain(domain=domain, partner_id=partner.pk)

@@ -15,7 +15,7 @@ from core.forms import add_service_errors
 from partners.access import require_staff
 from partners.models import StaffRole, User
 
-from . import access, rules, selectors, services
+from . import access, rules, sections, selectors, services
 from .filters import ReviewQueueFilter
 from .forms import (
     ClaimForm,
@@ -78,10 +78,18 @@ def registration_list(request):
 def registration_create(request):
     access.require_partner_user(request.user)
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm", False)
+        # The rules run on every field that parsed, so every error shows on the first submit.
+        errors = services.registration_errors(partner=request.user.partner, today=timezone.localdate(),
+                                              confirmed=confirmed, **data)
+        form.add_rule_errors(errors)
+    if request.method == "POST" and valid and not errors:
         try:
             registration = services.registration_submit(
-                partner=request.user.partner, submitted_by=request.user, **form.cleaned_data
+                partner=request.user.partner, submitted_by=request.user, confirmed=confirmed, **data
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -124,6 +132,7 @@ def _detail_context(request, registration, **forms):
         "extension_pending": registration.extension == DealRegistration.Extension.REQUESTED,
     }
     selectors.review_state([registration])
+    context["forecast_section"] = sections.render(sections.REGISTRATION_FORECAST, request, registration=registration)
     context["staff_view"] = bool(user.staff_role)
     if user.staff_role:
         context["conflicts"] = selectors.registration_conflicts(registration)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from core.formatting import money as usd
 from partners.models import TierLevel
 
 from . import rules
@@ -52,11 +53,30 @@ class MdfRequestForm(forms.Form):
     total_cost = _amount("Total activity cost (USD)")
     requested_amount = _amount("Requested amount (USD)")
 
-    def __init__(self, *args, share=None, **kwargs):
+    def __init__(self, *args, share=None, remaining=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if share is not None:
-            self.fields["requested_amount"].help_text = (
-                f"MDF is a co-investment: at most {share * 100:.0f}% of the total cost.")
+        self.share, self.remaining, self.today = share, remaining, today
+        self.allocation_warning = None
+        help_text = f"MDF is a co-investment: at most {share * 100:.0f}% of the total cost." if share is not None else ""
+        if remaining is not None:
+            help_text += f" Your remaining MDF allocation: {usd(max(remaining, 0))}."
+        self.fields["requested_amount"].help_text = help_text.strip()
+
+    def clean(self):
+        """The service's share and date rules on whatever parsed, so every error shows on the first submit;
+        an amount above the remaining allocation is a warning, not an error (the PAM sees it marked)."""
+        data = super().clean()
+        if self.today is not None:
+            for field, message in rules.request_date_errors(data.get("starts_on"), data.get("ends_on"),
+                                                            self.today).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        if "requested_amount" not in self.errors and (error := rules.share_error(
+                total_cost=data.get("total_cost"), requested_amount=data.get("requested_amount"), share=self.share)):
+            self.add_error("requested_amount", error)
+        self.allocation_warning = rules.allocation_warning(requested_amount=data.get("requested_amount"),
+                                                           remaining=self.remaining)
+        return data
 
 
 class WithdrawForm(forms.Form):

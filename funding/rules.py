@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from core.formatting import day
+from core.formatting import money as usd
 from partners.models import TierLevel
 
 CENT = Decimal("0.01")
@@ -128,3 +130,47 @@ def sniff_proof_type(head: bytes):
         if head.startswith(signature):
             return content_type, extension
     return None
+
+
+def claim_refusal(*, ends_on: datetime.date, deadline: datetime.date | None, today: datetime.date) -> str | None:
+    """Why an approved request cannot be claimed today, or None. A claim is made after the activity (from its
+    last day) and by the claim deadline (guide: money is paid against a claim with proof of performance)."""
+    if today < ends_on:
+        return f"Claim after the activity: it ends on {day(ends_on)}."
+    if deadline is not None and is_claim_overdue(deadline=deadline, today=today):
+        return f"The claim window closed on {day(deadline)}."
+    return None
+
+
+def request_date_errors(starts_on, ends_on, today) -> dict:
+    """{field: message} for a request's activity dates (all at once). Funding is agreed before the work."""
+    errors = {}
+    if not isinstance(starts_on, datetime.date):
+        errors["starts_on"] = "Enter the start date."
+    elif starts_on < today:
+        errors["starts_on"] = "The start date must be today or later: funding is approved before the activity."
+    if not isinstance(ends_on, datetime.date):
+        errors["ends_on"] = "Enter the end date."
+    elif isinstance(starts_on, datetime.date) and ends_on < starts_on:
+        errors["ends_on"] = "The end date must not be before the start date."
+    return errors
+
+
+def share_error(*, total_cost, requested_amount, share) -> str | None:
+    """MDF co-invests at most ``share`` of the activity's total cost."""
+    if total_cost is None or requested_amount is None or share is None:
+        return None
+    cap = cofunding_cap(total_cost=total_cost, share=share)
+    if requested_amount > cap:
+        return (f"MDF co-invests at most {share * 100:.0f}% of the total cost: request at most {usd(cap)} "
+                f"for a total cost of {usd(total_cost)}.")
+    return None
+
+
+def allocation_warning(*, requested_amount, remaining) -> str | None:
+    """Not a refusal: a request above the remaining allocation is submitted and marked for the PAM, who can
+    approve at most what remains when deciding."""
+    if requested_amount is None or remaining is None or requested_amount <= remaining:
+        return None
+    return (f"This request is for {usd(requested_amount)} but {usd(max(remaining, 0))} remains of your MDF "
+            f"allocation. You can still submit it: your PAM sees it marked and can approve at most what remains.")

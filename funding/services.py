@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activity.services import audit_record, notify
+from core.formatting import money as usd
 from partners.models import PartnerRole, StaffRole, User
 
 from . import rules, selectors
@@ -168,7 +169,7 @@ def _dates(starts_on, ends_on, today):
         raise ValidationError({"starts_on": "The start date must be today or later: funding is approved before the activity."})
 
 
-def _submit(*, partner, user, program, fields, today):
+def _submit(*, partner, user, program, fields, today, note=""):
     with transaction.atomic():
         funding_request = FundingRequest(partner=partner, program=program, submitted_by=user, **fields)
         # Field checks here; the rules were checked above and the database enforces the constraints.
@@ -179,7 +180,7 @@ def _submit(*, partner, user, program, fields, today):
         notify(
             recipients=_staff_recipients(partner),
             subject=f"New {funding_request.get_program_display()} from {partner}: {funding_request.reference}",
-            body=f"{user} submitted {funding_request.title!r} for USD {funding_request.requested_amount}.",
+            body=f"{user} submitted {funding_request.title!r} for {usd(funding_request.requested_amount)}." + note,
             url=_url(funding_request),
         )
     return funding_request
@@ -236,19 +237,23 @@ def mdf_request_submit(*, partner, user, activity_type, title, description, star
     total = _money(total_cost, "total_cost")
     amount = _money(requested_amount, "requested_amount")
     share = program_year.mdf_cofunding_share
-    cap = rules.cofunding_cap(total_cost=total, share=share)
-    if amount > cap:
-        raise ValidationError({"requested_amount": (
-            f"MDF co-invests at most {share * 100:.0f}% of the total cost: request at most USD {cap:,} "
-            f"for a total cost of USD {total:,}.")})
-    _dates(starts_on, ends_on, today)
+    # The share and the dates together: the partner fixes everything at once.
+    errors = rules.request_date_errors(starts_on, ends_on, today)
+    if error := rules.share_error(total_cost=total, requested_amount=amount, share=share):
+        errors["requested_amount"] = error
+    if errors:
+        raise ValidationError(errors)
     fields = {
         "program_year": program_year, "requested_amount": amount, "starts_on": starts_on, "ends_on": ends_on,
         "activity_type": activity_type, "total_cost": total, "cofunding_share": share,
         "title": _text(title, "title", max_length=200),
         "description": _text(description, "description", max_length=4000),
     }
-    return _submit(partner=partner, user=user, program=Program.MDF, fields=fields, today=today)
+    remaining = selectors.ledger_figures(partner=partner, program_year=program_year).remaining
+    over = rules.allocation_warning(requested_amount=amount, remaining=remaining)
+    note = (f" Above the remaining allocation: {usd(amount)} requested, {usd(max(remaining, 0))} remains."
+            if over else "")
+    return _submit(partner=partner, user=user, program=Program.MDF, fields=fields, today=today, note=note)
 
 
 def request_withdraw(*, funding_request, user, reason=""):
@@ -310,10 +315,9 @@ def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=N
         _check_partner_user(user, funding_request.partner)
         if funding_request.status != Status.APPROVED:
             _refuse(funding_request, "claimed (only an approved request can be claimed)")
-        if today < funding_request.ends_on:
-            raise ValidationError(f"Claim after the activity: it ends on {funding_request.ends_on:%Y-%m-%d}.")
-        if rules.is_claim_overdue(deadline=funding_request.claim_deadline, today=today):
-            raise ValidationError(f"The claim window closed on {funding_request.claim_deadline:%Y-%m-%d}.")
+        if refusal := rules.claim_refusal(ends_on=funding_request.ends_on, deadline=funding_request.claim_deadline,
+                                          today=today):
+            raise ValidationError(refusal)
         cost = _money(actual_cost, "actual_cost")
         checked = _check_proof_files(files)
         claim = Claim.objects.create(request=funding_request, actual_cost=cost, submitted_by=user,

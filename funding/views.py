@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
@@ -80,6 +81,8 @@ def _new_request(request, *, program, form_class, service, template_title, **for
             add_service_errors(form, error)
         else:
             messages.success(request, f"{created.reference} submitted. Your partner account manager will review it.")
+            if warning := getattr(form, "allocation_warning", None):
+                messages.warning(request, warning)
             return redirect("funding:request_detail", pk=created.pk)
     status = 400 if form.errors else 200
     return render(request, "funding/request_form.html", {
@@ -98,9 +101,13 @@ def poc_new(request):
 @require_http_methods(["GET", "POST"])
 def mdf_new(request):
     program_year = selectors.current_program_year()
+    remaining = None
+    if program_year is not None and request.user.is_authenticated and request.user.partner_id:
+        remaining = selectors.ledger_figures(partner=request.user.partner, program_year=program_year).remaining
     return _new_request(request, program=Program.MDF, form_class=forms.MdfRequestForm,
                         service=services.mdf_request_submit, template_title="Request market development funds",
-                        share=program_year.mdf_cofunding_share if program_year else None)
+                        share=program_year.mdf_cofunding_share if program_year else None, remaining=remaining,
+                        today=timezone.localdate())
 
 
 @login_required
@@ -131,6 +138,9 @@ def _detail(request, funding_request, *, status=200, **bound):
         "activity_types": dict(MdfActivityType.choices),
         "can_withdraw": is_owner and s in (Status.SUBMITTED, Status.INFO_REQUESTED),
         "can_answer": is_owner and s == Status.INFO_REQUESTED,
+        # "Submit a claim" only once the activity has ended and until the deadline; before, when it opens.
+        "claim_refusal": rules.claim_refusal(ends_on=funding_request.ends_on, deadline=funding_request.claim_deadline,
+                                             today=timezone.localdate()) if s == Status.APPROVED else None,
         "can_claim": is_owner and s == Status.APPROVED,
         "can_decide": may_review and s == Status.SUBMITTED,
         "can_review_claim": may_review and s == Status.CLAIM_SUBMITTED,
@@ -223,6 +233,11 @@ def request_info(request, pk):
 @require_http_methods(["GET", "POST"])
 def request_claim(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
+    refusal = rules.claim_refusal(ends_on=fr.ends_on, deadline=fr.claim_deadline, today=timezone.localdate())
+    if refusal and fr.status == Status.APPROVED:
+        # Said before the partner fills in the form, not after.
+        messages.info(request, refusal)
+        return redirect("funding:request_detail", pk=fr.pk)
     form = forms.ClaimForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         try:

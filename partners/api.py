@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -174,10 +174,12 @@ class PartnerTeamApi(APIView):
 
 class ColleagueInvitationSerializer(serializers.ModelSerializer):
     invited_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    confirm = serializers.BooleanField(write_only=True, required=False, default=False,
+                                       help_text="Send true to invite an address outside the company's domain.")
 
     class Meta:
         model = Invitation
-        fields = ["id", "email", "role", "invited_by", "created_at", "expires_at"]
+        fields = ["id", "email", "role", "invited_by", "created_at", "expires_at", "confirm"]
         read_only_fields = ["id", "invited_by", "created_at", "expires_at"]
         # Optional as the schema says: a colleague is invited as a member unless another role is given.
         extra_kwargs = {"email": {"max_length": 254}, "role": {"default": PartnerRole.MEMBER}}
@@ -197,7 +199,7 @@ class InvitationListApi(APIView):
         serializer.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(
             partner=partner, email=serializer.validated_data["email"], role=serializer.validated_data["role"],
-            invited_by=request.user,
+            invited_by=request.user, confirmed=serializer.validated_data.get("confirm", False),
         )
         return Response(ColleagueInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -276,9 +278,16 @@ class PersonListApi(generics.ListCreateAPIView):
     serializer_class = PersonSerializer
 
     def get_queryset(self):
-        return selectors.roster(_partner_of(self.request.user))
+        params = self.request.query_params
+        return selectors.roster(_partner_of(self.request.user), q=params.get("q", "")[:100],
+                                expiring_within=60 if params.get("expiring") == "60" else None,
+                                today=timezone.localdate())
 
-    @extend_schema(responses={200: PersonSerializer(many=True), 403: FORBIDDEN})
+    @extend_schema(responses={200: PersonSerializer(many=True), 403: FORBIDDEN}, parameters=[
+        OpenApiParameter("q", str, description="Search names and emails"),
+        OpenApiParameter("expiring", str, enum=["60"], description="Only people with a completion expiring "
+                                                                   "within 60 days"),
+    ])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -19,3 +19,13 @@ def normalise_domain(value):
 
 def is_valid_domain(domain):
     return bool(_VALID.match(domain or ""))
+
+
+def outside_company_domain(email, company_domain):
+    """True when ``email`` is not at the company's domain or one of its subdomains (inviting someone outside
+    the company is allowed, once confirmed: contractors and agencies have their own addresses)."""
+    address_domain = normalise_domain((email or "").rsplit("@", 1)[-1])
+    company = normalise_domain(company_domain)
+    if not address_domain or not company:
+        return False
+    return not (address_domain == company or address_domain.endswith("." + company))

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from core.forms import CountryChoiceField
+
 from .models import Course, PartnerRole, Person, StaffRole, User
 from .roster import CSV_COLUMNS, MAX_FILE_BYTES
 
@@ -27,8 +29,7 @@ class BootstrapMixin:
 class PartnerApplicationForm(BootstrapMixin, forms.Form):
     company_name = forms.CharField(max_length=200)
     website = forms.URLField(max_length=300, assume_scheme="https")
-    country = forms.RegexField(regex=r"^[A-Za-z]{2}$", max_length=2, help_text="Two-letter country code, e.g. US",
-                               error_messages={"invalid": "Enter a two-letter country code, e.g. US."})
+    country = CountryChoiceField()
     partner_type = forms.ChoiceField(
         choices=[("si", "System integrator")],
         help_text="The resell program is invite-only: apply as a system integrator; your PAM can invite you.",
@@ -51,6 +52,17 @@ class InvitationForm(BootstrapMixin, forms.Form):
     email = forms.EmailField(max_length=254, label="Colleague's email")
     role = forms.ChoiceField(choices=PartnerRole.choices, initial=PartnerRole.MEMBER,
                              help_text="Partner admins accept agreements, invite colleagues and manage the roster.")
+    # Shown only when the address is outside the company's domain (the service asks, code "confirm").
+    confirm_outside = forms.BooleanField(label="Invite this address anyway", required=False, widget=forms.HiddenInput)
+
+    def add_rule_errors(self, error):
+        """The service's errors on their fields; an address outside the company reveals the tick."""
+        by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
+        for field, errors in by_field.items():
+            for e in errors:
+                self.add_error(field if field in self.fields else None, e)
+                if e.code == "confirm":
+                    self.fields["confirm_outside"].widget = forms.CheckboxInput({"class": "form-check-input"})
 
 
 class InvitationAcceptForm(BootstrapMixin, forms.Form):

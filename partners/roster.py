@@ -141,3 +141,16 @@ def api_rows(items):
         if not row.get("course") and not row.get("completed_on"):
             errors.append(RowError(position, "course", "Course is missing."))
     return raw_rows, errors
+
+
+def csv_template():
+    """The import's CSV template: the columns it reads and two example rows (a dated and an open-ended one)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(["Ada Lovelace", "ada@example.com", "technical", "platform", "2022-03-01", "2024-03-01"])
+    writer.writerow(["Ben Seller", "ben@example.com", "sales", "sellers_101", "2022-04-15", ""])
+    return out.getvalue()

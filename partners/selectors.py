@@ -1,6 +1,10 @@
-from django.db.models import Count, Prefetch, Q
+from datetime import timedelta
 
-from .models import Agreement, AgreementAcceptance, Completion, Course, Invitation, Partner
+from django.db import connection
+from django.db.models import BigIntegerField, Count, F, Func, Prefetch, Q, Value
+from django.db.models.functions import Cast, Lower, NullIf
+
+from .models import Agreement, AgreementAcceptance, Completion, Course, Invitation, Partner, PartnerRole, User
 from .tokens import token_hash
 
 
@@ -47,10 +51,31 @@ def roster_counts(partner, *, as_of):
             "users": row["user_count"]}
 
 
-def roster(partner):
-    """The partner's people with their completions, two queries whatever the size."""
+def roster(partner, *, q="", expiring_within=None, today=None):
+    """The partner's people with their completions, two queries whatever the size, sorted naturally
+    ("Person 2" before "Person 10"); ``q`` searches names and emails; ``expiring_within`` (days) keeps people
+    with a completion that expires between ``today`` and that many days later."""
     completions = Completion.objects.order_by("course", "-completed_on")
-    return partner.people.prefetch_related(Prefetch("completions", queryset=completions))
+    people = partner.people.prefetch_related(Prefetch("completions", queryset=completions))
+    q = (q or "").strip()
+    if q:
+        people = people.filter(Q(name__icontains=q) | Q(email__icontains=q))
+    if expiring_within is not None and today is not None:
+        people = people.filter(
+            completions__expires_on__gte=today, completions__expires_on__lte=today + timedelta(days=expiring_within),
+        ).distinct()
+    return people.order_by(*natural_order("name"), "pk")
+
+
+def natural_order(field):
+    """ORDER BY terms that sort text with its first number compared as a number. PostgreSQL only (regular
+    expressions); elsewhere (SQLite for `make run`) plain text order."""
+    if connection.vendor != "postgresql":
+        return [Lower(field)]
+    prefix = Func(F(field), Value(r"\d.*$"), Value(""), function="regexp_replace")
+    number = Cast(NullIf(Func(F(field), Value(r"^\D*(\d{0,18}).*$"), Value(r"\1"), function="regexp_replace"),
+                         Value("")), BigIntegerField())
+    return [Lower(prefix), number.asc(nulls_first=True), Lower(field)]
 
 
 def open_invitations(partner, *, now):
@@ -73,3 +98,9 @@ def may_accept(partner, agreement):
     """Which agreements a partner may accept (guide, "Partner agreements"): the resell addendum only
     once the partner is invited to the invite-only resell program."""
     return agreement.kind != Agreement.Kind.RESELL_ADDENDUM or partner.resell_invited
+
+
+def partner_admins(partner):
+    """The partner's admins, by name: members are told whom to ask."""
+    return list(User.objects.filter(partner=partner, partner_role=PartnerRole.ADMIN, is_active=True)
+                .order_by("full_name", "email").only("full_name", "email"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from activity.services import audit_record, notify, notify_address
 
 from . import roster as roster_rules
-from .domains import is_valid_domain, normalise_domain
+from .domains import is_valid_domain, normalise_domain, outside_company_domain
 from .models import (
     Agreement,
     AgreementAcceptance,
@@ -169,14 +169,19 @@ def _email_taken(email):
 
 # --- Colleague invitations -------------------------------------------------------------------------
 
-def invitation_create(*, partner, email, role, invited_by):
-    """Invite a colleague by email. Returns ``(invitation, token)``; the token is only in the emailed link."""
+def invitation_create(*, partner, email, role, invited_by, confirmed=False):
+    """Invite a colleague by email. Returns ``(invitation, token)``; the token is only in the emailed link.
+    An address outside the company's domain needs ``confirmed`` (a typo would give a stranger access)."""
     email = (email or "").strip().lower()
     if role not in PartnerRole.values:
         raise ValidationError({"role": "Choose admin or member."})
     if _email_taken(email):
         raise ValidationError({"email": "An account with this email address already exists; a person belongs to one "
                                         "partner only."})
+    if not confirmed and outside_company_domain(email, partner.domain):
+        raise ValidationError({"email": ValidationError(
+            f"{email} is not an address at {partner.domain}. If this colleague works for {partner.name} with "
+            f"another address, tick “Invite this address anyway”.", code="confirm")})
     now = timezone.now()
     token = new_token()
     with transaction.atomic():

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
@@ -8,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -75,6 +76,10 @@ def agreements(request):
         access.require_partner_admin(request.user)
         agreement_id = request.POST.get("agreement", "")
         agreement = get_object_or_404(Agreement, pk=int(agreement_id) if agreement_id.isdigit() else 0, is_current=True)
+        if request.POST.get("i_accept") != "yes":
+            # Consent is explicit: the admin ticks "I accept" under the full text of this version.
+            messages.error(request, f"Tick “I accept the {agreement.title}, version {agreement.version}” to accept it.")
+            return redirect("partners:agreements")
         try:
             services.agreement_accept(
                 partner=partner, agreement=agreement, user=request.user, ip_address=client_ip(request)
@@ -86,16 +91,9 @@ def agreements(request):
         return redirect("partners:agreements")
     accepted = {a.agreement_id: a for a in partner.acceptances.select_related("accepted_by")}
     rows = [(a, accepted.get(a.pk), selectors.may_accept(partner, a)) for a in selectors.current_agreements()]
-    return render(request, "partners/agreements.html", {"partner": partner, "rows": rows})
-
-
-@login_required
-def home(request):
-    access.require_partner_user(request.user)
-    partner = request.user.partner
-    counts = selectors.roster_counts(partner, as_of=timezone.localdate())
-    return render(request, "partners/home.html", {
-        "partner": partner, "counts": counts, "to_accept": selectors.agreements_to_accept(partner),
+    return render(request, "partners/agreements.html", {
+        "partner": partner, "rows": rows,
+        "admins": selectors.partner_admins(partner) if not request.user.is_partner_admin else [],
     })
 
 
@@ -129,10 +127,10 @@ def invite(request, partner_id):
         try:
             invitation, _token = services.invitation_create(
                 partner=partner, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
-                invited_by=request.user,
+                invited_by=request.user, confirmed=form.cleaned_data["confirm_outside"],
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_rule_errors(error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}. The link works for "
                                       f"{services.INVITATION_VALID_DAYS} days.")
@@ -200,10 +198,15 @@ def invitation_accept(request, token):
 def people(request):
     access.require_partner_user(request.user)
     partner = request.user.partner
-    page = Paginator(selectors.roster(partner), 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    q = request.GET.get("q", "")[:100]
+    expiring = 60 if request.GET.get("expiring") == "60" else None
+    page = Paginator(selectors.roster(partner, q=q, expiring_within=expiring, today=today), 50).get_page(
+        request.GET.get("page"))
     return render(request, "partners/people.html", {
-        "partner": partner, "page": page, "counts": selectors.roster_counts(partner, as_of=timezone.localdate()),
-        "may_manage": access.may_manage_partner(request.user, partner), "today": timezone.localdate(),
+        "partner": partner, "page": page, "counts": selectors.roster_counts(partner, as_of=today),
+        "may_manage": access.may_manage_partner(request.user, partner), "today": today, "q": q,
+        "expiring": expiring, "soon": today + timedelta(days=60),
     })
 
 
@@ -288,6 +291,16 @@ def completion_delete(request, pk):
     services.completion_delete(completion=completion, actor=request.user)
     messages.success(request, "The completion was removed.")
     return redirect("partners:person_edit", pk=completion.person_id)
+
+
+@login_required
+@require_GET
+def people_import_template(request):
+    """The import's CSV template: the header line and two example rows, to fill in a spreadsheet."""
+    access.require_partner_user(request.user)
+    response = HttpResponse(roster.csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="people-and-completions-template.csv"'
+    return response
 
 
 @login_required

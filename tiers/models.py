@@ -184,3 +184,28 @@ class Designation(models.Model):
 
     def __str__(self):
         return f"Global Strategic designation of {self.partner_id}"
+
+
+class ExpiryNotice(models.Model):
+    """A notice sent before a course completion expires (60, 30 and 7 days before): the record that makes
+    the daily job send each one once. ``costs_tier`` says whether the forecast found that the lapse costs the
+    partner a tier at the next annual recalculation (the urgent wording) or not (the plain one)."""
+
+    completion = models.ForeignKey("partners.Completion", on_delete=models.CASCADE, related_name="expiry_notices")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    expires_on = models.DateField()
+    sent_on = models.DateField()
+    costs_tier = models.BooleanField(default=False)
+    tier_at_risk = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            # The expiry date is part of the key: a renewed-then-moved expiry is a new notice cycle.
+            models.UniqueConstraint(fields=["completion", "expires_on", "days_before"], name="expiry_notice_once"),
+        ]
+        indexes = [models.Index(fields=["partner", "sent_on"])]
+
+    def __str__(self):
+        return f"Notice {self.days_before} days before {self.expires_on} (completion {self.completion_id})"

@@ -11,6 +11,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.utils.translation import ngettext
+
 from partners.models import TierLevel
 
 ANNUAL = "annual"
@@ -167,15 +169,23 @@ def shortfalls(requirement, metrics, *, revenue_words=""):
     if requirement.requires_partner_agreement and not metrics.agreement_accepted:
         out.append(f"{name} needs the partner agreement accepted; your company has not accepted it")
     if metrics.certified_technical < requirement.min_certified_technical:
-        out.append(f"{name} needs {requirement.min_certified_technical} platform-certified technical people; "
-                   f"you have {metrics.certified_technical}")
+        out.append(_people_words(name, requirement.min_certified_technical, "platform-certified technical person",
+                                 "platform-certified technical people", metrics.certified_technical))
     if metrics.sales_trained < requirement.min_sales_trained:
-        out.append(f"{name} needs {requirement.min_sales_trained} sales-trained people; you have {metrics.sales_trained}")
+        out.append(_people_words(name, requirement.min_sales_trained, "sales-trained person", "sales-trained people",
+                                 metrics.sales_trained))
     if metrics.revenue_usd < requirement.min_revenue_usd:
         words = f" {revenue_words}" if revenue_words else ""
         out.append(f"{name} needs {_money_threshold(requirement.min_revenue_usd)} of closed-won revenue{words}; "
                    f"you have {money(metrics.revenue_usd)}")
     return out
+
+
+def _people_words(tier, need, singular, plural, have):
+    """"Bronze needs 1 sales-trained person; you have 0" (the plural follows the number needed)."""
+    return ngettext(f"%(tier)s needs %(need)d {singular}; you have %(have)d",
+                    f"%(tier)s needs %(need)d {plural}; you have %(have)d", need) % {
+        "tier": tier, "need": need, "have": have}
 
 
 def people_shortfalls(requirement, metrics):

@@ -6,7 +6,7 @@ PostgreSQL plan for the first rows (cursor_tuple_fraction) and then pays a FETCH
 which made these aggregates several times slower at 100,000 partners. Their results are one small
 tuple per partner, so holding them in memory is cheap."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
@@ -139,6 +139,7 @@ def standing(partner, *, as_of: date | None = None):
         "qualified_tier_name": rules.tier_name(qualified),
         "next_tier": upcoming,
         "progress": rules.progress(upcoming, metrics, revenue_words=words) if upcoming else [],
+        "requirements": requirements,
         "reasons": reasons,
         "provisional_period": provisional,
         "last_assessment": last_applied_assessment(partner),
@@ -205,3 +206,112 @@ def run_assessments(run, *, movement=""):
 def partners_in_scope():
     """Every active partner takes part in a recalculation."""
     return Partner.objects.filter(is_active=True)
+
+
+# --- Forecasts (tiers/forecasts.py): the reads they take, a fixed number of queries per partner ------------
+
+
+def holdings(partner_ids, *, today):
+    """{partner_id: [forecasts.Holding]}: the completions of the counted courses still current ``today``."""
+    from . import forecasts
+
+    current = Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    rows = (Completion.objects.filter(current, partner_id__in=list(partner_ids), course__in=forecasts.COUNTED_COURSES,
+                                      completed_on__lte=today)
+            .values_list("partner_id", "person_id", "person__name", "course", "completed_on", "expires_on"))
+    out = {pid: [] for pid in partner_ids}
+    for partner_id, person_id, name, course, completed_on, expires_on in rows:
+        out[partner_id].append(forecasts.Holding(person_id, name, course, completed_on, expires_on))
+    return out
+
+
+def forecast_program_year(recalc, *, today):
+    """The rules a forecast of the ``recalc`` run uses: that year's once published; until then today's year's
+    (a forecast, not a run: the page says which year's requirements it assumed)."""
+    from program.selectors import program_year_or_none
+
+    return program_year_or_none(recalc) or program_year_or_none(today)
+
+
+def tier_risk(partner, *, today, standing=None, partner_holdings=None):
+    """The tier-at-risk forecast for the next annual recalculation (None when nothing is at risk): revenue as
+    that run counts it (the prior calendar year: this one so far), people from the completions current today.
+    Pass the page's ``standing`` and holdings to reuse their reads (the agreement, the requirements)."""
+    from . import forecasts
+
+    if partner.tier == TierLevel.GLOBAL_STRATEGIC:
+        return None
+    recalc = forecasts.next_annual_recalculation(today)
+    program_year = forecast_program_year(recalc, today=today)
+    if standing is not None and program_year == standing["program_year"]:
+        requirements = standing["requirements"]
+        agreed = standing["metrics"].agreement_accepted
+    else:
+        requirements = requirements_for(program_year) if program_year else []
+        agreed = partner.pk in partners_with_agreement([partner.pk])
+    start, end = rules.revenue_window(rules.ANNUAL, recalc)
+    revenue = revenue_by_partner(start=start, end=end, partner_ids=[partner.pk]).get(partner.pk, Decimal("0"))
+    if partner_holdings is None:
+        partner_holdings = holdings([partner.pk], today=today)[partner.pk]
+    return forecasts.tier_at_risk(holdings=partner_holdings, revenue_usd=revenue, agreement_accepted=agreed,
+                                  requirements=requirements, today=today,
+                                  rules_year=program_year.year if program_year else None)
+
+
+def open_registrations(partner, *, limit=20):
+    """(reference, id, estimated ARR) of the partner's open and approved deal registrations, largest first."""
+    from dealreg.models import DealRegistration
+    from dealreg.rules import ACTIVE_STATUSES
+
+    rows = (DealRegistration.objects.filter(partner=partner, status__in=ACTIVE_STATUSES)
+            .order_by("-estimated_arr_usd", "pk").values_list("pk", "estimated_arr_usd")[:limit])
+    return [(f"DR-{pk}", pk, arr) for pk, arr in rows]
+
+
+def pipeline_to_tier(partner, *, metrics, requirements, registrations=None):
+    """Pipeline-to-tier steps for the partner's open registrations (or ``registrations`` [(reference, id,
+    estimated ARR)]), counted as the tier page counts (``metrics`` from standing(): trailing 365 days, as a
+    mid-year run, where partners may move up)."""
+    from . import forecasts
+
+    if partner.tier in (TierLevel.NONE, TierLevel.GLOBAL_STRATEGIC):
+        return []
+    if registrations is None:
+        registrations = open_registrations(partner)
+    return forecasts.pipeline_to_tier(metrics=metrics, open_registrations=registrations, requirements=requirements)
+
+
+def completions_due_a_notice(*, today, horizon_days):
+    """Completions of the counted courses of active, registered partners expiring within ``horizon_days``
+    (one query), with the person's name and the partner."""
+    from . import forecasts
+
+    return list(
+        Completion.objects.filter(course__in=forecasts.COUNTED_COURSES, expires_on__gte=today,
+                                  expires_on__lte=today + timedelta(days=horizon_days),
+                                  partner__is_active=True).exclude(partner__tier="")
+        .select_related("person", "partner").order_by("partner_id", "expires_on", "id")
+    )
+
+
+def risks_by_partner(partners, *, today):
+    """{partner_id: TierRisk | None} for ``partners`` in a fixed number of queries (the daily notice job)."""
+    from . import forecasts
+
+    ids = [p.pk for p in partners]
+    if not ids:
+        return {}
+    recalc = forecasts.next_annual_recalculation(today)
+    program_year = forecast_program_year(recalc, today=today)
+    requirements = requirements_for(program_year) if program_year else []
+    start, end = rules.revenue_window(rules.ANNUAL, recalc)
+    revenue = revenue_by_partner(start=start, end=end, partner_ids=ids)
+    agreed = partners_with_agreement(ids)
+    held = holdings(ids, today=today)
+    return {
+        p.pk: forecasts.tier_at_risk(holdings=held[p.pk], revenue_usd=revenue.get(p.pk, Decimal("0")),
+                                     agreement_accepted=p.pk in agreed, requirements=requirements, today=today,
+                                     designated=p.tier == TierLevel.GLOBAL_STRATEGIC,
+                                     rules_year=program_year.year if program_year else None)
+        for p in partners
+    }

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from activity.models import AuditEntry, Notification
 from activity.services import audit_record, notify
@@ -534,3 +535,79 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
                  **{t.level: {f: str(getattr(t, f)) for f in TIER_FIELDS} for t in tiers}}
         audit_record(actor=user, action="tiers.program_year_update", obj=program_year, before=before, after=after)
     return program_year
+
+
+# --- Notices before a certification expires -----------------------------------------------------------------
+
+
+def expiry_notices_send(*, today):
+    """Tell each partner's admins 60, 30 and 7 days before a platform certification or Sellers 101 completion
+    expires; urgently when the forecast finds the lapse costs a tier at the next annual recalculation.
+
+    Safe twice: each (completion, expiry date, threshold) is recorded once (a unique constraint), and a
+    notification is written only for the records this call created, in the same transaction.
+    Returns the number of notices recorded.
+    """
+    from core.formatting import day
+
+    from . import forecasts
+    from .models import ExpiryNotice
+
+    horizon = max(forecasts.NOTICE_DAYS)
+    due = []
+    for completion in selectors.completions_due_a_notice(today=today, horizon_days=horizon):
+        threshold = forecasts.notice_due(expires_on=completion.expires_on, today=today)
+        if threshold is not None:
+            due.append((completion, threshold))
+    if not due:
+        return 0
+    sent = set(ExpiryNotice.objects.filter(completion_id__in=[c.pk for c, _ in due])
+               .values_list("completion_id", "expires_on", "days_before"))
+    due = [(c, t) for c, t in due if (c.pk, c.expires_on, t) not in sent]
+    partners = {c.partner_id: c.partner for c, _ in due}
+    risks = selectors.risks_by_partner(list(partners.values()), today=today)
+    admins = {}
+    for user in User.objects.filter(partner_id__in=partners, partner_role="admin", is_active=True):
+        admins.setdefault(user.partner_id, []).append(user)
+    created = 0
+    by_partner = {}
+    for completion, threshold in due:
+        by_partner.setdefault(completion.partner_id, []).append((completion, threshold))
+    for partner_id, items in by_partner.items():
+        risk = risks.get(partner_id)
+        lapsing = {(lapse.person_id, lapse.course) for lapse in risk.lapses} if risk else set()
+        with transaction.atomic():
+            urgent, plain = [], []
+            for completion, threshold in items:
+                costs = (completion.person_id, completion.course) in lapsing
+                notice, new = ExpiryNotice.objects.get_or_create(
+                    completion=completion, expires_on=completion.expires_on, days_before=threshold,
+                    defaults={"partner_id": partner_id, "sent_on": today, "costs_tier": costs,
+                              "tier_at_risk": risk.tier_if_renewed if costs else ""},
+                )
+                if new:
+                    created += 1
+                    (urgent if costs else plain).append(completion)
+            recipients = admins.get(partner_id, [])
+            if urgent:
+                notify(
+                    recipients=recipients,
+                    subject=ngettext("Renew %(n)d certification to keep %(tier)s",
+                                     "Renew %(n)d certifications to keep %(tier)s", len(urgent))
+                    % {"n": len(urgent), "tier": rules.tier_name(risk.tier_if_renewed)},
+                    body=" ".join(risk.sentences()) + "\n\n" + _expiry_lines(urgent, day), url=TIER_PAGE_URL,
+                )
+            if plain:
+                notify(
+                    recipients=recipients,
+                    subject=ngettext("%(n)d certification expiring soon", "%(n)d certifications expiring soon",
+                                     len(plain)) % {"n": len(plain)},
+                    body="These course completions stop counting for your tier when they expire:\n\n"
+                         + _expiry_lines(plain, day),
+                    url="/partner/people/?expiring=60",
+                )
+    return created
+
+
+def _expiry_lines(completions, day):
+    return "\n".join(f"- {c.person.name}: {c.get_course_display()} expires on {day(c.expires_on)}" for c in completions)

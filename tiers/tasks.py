@@ -22,3 +22,9 @@ def annual_recalculation(as_of=None):
 def midyear_recalculation(as_of=None):
     """Monthly: trailing 365 days; partners only move up, except after a provisional period (guide footnote 2)."""
     return services.scheduled_recalculation(kind=rules.MIDYEAR, as_of=_as_of(as_of)).pk
+
+
+@shared_task
+def certification_expiry_notices(today=None):
+    """Daily: notices 60, 30 and 7 days before a completion expires (each once)."""
+    return services.expiry_notices_send(today=_as_of(today))

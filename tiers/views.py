@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import csv_export
@@ -18,10 +19,17 @@ from .models import Assessment
 
 
 def _standing(request, partner):
-    """The standing page's context; its benefits list is the benefits app's (tiers.sections)."""
-    s = selectors.standing(partner)
-    return {"s": s, "benefits_section": sections.render(sections.STANDING_BENEFITS, request, partner=s["partner"],
-                                                        program_year=s["program_year"])}
+    """The standing page's context: its benefits list is the benefits app's (tiers.sections); the two
+    forecasts are recomputed on every view and recorded nowhere."""
+    today = timezone.localdate()
+    s = selectors.standing(partner, as_of=today)
+    return {
+        "s": s,
+        "benefits_section": sections.render(sections.STANDING_BENEFITS, request, partner=s["partner"],
+                                            program_year=s["program_year"]),
+        "risk": selectors.tier_risk(partner, today=today, standing=s) if partner.tier else None,
+        "pipeline": selectors.pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"]),
+    }
 
 
 @login_required
@@ -205,3 +213,18 @@ def program_year_edit(request, year):
     return render(request, "tiers/program_year_edit.html", {
         "form": form, "program_year": program_year, "refusal": selectors.program_year_edit_refusal(program_year),
     }, status=400 if request.method == "POST" else 200)
+
+
+def registration_forecast_section(request, *, registration):
+    """Pipeline to tier for one open registration (rendered into the deal page by dealreg.sections)."""
+    from django.template.loader import render_to_string
+
+    from dealreg.rules import ACTIVE_STATUSES
+
+    partner = registration.partner
+    if registration.status not in ACTIVE_STATUSES or not partner.tier:
+        return None
+    s = selectors.standing(partner, as_of=timezone.localdate())
+    steps = selectors.pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"], registrations=[
+        (registration.reference, registration.pk, registration.estimated_arr_usd)])
+    return render_to_string("tiers/_registration_forecast.html", {"steps": steps, "s": s}, request=request)

@@ -95,11 +95,13 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "django_filters",
+    "django_countries",
     "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     # Domain apps, bottom to top (DESIGN.md §4): an app imports only apps listed before it.
+    "core",
     "activity",
     "program",
     "partners",

@@ -44,7 +44,7 @@ def test_badge_below_bronze_or_inactive_is_no_longer_valid(client, tier, active)
 def test_verification_page_shows_current_tier_and_since_when(client, partner):
     type(partner).objects.filter(pk=partner.pk).update(tier="gold", tier_since=datetime.date(2022, 4, 1))
     html = client.get(reverse("benefits:badge_verify", kwargs={"token": partner.badge_token})).content.decode()
-    assert "Acme Consulting" in html and "Gold" in html and "since 1 April 2022" in html
+    assert "Acme Consulting" in html and "Gold" in html and "since 1 Apr 2022" in html
 
 
 def test_unknown_or_guessed_tokens_are_404(client, partner):

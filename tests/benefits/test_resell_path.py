@@ -51,7 +51,7 @@ def test_invitation_then_addendum_make_a_resell_partner_and_withdrawal_ends_it(c
     assert "Accept the Resell addendum" in page
 
     addendum = Agreement.objects.get(kind=Agreement.Kind.RESELL_ADDENDUM, is_current=True)
-    assert client.post(reverse("partners:agreements"), {"agreement": addendum.pk}).status_code == 302
+    assert client.post(reverse("partners:agreements"), {"agreement": addendum.pk, "i_accept": "yes"}).status_code == 302
     partner.refresh_from_db()
     assert partner.partner_type == "resell"
     change = AuditEntry.objects.get(action="partners.partner_type_change")

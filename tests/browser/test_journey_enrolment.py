@@ -33,6 +33,7 @@ def test_a_company_applies_verifies_and_becomes_registered(page, shoot):
     page.wait_for_url("**/agreements/")
     assert "must accept the" in page.content()
     shoot(page, "agreements")
+    page.get_by_label("I accept the Partner agreement").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Accept the Partner agreement").click()
     page.wait_for_selector("text=You accepted the Partner agreement")

@@ -55,7 +55,7 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     log_in(page, "admin@silverline.example", PASSWORD)
     page.wait_for_url("**/partner/")
     page.goto("/funding/")
-    assert figure(page, "allocated") == "USD 20,000.00" and figure(page, "remaining") == "USD 20,000.00"
+    assert figure(page, "allocated") == "$20,000" and figure(page, "remaining") == "$20,000"
     page.goto("/funding/mdf/new/")
     page.select_option("select[name=activity_type]", "virtual_event")
     page.fill("input[name=title]", "Flex migration webinar")
@@ -89,7 +89,7 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     page.goto("/notifications/")
     assert page.locator(".list-group-item", has_text=fr.reference).count() >= 1
     page.goto(f"/funding/requests/{fr.pk}/")
-    assert "USD 4,000.00" in page.locator("dl").first.inner_text()
+    assert "$4,000" in page.locator("dl").first.inner_text()
     with page.expect_navigation():
         page.get_by_role("link", name="Submit a claim").click()
     page.fill("input[name=actual_cost]", "7000")
@@ -126,14 +126,14 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     assert fr.status == "paid" and claim.payment_reference == "PAY-2026-0042" and claim.paid_at
     assert "reference PAY-2026-0042" in admin_page.locator(".card", has_text="Proof of performance").inner_text()
     admin_page.goto(f"/funding/partners/{partner.pk}/")
-    assert figure(admin_page, "remaining") == "USD 16,500.00"
+    assert figure(admin_page, "remaining") == "$16,500"
     shoot(admin_page, "staff-partner-funding")
 
     # The partner's page: 20,000 allocated; 4,000 approved of which 500 returned; 3,500 paid; 16,500 remaining.
     page.goto("/funding/")
     shown = {name: figure(page, name) for name in ("allocated", "approved", "paid", "returned", "remaining")}
-    assert shown == {"allocated": "USD 20,000.00", "approved": "USD 3,500.00", "paid": "USD 3,500.00",
-                     "returned": "USD 500.00", "remaining": "USD 16,500.00"}
+    assert shown == {"allocated": "$20,000", "approved": "$3,500", "paid": "$3,500",
+                     "returned": "$500", "remaining": "$16,500"}
     shoot(page, "partner-funding")
     figures = selectors.ledger_figures(partner=partner, program_year=program_year, program="mdf")
     assert figures.remaining == Decimal("16500.00") and figures.paid == Decimal("3500.00")

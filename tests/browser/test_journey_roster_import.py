@@ -37,6 +37,7 @@ def test_partner_admin_accepts_the_agreement_imports_a_roster_and_sees_tier_prog
     page.wait_for_url("**/agreements/")
     assert "must accept the" in page.locator(".alert-warning").inner_text()
     shoot(page, "agreements")
+    page.get_by_label("I accept the Partner agreement").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Accept the Partner agreement").click()
     page.wait_for_selector("text=You accepted the Partner agreement")

@@ -37,7 +37,7 @@ def test_partner_registers_a_deal(client, partner_member):
     ({"estimated_arr_usd": "ten"}, "estimated_arr_usd", "Enter a number."),
     ({"expected_close_date": "2020-01-01"}, "expected_close_date", "must be in the future"),
     ({"contact_email": "not-an-email"}, "contact_email", "valid email"),
-    ({"country": "USA"}, "country", "at most 2"),
+    ({"country": "USA"}, "country", "USA is not an ISO 3166-1 country code"),
     ({"country": "XX"}, "country", "XX is not an ISO 3166-1 country code"),
     ({"country": "uk"}, "country", "UK is not an ISO 3166-1 country code; use GB."),
     ({"country": "1A"}, "country", "not an ISO 3166-1 country code"),

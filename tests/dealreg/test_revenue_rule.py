@@ -227,7 +227,7 @@ def test_a_missing_sourced_opportunity_is_claimed_reviewed_and_counted_end_to_en
     page = client.get(reverse("dealreg:queue")).content.decode()
     assert "already closed won on 20 Apr 2022" in page and "Other partner on the opportunity" in page
     detail = client.get(reverse("dealreg:detail", args=[body["id"]])).content.decode()
-    assert "Already closed won on 20 Apr 2022" in detail and "45,000.00 USD ARR" in detail
+    assert "Already closed won on 20 Apr 2022" in detail and "$45,000 ARR" in detail
     assert "another partner is already on this opportunity" in detail.lower()
 
     on(D(2022, 6, 2))

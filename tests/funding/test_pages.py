@@ -27,10 +27,10 @@ def test_overview_shows_figures_and_the_bar(client, partner, partner_member, pam
     services.claim_approve(funding_request=fr, reviewer=pam, approved_amount=D("4000"), reason="ok")
     client.force_login(partner_member)
     html = client.get(reverse("funding:overview")).content.decode()
-    assert 'data-figure="allocated">USD 20,000.00' in html
-    assert 'data-figure="claimed">USD 4,000.00' in html
-    assert 'data-figure="returned">USD 1,000.00' in html
-    assert 'data-figure="remaining">USD 16,000.00' in html
+    assert 'data-figure="allocated">$20,000' in html
+    assert 'data-figure="claimed">$4,000' in html
+    assert 'data-figure="returned">$1,000' in html
+    assert 'data-figure="remaining">$16,000' in html
     assert "progress-stacked" in html and "pct-20" in html  # 4,000 of 20,000 claimed, not paid yet
 
 
@@ -114,7 +114,7 @@ def test_detail_shows_history_and_staff_decide(client, partner, partner_member, 
     response = client.post(reverse("funding:request_approve", args=[fr.pk]), {"approved_amount": "4500", "reason": "Go"})
     assert response.status_code == 302
     html = client.get(reverse("funding:request_detail", args=[fr.pk])).content.decode()
-    for text in ("Which audience?", "CX leaders in DACH", "Approve", "approved USD 4500.00", "Go"):
+    for text in ("Which audience?", "CX leaders in DACH", "Approve", "approved $4,500", "Go"):
         assert text in html
 
 
@@ -180,7 +180,7 @@ def test_allocation_pages(client, partner, program_admin, program_year):
     response = client.post(reverse("funding:allocation_set", args=[partner.pk]), {"amount": "30000", "reason": "Plan"})
     assert response.status_code == 302
     html = client.get(reverse("funding:partner_funding", args=[partner.pk])).content.decode()
-    assert 'data-figure="allocated">USD 30,000.00' in html and "Plan" in html
+    assert 'data-figure="allocated">$30,000' in html and "Plan" in html
 
 
 def _requests(n, today):

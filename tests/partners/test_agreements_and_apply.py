@@ -55,7 +55,7 @@ def newcomer(db):
     return UserFactory(email="admin@newcomer.example", partner=partner, partner_role=PartnerRole.ADMIN)
 
 
-@pytest.mark.parametrize("url_name", ["partners:home", "partners:people", "partners:colleagues",
+@pytest.mark.parametrize("url_name", ["partner_home", "partners:people", "partners:colleagues",
                                       "activity:notifications", "home"])
 def test_unregistered_partner_pages_redirect_to_agreements(client, newcomer, url_name):
     client.force_login(newcomer)
@@ -73,18 +73,18 @@ def test_unregistered_partner_api_is_403_except_agreements(client, newcomer, url
 def test_accepting_the_partner_agreement_on_the_page_registers_and_records_ip(client, newcomer):
     client.force_login(newcomer)
     agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)
-    client.post(reverse("partners:agreements"), {"agreement": agreement.pk}, REMOTE_ADDR="203.0.113.7")
+    client.post(reverse("partners:agreements"), {"agreement": agreement.pk, "i_accept": "yes"}, REMOTE_ADDR="203.0.113.7")
     acceptance = AgreementAcceptance.objects.get(partner=newcomer.partner)
     assert acceptance.accepted_by == newcomer and acceptance.ip_address == "203.0.113.7"
     newcomer.partner.refresh_from_db()
     assert newcomer.partner.tier == "registered"
-    assert client.get(reverse("partners:home")).status_code == 200
+    assert client.get(reverse("partner_home")).status_code == 200
 
 
 def test_members_cannot_accept(client, partner, partner_member):
     client.force_login(partner_member)
     agreement = Agreement.objects.get(kind=Agreement.Kind.SEGMENT, is_current=True)
-    assert client.post(reverse("partners:agreements"), {"agreement": agreement.pk}).status_code == 403
+    assert client.post(reverse("partners:agreements"), {"agreement": agreement.pk, "i_accept": "yes"}).status_code == 403
     response = client.post(reverse("api:agreement_accept", args=[agreement.pk]))
     assert response.status_code == 403
     assert not AgreementAcceptance.objects.filter(agreement=agreement).exists()

@@ -56,7 +56,7 @@ def test_the_invitee_sets_name_and_password_and_joins_with_a_verified_email(clie
     assert EmailAddress.objects.get(user=user).verified
     assert Invitation.objects.get().accepted_user == user
     # Logged in straight away, and the link cannot be used twice.
-    assert client.get(reverse("partners:home")).status_code == 200
+    assert client.get(reverse("partner_home")).status_code == 200
     client.logout()
     again = client.get(url)
     assert again.status_code == 404 and b"already used" in again.content
@@ -227,3 +227,27 @@ def test_colleague_list_query_count_does_not_grow(admin_api, partner, django_ass
         UserFactory(partner=partner, partner_role=PartnerRole.MEMBER)
     with django_assert_max_num_queries(6):
         assert len(admin_api.get(url).json()) == 21
+
+
+def test_inviting_outside_the_company_domain_asks_for_confirmation(client, partner_admin):
+    client.force_login(partner_admin)
+    url = reverse("partners:invite", args=[partner_admin.partner_id])
+    response = client.post(url, {"email": "friend@gmail.com", "role": "member"})
+    html = response.content.decode()
+    assert "friend@gmail.com is not an address at acme.example" in html
+    assert 'type="checkbox" name="confirm_outside"' in html
+    assert not Invitation.objects.filter(email="friend@gmail.com").exists()
+    client.post(url, {"email": "friend@gmail.com", "role": "member", "confirm_outside": "on"})
+    assert Invitation.objects.filter(email="friend@gmail.com").exists()
+    client.post(url, {"email": "colleague@eu.acme.example", "role": "member"})
+    assert Invitation.objects.filter(email="colleague@eu.acme.example").exists()
+
+
+def test_the_api_asks_the_same(client, partner_admin):
+    client.force_login(partner_admin)
+    url = reverse("api:invitation_list", args=[partner_admin.partner_id])
+    refused = client.post(url, {"email": "friend@gmail.com", "role": "member"}, content_type="application/json")
+    assert refused.status_code == 400 and "is not an address at" in refused.json()["email"][0]
+    ok = client.post(url, {"email": "friend@gmail.com", "role": "member", "confirm": True},
+                     content_type="application/json")
+    assert ok.status_code == 201

@@ -51,7 +51,7 @@ def test_login_of_staff_with_mfa_asks_for_a_code(client):
 
 def test_mfa_is_optional_for_partner_users(client, partner_admin):
     client.force_login(partner_admin)
-    assert client.get(reverse("partners:home")).status_code == 200
+    assert client.get(reverse("partner_home")).status_code == 200
 
 
 def test_partner_user_without_mfa_can_log_in_with_a_password(client):
