@@ -24,7 +24,7 @@ def test_admin_prepares_next_year_and_the_partner_sees_it_on_1_january(page, sho
                                                   partner_role=PartnerRole.ADMIN))
 
     log_in_staff(page, "admin@vendor.example", PASSWORD)
-    page.goto(reverse("partners:staff_home"))
+    page.goto(reverse("staff:home"))
     notice = page.locator("#program-year-notice")
     assert "The 2027 program year is not prepared yet: copy 2026 and edit it." in notice.inner_text()
     shoot(page, "notice")
@@ -38,7 +38,7 @@ def test_admin_prepares_next_year_and_the_partner_sees_it_on_1_january(page, sho
     shoot(page, "program-years")
     y2027 = ProgramYear.objects.get(year=2027)
     assert y2027.status == "draft" and y2027.tiers.get(level="bronze").min_revenue_usd == 30000
-    page.goto(reverse("partners:staff_home"))
+    page.goto(reverse("staff:home"))
     assert page.locator("#program-year-notice").count() == 0
     log_out(page)
 
