@@ -22,6 +22,7 @@ from .models import BenefitInvitation
 
 __all__ = [
     "invitation_for_user", "invitations_visible_to", "listing_partner_for_change", "may_invite_partner",
+    "who_may_invite",
     "partner_for_invitations", "partner_of_user", "require_partner_admin", "require_partner_user",
     "require_program_year_admin",
     "require_program_admin", "require_staff",
@@ -29,10 +30,18 @@ __all__ = [
 
 
 def may_invite_partner(user, partner):
-    """A program admin invites any partner; a PAM only the partners assigned to them (issue #7)."""
+    """Whoever reviews a partner's requests may invite it: a program admin any partner; a PAM the partners
+    assigned to them and the partners that have no PAM (every PAM reviews those, DESIGN.md §1)."""
     if user.is_program_admin:
         return True
-    return user.is_pam and partner.pam_id == user.pk
+    return user.is_pam and partner.pam_id in (user.pk, None)
+
+
+def who_may_invite(partner):
+    """In words, for the page of someone who may not invite this partner."""
+    if partner.pam_id:
+        return f"Only {partner.pam} (the partner's PAM) or a program admin may invite this partner."
+    return "Any PAM or a program admin may invite this partner: it has no PAM yet."
 
 
 def partner_for_invitations(user, partner_id, *, for_change=False):
@@ -40,7 +49,7 @@ def partner_for_invitations(user, partner_id, *, for_change=False):
     require_staff(user)
     partner = partner_for_user(user, partner_id)
     if for_change and not may_invite_partner(user, partner):
-        raise PermissionDenied("Only the partner's PAM or a program admin may invite or withdraw.")
+        raise PermissionDenied(who_may_invite(partner))
     return partner
 
 

@@ -145,8 +145,11 @@ def _missing_gates(benefit, partner):
     return tuple(missing)
 
 
-def benefit_status(benefit: BenefitFacts, partner: PartnerFacts) -> BenefitStatus:
-    """The status of one benefit for one partner (see the module docstring for the rules)."""
+def benefit_status(benefit: BenefitFacts, partner: PartnerFacts, *, for_staff=False) -> BenefitStatus:
+    """The status of one benefit for one partner (see the module docstring for the rules).
+
+    ``for_staff``: the words address program staff reading about the partner, not the partner itself."""
+    your = "this partner's" if for_staff else "your"
     invitation = None
     cell = None
     if benefit.cells:
@@ -156,7 +159,7 @@ def benefit_status(benefit: BenefitFacts, partner: PartnerFacts) -> BenefitStatu
             higher = sorted((c for c in benefit.cells if tier_rank(c.tier) > tier_rank(partner.tier)),
                             key=lambda c: tier_rank(c.tier))
             if not higher:
-                return BenefitStatus(benefit, Status.NOT_OFFERED, "Not available at your tier.")
+                return BenefitStatus(benefit, Status.NOT_OFFERED, f"Not available at {your} tier.")
             first = higher[0]
             name = TIER_NAMES.get(first.tier, first.tier)
             how = "by invitation " if first.availability == INVITE_ONLY else ""
@@ -166,7 +169,8 @@ def benefit_status(benefit: BenefitFacts, partner: PartnerFacts) -> BenefitStatu
             if invitation is None:
                 return BenefitStatus(
                     benefit, Status.INVITE_ONLY,
-                    "Invite-only at your tier: ask your partner account manager (PAM).",
+                    ("Invite-only at this partner's tier: not invited yet." if for_staff
+                     else "Invite-only at your tier: ask your partner account manager (PAM)."),
                 )
     elif benefit.gate == GATE_TIER:
         return BenefitStatus(benefit, Status.NOT_OFFERED, "No tier offers this benefit this program year.")
@@ -191,7 +195,7 @@ def benefit_status(benefit: BenefitFacts, partner: PartnerFacts) -> BenefitStatu
             f"Invited{region} by {invitation.invited_by} on {invitation.invited_at:%d %b %Y}.",
             quantity=quantity, quantity_text=qty_text, invitation=invitation,
         )
-    return BenefitStatus(benefit, Status.INCLUDED, "Included in your tier." if cell else "Included.",
+    return BenefitStatus(benefit, Status.INCLUDED, f"Included in {your} tier." if cell else "Included.",
                          quantity=quantity, quantity_text=qty_text)
 
 

@@ -92,7 +92,7 @@ class BenefitOverview:
     statuses: list  # of (Benefit, rules.BenefitStatus)
 
 
-def benefit_overview(partner, *, as_of=None, program_year=None):
+def benefit_overview(partner, *, as_of=None, program_year=None, for_staff=False):
     """Every benefit of the partner's program year and its status for the partner (at most 7 queries:
     program year 1-2, benefits + cells 2, invitations 1, agreements 1, certification 1). A caller that
     has looked up program_year_for(as_of) already (the tier page) passes it as ``program_year``."""
@@ -100,7 +100,8 @@ def benefit_overview(partner, *, as_of=None, program_year=None):
     year = program_year or program_year_for(as_of)
     benefits = benefits_of_year(year)
     facts = partner_facts(partner, year, as_of=as_of)
-    return BenefitOverview(year, facts, [(b, rules.benefit_status(benefit_facts(b), facts)) for b in benefits])
+    statuses = [(b, rules.benefit_status(benefit_facts(b), facts, for_staff=for_staff)) for b in benefits]
+    return BenefitOverview(year, facts, statuses)
 
 
 def benefit_status_for(partner, *, benefit_code, as_of=None):

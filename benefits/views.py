@@ -57,8 +57,10 @@ def program_year_copy(request):
 
 
 def tier_benefits_section(request, *, partner, program_year):
-    """The benefits list of the tier page (tiers.sections)."""
-    return render_to_string("benefits/_tier_benefits.html", benefits_tags.tier_benefits(partner, program_year=program_year))
+    """The benefits list of the tier page (tiers.sections): staff read about the partner, not "your tier"."""
+    for_staff = request.user.is_authenticated and bool(request.user.staff_role)
+    return render_to_string("benefits/_tier_benefits.html",
+                            benefits_tags.tier_benefits(partner, program_year=program_year, for_staff=for_staff))
 
 
 def program_year_copy_section(request, *, form=None):
@@ -118,7 +120,8 @@ def partner_invitations(request, partner_id):
     history = selectors.partner_invitations(partner, year) if year else []
     return render(request, "benefits/partner_invitations.html", {
         "partner": partner, "program_year": year, "form": form, "invitable": invitable, "history": history,
-        "may_invite": access.may_invite_partner(request.user, partner), "withdraw_form": WithdrawForm(),
+        "may_invite": access.may_invite_partner(request.user, partner), "who_may_invite": access.who_may_invite(partner),
+        "withdraw_form": WithdrawForm(),
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    path("", include("build_portal.staff.urls")),
     path("", include("activity.urls")),
     path("", include("partners.urls")),
     path("", include("dealreg.urls")),

@@ -15,7 +15,7 @@ def home(request):
     if is_partner_user(user):
         return redirect("partner_home")
     if is_staff_user(user):
-        return redirect("partners:staff_home")
+        return redirect("staff:home")
     return render(request, "home.html")
 
 

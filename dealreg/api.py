@@ -5,8 +5,9 @@ exception handler (core/api.py) turns into a 400 with field errors.
 """
 
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +15,7 @@ from core.query import PageNumberPagination, query_filters
 from partners.access import require_staff
 
 from . import access, rules, selectors, services
+from .filters import ReviewQueueFilter
 from .imports import ImportRejected
 from .models import DealRegistration, DealRegistrationEvent, Opportunity, SalesImport
 
@@ -81,7 +83,7 @@ class ClaimInSerializer(serializers.Serializer):
 class ClaimedOpportunitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Opportunity
-        fields = ["external_id", "account_name", "stage", "close_date", "arr_usd", "product_line"]
+        fields = ["external_id", "account_name", "stage", "close_date", "arr_usd"]
         read_only_fields = fields
 
 
@@ -228,11 +230,6 @@ LIST_PARAMETERS = [
 class RegistrationFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=DealRegistration.Status.values, required=False)
     q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
-
-
-class QueueFilters(serializers.Serializer):
-    status = serializers.ChoiceField(choices=DealRegistration.Status.values, required=False, default=rules.SUBMITTED)
-    overdue = serializers.BooleanField(required=False, default=False)
 
 
 # --- registrations -------------------------------------------------------------------------------------
@@ -392,28 +389,30 @@ class DecideExtensionApi(_RegistrationActionApi):
         return services.registration_decide_extension(registration=registration, reviewer=user, **data)
 
 
-class ReviewQueueApi(APIView):
-    pagination_class = PageNumberPagination  # also tells the schema the list is paginated
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=DealRegistration.Status.values, required=False,
-                                     description="Default: submitted"),
-                    OpenApiParameter("overdue", bool, required=False)],
-        responses={200: QueueItemSerializer(many=True), 400: BAD_INPUT, 403: FORBIDDEN},
-    )
-    def get(self, request):
-        require_staff(request.user)
-        filters = query_filters(request, QueueFilters)
-        queryset = access.registrations_visible_to(request.user).filter(status=filters["status"])
-        if filters["overdue"]:
-            queryset = selectors.overdue(queryset)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(selectors.review_queue(queryset), request, view=self)
+class ReviewQueueApi(generics.ListAPIView):
+    """The review queue with the page's filters and ordering (dealreg.filters.ReviewQueueFilter)."""
+
+    serializer_class = QueueItemSerializer
+    pagination_class = PageNumberPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ReviewQueueFilter
+
+    @extend_schema(responses={200: QueueItemSerializer(many=True), 400: BAD_INPUT, 403: FORBIDDEN})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        require_staff(self.request.user)
+        return access.registrations_visible_to(self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(selectors.queue_rows(self.filter_queryset(self.get_queryset())))
         selectors.review_state(page)
         selectors.attach_same_partner_registrations(page)
         for r in page:
             r.conflicts = _conflicts(r)
             r.claimed_opportunity = _claimed(r)
-        return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
+        return self.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
 
 # --- sales-system imports ------------------------------------------------------------------------------

@@ -251,6 +251,18 @@ def overdue_cutoff(*, today: datetime.date, allowed_business_days: int) -> datet
     return day
 
 
+def review_due_date(*, waiting_since: datetime.date, allowed_business_days: int) -> datetime.date:
+    """The last business day a review is within the service level: ``allowed_business_days`` business
+    days after the day it started waiting (is_review_overdue is true from the next business day)."""
+    day = waiting_since
+    counted = 0
+    while counted < allowed_business_days:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
+
+
 # --- Deal hygiene: customers a registration cannot name, and figures worth a second look -------------------
 
 EXCLUSION_WORDS = {

@@ -51,6 +51,23 @@ def registration_conflicts(registration):
     )
 
 
+def conflict_details(registration, *, visible, limit=10):
+    """What the conflict flags are about, by name: other partners' open or approved registrations for the
+    domain (``visible``: the registrations the reader may open), the known customer accounts and the
+    sales system's opportunities. Three queries, at most ``limit`` rows each."""
+    others = list(
+        DealRegistration.objects.filter(domain=registration.domain, status__in=rules.ACTIVE_STATUSES)
+        .exclude(partner_id=registration.partner_id).select_related("partner").order_by("created_at", "pk")[:limit])
+    openable = set(visible.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)) if others else set()
+    for other in others:
+        other.may_open = other.pk in openable
+    accounts = list(CustomerAccount.objects.filter(domain=registration.domain).order_by("name", "pk")[:limit])
+    opportunities = list(
+        Opportunity.objects.filter(domain=registration.domain).exclude(pk=registration.opportunity_id or 0)
+        .order_by("-close_date", "pk")[:limit])
+    return {"registrations": others, "accounts": accounts, "opportunities": opportunities}
+
+
 def search(queryset, *, status="", q=""):
     if status:
         queryset = queryset.filter(status=status)
@@ -84,11 +101,14 @@ def overdue(queryset, *, today=None):
     return queryset.filter(status=rules.SUBMITTED, waiting_since__date__lte=cutoff)
 
 
+def queue_rows(queryset):
+    """The queue's columns (partner, PAM, submitter, conflict flags), keeping the queryset's order."""
+    return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by", "opportunity"))
+
+
 def review_queue(queryset):
     """Oldest first: the registration that has waited longest is decided first."""
-    return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by", "opportunity")).order_by(
-        "waiting_since", "pk"
-    )
+    return queue_rows(queryset).order_by("waiting_since", "pk")
 
 
 def attach_same_partner_registrations(registrations):

@@ -15,5 +15,6 @@ urlpatterns = [
     path("deals/<int:pk>/outcome/", views.registration_outcome, name="outcome"),
     path("deals/<int:pk>/extension/decide/", views.registration_extension_decide, name="extension_decide"),
     path("staff/deals/", views.review_queue, name="queue"),
+    path("staff/deals/export.csv", views.review_queue_export, name="queue_export"),
     path("staff/sales-imports/", views.sales_import, name="import"),
 ]

@@ -4,16 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import csv_export
 from core.forms import add_service_errors
 from partners.access import require_staff
 from partners.models import StaffRole, User
 
 from . import access, rules, sections, selectors, services
+from .filters import ReviewQueueFilter
 from .forms import (
     ClaimForm,
     DecisionForm,
@@ -133,6 +136,8 @@ def _detail_context(request, registration, **forms):
     context["staff_view"] = bool(user.staff_role)
     if user.staff_role:
         context["conflicts"] = selectors.registration_conflicts(registration)
+        context["conflict_details"] = selectors.conflict_details(
+            registration, visible=access.registrations_visible_to(user))
         context["same_partner_others"] = selectors.attach_same_partner_registrations([registration])[0].same_partner_others
     if is_partner_side:
         context.update(
@@ -161,9 +166,11 @@ def _act(request, registration, form_name, form, call):
         try:
             call(form.cleaned_data)
         except ValidationError as error:
-            add_service_errors(form, error)
-            if not hasattr(error, "error_dict"):
-                # A refused transition: the form it came from may no longer be shown, so say it at the top.
+            if hasattr(error, "error_dict"):
+                add_service_errors(form, error)
+            else:
+                # A refused transition: the form it came from may no longer be shown, so it is said once,
+                # at the top (not also as the form's own error).
                 messages.error(request, " ".join(error.messages))
         else:
             return redirect("dealreg:detail", pk=registration.pk)
@@ -252,32 +259,48 @@ def registration_extension_decide(request, pk):
 def review_queue(request):
     """PAMs: their partners' and unassigned partners' registrations; program admins: everyone's (manager view)."""
     require_staff(request.user)
-    status = request.GET.get("status", rules.SUBMITTED)
-    if status not in DealRegistration.Status.values and status != "all":
-        status = rules.SUBMITTED
-    queryset = access.registrations_visible_to(request.user)
-    if status != "all":
-        queryset = queryset.filter(status=status)
-    pam_id = request.GET.get("pam", "")
-    pams = None
-    if request.user.is_program_admin:
-        pams = User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email")
-        if pam_id == "none":
-            queryset = queryset.filter(partner__pam__isnull=True)
-        elif pam_id.isdigit():
-            queryset = queryset.filter(partner__pam_id=int(pam_id))
-    q = request.GET.get("q", "")[:100]
-    queryset = selectors.search(queryset, q=q)
-    overdue_only = request.GET.get("overdue") == "1"
-    if overdue_only:
-        queryset = selectors.overdue(queryset)
-    page = _page(request, selectors.review_queue(queryset), paginator=QueuePaginator)
+    filterset = ReviewQueueFilter(request.GET, queryset=access.registrations_visible_to(request.user),
+                                  user=request.user)
+    valid = filterset.is_valid()
+    queryset = selectors.queue_rows(filterset.qs if valid else filterset.queryset.none())
+    page = _page(request, queryset, paginator=QueuePaginator)
     selectors.review_state(page.object_list)
     selectors.attach_same_partner_registrations(page.object_list)
+    data = filterset.form.cleaned_data if valid else {}
+    pams = User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email") \
+        if request.user.is_program_admin else None
     return render(request, "dealreg/queue.html", {
-        "page": page, "status": status, "statuses": DealRegistration.Status.choices, "q": q,
-        "pams": pams, "pam_id": pam_id, "overdue_only": overdue_only, "may_review": access.may_review(request.user),
-    })
+        "page": page, "filter": filterset, "status": filterset.data.get("status"),
+        "statuses": DealRegistration.Status.choices, "q": data.get("q", ""), "pams": pams,
+        "pam_id": data.get("pam", ""), "overdue_only": bool(data.get("overdue")), "partner": filterset.chosen_partner,
+        "o": request.GET.get("o", "")[:20], "may_review": access.may_review(request.user),
+    }, status=200 if valid else 400)
+
+
+@login_required
+@require_GET
+def review_queue_export(request):
+    """The queue as CSV: exactly what the page's filters select, in its order, streamed."""
+    require_staff(request.user)
+    filterset = ReviewQueueFilter(request.GET, queryset=access.registrations_visible_to(request.user),
+                                  user=request.user)
+    if not filterset.is_valid():
+        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+    rows = (
+        (r.reference, r.get_status_display(), r.partner.name, r.partner.pam.email if r.partner.pam else "",
+         r.customer_company, r.domain, r.country, r.estimated_arr_usd, r.expected_close_date,
+         timezone.localtime(r.waiting_since).strftime("%Y-%m-%d %H:%M"), r.created_at.date(),
+         "yes" if r.conflict_other_partner else "", "yes" if r.conflict_existing_customer else "",
+         "yes" if r.conflict_opportunity else "")
+        for r in selectors.queue_rows(filterset.qs).iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="deal-registrations.csv", header=QUEUE_CSV_HEADER, rows=rows)
+
+
+QUEUE_CSV_HEADER = ["reference", "status", "partner", "PAM", "customer", "domain", "country",
+                    "estimated ARR (USD)", "expected close", "waiting since", "created", "conflict: other partner",
+                    "conflict: existing customer", "conflict: opportunity"]
 
 
 @login_required

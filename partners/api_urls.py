@@ -17,6 +17,7 @@ urlpatterns = [
     path("invitations/accept/", api.InvitationAcceptApi.as_view(), name="invitation_accept"),
     path("invitations/<int:pk>/revoke/", api.InvitationRevokeApi.as_view(), name="invitation_revoke"),
     path("colleagues/<int:pk>/remove/", api.ColleagueRemoveApi.as_view(), name="colleague_remove"),
+    path("people/", api.StaffPersonListApi.as_view(), name="staff_person_list"),
     path("audit/", api.AuditListApi.as_view(), name="audit_list"),
     path("tokens/", api.ApiTokenListApi.as_view(), name="api_token_list"),
     path("tokens/<str:token_id>/revoke/", api.ApiTokenRevokeApi.as_view(), name="api_token_revoke"),

@@ -3,7 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from core.forms import CountryChoiceField
 
-from .models import Course, Partner, PartnerRole, Person, StaffRole, User
+from .models import Course, PartnerRole, Person, StaffRole, User
 from .roster import CSV_COLUMNS, MAX_FILE_BYTES
 
 
@@ -122,24 +122,3 @@ class PersonMoveForm(BootstrapMixin, forms.Form):
                                 help_text="For example example.com. Their course completions move with them.")
     # Required by the service, which reports it together with the roster and partner checks.
     reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class AuditFilterForm(BootstrapMixin, forms.Form):
-    partner = forms.ModelChoiceField(queryset=Partner.objects.all(), required=False)
-    action = forms.ChoiceField(required=False)
-    object_type = forms.ChoiceField(required=False, label="Object type")
-    actor = forms.CharField(required=False, max_length=150, help_text="Email or name")
-    date_from = forms.DateField(required=False, widget=DateInput, label="From")
-    date_to = forms.DateField(required=False, widget=DateInput, label="To")
-
-    def __init__(self, *args, actions=(), object_types=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Any action")] + [(a, a) for a in actions]
-        self.fields["object_type"].choices = [("", "Any type")] + [(t, t) for t in object_types]
-        self.fields["partner"].empty_label = "Any partner"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", "The end date is before the start date.")
-        return data

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
@@ -7,20 +8,20 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpResponse
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activity import access as activity_access
-from activity import selectors as activity_selectors
+from core import csv_export
 from core.forms import add_service_errors
 
 from . import access, roster, selectors, services
 from . import api_tokens as api_tokens_module
+from .filters import AuditFilter, PartnerFilter, PersonFilter
 from .forms import (
-    AuditFilterForm,
     CompletionForm,
     InvitationAcceptForm,
     InvitationForm,
@@ -30,7 +31,7 @@ from .forms import (
     RosterImportForm,
     TeamForm,
 )
-from .models import Agreement, Partner, Person, TierLevel
+from .models import Agreement, Completion, Course, Partner, Person
 
 
 def client_ip(request):
@@ -96,30 +97,13 @@ def agreements(request):
     })
 
 
-@login_required
-def staff_home(request):
-    access.require_staff(request.user)
-    partners = access.partners_visible_to(request.user)
-    counts = dict(partners.order_by().values_list("tier").annotate(n=Count("pk")))
-    most = max(counts.values(), default=0) or 1
-    by_tier = [
-        {"tier": value, "label": label, "n": counts.get(value, 0), "percent": round(100 * counts.get(value, 0) / most)}
-        for value, label in TierLevel.choices
-    ]
-    unassigned = Partner.objects.filter(tier__in=["silver", "gold", "global_strategic"], pam__isnull=True)
-    return render(request, "partners/staff_home.html", {
-        "by_tier": by_tier, "partner_count": sum(counts.values()),
-        "unassigned": unassigned if request.user.is_program_admin else None,
-    })
-
-
 # --- Colleagues and invitations ----------------------------------------------------------------------
 
 def _back_to_team(request, partner):
     """Partner admins manage their team on the colleagues page; program admins on the staff partner page."""
     if request.user.partner_id == partner.pk:
         return redirect("partners:colleagues")
-    return redirect("partners:staff_partner", pk=partner.pk)
+    return redirect("staff:partner", pk=partner.pk)
 
 
 @login_required
@@ -264,7 +248,7 @@ def person_edit(request, pk):
 def _back_to_roster(request, person):
     if request.user.partner_id == person.partner_id:
         return redirect("partners:people")
-    return redirect("partners:staff_partner", pk=person.partner_id)
+    return redirect("staff:partner", pk=person.partner_id)
 
 
 def _person_page(request, person, form, completion_form, status=200):
@@ -350,29 +334,45 @@ def people_import(request):
 
 # --- Staff: partners, their team, the audit trail ------------------------------------------------------
 
-@login_required
-@require_GET
-def staff_partners(request):
+def _staff_partner_list(request):
     access.require_staff(request.user)
     partners = selectors.with_roster_counts(
         access.partners_visible_to(request.user).select_related("pam", "psa"), as_of=timezone.localdate()
     )
-    page = Paginator(partners, 50).get_page(request.GET.get("page"))
-    return render(request, "partners/staff_partners.html", {"page": page})
+    return PartnerFilter(request.GET or None, queryset=partners)
 
 
 @login_required
 @require_GET
-def staff_partner(request, pk):
-    access.require_staff(request.user)
-    partner = access.partner_for_user(request.user, pk)
-    manage = access.may_manage_partner(request.user, partner)
-    return render(request, "partners/staff_partner.html", {
-        "partner": partner, "counts": selectors.roster_counts(partner, as_of=timezone.localdate()),
-        "colleagues": selectors.colleagues(partner), "may_manage": manage,
-        "invitations": selectors.open_invitations(partner, now=timezone.now()) if manage else None,
-        "acceptances": partner.acceptances.select_related("agreement", "accepted_by"),
-    })
+def staff_partners(request):
+    filterset = _staff_partner_list(request)
+    status = 400 if filterset.is_bound and not filterset.is_valid() else 200
+    partners = filterset.qs if status == 200 else filterset.queryset.none()
+    page = Paginator(partners, 50).get_page(request.GET.get("page"))
+    return render(request, "partners/staff_partners.html", {
+        "page": page, "filter": filterset, "o": request.GET.get("o", "")[:20],
+    }, status=status)
+
+
+@login_required
+@require_GET
+def staff_partners_export(request):
+    """The partner list as CSV: exactly what the page's filters select, streamed."""
+    filterset = _staff_partner_list(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+    rows = (
+        (p.pk, p.name, p.domain, p.country, p.get_partner_type_display(), p.get_tier_display(), p.tier_since,
+         p.pam.email if p.pam else "", p.psa.email if p.psa else "", p.people_count, p.certified_count,
+         p.trained_count, p.user_count, "yes" if p.is_active else "no")
+        for p in filterset.qs.iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="partners.csv", header=PARTNER_CSV_HEADER, rows=rows)
+
+
+PARTNER_CSV_HEADER = ["id", "name", "domain", "country", "partner type", "tier", "tier since", "PAM", "PSA",
+                      "people", "platform-certified", "sales-trained", "users", "active"]
 
 
 @login_required
@@ -388,8 +388,58 @@ def partner_team(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, f"The team of {partner.name} was saved.")
-            return redirect("partners:staff_partner", pk=partner.pk)
+            return redirect("staff:partner", pk=partner.pk)
     return render(request, "partners/partner_team.html", {"partner": partner, "form": form})
+
+
+def _staff_people(request):
+    access.require_staff(request.user)
+    people = access.people_visible_to(request.user).prefetch_related(
+        Prefetch("completions", queryset=Completion.objects.order_by("course", "-completed_on")))
+    return PersonFilter(request.GET or None, queryset=people)
+
+
+@login_required
+@require_GET
+def staff_people(request):
+    filterset = _staff_people(request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = Paginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(request.GET.get("page"))
+    partner_id = request.GET.get("partner", "")
+    chosen = access.partners_visible_to(request.user).filter(pk=int(partner_id)).first() \
+        if partner_id.isdigit() else None
+    return render(request, "partners/staff_people.html", {
+        "page": page, "filter": filterset, "o": request.GET.get("o", "")[:20], "today": timezone.localdate(),
+        "chosen_partner": chosen,
+    }, status=200 if valid else 400)
+
+
+@login_required
+@require_GET
+def staff_people_export(request):
+    """People and their completions as CSV: one row per completion, and one for each person without any."""
+    filterset = _staff_people(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+    # One query (a LEFT JOIN on the completions) whatever the number of rows.
+    roles, courses = dict(Person.JobRole.choices), dict(Course.choices)
+    rows = (
+        (partner_id, partner_name, name, email, roles.get(role, role), courses.get(course, course or ""),
+         completed_on or "", expires_on or "")
+        for partner_id, partner_name, name, email, role, course, completed_on, expires_on in
+        filterset.qs.order_by("partner__name", "name", "pk", "completions__course").values_list(
+            "partner_id", "partner__name", "name", "email", "job_role", "completions__course",
+            "completions__completed_on", "completions__expires_on").iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="people.csv", header=PEOPLE_CSV_HEADER, rows=rows)
+
+
+PEOPLE_CSV_HEADER = ["partner id", "partner", "person", "email", "job role", "course", "completed on", "expires on"]
+
+
+def _audit_filter(request):
+    return AuditFilter(request.GET or None, queryset=activity_access.audit_entries_visible_to(request.user))
 
 
 @login_required
@@ -409,30 +459,48 @@ def person_move(request, pk):
                 add_service_errors(form, error)
             else:
                 messages.success(request, f"{person.name} and their completions moved to {person.partner.name}.")
-                return redirect("partners:staff_partner", pk=person.partner_id)
+                return redirect("staff:partner", pk=person.partner_id)
     return render(request, "partners/person_move.html", {"partner": partner, "form": form}, status=status)
 
 
 @login_required
 @require_GET
 def audit_trail(request):
-    entries = activity_access.audit_entries_visible_to(request.user)
-    form = AuditFilterForm(request.GET or None, actions=activity_selectors.audit_actions(entries),
-                           object_types=activity_selectors.audit_object_types(entries))
-    filters = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: v for k, v in form.cleaned_data.items() if v}
-        if "partner" in filters:
-            filters["partner_id"] = filters.pop("partner").pk
-    entries = activity_selectors.filter_audit_entries(entries, **filters)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    filterset = _audit_filter(request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = Paginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(request.GET.get("page"))
     # The bottom app stores only partner ids; one query names the partners of this page.
     names = dict(Partner.objects.filter(pk__in={e.partner_id for e in page if e.partner_id}).values_list("pk", "name"))
     for entry in page:
         entry.partner_name = names.get(entry.partner_id, "")
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "partners/audit_trail.html", {"form": form, "page": page, "query": query.urlencode()})
+    partner_id = request.GET.get("partner", "")
+    chosen = Partner.objects.filter(pk=int(partner_id)).first() if partner_id.isdigit() else None
+    return render(request, "partners/audit_trail.html", {
+        "form": filterset.form, "page": page, "query": query.urlencode(), "chosen_partner": chosen,
+    })
+
+
+@login_required
+@require_GET
+def audit_trail_export(request):
+    """The audit trail as CSV: exactly what the page's filters select, newest first, streamed."""
+    filterset = _audit_filter(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+    rows = (
+        (e.at.isoformat(), e.actor.email if e.actor else "", e.partner_id or "", e.action, e.object_type,
+         e.object_id, e.object_repr, json.dumps(e.before, sort_keys=True), json.dumps(e.after, sort_keys=True),
+         e.reason)
+        for e in filterset.qs.iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="audit-trail.csv", header=AUDIT_CSV_HEADER, rows=rows)
+
+
+AUDIT_CSV_HEADER = ["at (UTC)", "actor", "partner id", "action", "object type", "object id", "object", "before",
+                    "after", "reason"]
 
 
 @login_required

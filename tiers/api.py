@@ -4,17 +4,18 @@ Thin: serializers check shape, services check rules (a service's ValidationError
 field errors in core.api.exception_handler), tiers/access.py decides who may do what.
 """
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.query import query_filters
 from program import services as program_services
 from program.models import ProgramYear
 
 from . import access, rules, selectors, services
+from .filters import AssessmentFilter
 from .models import Assessment, RecalculationRun, Tier
 
 BAD = OpenApiResponse(description="Invalid input: field errors.")
@@ -199,15 +200,16 @@ class AssessmentFilters(serializers.Serializer):
 
 
 class RunAssessmentsApi(generics.ListAPIView):
+    """Who moves up, down or stays in a run, with the run page's filters (tiers.filters.AssessmentFilter)."""
+
     serializer_class = AssessmentSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssessmentFilter
 
     def get_queryset(self):
-        run = access.run_for_user(self.request.user, self.kwargs["run_id"])
-        movement = query_filters(self.request, AssessmentFilters).get("movement", "")
-        return selectors.run_assessments(run, movement=movement)
+        return access.run_for_user(self.request.user, self.kwargs["run_id"]).assessments.all()
 
-    @extend_schema(parameters=[OpenApiParameter("movement", OpenApiTypes.STR, enum=Assessment.Movement.values)],
-                   responses={200: AssessmentSerializer(many=True), 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
+    @extend_schema(responses={200: AssessmentSerializer(many=True), 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
                    summary="Who moves up, down or stays in a run, with reasons")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -317,3 +317,32 @@ def people_tier(metrics, requirements, *, below):
             break
         reached = requirement.level
     return reached
+
+
+# A partner is "near promotion" when the next tier is one step away: every requirement but one is met,
+# or every unmet requirement is within this share of its threshold (the staff home's worklist).
+NEAR_PROMOTION_SHARE = Decimal("0.20")
+
+
+def promotion_gap(requirement, metrics, *, share=NEAR_PROMOTION_SHARE):
+    """The unmet requirements of ``requirement`` when the partner is near it, else None.
+
+    Near: exactly one requirement is unmet, or each unmet one has at least (1 - share) of what it needs.
+    A partner that meets everything already is not "near" (the next run promotes it): None as well.
+    """
+    rows = progress(requirement, metrics)
+    unmet = [row for row in rows if not row.met]
+    if not unmet:
+        return None
+    floor = 1 - share
+    if len(unmet) == 1 or all(Decimal(row.have) >= Decimal(row.need) * floor for row in unmet):
+        return unmet
+    return None
+
+
+def people_drop(requirement, *, today_metrics, later_metrics):
+    """The people-count shortfalls a partner would have at ``later_metrics`` while it meets them today:
+    certifications that expire before a later recalculation and would cost the held tier."""
+    if requirement is None or people_shortfalls(requirement, today_metrics):
+        return []
+    return people_shortfalls(requirement, later_metrics)

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from activity.models import AuditEntry, Notification
 from activity.services import audit_record, notify
 from core.copy import CsvStream
-from partners.models import Partner, TierLevel, User
+from partners.models import Partner, StaffRole, TierLevel, User
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
@@ -186,10 +186,36 @@ def run_apply(*, run, user=None):
         run.changed_count = changed
         run.skipped_count = moving - changed
         run.save(update_fields=["status", "applied_by", "applied_at", "changed_count", "skipped_count"])
+        _notify_silver_without_pam(run)
         audit_record(actor=actor, action="tiers.run_apply", obj=run,
                      after={"changed": run.changed_count, "skipped": run.skipped_count, "kind": run.kind,
                             "as_of": run.as_of.isoformat()})
     return run, True
+
+
+SILVER_AND_ABOVE = (TierLevel.SILVER, TierLevel.GOLD, TierLevel.GLOBAL_STRATEGIC)
+NAMES_IN_A_NOTIFICATION = 20
+
+
+def _notify_silver_without_pam(run):
+    """Silver and above get a PAM (guide, "Benefits by tier"): when a run moves partners up to Silver or
+    above and they have none, every program admin is told, in the same transaction (two queries)."""
+    reached = list(
+        Partner.objects.filter(
+            tier_assessments__run=run, tier_assessments__movement=rules.UP, tier__in=SILVER_AND_ABOVE,
+            tier=F("tier_assessments__applied_tier"), pam__isnull=True,
+        ).order_by("name", "pk").values_list("name", flat=True)[:NAMES_IN_A_NOTIFICATION + 1])
+    if not reached:
+        return
+    names = ", ".join(reached[:NAMES_IN_A_NOTIFICATION]) + (" and more" if len(reached) > NAMES_IN_A_NOTIFICATION else "")
+    notify(
+        recipients=list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True)),
+        subject="Partners reached Silver or above without a PAM",
+        body=(f"The {run.get_kind_display().lower()} recalculation as of {run.as_of:%-d %b %Y} moved these partners "
+              f"to Silver or above, and they have no PAM yet: {names}. Silver and above get a PAM: assign one from "
+              f"the staff home."),
+        url="/staff/?pam=none",
+    )
 
 
 def _notification_words(run):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/partners/<int:partner_id>/tier/designation/", views.designation, name="designation"),
     path("staff/tiers/runs/", views.runs, name="runs"),
     path("staff/tiers/runs/<int:run_id>/", views.run_detail, name="run_detail"),
+    path("staff/tiers/runs/<int:run_id>/export.csv", views.run_export, name="run_export"),
     path("staff/tiers/runs/<int:run_id>/apply/", views.run_apply, name="run_apply"),
     path("staff/tiers/years/", views.program_years, name="program_years"),
     path("staff/tiers/years/<int:year>/", views.program_year_edit, name="program_year_edit"),

@@ -2,15 +2,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import csv_export
 from core.forms import add_service_errors
 from program import services as program_services
 
 from . import access, sections, selectors, services
+from .filters import AssessmentFilter
 from .forms import DesignationForm, ProgramYearForm, RunForm
 from .models import Assessment
 
@@ -90,14 +93,37 @@ def runs(request):
 @login_required
 def run_detail(request, run_id):
     run = access.run_for_user(request.user, run_id)
-    movement = request.GET.get("movement", "")
-    if movement not in Assessment.Movement.values:
-        movement = ""
-    page = Paginator(selectors.run_assessments(run, movement=movement), 50).get_page(request.GET.get("page"))
+    filterset = AssessmentFilter(request.GET, queryset=run.assessments.all())
+    valid = filterset.is_valid()
+    page = Paginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(request.GET.get("page"))
     return render(request, "tiers/run_detail.html", {
-        "run": run, "page": page, "movement": movement, "movements": Assessment.Movement.choices,
+        "run": run, "page": page, "filter": filterset, "movement": request.GET.get("movement", ""),
+        "movements": Assessment.Movement.choices, "o": request.GET.get("o", "")[:20],
         "superseded_by": selectors.superseding_run(run),
     })
+
+
+@login_required
+@require_GET
+def run_export(request, run_id):
+    """A run's assessments as CSV: exactly what the page's filters select, streamed."""
+    run = access.run_for_user(request.user, run_id)
+    filterset = AssessmentFilter(request.GET, queryset=run.assessments.all())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+    rows = (
+        (a.partner_id, a.partner.name, a.previous_tier, a.computed_tier, a.applied_tier, a.movement,
+         a.certified_technical, a.sales_trained, a.revenue_usd, "yes" if a.agreement_accepted else "no",
+         "yes" if a.designated else "no", " ".join(a.reasons))
+        for a in filterset.qs.iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename=f"run-{run.pk}-assessments.csv", header=ASSESSMENT_CSV_HEADER, rows=rows)
+
+
+ASSESSMENT_CSV_HEADER = ["partner id", "partner", "previous tier", "computed tier", "applied tier", "movement",
+                         "platform-certified", "sales-trained", "revenue (USD)", "agreement accepted", "designated",
+                         "reasons"]
 
 
 @login_required

@@ -18,11 +18,11 @@ STATUS_CLASSES = {
 
 
 @register.inclusion_tag("benefits/_tier_benefits.html")
-def tier_benefits(partner, show_glossary=False, program_year=None):
+def tier_benefits(partner, show_glossary=False, program_year=None, for_staff=False):
     """The benefits of the partner's program year (program_year_for(today), or ``program_year`` when the
     page has it already) and each one's status for this partner, in a fixed number of queries
     (benefits.selectors.benefit_overview)."""
-    overview = selectors.benefit_overview(partner, program_year=program_year)
+    overview = selectors.benefit_overview(partner, program_year=program_year, for_staff=for_staff)
     rows = [(benefit, status, STATUS_CLASSES[status.status]) for benefit, status in overview.statuses]
     return {"partner": partner, "program_year": overview.program_year, "rows": rows,
             "show_glossary": show_glossary}

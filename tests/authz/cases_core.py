@@ -70,7 +70,6 @@ CASES = [
     Case("partners:agreements", expect(403, anonymous=LOGIN, partner_admin=200, partner_member=200,
                                        other_partner_admin=200)),
     Case("partner_home", PARTNER_PAGE),
-    Case("partners:staff_home", STAFF_PAGE),
     Case("partners:colleagues", PARTNER_PAGE),
     Case("partners:people", PARTNER_PAGE),
     Case("partners:person_create", OWN_ADMIN_PAGE),
@@ -86,8 +85,6 @@ CASES = [
     Case("partners:invitation_accept", expect(302, anonymous=200), kwargs=lambda w: {"token": w["core_token"]}),
     Case("partners:colleague_remove", MANAGE_POST, kwargs=lambda w: {"pk": w["core_colleague"].pk}, method="post"),
     Case("partners:staff_partners", STAFF_PAGE),
-    Case("partners:staff_partner", expect(200, anonymous=LOGIN, partner_admin=403, partner_member=403,
-                                          other_partner_admin=403, other_pam=404), kwargs=partner_pk),
     Case("partners:partner_team", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
     Case("partners:person_move", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
     Case("partners:person_move", expect(403, anonymous=LOGIN, program_admin=302), kwargs=partner_pk, method="post",
@@ -133,3 +130,8 @@ CASES = [
     Case("api:api_token_revoke", expect(404, anonymous=API_UNAUTHENTICATED, partner_admin=200), method="post",
          kwargs=lambda w: {"token_id": api_tokens.public_id(w["core_api_token"])}),
 ]
+CASES.append(Case("partners:staff_partners_export", STAFF_PAGE))
+CASES.append(Case("partners:audit_export", PROGRAM_ADMIN_PAGE))
+CASES.append(Case("partners:staff_people", STAFF_PAGE))
+CASES.append(Case("partners:staff_people_export", STAFF_PAGE))
+CASES.append(Case("api:staff_person_list", STAFF_API))

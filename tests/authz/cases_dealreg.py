@@ -113,3 +113,4 @@ CASES = [
          data=lambda w: {"rows": [{"external_id": "A-1", "name": "Matrix Inc", "domain": "matrix.example"}]},
          content_type=JSON),
 ]
+CASES.append(Case("dealreg:queue_export", STAFF_PAGE))

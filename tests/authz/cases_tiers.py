@@ -69,3 +69,4 @@ CASES = [
     Case("api:program_year_publish", PROGRAM_ADMIN_API, method="post", kwargs=lambda w: {"year": 2030}),
     Case("api:program_year_close", PROGRAM_ADMIN_API, method="post", kwargs=YEAR),
 ]
+CASES.append(Case("tiers:run_export", PROGRAM_ADMIN_PAGE, kwargs=RUN))

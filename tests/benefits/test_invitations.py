@@ -100,14 +100,21 @@ def test_page_form_shows_errors_next_to_fields(client, pam, bronze):
     assert BenefitInvitation.objects.get().region == "LATAM"
 
 
-def test_pam_of_unassigned_partner_may_see_but_not_invite(client, pam):
+def test_any_pam_may_invite_a_partner_without_a_pam(client, pam):
+    """PAMs review the requests of partners without a PAM, so they may invite them too (no dead end)."""
     unassigned = PartnerFactory(tier="bronze", pam=None)
     client.force_login(pam)
     assert client.get(invite_url(unassigned)).status_code == 200
     response = client.post(invite_url(unassigned), {"benefit": "poc-cofunding", "region": "EMEA", "reason": "x"},
                            content_type="application/json")
-    assert response.status_code == 403
-    assert not BenefitInvitation.objects.exists()
+    assert response.status_code == 201
+    assert BenefitInvitation.objects.get().partner == unassigned
+
+
+def test_a_psa_is_told_exactly_who_may_invite(client, psa, partner, pam):
+    client.force_login(psa)
+    body = client.get(reverse("benefits:partner_invitations", args=[partner.pk])).content.decode()
+    assert f"Only {pam} (the partner&#x27;s PAM) or a program admin may invite this partner." in body
 
 
 def test_program_admin_invites_any_partner(client, program_admin, other_partner):

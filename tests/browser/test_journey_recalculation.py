@@ -59,7 +59,17 @@ def test_program_admin_previews_and_applies_the_annual_run_and_a_partner_sees_wh
     assert admin_page.locator("tr", has_text="Steady Registered").count() == 1
 
     with admin_page.expect_navigation():
-        admin_page.get_by_role("button", name="Apply this run").click()
+        admin_page.get_by_role("link", name="Apply this run…").click()
+    # The confirmation: the counts, and nothing happens without ticking the box.
+    counts = admin_page.locator("#apply-counts").inner_text()
+    assert "Move down\t1" in counts and "Global Strategic, kept (designated)\t0" in counts
+    shoot(admin_page, "apply-confirmation")
+    with admin_page.expect_navigation():
+        admin_page.get_by_role("button", name="Apply").click()
+    admin_page.wait_for_selector("text=Tick the confirmation to apply this run.")
+    admin_page.check("#confirm")
+    with admin_page.expect_navigation():
+        admin_page.get_by_role("button", name="Apply").click()
     admin_page.wait_for_selector("text=Applied: 1 tier changed, 0 skipped")
     assert admin_page.locator("h1 ~ .badge").first.inner_text() == "Applied"
     shoot(admin_page, "applied")

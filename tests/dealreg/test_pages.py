@@ -206,3 +206,21 @@ def test_a_long_queue_is_counted_only_up_to_its_cap(client, pam, submit, partner
     # Narrowed below the cap, the count is exact again.
     narrowed = client.get(reverse("dealreg:queue"), {"q": "c1.example"}).context["page"]
     assert not narrowed.paginator.more_than_cap and narrowed.paginator.count == 1
+
+
+def test_review_page_names_the_conflicting_registration_and_a_refusal_is_said_once(
+        client, program_admin, submit, partner_admin, other_partner_admin):
+    theirs = submit(other_partner_admin, website="contested.example")
+    mine = submit(partner_admin, website="contested.example")
+    services.registration_approve(registration=theirs, reviewer=program_admin, reason="first")
+    client.force_login(program_admin)
+    body = client.get(reverse("dealreg:detail", args=[mine.pk])).content.decode()
+    assert f'href="{reverse("dealreg:detail", args=[theirs.pk])}">{theirs.reference}</a>' in body
+    assert f'href="{reverse("staff:partner", args=[theirs.partner_id])}">Other Co</a>' in body
+    response = client.post(reverse("dealreg:decide", args=[mine.pk]),
+                           {"decision": "approve", "reason_code": "", "reason": "ok"}, follow=True)
+    html = response.content.decode()
+    mine.refresh_from_db()
+    assert mine.status == "submitted"
+    refusals = [line for line in html.splitlines() if "approved registration" in line.lower()]
+    assert len(refusals) == 1, refusals

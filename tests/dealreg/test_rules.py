@@ -125,3 +125,15 @@ def test_country_codes_are_the_249_assigned_ones():
     assert all(len(code) == 2 and code.isalpha() and code.isupper() for code in ISO_3166_ALPHA2)
     assert {"US", "DE", "GB", "SS", "BQ", "CW", "SX"} <= ISO_3166_ALPHA2  # incl. the 2010-2011 additions
     assert not {"UK", "EU", "XK", "AN", "YU", "CS"} & ISO_3166_ALPHA2  # reserved, user-assigned or withdrawn
+
+
+@pytest.mark.parametrize("waiting, allowed, due", [
+    (datetime.date(2026, 11, 30), 2, datetime.date(2026, 12, 2)),  # Monday + 2 business days
+    (datetime.date(2026, 12, 3), 2, datetime.date(2026, 12, 7)),  # Thursday: over the weekend
+    (datetime.date(2026, 12, 5), 2, datetime.date(2026, 12, 8)),  # Saturday: Monday and Tuesday count
+])
+def test_review_due_date_is_the_last_day_within_the_service_level(waiting, allowed, due):
+    assert rules.review_due_date(waiting_since=waiting, allowed_business_days=allowed) == due
+    assert not rules.is_review_overdue(waiting_since=waiting, today=due, allowed_business_days=allowed)
+    assert rules.is_review_overdue(waiting_since=waiting, today=due + datetime.timedelta(days=1),
+                                   allowed_business_days=allowed) or due.weekday() == 4

@@ -213,3 +213,4 @@ def test_partner_overview_query_count_does_not_grow(client, partner, partner_mem
         submit_mdf(partner, partner_member)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("funding:overview"))
+

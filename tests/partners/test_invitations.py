@@ -122,7 +122,7 @@ def test_program_admin_invites_for_any_partner(client, program_admin, other_part
     client.force_login(program_admin)
     response = client.post(reverse("partners:invite", args=[other_partner.pk]), {"email": "x@other.example",
                                                                                  "role": "admin"})
-    assert response["Location"] == reverse("partners:staff_partner", args=[other_partner.pk])
+    assert response["Location"] == reverse("staff:partner", args=[other_partner.pk])
     assert Invitation.objects.get().partner == other_partner
 
 

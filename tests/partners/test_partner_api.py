@@ -93,6 +93,6 @@ def test_staff_home_lists_silver_and_above_without_a_pam(client, program_admin):
     PartnerFactory(name="Lonely Gold", tier="gold", pam=None)
     PartnerFactory(name="Bronze Without", tier="bronze", pam=None)
     client.force_login(program_admin)
-    body = client.get(reverse("partners:staff_home")).content.decode()
+    body = client.get(reverse("staff:home")).content.decode()
     assert "Lonely Gold" in body and "Bronze Without" not in body
     assert Partner.objects.count() == 2

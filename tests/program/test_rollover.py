@@ -116,12 +116,12 @@ def test_the_notice_says_when_the_current_year_has_no_published_year(db, freeze)
 def test_the_program_admin_home_offers_the_copy_from_1_november(client, program_admin, pam, freeze):
     freeze(D(2026, 12, 1))
     client.force_login(pam)
-    assert 'id="program-year-notice"' not in client.get(reverse("partners:staff_home")).content.decode()
+    assert 'id="program-year-notice"' not in client.get(reverse("staff:home")).content.decode()
     client.force_login(program_admin)
-    html = client.get(reverse("partners:staff_home")).content.decode()
+    html = client.get(reverse("staff:home")).content.decode()
     assert "The 2027 program year is not prepared yet: copy 2026 and edit it." in html
     assert f'action="{reverse("benefits:program_year_copy")}"' in html and "Copy 2026 to 2027" in html
     response = client.post(reverse("benefits:program_year_copy"), {"source": "2026", "year": "2027"})
     assert response["Location"] == reverse("tiers:program_year_edit", args=[2027])
     assert ProgramYear.objects.get(year=2027).status == "draft"
-    assert 'id="program-year-notice"' not in client.get(reverse("partners:staff_home")).content.decode()
+    assert 'id="program-year-notice"' not in client.get(reverse("staff:home")).content.decode()

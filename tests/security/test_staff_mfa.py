@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_without_mfa_are_sent_to_set_it_up(client, role):
     user = UserFactory(staff_role=role, mfa=False)
     client.post(reverse("account_login"), {"login": user.email, "password": "pw-for-tests-123"})
-    response = client.get(reverse("partners:staff_home"))
+    response = client.get(reverse("staff:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
     # allauth asks for the password again before changing two-factor settings, then shows the set-up page.
@@ -37,7 +37,7 @@ def test_staff_with_mfa_reach_staff_pages(client):
     user = UserFactory(staff_role=StaffRole.PAM, mfa=False)
     activate_totp(user)
     client.force_login(user)
-    assert client.get(reverse("partners:staff_home")).status_code == 200
+    assert client.get(reverse("staff:home")).status_code == 200
 
 
 def test_login_of_staff_with_mfa_asks_for_a_code(client):

@@ -211,3 +211,31 @@ def test_mid_year_run_never_demotes_for_revenue_and_says_so():
     outcome = assess(MIDYEAR, m(15, 10, "0"), "gold")
     assert outcome.qualified_tier == "registered"
     assert outcome.reasons[-1] == "Mid-year recalculation: partners only move up; you stay Gold."
+
+
+# --- Near promotion (the staff worklist) ------------------------------------------------------------------
+
+_SILVER = rules.TierRequirement(level="silver", name="Silver", rank=3, min_certified_technical=10,
+                                min_sales_trained=5, min_revenue_usd=Decimal("200000"))
+
+
+@pytest.mark.parametrize("certified, trained, revenue, near", [
+    (10, 5, "200000", False),  # meets everything: the next run promotes it, nothing to chase
+    (9, 5, "200000", True),  # one requirement short
+    (2, 5, "200000", True),  # one requirement short, however far
+    (8, 4, "160000", True),  # every shortfall within 20%
+    (7, 4, "160000", False),  # certified 70%: more than 20% short, and two requirements unmet
+    (8, 4, "159999", False),  # revenue just under 80%
+])
+def test_promotion_gap(certified, trained, revenue, near):
+    metrics = rules.Metrics(certified, trained, Decimal(revenue), True)
+    assert (rules.promotion_gap(_SILVER, metrics) is not None) is near
+
+
+def test_people_drop_only_when_the_counts_are_met_today_and_short_later():
+    today = rules.Metrics(10, 5, Decimal("0"), True)
+    later = rules.Metrics(8, 5, Decimal("0"), True)
+    assert rules.people_drop(_SILVER, today_metrics=today, later_metrics=later) == [
+        "Silver needs 10 platform-certified technical people; you have 8"]
+    assert rules.people_drop(_SILVER, today_metrics=later, later_metrics=later) == []
+    assert rules.people_drop(None, today_metrics=today, later_metrics=later) == []

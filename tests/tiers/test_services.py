@@ -353,3 +353,17 @@ def test_sql_apply_writes_the_same_rows_as_the_orm_apply(kind, as_of, partner, p
     assert sql["counts"][1] >= 1 and sql["counts"][0] > sql["counts"][1] and sql["notifications"] and sql["audit"]
     if kind == "midyear":
         assert {p[-1] for p in sql["periods"]} >= {"", "met"}
+
+
+def test_reaching_silver_without_a_pam_tells_the_program_admins(program_admin):
+    lonely = registered_partner(name="Lonely Climber", domain="lonely.example", pam=None)
+    make_silver(lonely)
+    assigned = registered_partner(name="Looked After", domain="looked.example", pam=UserFactory(staff_role="pam"))
+    make_silver(assigned)
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023, started_by=program_admin)
+    services.run_apply(run=run, user=program_admin)
+    lonely.refresh_from_db()
+    assert lonely.tier == TierLevel.SILVER
+    note = Notification.objects.get(recipient=program_admin, subject="Partners reached Silver or above without a PAM")
+    assert "Lonely Climber" in note.body and "Looked After" not in note.body
+    assert note.url == "/staff/?pam=none"

@@ -5,6 +5,7 @@ from benefits.models import Benefit, TierBenefit
 from benefits.program_2022 import load_program_year
 from partners.models import Agreement
 from program.models import ProgramYear
+from program.services import program_year_publish
 from tiers.models import Tier
 
 
@@ -16,6 +17,9 @@ class Command(BaseCommand):
             year = load_program_year(
                 ProgramYear=ProgramYear, Tier=Tier, Benefit=Benefit, TierBenefit=TierBenefit, Agreement=Agreement
             )
+            if year.is_draft:
+                # The guide's year is the program's first year in force (the migrations publish it too).
+                year = program_year_publish(program_year=year)
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {year}: {year.tiers.count()} tiers, {year.benefits.count()} benefits, "
             f"{TierBenefit.objects.filter(benefit__program_year=year).count()} benefit cells."

@@ -2,10 +2,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from build_portal.demo import DEMO_PASSWORD, load_demo
+from build_portal.demo_book import build_book
 
 
 class Command(BaseCommand):
-    help = "Create demo partners at every tier and one user per role. Idempotent."
+    help = ("Create demo partners at every tier, one user per role and a book of ~300 partners. Idempotent.")
 
     def handle(self, *args, **options):
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
@@ -13,6 +14,9 @@ class Command(BaseCommand):
             raise CommandError("load_demo runs only under the local or test profile (DJANGO_SETTINGS_MODULE), "
                                "never in production: its logins are published.")
         logins = load_demo()
+        book = build_book()
+        if book:
+            self.stdout.write("A book of partners was added: " + ", ".join(f"{n} {k}" for k, n in book.items()))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo login uses the password {DEMO_PASSWORD!r}:"))
         for email, role in logins:
             self.stdout.write(f"  {email:34} {role}")

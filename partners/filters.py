@@ -1,0 +1,151 @@
+"""One filter definition per staff list: the page, the API and the OpenAPI schema all read these
+(django-filter FilterSets; drf-spectacular documents their parameters)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from activity import selectors as activity_selectors
+from activity.models import AuditEntry
+
+from .forms import BootstrapMixin, DateInput
+from .models import Completion, Partner, Person, StaffRole, TierLevel, User
+
+NOT_REGISTERED = "not_registered"
+TIER_CHOICES = [(NOT_REGISTERED, "Not registered"), *TierLevel.choices[1:]]
+
+
+class PartnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", max_length=100,
+                                  help_text="Name or domain contains")
+    tier = django_filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier", empty_label="Any tier")
+    country = django_filters.CharFilter(method="filter_country", max_length=2, label="Country",
+                                        help_text="ISO 3166-1 alpha-2 code")
+    partner_type = django_filters.ChoiceFilter(choices=Partner.PartnerType.choices, empty_label="Any type",
+                                               label="Partner type")
+    pam = django_filters.CharFilter(method="filter_pam", label="PAM", max_length=20,
+                                    help_text='A PAM\'s user id, or "none" for partners without a PAM')
+    is_active = django_filters.BooleanFilter(label="Active")
+    o = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("country", "country"), ("tier_since", "tier_since"),
+                ("people_count", "people"), ("certified_count", "certified"), ("trained_count", "trained")),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["q", "tier", "country", "partner_type", "pam", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(domain__icontains=value.lower())) if value else queryset
+
+    def filter_tier(self, queryset, name, value):
+        return queryset.filter(tier="" if value == NOT_REGISTERED else value)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country=value.upper()) if value.strip() else queryset
+
+    def filter_pam(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(pam__isnull=True)
+        if value.isdigit():
+            return queryset.filter(pam_id=int(value))
+        return queryset.none()
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # The id breaks ties, so pages and exports agree on the order.
+        return qs.order_by(*(qs.query.order_by or ("name",)), "pk")
+
+    @property
+    def pams(self):
+        return User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email")
+
+
+class _AuditForm(BootstrapMixin, forms.Form):
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", "The end date is before the start date.")
+        return data
+
+
+class AuditFilter(django_filters.FilterSet):
+    """The audit trail's filters. The partner is found by name (or given by id, as the partner 360 links):
+    a text search, not a select of every partner."""
+
+    partner_name = django_filters.CharFilter(method="filter_partner_name", max_length=100, label="Partner",
+                                             help_text="Partner name contains")
+    partner = django_filters.NumberFilter(method="filter_partner", label="Partner id", widget=forms.HiddenInput)
+    action = django_filters.ChoiceFilter(empty_label="Any action")
+    object_type = django_filters.ChoiceFilter(empty_label="Any type", label="Object type")
+    actor = django_filters.CharFilter(method="filter_actor", max_length=150, help_text="Email or name")
+    date_from = django_filters.DateFilter(method="filter_dates", label="From", widget=DateInput)
+    date_to = django_filters.DateFilter(method="filter_dates", label="To", widget=DateInput)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["partner_name", "partner", "action", "object_type", "actor", "date_from", "date_to"]
+        form = _AuditForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # The choices are the actions and object types the trail holds (two queries).
+        self.filters["action"].extra["choices"] = [(a, a) for a in activity_selectors.audit_actions(self.queryset)]
+        self.filters["object_type"].extra["choices"] = [
+            (t, t) for t in activity_selectors.audit_object_types(self.queryset)]
+
+    def filter_partner_name(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(partner_id__in=Partner.objects.filter(name__icontains=value).values("pk"))
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(partner_id=int(value))
+
+    def filter_actor(self, queryset, name, value):
+        return activity_selectors.filter_audit_entries(queryset, actor=value)
+
+    def filter_dates(self, queryset, name, value):
+        return activity_selectors.filter_audit_entries(queryset, **{name: value})
+
+    @property
+    def qs(self):
+        return super().qs.select_related("actor").order_by("-at", "-pk")
+
+
+class PersonFilter(django_filters.FilterSet):
+    """Staff's people list: who is on the rosters of the partners they see, and whose completions expire."""
+
+    q = django_filters.CharFilter(method="search", max_length=100, label="Search", help_text="Name or email contains")
+    partner = django_filters.NumberFilter(field_name="partner_id", label="Partner id", widget=forms.HiddenInput)
+    partner_name = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", max_length=100,
+                                             label="Partner", help_text="Partner name contains")
+    job_role = django_filters.ChoiceFilter(choices=Person.JobRole.choices, empty_label="Any role", label="Job role")
+    expiring_before = django_filters.DateFilter(
+        method="filter_expiring", label="A completion expires before", widget=DateInput,
+        help_text="People with a completion that is current today and expires before this date")
+    o = django_filters.OrderingFilter(fields=(("name", "name"), ("partner__name", "partner"), ("email", "email")),
+                                      label="Sort by", help_text="Default: partner, then name")
+
+    class Meta:
+        model = Person
+        fields = ["q", "partner", "partner_name", "job_role", "expiring_before"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(email__icontains=value)) if value else queryset
+
+    def filter_expiring(self, queryset, name, value):
+        today = timezone.localdate()
+        soon = Completion.objects.filter(expires_on__gte=today, expires_on__lt=value)
+        return queryset.filter(pk__in=soon.values("person_id"))
+
+    @property
+    def qs(self):
+        qs = super().qs.select_related("partner")
+        return qs.order_by(*(qs.query.order_by or ("partner__name", "name")), "pk")
