@@ -16,7 +16,7 @@ def test_a_company_applies_verifies_and_becomes_registered(page, shoot):
     page.goto("/apply/")
     page.fill("input[name=company_name]", "Journey Consulting")
     page.fill("input[name=website]", "https://www.journey.example/about")
-    page.fill("input[name=country]", "NL")
+    page.select_option("select[name=country]", "NL")  # chosen from the list by name, stored as the code
     page.fill("input[name=full_name]", "Jo Journey")
     page.fill("input[name=email]", "jo@journey.example")
     page.fill("input[name=password]", "a-long-enough-passphrase")
