@@ -23,8 +23,11 @@ class AuditAction(StrEnum):
     COMPLETION_ADD = "partners.completion_add"
     COMPLETION_DELETE = "partners.completion_delete"
     ROSTER_IMPORT = "partners.roster_import"
+    PARTNER_TYPE_CHANGE = "partners.partner_type_change"
+    RESELL_INVITATION = "partners.resell_invitation"
     # deal registration (dealreg.services._record writes "dealreg." + the registration event's action)
     DEALREG_SUBMIT = "dealreg.submit"
+    DEALREG_SUBMIT_CLAIM = "dealreg.submit_claim"
     DEALREG_WITHDRAW = "dealreg.withdraw"
     DEALREG_RESPOND = "dealreg.respond"
     DEALREG_REQUEST_EXTENSION = "dealreg.request_extension"

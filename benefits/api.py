@@ -194,7 +194,7 @@ class PartnerInvitationsApi(APIView):
     @extend_schema(
         summary="Invite a partner to an invite-only benefit (its PAM or a program admin)",
         description="Only where the partner's tier has an invite-only cell for the benefit. A region is required "
-                    "for POC and MDF co-funding. The partner is notified.",
+                    "for POC co-funding (select regions) and optional for every other benefit. The partner is notified.",
         request=InvitationCreateSerializer, responses={201: InvitationSerializer, **R400, **R403, **R404},
     )
     def post(self, request, partner_id):

@@ -25,7 +25,7 @@ class ProgramYearCopyForm(forms.Form):
 class InvitationForm(forms.Form):
     benefit = forms.ChoiceField(choices=[])
     region = forms.CharField(max_length=100, required=False,
-                             help_text="Required for POC and MDF co-funding (select regions, guide p.9).",
+                             help_text="Required for POC co-funding (select regions, guide p.9); optional for the others.",
                              widget=forms.TextInput(attrs={"class": "form-control"}))
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
 

@@ -211,9 +211,10 @@ def _join(parts):
 
 # Invitations --------------------------------------------------------------------------------------
 
-# POC and MDF co-funding are invite-only for Bronze "in select regions" (guide p.9 "Proof-of-concept
-# (POC) program"), so an invitation to them names the region it is for.
-REGION_REQUIRED = frozenset({"poc-cofunding", "mdf-cofunding"})
+# POC co-funding is invite-only for Bronze "in select regions" (guide p.9 "Proof-of-concept (POC) program"),
+# so an invitation to it names the region it is for. The guide says "select regions" of POC only: an MDF
+# invitation may name a region, but need not.
+REGION_REQUIRED = frozenset({"poc-cofunding"})
 
 
 def invitation_problems(benefit: BenefitFacts, *, tier: str, region: str, reason: str, already_invited: bool):

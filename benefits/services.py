@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
 from partners import selectors as partner_selectors
+from partners import services as partner_services
 from partners.models import Partner, ShowcaseListing
 from tiers import services as tier_services
 
@@ -100,6 +101,9 @@ def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=
                 )
         except IntegrityError as exc:
             raise ValidationError({"benefit": "The partner already has an active invitation to this benefit."}) from exc
+        if benefit.gate == rules.GATE_RESELL_ADDENDUM:
+            # The resell program: the invitation lets the partner accept the resell addendum (partners app).
+            partner_services.resell_invitation_set(partner=partner, invited=True, actor=actor, reason=reason)
         audit_record(
             actor=actor, action=AuditAction.BENEFIT_INVITE, obj=invitation, partner_id=partner.pk, reason=reason,
             after={"benefit": benefit.code, "program_year": year.year, "region": region, "tier": partner.tier},
@@ -132,6 +136,15 @@ def invitation_withdraw(*, actor, invitation, reason):
         invitation.withdrawn_by = actor
         invitation.withdraw_reason = reason
         invitation.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+        if invitation.benefit.gate == rules.GATE_RESELL_ADDENDUM:
+            # Withdrawing the resell invitation ends the partner's resell type (another year's active invitation
+            # to the resell program keeps it).
+            still_invited = BenefitInvitation.objects.filter(
+                partner=invitation.partner, benefit__gate=rules.GATE_RESELL_ADDENDUM, withdrawn_at__isnull=True
+            ).exists()
+            if not still_invited:
+                partner_services.resell_invitation_set(partner=invitation.partner, invited=False, actor=actor,
+                                                       reason=reason)
         audit_record(
             actor=actor, action=AuditAction.BENEFIT_INVITATION_WITHDRAW, obj=invitation, partner_id=invitation.partner_id,
             reason=reason, before={"active": True}, after={"active": False, "benefit": invitation.benefit.code},

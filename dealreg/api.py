@@ -40,6 +40,33 @@ class RegistrationInSerializer(serializers.Serializer):
     expected_close_date = serializers.DateField()
 
 
+class ClaimInSerializer(serializers.Serializer):
+    """A missing sourced opportunity: the sales system's opportunity id, or the customer's domain."""
+
+    opportunity_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="",
+                                           help_text="The sales system's opportunity id (external id).")
+    website = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                    help_text="Customer website or domain, when no opportunity id is given.")
+    sourced_how = serializers.CharField(max_length=4000, help_text="How the partner sourced the opportunity.")
+    country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2,
+                                     error_messages={"invalid": "Enter the two-letter country code, e.g. US."})
+    contact_name = serializers.CharField(max_length=150)
+    contact_email = serializers.EmailField(max_length=254)
+
+    def validate(self, attrs):
+        if not attrs.get("opportunity_id", "").strip() and not attrs.get("website", "").strip():
+            raise serializers.ValidationError(
+                {"opportunity_id": "Give the sales system's opportunity id or the customer's website domain."})
+        return attrs
+
+
+class ClaimedOpportunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Opportunity
+        fields = ["external_id", "account_name", "stage", "close_date", "arr_usd", "product_line"]
+        read_only_fields = fields
+
+
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
 
@@ -56,6 +83,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
     partner = serializers.CharField(source="partner.name", read_only=True)
     business_days_waiting = serializers.IntegerField(read_only=True, default=None)
     is_overdue = serializers.BooleanField(read_only=True, default=False)
+    opportunity_external_id = serializers.CharField(source="opportunity.external_id", read_only=True, default=None,
+                                                    allow_null=True)
 
     class Meta:
         model = DealRegistration
@@ -63,7 +92,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "id", "reference", "partner", "customer_company", "domain", "country", "contact_name", "contact_email",
             "products", "use_case", "estimated_arr_usd", "expected_close_date", "status", "created_at",
             "waiting_since", "business_days_waiting", "is_overdue", "decided_at", "reject_reason", "decision_note",
-            "approved_on", "expires_on", "extension", "final_arr_usd", "closed_on",
+            "approved_on", "expires_on", "extension", "final_arr_usd", "closed_on", "already_closed", "sourced_how",
+            "opportunity_external_id",
         ]
         read_only_fields = fields
 
@@ -72,14 +102,19 @@ class ConflictsSerializer(serializers.Serializer):
     other_partner = serializers.BooleanField()
     existing_customer = serializers.BooleanField()
     opportunity = serializers.BooleanField()
+    other_partner_attached = serializers.BooleanField(help_text="Another partner is already on the opportunity.")
 
 
 class RegistrationDetailSerializer(RegistrationSerializer):
     history = EventSerializer(many=True, read_only=True)
     conflicts = ConflictsSerializer(read_only=True, allow_null=True, help_text="Staff only.")
+    claimed_opportunity = ClaimedOpportunitySerializer(
+        read_only=True, allow_null=True, default=None,
+        help_text="Staff only, for a missing sourced opportunity: the sales system's record (already closed won on "
+                  "close_date with arr_usd).")
 
     class Meta(RegistrationSerializer.Meta):
-        fields = [*RegistrationSerializer.Meta.fields, "history", "conflicts"]
+        fields = [*RegistrationSerializer.Meta.fields, "history", "conflicts", "claimed_opportunity"]
         read_only_fields = fields
 
 
@@ -87,9 +122,10 @@ class QueueItemSerializer(RegistrationSerializer):
     conflicts = ConflictsSerializer(read_only=True)
     same_partner_others = serializers.SerializerMethodField()
     pam = serializers.SerializerMethodField()
+    claimed_opportunity = ClaimedOpportunitySerializer(read_only=True, allow_null=True, default=None)
 
     class Meta(RegistrationSerializer.Meta):
-        fields = [*RegistrationSerializer.Meta.fields, "conflicts", "same_partner_others", "pam"]
+        fields = [*RegistrationSerializer.Meta.fields, "conflicts", "same_partner_others", "pam", "claimed_opportunity"]
         read_only_fields = fields
 
     def get_same_partner_others(self, r) -> list[str]:
@@ -151,13 +187,18 @@ class ImportErrorsSerializer(serializers.Serializer):
 def _detail(request, registration):
     registration.history = list(selectors.history(registration))
     registration.conflicts = selectors.registration_conflicts(registration) if request.user.staff_role else None
+    registration.claimed_opportunity = _claimed(registration) if request.user.staff_role else None
     selectors.review_state([registration])
     return RegistrationDetailSerializer(registration).data
 
 
+def _claimed(registration):
+    return registration.opportunity if registration.already_closed else None
+
+
 def _conflicts(r):
     return rules.Conflicts(other_partner=r.conflict_other_partner, existing_customer=r.conflict_existing_customer,
-                           opportunity=r.conflict_opportunity)
+                           opportunity=r.conflict_opportunity, other_partner_attached=r.conflict_other_partner_attached)
 
 
 LIST_PARAMETERS = [
@@ -176,7 +217,7 @@ class RegistrationListCreateApi(APIView):
         if status_filter and status_filter not in DealRegistration.Status.values:
             raise ValidationError({"status": f"Choose one of: {', '.join(DealRegistration.Status.values)}."})
         queryset = selectors.search(
-            access.registrations_visible_to(request.user).select_related("partner"),
+            access.registrations_visible_to(request.user).select_related("partner", "opportunity"),
             status=status_filter, q=request.query_params.get("q", "")[:100],
         )
         paginator = PageNumberPagination()
@@ -191,6 +232,25 @@ class RegistrationListCreateApi(APIView):
         serializer = RegistrationInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         registration = services.registration_submit(
+            partner=request.user.partner, submitted_by=request.user, **serializer.validated_data
+        )
+        return Response(_detail(request, registration), status=status.HTTP_201_CREATED)
+
+
+class ClaimCreateApi(APIView):
+    @extend_schema(
+        summary="Register a missing sourced opportunity (one the sales system already closed won)",
+        description="Name the opportunity by the sales system's id (opportunity_id) or the customer's domain "
+                    "(website), and say how your company sourced it. The PAM reviews it like any registration; on "
+                    "approval your company is added to the opportunity and the registration is won with the sales "
+                    "system's ARR and close date.",
+        request=ClaimInSerializer, responses={201: RegistrationDetailSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        access.require_partner_user(request.user)
+        serializer = ClaimInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        registration = services.registration_claim_submit(
             partner=request.user.partner, submitted_by=request.user, **serializer.validated_data
         )
         return Response(_detail(request, registration), status=status.HTTP_201_CREATED)
@@ -319,6 +379,7 @@ class ReviewQueueApi(APIView):
         selectors.attach_same_partner_registrations(page)
         for r in page:
             r.conflicts = _conflicts(r)
+            r.claimed_opportunity = _claimed(r)
         return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
 

@@ -5,6 +5,7 @@ from . import api
 urlpatterns = [
     path("deal-registrations/", api.RegistrationListCreateApi.as_view(), name="dealreg-registrations"),
     path("deal-registrations/queue/", api.ReviewQueueApi.as_view(), name="dealreg-queue"),
+    path("deal-registrations/claims/", api.ClaimCreateApi.as_view(), name="dealreg-claims"),
     path("deal-registrations/<int:pk>/", api.RegistrationDetailApi.as_view(), name="dealreg-registration"),
     path("deal-registrations/<int:pk>/withdraw/", api.WithdrawApi.as_view(), name="dealreg-withdraw"),
     path("deal-registrations/<int:pk>/respond/", api.RespondApi.as_view(), name="dealreg-respond"),

@@ -52,6 +52,42 @@ class RegistrationForm(forms.Form):
         return value
 
 
+class ClaimForm(forms.Form):
+    """A missing sourced opportunity (guide p.10): named by the sales system's opportunity id or the domain."""
+
+    opportunity_id = forms.CharField(
+        label="Sales system opportunity id", max_length=64, required=False, widget=forms.TextInput(TEXT),
+        help_text="As your account team sees it in the sales system. Leave empty to find it by the customer's domain.",
+    )
+    website = forms.CharField(
+        label="Customer website domain", max_length=300, required=False,
+        widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
+        help_text="Used when you give no opportunity id; the customer must have one closed-won opportunity.",
+    )
+    sourced_how = forms.CharField(
+        label="How your company sourced it", max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}),
+        help_text="Who you worked with at the customer and what your company did to bring the sale in.",
+    )
+    country = forms.CharField(
+        max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
+        help_text="Two-letter ISO 3166 country code of the customer.",
+    )
+    contact_name = forms.CharField(label="Customer contact name", max_length=150, widget=forms.TextInput(TEXT))
+    contact_email = forms.EmailField(label="Customer contact email", max_length=254, widget=forms.EmailInput(TEXT))
+
+    def clean_country(self):
+        value = self.cleaned_data["country"]
+        if error := rules.country_error(value):
+            raise forms.ValidationError(error)
+        return rules.normalise_country(value)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("opportunity_id") or "").strip() and not (data.get("website") or "").strip():
+            self.add_error("opportunity_id", "Give the sales system's opportunity id or the customer's website domain.")
+        return data
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(max_length=2000, widget=forms.Textarea({**TEXT, "rows": 2}))
 

@@ -56,11 +56,15 @@ class Opportunity(models.Model):
 
 
 class OpportunityPartner(models.Model):
-    """A partner attached to an opportunity; it counts only if attached on or before the close date."""
+    """A partner attached to an opportunity. Whether its revenue counts is the one rule in dealreg/revenue.py:
+    attached on or before the close date, or through an approved claim of a missing sourced opportunity."""
 
     class Source(models.TextChoices):
         SALES_TEAM = "sales_team", "Added by the sales team"
         DEAL_REGISTRATION = "deal_registration", "Approved deal registration"
+        # Guide p.10: "Partners can submit a deal registration request for any missing sourced opportunities";
+        # "once approved by Twilio, the partner is added to the sales opportunity" — after it closed.
+        SOURCED_CLAIM = "sourced_claim", "Approved claim of a missing sourced opportunity"
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="attachments")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="opportunity_attachments")
@@ -137,6 +141,11 @@ class DealRegistration(models.Model):
     )
     final_arr_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    # A registration of a "missing sourced opportunity" (guide p.10): an opportunity of the sales system that
+    # already closed won without the partner. ``opportunity`` is the one claimed, from submission on.
+    already_closed = models.BooleanField(default=False, db_default=False)
+    sourced_how = models.TextField(max_length=4000, blank=True, db_default="",
+                                   help_text="How the partner sourced the opportunity")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -145,11 +154,20 @@ class DealRegistration(models.Model):
             models.UniqueConstraint(
                 fields=["domain"], condition=Q(status="approved"), name="dealreg_one_approved_per_domain"
             ),
-            # The same partner cannot register the same customer twice while one is open or approved.
+            # The same partner cannot register the same customer twice while one is open or approved. A claim of
+            # an opportunity that already closed is about that opportunity, not the customer's next deal.
             models.UniqueConstraint(
                 fields=["partner", "domain"],
-                condition=Q(status__in=["submitted", "info_requested", "approved"]),
-                name="dealreg_one_active_per_partner_domain",
+                condition=Q(status__in=["submitted", "info_requested", "approved"], already_closed=False),
+                name="dealreg_one_active_per_partner_domain_deal",
+            ),
+            models.UniqueConstraint(
+                fields=["partner", "opportunity"],
+                condition=Q(status__in=["submitted", "info_requested", "approved"], already_closed=True),
+                name="dealreg_one_active_claim_per_partner_opportunity",
+            ),
+            models.CheckConstraint(
+                condition=Q(already_closed=False) | Q(opportunity__isnull=False), name="dealreg_claim_has_opportunity"
             ),
             models.CheckConstraint(condition=Q(estimated_arr_usd__gt=0), name="dealreg_estimated_arr_positive"),
             models.CheckConstraint(
@@ -200,6 +218,7 @@ class DealRegistrationEvent(models.Model):
         REQUEST_EXTENSION = "request_extension", "Extension requested"
         GRANT_EXTENSION = "grant_extension", "Extension granted"
         DECLINE_EXTENSION = "decline_extension", "Extension declined"
+        SUBMIT_CLAIM = "submit_claim", "Missing sourced opportunity registered"
 
     registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)

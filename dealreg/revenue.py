@@ -1,26 +1,43 @@
 """Revenue attribution, set-based: one query for any number of partners.
 
-A partner's revenue for a window = the sum of estimated ARR (USD) of closed-won opportunities closed
-inside the window that the partner was attached to on or before the close date, by the sales team or
-through an approved deal registration. Influenced and resell revenue both count; professional services
-never does (guide p.10 "Revenue requirements", DESIGN.md §2).
+The rule (guide p.10 "Revenue requirements", DESIGN.md §2, docs/dealreg.md "Which revenue counts"), written
+once here; the code and the tests follow it:
+
+    A partner's revenue for a window is the sum of the estimated ARR (USD) of the opportunities that closed
+    won inside the window and that the partner is attached to, where the attachment counts when
+
+    1. the sales team added the partner on or before the close date ("a member of the Twilio sales team adds
+       a partner to the sales opportunity at any time before the close of a sale"), or
+    2. a deal registration of the partner for it was approved ("once approved by Twilio, the partner is added
+       to the sales opportunity"): an approval on or before the close date, or a PAM-approved claim of a
+       missing sourced opportunity after it ("partners can submit a deal registration request for any
+       missing sourced opportunities").
+
+    An attachment made by an approval is never removed by the registration's later expiry or withdrawal once
+    the opportunity closed won inside the protection window (approval to expiry); expiry only ends the
+    protection of an opportunity still open. Influenced and resell revenue both count; professional-services
+    revenue never does.
+
+Approvals attach the partner dated the approval day (source "deal_registration"); a claim's approval
+attaches it with source "sourced_claim", which counts whatever the date. ``rules.attachment_counts`` is the
+same rule for one attachment in plain values.
 """
 
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 
+from . import rules
 from .models import Opportunity, OpportunityPartner
 
 
 def attributed_attachments(*, start, end):
     """The attachments whose opportunity counts for the window [start, end] (both inclusive)."""
     return OpportunityPartner.objects.filter(
+        Q(attached_on__lte=F("opportunity__close_date")) | Q(source=OpportunityPartner.Source.SOURCED_CLAIM),
         opportunity__stage=Opportunity.Stage.CLOSED_WON,
         opportunity__close_date__gte=start,
         opportunity__close_date__lte=end,
-        # An attachment made after the sale closed does not count (guide p.10: "before the close of a sale").
-        attached_on__lte=F("opportunity__close_date"),
     ).exclude(opportunity__product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES)
 
 
@@ -37,3 +54,11 @@ def revenue_by_partner(*, start, end, partner_ids=None):
         partner_id: total or Decimal("0")
         for partner_id, total in rows.values_list("partner_id", "total")
     }
+
+
+def attachment_counts(attachment, opportunity):
+    """Whether one attachment's opportunity counts for the partner (the rule above, for messages)."""
+    return rules.attachment_counts(
+        source=attachment.source, attached_on=attachment.attached_on, stage=opportunity.stage,
+        close_date=opportunity.close_date, product_line=opportunity.product_line,
+    )

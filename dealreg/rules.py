@@ -95,6 +95,73 @@ def close_date_error(value, *, today):
     return None
 
 
+def win_close_date_error(*, closed_on, approved_on, already_closed, today):
+    """The close date a registration is won with. Not in the future; and not before the approval, because the
+    approval is when the partner was added to the opportunity and an attachment after the close does not count
+    (guide p.10: "before the close of a sale") — unless the registration claimed a missing sourced opportunity
+    that had already closed, whose approval counts after the close by the guide's own words."""
+    if closed_on is None:
+        return "Enter the close date."
+    if closed_on > today:
+        return "The close date cannot be in the future."
+    if not already_closed and approved_on is not None and closed_on < approved_on:
+        return (f"The close date {closed_on:%d %b %Y} is before the approval on {approved_on:%d %b %Y}: the partner "
+                "was added to the opportunity on approval, and a sale that closed before that does not count. Mark "
+                "it lost; once the sales system records the sale, the partner can register it as a missing sourced "
+                "opportunity.")
+    return None
+
+
+# --- revenue attribution (the rule is written once, in dealreg/revenue.py) ------------------------------
+
+SALES_TEAM = "sales_team"
+DEAL_REGISTRATION = "deal_registration"
+SOURCED_CLAIM = "sourced_claim"
+CLOSED_WON = "closed_won"
+PROFESSIONAL_SERVICES = "professional_services"
+
+
+def attachment_counts(*, source, attached_on, stage, close_date, product_line):
+    """The revenue rule of dealreg/revenue.py for one attachment, as plain values (the query there is the same
+    rule for any number of partners; tests hold the two together)."""
+    if stage != CLOSED_WON or close_date is None or product_line == PROFESSIONAL_SERVICES:
+        return False
+    return attached_on <= close_date or source == SOURCED_CLAIM
+
+
+def in_protection_window(*, stage, close_date, approved_on, expires_on):
+    """An approved registration protected the opportunity from approval to expiry; one that closed won inside
+    that window keeps the partner's attachment when the registration later expires."""
+    return (stage == CLOSED_WON and close_date is not None and approved_on is not None and expires_on is not None
+            and approved_on <= close_date <= expires_on)
+
+
+def revenue_words(*, counts, close_date, product_line):
+    """What a message tells the partner about the revenue of a won deal: true by the rule above."""
+    if counts:
+        return (f"It counts towards your tier revenue in every recalculation whose revenue window includes "
+                f"{close_date:%d %b %Y}.")
+    if product_line == PROFESSIONAL_SERVICES:
+        return "Professional-services revenue does not count towards tier revenue (guide p.10)."
+    return "It does not count towards your tier revenue: your company was not added to the opportunity by its close."
+
+
+def claim_opportunity_error(*, stage, close_date, arr_usd, product_line, already_counts, today):
+    """Why an opportunity cannot be claimed as a missing sourced opportunity; None when it can."""
+    if stage != CLOSED_WON or close_date is None:
+        return ("The sales system does not record this opportunity as closed won; register an open deal with the "
+                "deal registration form instead.")
+    if close_date > today:
+        return "The sales system records a close date in the future; wait until it has closed."
+    if product_line == PROFESSIONAL_SERVICES:
+        return "Professional-services revenue never counts towards tier revenue (guide p.10): there is nothing to claim."
+    if arr_usd is None or arr_usd <= 0:
+        return "The opportunity has no ARR in the sales system: there is nothing to claim."
+    if already_counts:
+        return "Your company is already on this opportunity in time: its revenue already counts."
+    return None
+
+
 def transition_error(action, status):
     """None when ``action`` may happen in ``status``; otherwise the sentence that says why not."""
     allowed_from, _ = TRANSITIONS[action]
@@ -153,10 +220,12 @@ class Conflicts:
     other_partner: bool = False
     existing_customer: bool = False
     opportunity: bool = False
+    # Another partner is already on the registration's opportunity (a claimed one, or the one approval attached).
+    other_partner_attached: bool = False
 
     @property
     def any(self):
-        return self.other_partner or self.existing_customer or self.opportunity
+        return self.other_partner or self.existing_customer or self.opportunity or self.other_partner_attached
 
     def words(self):
         out = []
@@ -166,6 +235,8 @@ class Conflicts:
             out.append("the customer is an existing account")
         if self.opportunity:
             out.append("the sales system has an opportunity for this domain")
+        if self.other_partner_attached:
+            out.append("another partner is already on this opportunity")
         return out
 
 

@@ -7,12 +7,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import rules
-from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity
+from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner
 from .policy import deal_policy
 
 
 def with_conflicts(queryset):
-    """Annotate the three conflict flags (DESIGN.md §3) as subqueries: no query per row."""
+    """Annotate the conflict flags (DESIGN.md §3) as subqueries: no query per row."""
     return queryset.annotate(
         conflict_other_partner=Exists(
             DealRegistration.objects.filter(domain=OuterRef("domain"), status__in=rules.ACTIVE_STATUSES).exclude(
@@ -27,17 +27,26 @@ def with_conflicts(queryset):
                 pk=Coalesce(OuterRef("opportunity_id"), Value(0))
             )
         ),
+        # Another partner already on the registration's opportunity (a claimed missing sourced opportunity,
+        # or the one an approval attached): the PAM decides whether both sourced it.
+        conflict_other_partner_attached=Exists(
+            OpportunityPartner.objects.filter(opportunity_id=OuterRef("opportunity_id")).exclude(
+                partner_id=OuterRef("partner_id")
+            )
+        ),
     )
 
 
 def registration_conflicts(registration):
     row = with_conflicts(DealRegistration.objects.filter(pk=registration.pk)).values(
-        "conflict_other_partner", "conflict_existing_customer", "conflict_opportunity"
+        "conflict_other_partner", "conflict_existing_customer", "conflict_opportunity",
+        "conflict_other_partner_attached",
     ).get()
     return rules.Conflicts(
         other_partner=row["conflict_other_partner"],
         existing_customer=row["conflict_existing_customer"],
         opportunity=row["conflict_opportunity"],
+        other_partner_attached=row["conflict_other_partner_attached"],
     )
 
 
@@ -76,7 +85,7 @@ def overdue(queryset, *, today=None):
 
 def review_queue(queryset):
     """Oldest first: the registration that has waited longest is decided first."""
-    return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by")).order_by(
+    return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by", "opportunity")).order_by(
         "waiting_since", "pk"
     )
 

@@ -24,6 +24,7 @@ from . import rules
 from .imports import ImportRejected, validate_account_rows, validate_opportunity_rows
 from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner, SalesImport
 from .policy import deal_policy
+from .revenue import attachment_counts
 
 MAX_ARR = Decimal("999999999999.99")
 PRODUCT_CHOICES = {value for value, _ in Opportunity.ProductLine.choices}
@@ -108,7 +109,8 @@ def _required(value, field, message):
 
 def _active_for_domain(*, domain, partner_id):
     return (
-        DealRegistration.objects.filter(domain=domain, partner_id=partner_id, status__in=rules.ACTIVE_STATUSES)
+        DealRegistration.objects.filter(domain=domain, partner_id=partner_id, status__in=rules.ACTIVE_STATUSES,
+                                        already_closed=False)
         .order_by("created_at")
         .first()
     )
@@ -186,6 +188,98 @@ def registration_submit(
             subject=f"New deal registration {registration.reference}: {registration.customer_company}",
             body=f"{partner.name} registered a deal with {registration.customer_company} ({domain}). "
                  f"Conflict check: {flags}.",
+        )
+    return registration
+
+
+def _claimable_opportunity(*, opportunity_id, domain):
+    """The closed-won opportunity a partner names by the sales system's id or the customer's domain."""
+    opportunity_id = (opportunity_id or "").strip()
+    if opportunity_id:
+        opportunity = Opportunity.objects.filter(external_id=opportunity_id).first()
+        if opportunity is None:
+            raise ValidationError({"opportunity_id": f"The sales system has no opportunity {opportunity_id}."})
+        return opportunity
+    domain = normalise_domain(domain or "")
+    if not is_valid_domain(domain):
+        raise ValidationError({"website": "Give the sales system's opportunity id or the customer's website domain."})
+    won = list(Opportunity.objects.filter(domain=domain, stage=Opportunity.Stage.CLOSED_WON)
+               .exclude(product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES).order_by("-close_date", "pk")[:2])
+    if not won:
+        raise ValidationError({"website": f"The sales system has no closed-won opportunity for {domain}."})
+    if len(won) > 1:
+        raise ValidationError({"opportunity_id": f"The sales system has several closed-won opportunities for {domain}; "
+                                                 "give the opportunity id your account team sees."})
+    return won[0]
+
+
+def registration_claim_submit(*, partner, submitted_by, opportunity_id="", website="", sourced_how, country,
+                              contact_name, contact_email, today=None):
+    """Register a missing sourced opportunity (guide p.10): one the sales system already closed won without the
+    partner. The partner names it by the sales system's opportunity id or the customer domain and says how it
+    sourced it; the PAM reviews it like any registration, with the close date and ARR in view."""
+    today = _today(today)
+    errors = {}
+    sourced_how = (sourced_how or "").strip()
+    if not sourced_how:
+        errors["sourced_how"] = "Say how your company sourced this opportunity."
+    if error := rules.country_error(country):
+        errors["country"] = error
+    if not (contact_name or "").strip():
+        errors["contact_name"] = "Name the customer contact who can confirm your part in the sale."
+    if not (contact_email or "").strip():
+        errors["contact_email"] = "Give the customer contact's email address."
+    if not (partner.is_active and partner.is_registered):
+        errors["__all__"] = "Your company must be a registered partner to register deals."
+    try:
+        opportunity = _claimable_opportunity(opportunity_id=opportunity_id, domain=website)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        opportunity = None
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        attachment = OpportunityPartner.objects.filter(opportunity=opportunity, partner=partner).first()
+        error = rules.claim_opportunity_error(
+            stage=opportunity.stage, close_date=opportunity.close_date, arr_usd=opportunity.arr_usd,
+            product_line=opportunity.product_line, today=today,
+            already_counts=attachment is not None and attachment_counts(attachment, opportunity),
+        )
+        if error:
+            raise ValidationError({"opportunity_id": error})
+        existing = DealRegistration.objects.filter(
+            partner=partner, opportunity=opportunity, already_closed=True, status__in=rules.ACTIVE_STATUSES
+        ).first()
+        if existing:
+            raise ValidationError({"opportunity_id": f"Your company already registered this opportunity as "
+                                                     f"{existing.reference}; follow that one."})
+        now = timezone.now()
+        registration = DealRegistration(
+            partner=partner, submitted_by=submitted_by, customer_company=opportunity.account_name,
+            domain=opportunity.domain, country=rules.normalise_country(country), contact_name=contact_name.strip(),
+            contact_email=contact_email.strip().lower(), products=[opportunity.product_line], use_case="",
+            estimated_arr_usd=opportunity.arr_usd, expected_close_date=opportunity.close_date,
+            status=rules.SUBMITTED, waiting_since=now, opportunity=opportunity, already_closed=True,
+            sourced_how=sourced_how,
+        )
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            raise ValidationError({"opportunity_id": "Your company registered this opportunity a moment ago."})
+        from .selectors import registration_conflicts
+
+        conflicts = registration_conflicts(registration)
+        flags = "; ".join(conflicts.words()) or "no conflicts found"
+        _record(
+            registration=registration, actor=submitted_by, action="submit_claim", before={}, reason=sourced_how,
+            audit_extra={"conflicts": conflicts.words(), "opportunity": opportunity.external_id},
+            recipients=_vendor_side(registration),
+            subject=f"Missing sourced opportunity {registration.reference}: {registration.customer_company}",
+            body=f"{partner.name} registered {opportunity.external_id} ({registration.customer_company}), already "
+                 f"closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR, as a "
+                 f"missing sourced opportunity. How they sourced it: {sourced_how} Conflict check: {flags}.",
         )
     return registration
 
@@ -276,13 +370,22 @@ def _opportunity_for_approval(registration):
     return opportunity
 
 
-def _attach(*, opportunity, partner_id, on):
-    """Attach the partner with the approval date: this is what makes its revenue count (DESIGN.md §2).
-    An earlier attachment by the sales team is kept; it already counts from its own date."""
-    attachment, created = OpportunityPartner.objects.get_or_create(
-        opportunity=opportunity, partner_id=partner_id,
-        defaults={"attached_on": on, "source": OpportunityPartner.Source.DEAL_REGISTRATION},
-    )
+def _attach(*, opportunity, partner_id, on, source=OpportunityPartner.Source.DEAL_REGISTRATION):
+    """Attach the partner with the approval date: this is what makes its revenue count (dealreg/revenue.py).
+    An earlier attachment by the sales team is kept, since it already counts from its own date; a later one
+    (or one that does not count) gives way to the approval, which is the earlier evidence."""
+    attachment = OpportunityPartner.objects.select_for_update().filter(opportunity=opportunity,
+                                                                       partner_id=partner_id).first()
+    if attachment is None:
+        return OpportunityPartner.objects.create(opportunity=opportunity, partner_id=partner_id, attached_on=on,
+                                                 source=source)
+    if source == OpportunityPartner.Source.SOURCED_CLAIM:
+        gives_way = not attachment_counts(attachment, opportunity)
+    else:
+        gives_way = attachment.attached_on > on
+    if gives_way:
+        attachment.attached_on, attachment.source = on, source
+        attachment.save(update_fields=["attached_on", "source"])
     return attachment
 
 
@@ -301,6 +404,8 @@ def registration_approve(*, registration, reviewer, reason, today=None):
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "approve")
+        if registration.already_closed:
+            return _approve_claim(registration=registration, reviewer=reviewer, reason=reason, today=today)
         _refuse_second_approval(registration)
         before = _snapshot(registration)
         policy = deal_policy(today)
@@ -329,6 +434,57 @@ def registration_approve(*, registration, reviewer, reason, today=None):
             body=f"Your registration for {registration.customer_company} was approved. It is protected until "
                  f"{registration.expires_on:%d %b %Y}. Note from your PAM: {reason}",
         )
+    return registration
+
+
+def _approve_claim(*, registration, reviewer, reason, today):
+    """Approve a missing sourced opportunity: the partner is added to the opportunity that already closed won
+    and, since there is nothing left to protect, the registration is won at once with the sales system's ARR
+    and close date. Another partner on the opportunity or registered for the customer was flagged for the
+    PAM; it does not block (every partner attached in time counts in full)."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+    error = rules.claim_opportunity_error(
+        stage=opportunity.stage, close_date=opportunity.close_date, arr_usd=opportunity.arr_usd,
+        product_line=opportunity.product_line, already_counts=False, today=today,
+    )
+    if error:
+        raise ValidationError(f"The sales system changed this opportunity since it was registered: {error}")
+    if error := rules.win_close_date_error(closed_on=opportunity.close_date, approved_on=today,
+                                           already_closed=True, today=today):
+        raise ValidationError(error)
+    before = _snapshot(registration)
+    attachment = _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today,
+                         source=OpportunityPartner.Source.SOURCED_CLAIM)
+    registration.status = rules.APPROVED
+    registration.decided_by = reviewer
+    registration.decided_at = timezone.now()
+    registration.decision_note = reason
+    registration.approved_on = today
+    DealRegistrationEvent.objects.create(registration=registration, actor=reviewer, action="approve",
+                                         from_status=before["status"], to_status=rules.APPROVED, reason=reason)
+    audit_record(actor=reviewer, action=AuditAction.DEALREG_APPROVE, obj=registration, before=before,
+                 after={**_snapshot(registration), "approved_claim": True, "attached_on": attachment.attached_on.isoformat(),
+                        "source": attachment.source},
+                 reason=reason, partner_id=registration.partner_id)
+    registration.status = rules.WON
+    registration.final_arr_usd = opportunity.arr_usd
+    registration.closed_on = opportunity.close_date
+    registration.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_on",
+                                     "final_arr_usd", "closed_on"])
+    words = rules.revenue_words(counts=attachment_counts(attachment, opportunity), close_date=opportunity.close_date,
+                                product_line=opportunity.product_line)
+    _record(
+        registration=registration, actor=reviewer, action="win", before={**before, "status": rules.APPROVED},
+        reason=f"Already closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd} USD ARR "
+               f"({opportunity.external_id}).",
+        audit_extra={"approved_claim": True},
+        recipients=_partner_side(registration),
+        subject=f"{registration.reference} approved: {registration.customer_company}",
+        body=f"Your registration of the missing sourced opportunity {opportunity.external_id} "
+             f"({registration.customer_company}) was approved: your company is added to it. It closed won on "
+             f"{opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR. {words} "
+             f"Note from your PAM: {reason}",
+    )
     return registration
 
 
@@ -391,23 +547,30 @@ def registration_request_info(*, registration, reviewer, question):
 
 def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason="", today=None):
     """Won, with the final ARR and close date: the opportunity becomes closed-won, which is the revenue
-    the tier engine counts for the partner attached on approval."""
+    the tier engine counts for the partner attached on approval. A close date before the approval is refused
+    (the attachment would come after the close and not count) unless the registration claimed an opportunity
+    that had already closed. The partner is told whether the revenue counts, by the rule that counts it."""
     today = _today(today)
-    errors = {}
-    if final_arr_usd is None or final_arr_usd <= 0:
-        errors["final_arr_usd"] = "The final ARR must be more than 0 USD."
-    elif final_arr_usd > MAX_ARR:
-        errors["final_arr_usd"] = "The final ARR is too large."
-    if closed_on is None:
-        errors["closed_on"] = "Enter the close date."
-    elif closed_on > today:
-        errors["closed_on"] = "The close date cannot be in the future."
-    if errors:
+
+    def field_errors(registration):
+        errors = {}
+        if final_arr_usd is None or final_arr_usd <= 0:
+            errors["final_arr_usd"] = "The final ARR must be more than 0 USD."
+        elif final_arr_usd > MAX_ARR:
+            errors["final_arr_usd"] = "The final ARR is too large."
+        if error := rules.win_close_date_error(closed_on=closed_on, approved_on=registration.approved_on,
+                                               already_closed=registration.already_closed, today=today):
+            errors["closed_on"] = error
+        return errors
+
+    if errors := field_errors(registration):
         raise ValidationError(errors)
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "win")
+        if errors := field_errors(registration):
+            raise ValidationError(errors)
         before = _snapshot(registration)
         opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
         opportunity.stage = Opportunity.Stage.CLOSED_WON
@@ -418,20 +581,34 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
         registration.final_arr_usd = final_arr_usd
         registration.closed_on = closed_on
         registration.save(update_fields=["status", "final_arr_usd", "closed_on"])
+        attachment = OpportunityPartner.objects.filter(opportunity=opportunity,
+                                                       partner_id=registration.partner_id).first()
+        counts = attachment is not None and attachment_counts(attachment, opportunity)
+        words = rules.revenue_words(counts=counts, close_date=closed_on, product_line=opportunity.product_line)
         _record(
             registration=registration, actor=reviewer, action="win", before=before,
             reason=reason or f"Won: {final_arr_usd} USD ARR, closed {closed_on.isoformat()}.",
+            audit_extra={"revenue_counts": counts},
             recipients=_partner_side(registration),
             subject=f"{registration.reference} won: {registration.customer_company}",
             body=f"Congratulations: {registration.customer_company} closed on {closed_on:%d %b %Y} with "
-                 f"{final_arr_usd:,.2f} USD ARR. It counts towards your tier revenue.",
+                 f"{final_arr_usd:,.2f} USD ARR. {words}",
         )
     return registration
 
 
+def _won_inside_protection(registration):
+    """The opportunity closed won between the approval and the expiry: the sale the registration protected."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+    won = rules.in_protection_window(stage=opportunity.stage, close_date=opportunity.close_date,
+                                     approved_on=registration.approved_on, expires_on=registration.expires_on)
+    return opportunity if won else None
+
+
 def _end_protection(registration):
-    """Lost and expired end the registration: the partner's attachment made by the approval goes, and an
-    opportunity the approval created (nothing in the sales system behind it) is closed as lost."""
+    """Lost and expired end the protection of an opportunity still open: the partner's attachment made by the
+    approval goes, and an opportunity the approval created (nothing in the sales system behind it) is closed
+    as lost. Callers first keep an opportunity that closed won inside the protection window (revenue.py)."""
     OpportunityPartner.objects.filter(
         opportunity_id=registration.opportunity_id, partner_id=registration.partner_id,
         source=OpportunityPartner.Source.DEAL_REGISTRATION,
@@ -447,6 +624,12 @@ def registration_lose(*, registration, reviewer, reason):
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "lose")
+        opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+        if opportunity.stage == Opportunity.Stage.CLOSED_WON:
+            raise ValidationError(
+                f"The sales system records {opportunity.external_id} as closed won on "
+                f"{opportunity.close_date:%d %b %Y}; mark the registration won instead."
+            )
         before = _snapshot(registration)
         _end_protection(registration)
         registration.status = rules.LOST
@@ -500,16 +683,30 @@ def registration_expire(*, registration, today=None):
         if registration.expires_on >= today:
             raise ValidationError(f"{registration.reference} is protected until {registration.expires_on:%d %b %Y}.")
         before = _snapshot(registration)
-        _end_protection(registration)
+        # An approved attachment is never removed once the opportunity closed won inside the protection window
+        # (dealreg/revenue.py): nobody marked it won in the portal, but the sale happened while it was protected.
+        won = _won_inside_protection(registration)
+        kept = ""
+        if won is None:
+            _end_protection(registration)
+        else:
+            attachment = OpportunityPartner.objects.filter(opportunity=won, partner_id=registration.partner_id).first()
+            counts = attachment is not None and attachment_counts(attachment, won)
+            kept = (f" The sales system records the opportunity as closed won on {won.close_date:%d %b %Y}, inside "
+                    f"the protection period, so your company stays on it. "
+                    + rules.revenue_words(counts=counts, close_date=won.close_date, product_line=won.product_line))
         registration.status = rules.EXPIRED
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=None, action="expire", before=before,
-            reason=f"Not won or lost by {registration.expires_on:%d %b %Y}.",
+            reason=f"Not won or lost by {registration.expires_on:%d %b %Y}." + (
+                f" Closed won on {won.close_date:%d %b %Y} in the sales system: the attachment stays."
+                if won is not None else ""),
+            audit_extra={"attachment_kept": won is not None},
             recipients=_partner_side(registration) + _vendor_side(registration),
             subject=f"{registration.reference} expired: {registration.customer_company}",
             body=f"The approved registration for {registration.customer_company} expired on "
-                 f"{registration.expires_on:%d %b %Y} without being won or lost.",
+                 f"{registration.expires_on:%d %b %Y} without being won or lost in the portal.{kept}",
         )
     return registration
 

@@ -6,6 +6,7 @@ app_name = "dealreg"
 urlpatterns = [
     path("deals/", views.registration_list, name="list"),
     path("deals/new/", views.registration_create, name="create"),
+    path("deals/claim/", views.registration_claim, name="claim"),
     path("deals/<int:pk>/", views.registration_detail, name="detail"),
     path("deals/<int:pk>/withdraw/", views.registration_withdraw, name="withdraw"),
     path("deals/<int:pk>/respond/", views.registration_respond, name="respond"),

@@ -14,6 +14,7 @@ from partners.models import StaffRole, User
 
 from . import access, rules, selectors, services
 from .forms import (
+    ClaimForm,
     DecisionForm,
     ExtensionDecisionForm,
     ImportForm,
@@ -86,6 +87,26 @@ def registration_create(request):
     return render(request, "dealreg/form.html", {"form": form})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def registration_claim(request):
+    """Register a missing sourced opportunity: one the sales system already closed won without the partner."""
+    access.require_partner_user(request.user)
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = services.registration_claim_submit(
+                partner=request.user.partner, submitted_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Registration {registration.reference} submitted. Your PAM will review it.")
+            return redirect("dealreg:detail", pk=registration.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dealreg/claim.html", {"form": form}, status=status)
+
+
 def _detail_context(request, registration, **forms):
     user = request.user
     is_partner_side = user.partner_id == registration.partner_id
@@ -99,6 +120,7 @@ def _detail_context(request, registration, **forms):
         "extension_pending": registration.extension == DealRegistration.Extension.REQUESTED,
     }
     selectors.review_state([registration])
+    context["staff_view"] = bool(user.staff_role)
     if user.staff_role:
         context["conflicts"] = selectors.registration_conflicts(registration)
         context["same_partner_others"] = selectors.attach_same_partner_registrations([registration])[0].same_partner_others

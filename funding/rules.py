@@ -35,8 +35,11 @@ class Eligibility:
 
 def funding_eligibility(*, program: str, tier: str, invited: bool, invitation_region: str = "") -> Eligibility:
     """Guide, "Benefits by tier": POC and MDF co-funding are included from Silver and invite-only at Bronze
-    ("Bronze partners are eligible in select regions on an invite-only basis")."""
+    ("Bronze partners are eligible in select regions on an invite-only basis" is said of POC only; MDF
+    at Bronze is invite-only with no regions named)."""
     name = PROGRAM_NAMES[program]
+    regions = " (select regions)" if program == POC else ""
+    in_regions = " in select regions, with a region and a reason" if program == POC else ", with a reason"
     label = TierLevel(tier or "").label
     if TierLevel.at_least(tier, TierLevel.SILVER):
         return Eligibility(True, f"{label} partners are eligible for {name}.")
@@ -47,18 +50,18 @@ def funding_eligibility(*, program: str, tier: str, invited: bool, invitation_re
     if tier == TierLevel.BRONZE:
         return Eligibility(
             False,
-            f"Bronze partners are eligible for {name} only by invitation (select regions), "
+            f"Bronze partners are eligible for {name} only by invitation{regions}, "
             "and your company has no active invitation for this program year.",
             [
                 "Ask your partner account manager (PAM) or the program team for an invitation; "
-                "they invite Bronze partners in select regions, with a region and a reason.",
+                f"they invite Bronze partners{in_regions}.",
                 silver_how,
             ],
         )
     return Eligibility(
         False,
         f"{name} starts at the Bronze tier (by invitation) and is included from Silver; your company is {label}.",
-        [silver_how, "At Bronze, a PAM or the program team may invite your company (select regions)."],
+        [silver_how, f"At Bronze, a PAM or the program team may invite your company{regions}."],
     )
 
 

@@ -78,6 +78,11 @@ class Partner(models.Model):
     domain = models.CharField(max_length=253, help_text="Normalised web domain")
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code")
     partner_type = models.CharField(max_length=10, choices=PartnerType.choices, default=PartnerType.SI)
+    # Invited to the invite-only resell program (guide p.4, "Partner agreements": "if qualified and invited to the
+    # resell program, you must sign the resell addendum"). Written by partners.services.resell_invitation_set,
+    # which the benefits app calls when a PAM invites the partner to the resell program or withdraws it. The
+    # invitation and the accepted addendum together make the partner type resell.
+    resell_invited = models.BooleanField(default=False, db_default=False)
     # Tier standing: written only by the tier engine (tiers/services.py) and the agreement acceptance.
     # Every tier change rewrites the row's entry in each of the table's indexes (tier is indexed by the
     # directory's order, so the update cannot be HOT): a recalculation changing 75,000 tiers pays for every

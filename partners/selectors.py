@@ -71,8 +71,8 @@ def invitation_by_token(token):
 
 def may_accept(partner, agreement):
     """Which agreements a partner may accept (guide, "Partner agreements"): the resell addendum only
-    once the partner is in the invite-only resell program (partner type resell)."""
-    return agreement.kind != Agreement.Kind.RESELL_ADDENDUM or partner.partner_type == Partner.PartnerType.RESELL
+    once the partner is invited to the invite-only resell program."""
+    return agreement.kind != Agreement.Kind.RESELL_ADDENDUM or partner.resell_invited
 
 
 # --- Recipients of notifications: active users only -----------------------------------------------------

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 from activity.actions import AuditAction
@@ -41,14 +42,18 @@ def agreement_accept(*, partner, agreement, user, ip_address=None):
     if not agreement.is_current:
         raise ValidationError("This version of the agreement is no longer current.")
     # Guide, "Partner agreements": only partners qualified and invited to the resell program sign the
-    # resell addendum; the invitation makes the partner's type resell.
-    if agreement.kind == Agreement.Kind.RESELL_ADDENDUM and partner.partner_type != Partner.PartnerType.RESELL:
-        raise ValidationError("The resell addendum is for resell partners; the resell program is invite-only.")
+    # resell addendum; the invitation and the accepted addendum make the partner's type resell.
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if agreement.kind == Agreement.Kind.RESELL_ADDENDUM and not partner.resell_invited:
+            raise ValidationError("The resell addendum is for partners invited to the resell program; the resell "
+                                  "program is invite-only: your PAM can invite you.")
         acceptance, created = AgreementAcceptance.objects.get_or_create(
             agreement=agreement, partner=partner, defaults={"accepted_by": user, "ip_address": ip_address}
         )
+        if agreement.kind == Agreement.Kind.RESELL_ADDENDUM:
+            _sync_partner_type(partner, actor=user, reason="Resell addendum accepted after the invitation to the "
+                                                          "resell program.")
         if not created:
             return acceptance
         audit_record(
@@ -71,6 +76,48 @@ def agreement_accept(*, partner, agreement, user, ip_address=None):
                 url="/partner/",
             )
         return acceptance
+
+
+def _resell_addendum_accepted(partner):
+    return AgreementAcceptance.objects.filter(partner=partner, agreement__kind=Agreement.Kind.RESELL_ADDENDUM).exists()
+
+
+def _sync_partner_type(partner, *, actor, reason):
+    """Resell while invited to the resell program with the resell addendum accepted; system integrator
+    otherwise. A change is audited with who and when (``partner`` is locked by the caller)."""
+    wanted = (Partner.PartnerType.RESELL if partner.resell_invited and _resell_addendum_accepted(partner)
+              else Partner.PartnerType.SI)
+    if partner.partner_type == wanted:
+        return False
+    before = partner.partner_type
+    partner.partner_type = wanted
+    partner.save(update_fields=["partner_type"])
+    audit_record(actor=actor, action=AuditAction.PARTNER_TYPE_CHANGE, obj=partner, partner_id=partner.pk,
+                 before={"partner_type": before}, after={"partner_type": wanted}, reason=reason)
+    notify(
+        recipients=list(partner.users.filter(is_active=True)),
+        subject=f"{partner.name} is now a {Partner.PartnerType(wanted).label.lower()} partner",
+        body=f"{reason} Your company's partner type is now {Partner.PartnerType(wanted).label.lower()}.",
+        url=reverse("partners:agreements"),
+    )
+    return True
+
+
+def resell_invitation_set(*, partner, invited, actor, reason=""):
+    """The benefits app calls this when a PAM or program admin invites the partner to the resell program
+    (``invited``) or withdraws the invitation, inside its own transaction. Invited, the partner may accept the
+    resell addendum, and with it accepted the partner is a resell partner; withdrawn, that ends."""
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().get(pk=partner.pk)
+        if partner.resell_invited != invited:
+            partner.resell_invited = invited
+            partner.save(update_fields=["resell_invited"])
+            audit_record(actor=actor, action=AuditAction.RESELL_INVITATION, obj=partner, partner_id=partner.pk,
+                         before={"resell_invited": not invited}, after={"resell_invited": invited}, reason=reason)
+        why = (f"Invited to the resell program, with the resell addendum accepted. {reason}".strip() if invited
+               else f"The invitation to the resell program was withdrawn. {reason}".strip())
+        _sync_partner_type(partner, actor=actor, reason=why)
+    return partner
 
 
 def partner_apply(*, company_name, website, country, email, full_name, password):

@@ -271,6 +271,26 @@ def assess(*, kind, as_of, metrics, current_tier, designated, requirements, prov
         return outcome(current, f"Your certification provisional period runs until {provisional_ends_on:%-d %b %Y}; "
                                 f"you keep {tier_name(current)} until then.",
                        action=PROVISIONAL_CONTINUE, ends_on=provisional_ends_on)
-    return outcome(qualified, f"Your certification provisional period ended on {provisional_ends_on:%-d %b %Y} with "
-                              f"the counts still short: you move down to {tier_name(qualified)}.",
+    # The exception is about certifications, and revenue never moves anyone down mid-year: the partner
+    # goes to the highest tier its people counts (and the partner agreement) still meet, never lower.
+    landing = people_tier(metrics, requirements, below=current)
+    return outcome(landing, f"Your certification provisional period ended on {provisional_ends_on:%-d %b %Y} with "
+                            f"the counts still short: you move down to {tier_name(landing)}, the highest tier "
+                            f"your certified and sales-trained people still meet.",
                    action=PROVISIONAL_EXPIRED, ends_on=provisional_ends_on)
+
+
+def people_tier(metrics, requirements, *, below):
+    """The highest earned tier under ``below`` whose people counts (and partner agreement) ``metrics`` meet,
+    walking up from Registered as qualified_tier does but leaving revenue out (mid-year demotion after an
+    expired certification provisional period, guide p.12 footnote 2)."""
+    reached = TierLevel.NONE.value
+    for requirement in _earned_tiers(tuple(requirements)):
+        if rank(requirement.level) >= rank(below):
+            break
+        if requirement.requires_partner_agreement and not metrics.agreement_accepted:
+            break
+        if people_shortfalls(requirement, metrics):
+            break
+        reached = requirement.level
+    return reached

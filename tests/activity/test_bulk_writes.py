@@ -68,3 +68,19 @@ def test_the_bulk_writes_are_one_statement_each_on_postgresql(partner, django_as
             services.AuditRow(AuditAction.TIER_CHANGE, "partners.partner", i, "p") for i in range(50)])
     with django_assert_num_queries(1):
         services.notify_many([services.NotificationRow(u.pk, "s", "b") for u in users])
+
+
+def test_every_action_the_services_write_is_a_member():
+    """dealreg and funding pass their step to a helper that prefixes it; the prefixed name must be a member,
+    or the write fails at run time (a free string cannot reach the audit trail)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for app, helper in (("dealreg", "_record"), ("funding", "_audit")):
+        source = (root / app / "services.py").read_text()
+        steps = set(re.findall(helper + r'\((?:[^()]|\([^()]*\))*?action="(\w+)"', source))
+        steps |= set(re.findall(r'action = "(\w+)" if \w+ else "(\w+)"', source)[0]) if app == "dealreg" else set()
+        assert steps, app
+        for step in steps:
+            AuditAction(f"{app}.{step}")

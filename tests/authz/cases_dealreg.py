@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from dealreg import services
+from dealreg.models import Opportunity
 
 from .matrix import LOGIN, PARTNER_API, PARTNER_PAGE, PROGRAM_ADMIN_API, PROGRAM_ADMIN_PAGE, STAFF_API, STAFF_PAGE, Case, expect
 
@@ -28,6 +29,10 @@ def world(people):
     approved = services.registration_approve(registration=submit("approved.example"), reviewer=pam, reason="ok")
     extension = services.registration_approve(registration=submit("extension.example"), reviewer=pam, reason="ok")
     services.registration_request_extension(registration=extension, user=submitter, reason="Procurement is slow.")
+    # A sale the sales system closed won without any partner: a missing sourced opportunity to claim.
+    Opportunity.objects.create(external_id="WON-1", account_name="Won Inc", domain="won.example",
+                               product_line="flex", arr_usd=Decimal("30000"), stage="closed_won",
+                               close_date=timezone.localdate() - datetime.timedelta(days=10))
     return {"dr_submitted": submitted.pk, "dr_info": info.pk, "dr_approved": approved.pk, "dr_extension": extension.pk}
 
 
@@ -50,11 +55,17 @@ JSON = "application/json"
 OPPORTUNITY_ROW = {"external_id": "M-1", "account_name": "Matrix Inc", "domain": "matrix.example",
                    "product_line": "flex", "arr_usd": "100.00", "stage": "open", "close_date": ""}
 
+CLAIM = {"opportunity_id": "WON-1", "sourced_how": "We ran the discovery workshop.", "country": "US",
+         "contact_name": "C. Ontact", "contact_email": "c@won.example"}
+
 CASES = [
     Case("dealreg:list", PARTNER_PAGE),
     Case("dealreg:create", PARTNER_PAGE),
     Case("dealreg:create", expect(403, anonymous=LOGIN, partner_admin=302, partner_member=302, other_partner_admin=302),
          method="post", data=lambda w: {**_data("new.example"), "products": "platform"}, id_suffix="-post"),
+    Case("dealreg:claim", PARTNER_PAGE),
+    Case("dealreg:claim", expect(403, anonymous=LOGIN, partner_admin=302, partner_member=302, other_partner_admin=302),
+         method="post", data=lambda w: CLAIM, id_suffix="-post"),
     Case("dealreg:detail", SEE_PAGE, kwargs=_pk("dr_submitted")),
     Case("dealreg:withdraw", PARTNER_ACT_PAGE, kwargs=_pk("dr_submitted"), method="post", data=lambda w: {"reason": ""}),
     Case("dealreg:respond", PARTNER_ACT_PAGE, kwargs=_pk("dr_info"), method="post", data=lambda w: {"answer": "Us."}),
@@ -74,6 +85,8 @@ CASES = [
          method="post", data=lambda w: {**_data("api-new.example"), "estimated_arr_usd": "10000.00",
                                         "expected_close_date": _data("x")["expected_close_date"].isoformat()},
          content_type=JSON, id_suffix="-post"),
+    Case("api:dealreg-claims", {**PARTNER_API, "partner_admin": 201, "partner_member": 201,
+                                "other_partner_admin": 201}, method="post", data=lambda w: CLAIM, content_type=JSON),
     Case("api:dealreg-queue", STAFF_API),
     Case("api:dealreg-registration", SEE_API, kwargs=_pk("dr_submitted")),
     Case("api:dealreg-withdraw", PARTNER_ACT_API, kwargs=_pk("dr_submitted"), method="post", data=lambda w: {},

@@ -64,6 +64,19 @@ def test_bad_invitations_get_field_errors_and_write_nothing(client, pam, bronze,
     assert not Notification.objects.exists()
 
 
+def test_mdf_invitation_needs_no_region_on_the_page_or_the_api(client, pam, bronze):
+    """Only POC is "select regions" in the guide (p.9); MDF at Bronze is invite-only with no region named."""
+    client.force_login(pam)
+    page_url = reverse("benefits:partner_invitations", kwargs={"partner_id": bronze.pk})
+    assert client.post(page_url, {"benefit": "mdf-cofunding", "reason": "Campaign"}).status_code == 302
+    assert BenefitInvitation.objects.get().region == ""
+    BenefitInvitation.objects.all().delete()
+    response = client.post(invite_url(bronze), {"benefit": "mdf-cofunding", "reason": "Campaign"},
+                           content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["region"] == ""
+
+
 def test_second_active_invitation_is_refused(client, pam, bronze):
     client.force_login(pam)
     payload = {"benefit": "mdf-cofunding", "region": "APAC", "reason": "Campaign"}

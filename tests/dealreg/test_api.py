@@ -97,7 +97,8 @@ def test_list_filters(client, partner_member, registration, submit, partner_admi
 def test_pam_flow_through_the_api(client, pam, registration):
     client.force_login(pam)
     detail = client.get(reverse("api:dealreg-registration", args=[registration.pk])).json()
-    assert detail["conflicts"] == {"other_partner": False, "existing_customer": False, "opportunity": False}
+    assert detail["conflicts"] == {"other_partner": False, "existing_customer": False, "opportunity": False,
+                                   "other_partner_attached": False}
     response = client.post(reverse("api:dealreg-approve", args=[registration.pk]), {"reason": "Good."},
                            content_type=JSON)
     assert response.status_code == 200 and response.json()["status"] == "approved"

@@ -140,6 +140,25 @@ def test_bronze_with_an_invitation_may_submit_that_program_only(partner, partner
         submit_poc(partner, partner_member)
 
 
+def test_bronze_invited_to_mdf_without_a_region_may_request_mdf(partner, partner_member, pam, program_year, today):
+    """The guide says "select regions" of POC only: an MDF invitation need not name a region (POC's must)."""
+    from benefits import services as benefit_services
+
+    partner.tier = "bronze"
+    partner.save()
+    with pytest.raises(ValidationError) as error:
+        benefit_services.invitation_create(actor=pam, partner=partner, benefit_code="poc-cofunding", reason="Pilot",
+                                           as_of=today)
+    assert "region" in error.value.message_dict
+    invitation = benefit_services.invitation_create(actor=pam, partner=partner, benefit_code="mdf-cofunding",
+                                                    reason="Campaign", as_of=today)
+    assert invitation.region == ""
+    assert submit_mdf(partner, partner_member).status == Status.SUBMITTED
+    eligibility = rules.funding_eligibility(program="mdf", tier="bronze", invited=False)
+    assert "region" not in eligibility.reason and all("region" not in h for h in eligibility.how_to_become_eligible)
+    assert "select regions" in rules.funding_eligibility(program="poc", tier="bronze", invited=False).reason
+
+
 def test_eligibility_is_checked_again_on_approval(partner, partner_member, pam, program_year, allocation):
     partner.tier = "bronze"
     partner.save()

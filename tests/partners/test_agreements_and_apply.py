@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from activity.models import AuditEntry
+from partners import services
 from partners.models import Agreement, AgreementAcceptance, Partner, PartnerRole, User
 from tests.factories import PartnerFactory, UserFactory
 
@@ -100,15 +101,18 @@ def test_api_lists_agreements_with_acceptance_and_accepts(client, partner, partn
     assert AgreementAcceptance.objects.get(agreement_id=listed["segment"]["id"]).ip_address == "198.51.100.1"
 
 
-def test_resell_addendum_needs_a_resell_partner(client, partner, partner_admin):
+def test_resell_addendum_needs_an_invitation_to_the_resell_program(client, partner, partner_admin, pam):
     client.force_login(partner_admin)
     addendum = Agreement.objects.get(kind=Agreement.Kind.RESELL_ADDENDUM, is_current=True)
     response = client.post(reverse("api:agreement_accept", args=[addendum.pk]))
     assert response.status_code == 400 and "invite-only" in response.json()["non_field_errors"][0]
     page = client.get(reverse("partners:agreements"))
-    assert b"Only for resell partners" in page.content
-    Partner.objects.filter(pk=partner.pk).update(partner_type="resell")
+    assert b"Only for partners invited to the resell program" in page.content
+    # The benefits app calls this when a PAM invites the partner (tests/benefits/test_resell_path.py).
+    services.resell_invitation_set(partner=partner, invited=True, actor=pam, reason="Resell pilot")
     assert client.post(reverse("api:agreement_accept", args=[addendum.pk])).status_code == 201
+    partner.refresh_from_db()
+    assert partner.partner_type == "resell"
 
 
 def test_accept_unknown_or_old_agreement_is_404(client, partner_admin):

@@ -145,6 +145,13 @@ DECISIONS = [
     (MIDYEAR, m(8, 5, "300000"), "silver", date(2022, 7, 1), "bronze", "down", "expired"),
     (MIDYEAR, m(8, 5, "300000"), "silver", date(2022, 6, 1), "bronze", "down", "expired"),
     (MIDYEAR, m(1, 0, "0"), "silver", date(2022, 6, 1), "registered", "down", "expired"),
+    # ... to the highest tier its people counts still meet, never lower because of revenue (guide p.12:
+    # the exception is a certification provisional period): Gold with 5 certified / 2 trained and no revenue
+    # lands on Bronze, not Registered; with 12 / 7 on Silver.
+    (MIDYEAR, m(5, 2, "0"), "gold", date(2022, 6, 1), "bronze", "down", "expired"),
+    (MIDYEAR, m(12, 7, "0"), "gold", date(2022, 6, 1), "silver", "down", "expired"),
+    (MIDYEAR, m(3, 1, "0"), "silver", date(2022, 6, 1), "bronze", "down", "expired"),
+    (MIDYEAR, m(2, 1, "5000000"), "silver", date(2022, 6, 1), "registered", "down", "expired"),
     # ... counts met again: the period closes and the tier stays (even if revenue is short mid-year).
     (MIDYEAR, m(10, 5, "0"), "silver", date(2022, 8, 1), "silver", "same", "met"),
     # ... or the partner moves up: closes too.
@@ -178,6 +185,26 @@ def test_designated_partner_is_never_moved_but_the_computed_tier_is_recorded(kin
     assert outcome.qualified_tier == "bronze"
     assert outcome.movement == "same"
     assert "computed: Bronze" in outcome.reasons[-1]
+
+
+def test_demotion_after_an_expired_provisional_period_names_the_people_tier():
+    outcome = assess(MIDYEAR, m(5, 2, "0"), "gold", provisional_ends_on=date(2022, 6, 1))
+    assert outcome.qualified_tier == "registered"  # by revenue too: recorded, not applied
+    assert outcome.applied_tier == "bronze"
+    assert outcome.reasons[-1] == (
+        "Your certification provisional period ended on 1 Jun 2022 with the counts still short: you move down to "
+        "Bronze, the highest tier your certified and sales-trained people still meet.")
+
+
+@pytest.mark.parametrize(("metrics", "below", "expected"), [
+    (m(5, 2), "gold", "bronze"),
+    (m(15, 10), "gold", "silver"),  # never the tier it came down from
+    (m(0, 0), "silver", "registered"),
+    (m(9, 9), "silver", "bronze"),
+    (m(20, 20, agreement=False), "gold", ""),
+])
+def test_people_tier_leaves_revenue_out(metrics, below, expected):
+    assert rules.people_tier(metrics, Y2022, below=below) == expected
 
 
 def test_mid_year_run_never_demotes_for_revenue_and_says_so():

@@ -147,6 +147,23 @@ def test_mid_year_provisional_period_opens_continues_and_demotes(partner_admin, 
     assert (period.closed_on, period.outcome, period.closed_by_run) == (date(2022, 10, 1), "expired", run)
 
 
+def test_after_an_expired_provisional_period_gold_moves_to_the_tier_its_people_meet_not_lower(partner_admin, partner):
+    """Guide p.12: partners "can only advance tiers during mid-year calculations", "exception made if there is a
+    mid-year certification provisional period". Gold, 5 certified / 2 trained, no revenue: Bronze, not Registered."""
+    Partner.objects.filter(pk=partner.pk).update(tier="gold")
+    add_people(partner, certified=3, both=2)
+    services.recalculate(kind="midyear", as_of=date(2022, 7, 1), apply=True)
+    partner.refresh_from_db()
+    assert partner.tier == "gold"
+    run = services.recalculate(kind="midyear", as_of=date(2022, 10, 1), apply=True)
+    a = run.assessments.get(partner=partner)
+    assert (a.computed_tier, a.applied_tier, a.provisional_action) == ("registered", "bronze", "expired")
+    partner.refresh_from_db()
+    assert partner.tier == "bronze"
+    assert AuditEntry.objects.filter(action="tiers.tier_change", partner_id=partner.pk,
+                                     after__tier="bronze").exists()
+
+
 def test_provisional_period_closes_when_the_counts_are_met_again(partner_admin, partner):
     add_people(partner, certified=3, both=5)
     win(partner, "300000", date(2022, 5, 1))
