@@ -25,6 +25,12 @@ class AuditAction(StrEnum):
     ROSTER_IMPORT = "partners.roster_import"
     PARTNER_TYPE_CHANGE = "partners.partner_type_change"
     RESELL_INVITATION = "partners.resell_invitation"
+    PERSON_MOVE = "partners.person_move"
+    API_TOKEN_CREATE = "partners.api_token_create"  # noqa: S105 - an action name, not a secret
+    API_TOKEN_REVOKE = "partners.api_token_revoke"  # noqa: S105 - an action name, not a secret
+    # program years
+    PROGRAM_YEAR_PUBLISH = "program.year_publish"
+    PROGRAM_YEAR_CLOSE = "program.year_close"
     # deal registration (dealreg.services._record writes "dealreg." + the registration event's action)
     DEALREG_SUBMIT = "dealreg.submit"
     DEALREG_SUBMIT_CLAIM = "dealreg.submit_claim"
@@ -68,3 +74,4 @@ class AuditAction(StrEnum):
     FUNDING_EXPIRE = "funding.expire"
     ALLOCATION_SET = "funding.allocation_set"
     TIER_DEFAULT_SET = "funding.tier_default_set"
+    TIER_DEFAULTS_COPY = "funding.tier_defaults_copy"

@@ -6,10 +6,13 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import query_filters
+
 from . import access, services
 from .models import Notification
 
 NOT_FOUND = OpenApiResponse(description="Not one of your notifications.")
+BAD_REQUEST = OpenApiResponse(description="Invalid query values: field errors.")
 FORBIDDEN = OpenApiResponse(description="Not logged in.")
 
 
@@ -28,19 +31,23 @@ class MarkedSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
 
 
+class NotificationFilters(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False)
+
+
 class NotificationListApi(generics.ListAPIView):
     serializer_class = NotificationSerializer
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread notifications")],
-        responses={200: NotificationSerializer(many=True), 403: FORBIDDEN},
+        responses={200: NotificationSerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         qs = access.notifications_visible_to(self.request.user)
-        if self.request.query_params.get("unread", "").lower() in ("1", "true", "yes"):
+        if query_filters(self.request, NotificationFilters)["unread"]:
             qs = qs.filter(read_at__isnull=True)
         return qs
 

@@ -47,7 +47,12 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Every try to email it, committed before the mail server is called (so a crash still shows it).
     email_attempts = models.PositiveIntegerField(default=0)
+    # The worker sending it holds a claim (committed before sending) until ``email_claimed_until``: nobody
+    # else sends it meanwhile; a claim left by a crashed worker expires and the row is tried again.
+    email_claim = models.UUIDField(null=True, blank=True)
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -67,3 +72,8 @@ class Notification(models.Model):
     @property
     def email_address(self):
         return self.recipient.email if self.recipient_id else self.to_email
+
+    @property
+    def message_id(self):
+        """The same Message-ID on every try, so a mail system can recognise a copy (RFC 5322 §3.6.4)."""
+        return f"<notification-{self.pk}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"

@@ -2,19 +2,29 @@
 transaction."""
 
 import json
+import logging
+import time
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.core.mail import EmailMessage, get_connection
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.copy import CsvStream
 
 from .actions import AuditAction
 from .models import AuditEntry, Notification
+
+logger = logging.getLogger(__name__)
+
+# How long a worker's claim on a notification holds before another may send it (a crashed worker's
+# claim expires after this).
+EMAIL_CLAIM_SECONDS = getattr(settings, "NOTIFICATION_EMAIL_CLAIM_SECONDS", 300)
 
 if TYPE_CHECKING:  # the user model is partners' (AUTH_USER_MODEL), a layer above: for the type checker only
     from django.contrib.auth.models import AnonymousUser
@@ -161,40 +171,95 @@ def _enqueue_email(ids: list[int]) -> None:
         try:
             send_notification_emails.delay(ids[i:i + EMAIL_CHUNK])
         except Exception:  # noqa: BLE001 - a broker outage must not fail the request; the sweep sends later.
-            import logging
-
-            logging.getLogger(__name__).warning("Broker unavailable; %d notification(s) left for the sweep",
-                                                len(ids) - i)
+            logger.warning("Broker unavailable; %d notification(s) left for the sweep", len(ids) - i)
             return
 
 
 def notifications_send_email(*, notification_ids):
-    """Send each still-unsent notification once. Row locks make two workers never send one twice."""
+    """Email each still-unsent notification once, even when a worker dies or the database goes away.
+
+    For each row: (1) claim it in its own committed step (a claim token, an expiry, one more attempt
+    counted); (2) send it with a Message-ID derived from the notification, over one SMTP connection for
+    the batch; (3) mark it sent the moment the mail server accepts, retrying that write through a lost
+    database connection. Nobody else sends a claimed row; a claim left by a crashed worker expires and
+    the sweep tries the row again. The one copy this cannot rule out is a worker killed in the instant
+    between the server's acceptance and step 3 (SMTP has no two-phase commit, RFC 1047): the copy then
+    has the same Message-ID, so the receiving system can recognise it.
+    """
     sent = 0
-    for pk in notification_ids:
-        with transaction.atomic():
-            row = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient")
-                .filter(pk=pk, emailed_at__isnull=True)
-                .first()
-            )
-            if row is None:
+    smtp = get_connection()
+    opened = False
+    try:
+        for pk in notification_ids:
+            claim = _claim_for_email(pk)
+            if claim is None:
                 continue
-            row.email_attempts += 1
+            row = Notification.objects.select_related("recipient").get(pk=pk)
             link = f"\n\n{settings.SITE_URL}{row.url}" if row.url else ""
-            send_mail(row.subject, row.body + link, None, [row.email_address])
-            row.emailed_at = timezone.now()
-            row.save(update_fields=["email_attempts", "emailed_at"])
+            message = EmailMessage(row.subject, row.body + link, None, [row.email_address],
+                                   headers={"Message-ID": row.message_id}, connection=smtp)
+            try:
+                if not opened:
+                    # One connection for the batch: no goodbye to the server between a message and its mark.
+                    opened = smtp.open() or True
+                message.send()
+            except Exception:
+                _release_claim(pk, claim)  # not accepted: the next try need not wait for the claim to expire
+                raise
+            _mark_emailed(pk, claim)
             sent += 1
+    finally:
+        smtp.close()
     return sent
 
 
-def notifications_sweep(*, older_than: timedelta = timedelta(seconds=30), limit: int = 500) -> int:
-    """Send what is still unsent (the broker was down, or a worker died)."""
-    cutoff = timezone.now() - older_than
+def _claimable(now):
+    return Q(email_claimed_until__isnull=True) | Q(email_claimed_until__lt=now)
+
+
+def _claim_for_email(pk):
+    """Claim one unsent row (one UPDATE, committed at once); None when it is sent or claimed already."""
+    now = timezone.now()
+    claim = uuid.uuid4()
+    with transaction.atomic():
+        claimed = (
+            Notification.objects.filter(_claimable(now), pk=pk, emailed_at__isnull=True)
+            .update(email_claim=claim, email_claimed_until=now + timedelta(seconds=EMAIL_CLAIM_SECONDS),
+                    email_attempts=F("email_attempts") + 1)
+        )
+    return claim if claimed else None
+
+
+def _release_claim(pk, claim):
+    with transaction.atomic():
+        Notification.objects.filter(pk=pk, email_claim=claim).update(email_claim=None, email_claimed_until=None)
+
+
+def _mark_emailed(pk, claim):
+    """The mail server accepted: record it, through a lost database connection if need be, for as long
+    as the claim holds (after that another worker may send it again, so there is no point)."""
+    deadline = time.monotonic() + EMAIL_CLAIM_SECONDS
+    pause = 0.05
+    while True:
+        try:
+            with transaction.atomic():
+                Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(
+                    emailed_at=timezone.now(), email_claim=None, email_claimed_until=None)
+            return
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() > deadline:
+                raise
+            logger.warning("Database unavailable while recording notification %s as emailed; retrying", pk)
+            connection.close()  # the next query opens a new connection
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
+def notifications_sweep(*, older_than=timedelta(seconds=30), limit=500):
+    """Send what is still unsent (the broker was down, or a worker died): rows nobody holds a claim on."""
+    now = timezone.now()
     ids = list(
-        Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
+        Notification.objects.filter(_claimable(now), emailed_at__isnull=True, created_at__lte=now - older_than)
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )

@@ -8,16 +8,16 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.query import PageNumberPagination, query_filters
+from partners import gates
+from program.models import ProgramYear
 from tiers.api import ProgramYearSerializer
-from tiers.models import ProgramYear
 
 from . import access, rules, selectors, services
 from .badges import badge_links
@@ -158,6 +158,11 @@ class WithdrawSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class InvitationFilters(serializers.Serializer):
+    benefit = serializers.CharField(required=False, max_length=60)
+    active = serializers.BooleanField(required=False, default=True)
+
+
 class InvitationListApi(APIView):
     pagination_class = PageNumberPagination  # also tells the schema the list is paginated
     @extend_schema(
@@ -167,15 +172,16 @@ class InvitationListApi(APIView):
             OpenApiParameter("active", bool, description="Only active invitations (default true)"),
             OpenApiParameter("page", int),
         ],
-        responses={200: InvitationRowSerializer(many=True), **R403, **R404},
+        responses={200: InvitationRowSerializer(many=True), **R400, **R403, **R404},
     )
     def get(self, request):
         access.require_staff(request.user)
+        filters = query_filters(request, InvitationFilters)
         qs = access.invitations_visible_to(request.user).order_by("-invited_at", "-pk")
-        if request.query_params.get("active", "true").lower() not in ("false", "0", "no"):
+        if filters["active"]:
             qs = qs.filter(withdrawn_at__isnull=True)
-        if request.query_params.get("benefit"):
-            qs = qs.filter(benefit__code=request.query_params["benefit"])
+        if filters.get("benefit"):
+            qs = qs.filter(benefit__code=filters["benefit"])
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs.values_list("pk", flat=True), request, view=self)
         rows = selectors.invitation_rows(qs.filter(pk__in=list(page)))
@@ -336,7 +342,7 @@ def _public_entry(request, listing):
 
 
 class DirectoryApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = gates.PUBLIC
     throttle_classes = [AnonRateThrottle]
 
     @extend_schema(
@@ -345,9 +351,10 @@ class DirectoryApi(APIView):
         description="No total count: ``next`` is null on the last page.",
         parameters=[OpenApiParameter("q", str, description="Text in name, description or services"),
                     OpenApiParameter("country", str, description="Two-letter country code"),
-                    OpenApiParameter("product", str, enum=[c for c, _ in PRODUCTS]),
-                    OpenApiParameter("industry", str, enum=[c for c, _ in INDUSTRIES]),
-                    OpenApiParameter("tier", str, enum=list(rules.PUBLIC_TIERS)),
+                    # Empty means any, as the directory page's "Any ..." choice sends it.
+                    OpenApiParameter("product", str, enum=["", *(c for c, _ in PRODUCTS)]),
+                    OpenApiParameter("industry", str, enum=["", *(c for c, _ in INDUSTRIES)]),
+                    OpenApiParameter("tier", str, enum=["", *rules.PUBLIC_TIERS]),
                     OpenApiParameter("page", int, description="1 to 500")],
         responses={200: inline_serializer("DirectoryPage", {
             "page": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
@@ -374,7 +381,7 @@ class DirectoryApi(APIView):
 
 
 class DirectoryListingApi(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = gates.PUBLIC
 
     @extend_schema(operation_id="directory_listing", summary="One published listing",
                    responses={200: DirectoryEntrySerializer, **R404}, auth=[])

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from tiers.models import ProgramYear
+from program.models import ProgramYear
 
 from . import rules
 from .vocabulary import INDUSTRIES, PRODUCTS, join_codes, split_codes

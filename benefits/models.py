@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from partners.models import Partner, TierLevel
-from tiers.models import ProgramYear
+from program.models import ProgramYear
 
 
 class Benefit(models.Model):

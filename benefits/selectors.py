@@ -8,7 +8,8 @@ from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from partners.models import AgreementAcceptance, Completion, Course, Partner, ShowcaseListing
-from tiers.models import ProgramYear
+from program.models import ProgramYear
+from program.selectors import program_year_for  # noqa: F401 - re-exported: the benefits views read it here
 
 from . import rules
 from .models import Benefit, BenefitInvitation, TierBenefit
@@ -25,13 +26,15 @@ def active_invitation(*, partner, benefit_code, program_year):
     )
 
 
-def program_year_for(as_of):
-    return ProgramYear.for_date(as_of)
-
-
 def program_years():
     """Every program year with its tiers, for the program years page (2 queries)."""
     return ProgramYear.objects.prefetch_related("tiers")
+
+
+def benefit_cells(*, program_year, benefit_code):
+    """(tier, availability) of each cell of one benefit of the year (1 query)."""
+    return list(TierBenefit.objects.filter(benefit__program_year=program_year, benefit__code=benefit_code)
+                .values_list("tier", "availability"))
 
 
 def benefits_of_year(program_year):
@@ -92,11 +95,9 @@ class BenefitOverview:
 def benefit_overview(partner, *, as_of=None, program_year=None):
     """Every benefit of the partner's program year and its status for the partner (at most 7 queries:
     program year 1-2, benefits + cells 2, invitations 1, agreements 1, certification 1). A caller that
-    has looked up ProgramYear.for_date(as_of) already (the tier page) passes it as ``program_year``."""
+    has looked up program_year_for(as_of) already (the tier page) passes it as ``program_year``."""
     as_of = as_of or timezone.localdate()
-    year = program_year or ProgramYear.for_date(as_of)
-    if year is None:
-        return BenefitOverview(None, None, [])
+    year = program_year or program_year_for(as_of)
     benefits = benefits_of_year(year)
     facts = partner_facts(partner, year, as_of=as_of)
     return BenefitOverview(year, facts, [(b, rules.benefit_status(benefit_facts(b), facts)) for b in benefits])
@@ -106,11 +107,8 @@ def benefit_status_for(partner, *, benefit_code, as_of=None):
     """One benefit's status for a partner, e.g. for funding's eligibility check of POC/MDF
     (rules.Status.AVAILABLE means the partner may use it). None when the year has no such benefit."""
     as_of = as_of or timezone.localdate()
-    year = ProgramYear.for_date(as_of)
-    benefit = (
-        Benefit.objects.filter(program_year=year, code=benefit_code).prefetch_related("cells").first()
-        if year else None
-    )
+    year = program_year_for(as_of)
+    benefit = Benefit.objects.filter(program_year=year, code=benefit_code).prefetch_related("cells").first()
     if benefit is None:
         return None
     return rules.benefit_status(benefit_facts(benefit), partner_facts(partner, year, as_of=as_of))

@@ -26,7 +26,9 @@ from partners.models import (
     StaffRole,
     User,
 )
-from tiers.models import ProgramYear
+from program.models import ProgramYear
+from program.selectors import program_year_for
+from program.services import program_year_close, program_year_publish
 
 DEMO_PASSWORD = "build-portal-demo"  # noqa: S105 - demo logins printed in the README, local only.
 
@@ -95,6 +97,8 @@ def load_demo():
         logins.append((email, dict(StaffRole.choices)[role]))
     for user in staff.values():
         _two_factor(user)
+    today = timezone.localdate()
+    _program_years(today)
     pam = User.objects.get(email="pam@build-portal.example")
     psa = User.objects.get(email="psa@build-portal.example")
     partner_agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)
@@ -156,13 +160,47 @@ def load_demo():
                 opportunity=opportunity, partner=partner,
                 defaults={"attached_on": last_year_close - datetime.timedelta(days=30)},
             )
+    _tier_history(today)
     _funding(today, staff["admin@build-portal.example"])
     return logins
 
 
+FIRST_YEAR = 2022  # the guide's year, loaded by the migrations (load_program)
+
+
+def _program_years(today):
+    """Every program year from the guide's up to today's, each a copy of the year before (as the 1 January
+    rollover makes them), published; _tier_history closes the years that are over once their runs exist."""
+    from build_portal.rollover import program_year_copy_full
+
+    previous = ProgramYear.objects.get(year=FIRST_YEAR)
+    for year in range(FIRST_YEAR, today.year + 1):
+        current = ProgramYear.objects.filter(year=year).first() or program_year_copy_full(source=previous, year=year)
+        if current.is_draft:
+            current = program_year_publish(program_year=current)
+        previous = current
+
+
+def _tier_history(today):
+    """An applied annual run on 1 January of each year after the guide's, then a mid-year run as of today, so
+    partners have a tier history. Runs are scheduled ones (one per kind and day), so a second load adds none."""
+    from tiers import rules as tier_rules
+    from tiers import services as tier_services
+
+    for year in range(FIRST_YEAR + 1, today.year + 1):
+        as_of = datetime.date(year, 1, 1)
+        program_year = ProgramYear.objects.get(year=year)
+        if program_year.is_published or program_year.runs.filter(kind=tier_rules.ANNUAL, as_of=as_of).exists():
+            tier_services.scheduled_recalculation(kind=tier_rules.ANNUAL, as_of=as_of, today=today)
+    # The demo's people and revenue qualify today (trailing 365 days): a mid-year run moves partners back up.
+    tier_services.scheduled_recalculation(kind=tier_rules.MIDYEAR, as_of=today, today=today)
+    for program_year in ProgramYear.objects.filter(status=ProgramYear.Status.PUBLISHED, ends_on__lt=today):
+        program_year_close(program_year=program_year, today=today)
+
+
 def _funding(today, program_admin):
     """MDF allocations for Silver and above, and one MDF request waiting for the PAM's decision."""
-    program_year = ProgramYear.for_date(today)
+    program_year = program_year_for(today)
     for domain, amount in (("silver.example", "20000.00"), ("gold.example", "50000.00"), ("globex.example", "100000.00")):
         partner = Partner.objects.get(domain=domain)
         funding_services.allocation_set(partner=partner, program_year=program_year, amount=Decimal(amount),

@@ -11,9 +11,11 @@ PERIODIC_TASKS = {
     "Deal registrations: expire overdue approvals, remind before expiry": (
         "dealreg.tasks.expire_and_remind_registrations", {"minute": "15", "hour": "5"},
     ),
-    # Guide p.12: new program year tiers at the start of the year from the prior calendar year's revenue.
-    "Tier recalculation, annual (1 January)": (
-        "tiers.tasks.annual_recalculation", {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1"},
+    # Guide p.12: the new program year in force on 1 January (published if prepared, else copied from the year
+    # before), then its annual recalculation from the prior calendar year's revenue.
+    "Program year rollover and annual tier recalculation (1 January)": (
+        "build_portal.tasks.program_year_rollover",
+        {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1"},
     ),
     # Mid-year: trailing 365 days, monthly on the 1st from February (January has the annual run).
     "Tier recalculation, mid-year (monthly)": (

@@ -1,8 +1,9 @@
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from partners.access import is_partner_user, is_staff_user
+
+from . import health
 
 
 def home(request):
@@ -16,9 +17,13 @@ def home(request):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """PostgreSQL, Redis and a Celery worker (``?check=postgresql&check=redis`` for some only): 200 when
+    all answer, else 503 naming what fails."""
+    healthy, checks = health.report(request.GET.getlist("check"))
+    body = {"status": "ok" if healthy else "failing", "checks": checks}
+    if not healthy:
+        body["failing"] = [name for name, result in checks.items() if result != "ok"]
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def not_found(request, exception=None):

@@ -27,16 +27,43 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+# {"field": ["message", ...], ...}: what a serializer, core.query and ControlCharacterGuard answer.
+FIELD_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+
+
 def document_invalid_page(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing: a paginated list answers 404 for a page past the end (DRF's
-    PageNumberPagination); say so in the schema of every operation that takes `page`."""
+    PageNumberPagination); say so in the schema of every operation that takes `page`. Also the 400 of
+    any operation that takes input and the 401 of every operation."""
     not_found = {
         "description": "No such page.",
         "content": {"application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}},
     }
+    bad_request = {
+        "description": "Invalid input: field errors, e.g. a control character in a field or an unknown filter value.",
+        "content": {"application/json": {"schema": FIELD_ERRORS}},
+    }
+    unauthenticated = {
+        "description": "No credentials, or an invalid or expired token (see the WWW-Authenticate header).",
+        "content": {"application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}},
+    }
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
-            parameters = operation.get("parameters", []) if isinstance(operation, dict) else []
+            if not isinstance(operation, dict):
+                continue
+            parameters = operation.get("parameters", [])
+            responses = operation.setdefault("responses", {})
             if any(p.get("name") == "page" and p.get("in") == "query" for p in parameters):
-                operation.setdefault("responses", {}).setdefault("404", not_found)
+                responses.setdefault("404", not_found)
+            # Any query parameter or body can carry a control character or a bad value: a 400
+            # (build_portal.middleware.ControlCharacterGuard, core.query).
+            if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
+                documented = responses.setdefault("400", bad_request)
+                content = documented.setdefault("content", {}).setdefault("application/json", {})
+                if documented is not bad_request and "schema" in content:
+                    # An operation with its own 400 shape (e.g. an import's row errors) may also answer
+                    # the guard's field errors.
+                    content["schema"] = {"anyOf": [content["schema"], FIELD_ERRORS]}
+            # A token that is invalid or expired is a 401 on every operation, public ones included.
+            responses.setdefault("401", unauthenticated)
     return result

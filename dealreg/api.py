@@ -4,13 +4,12 @@ Serializers check shape only; a rule broken in a service is a ValidationError th
 exception handler (core/api.py) turns into a 400 with field errors.
 """
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import PageNumberPagination, query_filters
 from partners.access import require_staff
 
 from . import access, rules, selectors, services
@@ -207,18 +206,26 @@ LIST_PARAMETERS = [
 ]
 
 
+class RegistrationFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DealRegistration.Status.values, required=False)
+    q = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
+
+
+class QueueFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DealRegistration.Status.values, required=False, default=rules.SUBMITTED)
+    overdue = serializers.BooleanField(required=False, default=False)
+
+
 # --- registrations -------------------------------------------------------------------------------------
 
 class RegistrationListCreateApi(APIView):
     pagination_class = PageNumberPagination  # also tells the schema the list is paginated
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: RegistrationSerializer(many=True), 400: BAD_INPUT})
     def get(self, request):
-        status_filter = request.query_params.get("status", "")
-        if status_filter and status_filter not in DealRegistration.Status.values:
-            raise ValidationError({"status": f"Choose one of: {', '.join(DealRegistration.Status.values)}."})
+        filters = query_filters(request, RegistrationFilters)
         queryset = selectors.search(
             access.registrations_visible_to(request.user).select_related("partner", "opportunity"),
-            status=status_filter, q=request.query_params.get("q", "")[:100],
+            status=filters.get("status", ""), q=filters["q"],
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
@@ -367,11 +374,9 @@ class ReviewQueueApi(APIView):
     )
     def get(self, request):
         require_staff(request.user)
-        status_filter = request.query_params.get("status", rules.SUBMITTED)
-        if status_filter not in DealRegistration.Status.values:
-            raise ValidationError({"status": f"Choose one of: {', '.join(DealRegistration.Status.values)}."})
-        queryset = access.registrations_visible_to(request.user).filter(status=status_filter)
-        if request.query_params.get("overdue") in ("1", "true"):
+        filters = query_filters(request, QueueFilters)
+        queryset = access.registrations_visible_to(request.user).filter(status=filters["status"])
+        if filters["overdue"]:
             queryset = selectors.overdue(queryset)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.review_queue(queryset), request, view=self)

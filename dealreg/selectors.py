@@ -6,9 +6,10 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from program.selectors import program_year_for
+
 from . import rules
 from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner
-from .policy import deal_policy
 
 
 def with_conflicts(queryset):
@@ -66,7 +67,7 @@ def search(queryset, *, status="", q=""):
 def review_state(registrations, *, today=None):
     """Set ``business_days_waiting`` and ``is_overdue`` on open registrations (review service level)."""
     today = today or timezone.localdate()
-    allowed = deal_policy(today).review_business_days
+    allowed = program_year_for(today).deal_review_business_days
     for r in registrations:
         waiting = timezone.localdate(r.waiting_since)
         r.business_days_waiting = rules.business_days_between(waiting, today)
@@ -79,7 +80,7 @@ def review_state(registrations, *, today=None):
 def overdue(queryset, *, today=None):
     """Submitted registrations past the review service level (ProgramYear.deal_review_business_days)."""
     today = today or timezone.localdate()
-    cutoff = rules.overdue_cutoff(today=today, allowed_business_days=deal_policy(today).review_business_days)
+    cutoff = rules.overdue_cutoff(today=today, allowed_business_days=program_year_for(today).deal_review_business_days)
     return queryset.filter(status=rules.SUBMITTED, waiting_since__date__lte=cutoff)
 
 

@@ -19,11 +19,11 @@ from activity.services import audit_record, notify
 from partners import selectors as partner_selectors
 from partners.access import require_reviewer
 from partners.domains import is_valid_domain, normalise_domain
+from program.selectors import program_year_for
 
 from . import rules
 from .imports import ImportRejected, validate_account_rows, validate_opportunity_rows
 from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner, SalesImport
-from .policy import deal_policy
 from .revenue import attachment_counts
 
 MAX_ARR = Decimal("999999999999.99")
@@ -408,7 +408,7 @@ def registration_approve(*, registration, reviewer, reason, today=None):
             return _approve_claim(registration=registration, reviewer=reviewer, reason=reason, today=today)
         _refuse_second_approval(registration)
         before = _snapshot(registration)
-        policy = deal_policy(today)
+        program_year = program_year_for(today)
         opportunity = _opportunity_for_approval(registration)
         _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today)
         registration.status = rules.APPROVED
@@ -416,7 +416,7 @@ def registration_approve(*, registration, reviewer, reason, today=None):
         registration.decided_at = timezone.now()
         registration.decision_note = reason
         registration.approved_on = today
-        registration.expires_on = rules.expiry_date(approved_on=today, expiry_days=policy.expiry_days)
+        registration.expires_on = rules.expiry_date(approved_on=today, expiry_days=program_year.deal_expiry_days)
         registration.opportunity = opportunity
         try:
             # The partial unique constraint is the last word if a concurrent approval slipped past the lock.
@@ -656,7 +656,7 @@ def registration_decide_extension(*, registration, reviewer, grant, reason, toda
         before = _snapshot(registration)
         if grant:
             registration.extension = DealRegistration.Extension.GRANTED
-            registration.expires_on = registration.expires_on + datetime.timedelta(days=deal_policy(today).expiry_days)
+            registration.expires_on = registration.expires_on + datetime.timedelta(days=program_year_for(today).deal_expiry_days)
         else:
             registration.extension = DealRegistration.Extension.DECLINED
         registration.save(update_fields=["extension", "expires_on"])
@@ -749,7 +749,7 @@ def registrations_expire_and_remind(*, today=None):
             continue  # decided or extended meanwhile
         expired += 1
     reminded = 0
-    reminder_days = deal_policy(today).reminder_days
+    reminder_days = program_year_for(today).deal_reminder_days
     candidates = (
         DealRegistration.objects.filter(status=rules.APPROVED, expires_on__gte=today)
         .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("expires_on")))

@@ -1,14 +1,9 @@
-"""Admin: program settings are editable here; workflow rows are read-only (they change only through
+"""Admin: workflow rows are read-only (they change only through
 funding/services.py so that every change is audited and notified)."""
 
 from django.contrib import admin
 
-from .models import Claim, ClaimFile, FundingRequest, FundingYearSettings, LedgerEntry, MdfAllocation, MdfTierDefault
-
-
-@admin.register(FundingYearSettings)
-class FundingYearSettingsAdmin(admin.ModelAdmin):
-    list_display = ["program_year", "poc_max_amount"]
+from .models import Claim, ClaimFile, FundingRequest, LedgerEntry, MdfAllocation, MdfTierDefault
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -4,12 +4,14 @@ ValidationError becomes a 400 with field errors in core/api.py); access decides 
 
 from django.http import FileResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import query_filters
 from partners.models import TierLevel
 
 from . import access, rules, selectors, services
@@ -187,12 +189,17 @@ SummarySerializer = inline_serializer("FundingSummary", {
 })
 
 
+YEAR_PARAMETER = OpenApiParameter("year", OpenApiTypes.INT, description="A published or closed program year; "
+                                                                      "default: the one in force today")
+BAD_YEAR = OpenApiResponse(description="No published program year for ?year=, or none in force today.")
+
+
 def _summary(partner, program_year, *, ledger=False):
     data = {
         "program_year": program_year.year,
         "mdf": FiguresSerializer(selectors.ledger_figures(partner=partner, program_year=program_year)).data,
         "poc": FiguresSerializer(selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.POC)).data,
-        "poc_max_amount": str(selectors.year_settings(program_year).poc_max_amount),
+        "poc_max_amount": str(program_year.poc_max_amount),
     }
     if ledger:
         data["ledger"] = LedgerEntrySerializer(selectors.ledger_entries(partner=partner, program_year=program_year)[:500],
@@ -227,12 +234,13 @@ class EligibilityApi(APIView):
 
 
 class SummaryApi(APIView):
-    @extend_schema(tags=["funding"], responses={200: SummarySerializer, **READ_ERRORS},
-                   description="The partner's MDF allocation figures and POC figures for the current program year, "
-                               "all derived from the ledger.")
+    @extend_schema(tags=["funding"], responses={200: SummarySerializer, 400: BAD_YEAR, **READ_ERRORS},
+                   parameters=[YEAR_PARAMETER],
+                   description="The partner's MDF allocation figures and POC figures of a program year (default: the "
+                               "current one), all derived from the ledger.")
     def get(self, request):
         access.require_funding_partner_user(request.user)
-        return Response(_summary(request.user.partner, selectors.current_program_year()))
+        return Response(_summary(request.user.partner, selectors.program_year_chosen(request.query_params.get("year"))))
 
 
 def _require_eligible(user, program):
@@ -270,17 +278,23 @@ class MdfCreateApi(APIView):
         return _detail(created, status.HTTP_201_CREATED)
 
 
+class RequestFilters(serializers.Serializer):
+    program = serializers.ChoiceField(choices=Program.values, required=False)
+    status = serializers.ChoiceField(choices=Status.values, required=False)
+
+
 class RequestListApi(generics.ListAPIView):
     serializer_class = FundingRequestSerializer
 
     def get_queryset(self):
+        filters = query_filters(self.request, RequestFilters)
         return selectors.requests_list(access.requests_visible_to(self.request.user),
-                                       program=self.request.query_params.get("program"),
-                                       status=self.request.query_params.get("status")).select_related("program_year")
+                                       program=filters.get("program"),
+                                       status=filters.get("status")).select_related("program_year")
 
     @extend_schema(tags=["funding"], parameters=[
         OpenApiParameter("program", enum=Program.values), OpenApiParameter("status", enum=Status.values)],
-        responses={200: FundingRequestSerializer(many=True), 403: ERRORS[403]})
+        responses={200: FundingRequestSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -402,11 +416,12 @@ class ClaimPayApi(APIView):
 
 
 class PartnerSummaryApi(APIView):
-    @extend_schema(tags=["funding"], responses={200: SummarySerializer, **READ_ERRORS},
-                   description="Staff: a partner's figures and ledger entries of the current program year.")
+    @extend_schema(tags=["funding"], responses={200: SummarySerializer, 400: BAD_YEAR, **READ_ERRORS},
+                   parameters=[YEAR_PARAMETER],
+                   description="Staff: a partner's figures and ledger entries of a program year (default: the current one).")
     def get(self, request, partner_id):
         partner = access.partner_for_staff(request.user, partner_id)
-        return Response(_summary(partner, selectors.current_program_year(), ledger=True))
+        return Response(_summary(partner, selectors.program_year_chosen(request.query_params.get("year")), ledger=True))
 
 
 AllocationRow = inline_serializer("MdfAllocationRow", {

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 
 from dealreg.models import Opportunity
 from partners.models import Partner, TierLevel
-from tiers.models import ProgramYear
+from program.models import ProgramYear
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -58,21 +58,6 @@ class MdfActivityType(models.TextChoices):
 
 # POC projects are built on Twilio products; professional services are not a product a POC explores.
 TWILIO_PRODUCTS = [c for c in Opportunity.ProductLine.choices if c[0] != Opportunity.ProductLine.PROFESSIONAL_SERVICES]
-
-
-class FundingYearSettings(models.Model):
-    """Funding settings of a program year that the tiers app does not carry."""
-
-    program_year = models.OneToOneField(ProgramYear, on_delete=models.CASCADE, related_name="funding_settings")
-    # POC draws from no allocation; each nomination is capped instead (docs/funding.md).
-    poc_max_amount = models.DecimalField(**MONEY, default=Decimal("25000.00"))
-
-    class Meta:
-        verbose_name_plural = "funding year settings"
-        constraints = [models.CheckConstraint(condition=Q(poc_max_amount__gt=0), name="funding_poc_max_positive")]
-
-    def __str__(self):
-        return f"Funding settings {self.program_year}"
 
 
 class MdfTierDefault(models.Model):

@@ -2,6 +2,7 @@
 share, claim caps, claim deadline and reminders. Services call these; tests read like the guide."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
@@ -33,36 +34,52 @@ class Eligibility:
     by_invitation: bool = False
 
 
-def funding_eligibility(*, program: str, tier: str, invited: bool, invitation_region: str = "") -> Eligibility:
-    """Guide, "Benefits by tier": POC and MDF co-funding are included from Silver and invite-only at Bronze
-    ("Bronze partners are eligible in select regions on an invite-only basis" is said of POC only; MDF
-    at Bronze is invite-only with no regions named)."""
+INCLUDED = "included"
+INVITE_ONLY = "invite_only"
+
+
+def funding_eligibility(*, program: str, tier: str, cells: Mapping[str, str], invited: bool,
+                        invitation_region: str = "") -> Eligibility:
+    """Whether a partner may use POC or MDF co-funding, from the program year's "Benefits by tier" cells of
+    the benefit (``cells``: tier -> "included" | "invite_only"; a tier without a cell does not have it), the
+    same data the benefits page shows. In the 2022 guide both are included from Silver and invite-only at
+    Bronze ("Bronze partners are eligible in select regions on an invite-only basis" is said of POC only; MDF
+    at Bronze is invite-only with no regions named), but a program admin may change the table for a year."""
     name = PROGRAM_NAMES[program]
     regions = " (select regions)" if program == POC else ""
     in_regions = " in select regions, with a region and a reason" if program == POC else ", with a reason"
     label = TierLevel(tier or "").label
-    if TierLevel.at_least(tier, TierLevel.SILVER):
+    ranked = sorted(cells, key=TierLevel.rank)
+    first_included = next((t for t in ranked if cells[t] == INCLUDED), None)
+    reach = None
+    if first_included and TierLevel.rank(first_included) > TierLevel.rank(tier):
+        reach = (f"Reach the {TierLevel(first_included).label} tier: {TierLevel(first_included).label} and above are "
+                 "eligible without an invitation.")
+    availability = cells.get(tier) if tier else None
+    if availability == INCLUDED:
         return Eligibility(True, f"{label} partners are eligible for {name}.")
-    if tier == TierLevel.BRONZE and invited:
+    if availability == INVITE_ONLY and invited:
         where = f" for {invitation_region}" if invitation_region else ""
         return Eligibility(True, f"Your company was invited to {name}{where}.", by_invitation=True)
-    silver_how = "Reach the Silver tier: Silver and above are eligible without an invitation."
-    if tier == TierLevel.BRONZE:
+    if availability == INVITE_ONLY:
         return Eligibility(
             False,
-            f"Bronze partners are eligible for {name} only by invitation{regions}, "
+            f"{label} partners are eligible for {name} only by invitation{regions}, "
             "and your company has no active invitation for this program year.",
-            [
-                "Ask your partner account manager (PAM) or the program team for an invitation; "
-                f"they invite Bronze partners{in_regions}.",
-                silver_how,
-            ],
+            [f"Ask your partner account manager (PAM) or the program team for an invitation; they invite {label} "
+             f"partners{in_regions}.", *([reach] if reach else [])],
         )
-    return Eligibility(
-        False,
-        f"{name} starts at the Bronze tier (by invitation) and is included from Silver; your company is {label}.",
-        [silver_how, f"At Bronze, a PAM or the program team may invite your company{regions}."],
-    )
+    if not ranked:
+        return Eligibility(False, f"{name} is not offered in this program year.",
+                           ["Ask the program team: no tier has it in this year's benefits table."])
+    first = ranked[0]
+    starts = f"{name} starts at the {TierLevel(first).label} tier" + (" (by invitation)" if cells[first] == INVITE_ONLY else "")
+    included = f" and is included from {TierLevel(first_included).label}" if first_included and first_included != first else ""
+    how = [reach] if reach else []
+    if cells[first] == INVITE_ONLY and TierLevel.rank(first) > TierLevel.rank(tier):
+        how.append(f"At {TierLevel(first).label}, a PAM or the program team may invite your company{regions}.")
+    return Eligibility(False, f"{starts}{included}; your company is {label}.",
+                       how or [f"Ask the program team: {label} partners do not have {name} this year."])
 
 
 def money(value) -> Decimal:

@@ -4,17 +4,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from django.utils import timezone
 
 from activity.models import AuditEntry
-from benefits.selectors import active_invitation
+from benefits.selectors import active_invitation, benefit_cells
 from partners.models import Partner, TierLevel
-from tiers.models import ProgramYear, Tier
+from program.selectors import (  # noqa: F401 - re-exported for funding's views and API
+    current_program_year,
+    program_year_chosen,
+    years_in_force,
+)
+from tiers.models import Tier
 
 from . import rules
 from .models import (
     FundingRequest,
-    FundingYearSettings,
     LedgerEntry,
     MdfAllocation,
     MdfTierDefault,
@@ -25,23 +28,16 @@ from .models import (
 ZERO = Decimal("0.00")
 
 
-def current_program_year(today=None):
-    return ProgramYear.for_date(today or timezone.localdate())
-
-
-def year_settings(program_year):
-    """The year's funding settings; the model's defaults when a program admin has not set them."""
-    return FundingYearSettings.objects.filter(program_year=program_year).first() or FundingYearSettings(
-        program_year=program_year
-    )
-
-
 def eligibility(*, partner, program, program_year):
+    """From the year's benefits table (the cells of the program's benefit) and, where the partner's cell is
+    invite-only, its invitation: the data the benefits page shows (1-2 queries)."""
+    code = rules.BENEFIT_CODES[program]
+    cells = dict(benefit_cells(program_year=program_year, benefit_code=code))
     invitation = None
-    if partner.tier == TierLevel.BRONZE and program_year is not None:
-        invitation = active_invitation(partner=partner, benefit_code=rules.BENEFIT_CODES[program], program_year=program_year)
+    if cells.get(partner.tier) == rules.INVITE_ONLY:
+        invitation = active_invitation(partner=partner, benefit_code=code, program_year=program_year)
     return rules.funding_eligibility(
-        program=program, tier=partner.tier, invited=invitation is not None,
+        program=program, tier=partner.tier, cells=cells, invited=invitation is not None,
         invitation_region=invitation.region if invitation else "",
     )
 
@@ -125,7 +121,7 @@ def ledger_entries(*, partner, program_year):
 
 
 def requests_list(queryset, *, program=None, status=None):
-    qs = queryset.select_related("partner", "submitted_by")
+    qs = queryset.select_related("partner", "submitted_by", "program_year")
     if program in Program.values:
         qs = qs.filter(program=program)
     if status in Status.values:

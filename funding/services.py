@@ -200,7 +200,7 @@ def poc_nominate(*, partner, user, title, customer_name, goals, success_criteria
     program_year = selectors.current_program_year(today)
     _ensure_eligible(partner=partner, program=Program.POC, program_year=program_year)
     amount = _money(requested_amount, "requested_amount")
-    maximum = selectors.year_settings(program_year).poc_max_amount
+    maximum = program_year.poc_max_amount
     if amount > maximum:
         raise ValidationError(
             {"requested_amount": f"A POC nomination may request at most USD {maximum:,} in {program_year.year}."})
@@ -286,7 +286,7 @@ def request_answer(*, funding_request, user, answer, requested_amount=None):
                 if amount > cap:
                     raise ValidationError({"requested_amount": f"Request at most USD {cap:,} (the co-investment share)."})
             else:
-                maximum = selectors.year_settings(funding_request.program_year).poc_max_amount
+                maximum = funding_request.program_year.poc_max_amount
                 if amount > maximum:
                     raise ValidationError({"requested_amount": f"A POC nomination may request at most USD {maximum:,}."})
             if amount != funding_request.requested_amount:
@@ -423,7 +423,7 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
             allocation.committed += amount
             allocation.save(update_fields=["committed", "updated_at"])
         else:
-            maximum = selectors.year_settings(program_year).poc_max_amount
+            maximum = program_year.poc_max_amount
             if amount > maximum:
                 raise ValidationError({"approved_amount": f"A POC nomination may receive at most USD {maximum:,}."})
         before = funding_request.status

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,13 +29,22 @@ def overview(request):
     """The partner's funding home: eligibility, MDF allocation figures and bar, POC figures, recent requests."""
     access.require_funding_partner_user(request.user)
     partner = request.user.partner
-    program_year = selectors.current_program_year()
-    context = _partner_context(partner, program_year)
+    # Eligibility and the request buttons are about today's year; the figures about the year shown. A new year
+    # never hides an old one: the switcher reaches every year, and the requests list shows each one's year.
+    current = selectors.current_program_year()
+    program_year = current
+    if request.GET.get("year"):
+        try:
+            program_year = selectors.program_year_chosen(request.GET["year"])
+        except ValidationError as error:
+            raise Http404(" ".join(error.messages)) from None
+    context = _partner_context(partner, current)
     context.update(
-        partner=partner,
+        program_year=program_year, eligibility_year=current, shown_year=program_year,
+        years=list(selectors.years_in_force()), partner=partner,
         mdf=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.MDF),
         poc=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.POC),
-        poc_max=selectors.year_settings(program_year).poc_max_amount,
+        poc_max=program_year.poc_max_amount,
         recent=selectors.requests_list(access.requests_visible_to(request.user))[:10],
     )
     return render(request, "funding/overview.html", context)

@@ -60,3 +60,8 @@ class PersonAdmin(admin.ModelAdmin):
     list_filter = ["job_role"]
     search_fields = ["name", "email", "partner__name"]
     inlines = [CompletionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A person changes partner only through partners.services.person_move, which moves their
+        # completions too (on SQLite nothing else would): Staff → Partners → (partner) → Move a person.
+        return ["partner"] if obj is not None else []

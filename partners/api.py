@@ -6,8 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -15,8 +13,9 @@ from rest_framework.views import APIView
 from activity import access as activity_access
 from activity import selectors as activity_selectors
 from activity.models import AuditEntry
+from core.query import PageNumberPagination
 
-from . import access, roster, selectors, services
+from . import access, api_tokens, gates, roster, selectors, services
 from .models import Agreement, Completion, Course, Invitation, Partner, PartnerRole, Person, User
 from .views import client_ip
 
@@ -69,6 +68,8 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class AgreementListApi(APIView):
+    agreement_gate_open = True  # a partner user must reach the agreements to accept them
+
     @extend_schema(responses={200: AgreementSerializer(many=True), 403: FORBIDDEN})
     def get(self, request):
         partner = _partner_of(request.user)
@@ -78,6 +79,8 @@ class AgreementListApi(APIView):
 
 
 class AgreementAcceptApi(APIView):
+    agreement_gate_open = True
+
     @extend_schema(request=None, responses={201: AgreementSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
     def post(self, request, pk):
         partner = _partner_of(request.user)
@@ -98,8 +101,8 @@ class StaffMemberSerializer(serializers.ModelSerializer):
 
 
 class PartnerSerializer(serializers.ModelSerializer):
-    pam = StaffMemberSerializer(read_only=True)
-    psa = StaffMemberSerializer(read_only=True)
+    pam = StaffMemberSerializer(read_only=True, allow_null=True)  # most partners have neither
+    psa = StaffMemberSerializer(read_only=True, allow_null=True)
     counts = serializers.SerializerMethodField()
 
     class Meta:
@@ -170,7 +173,8 @@ class ColleagueInvitationSerializer(serializers.ModelSerializer):
         model = Invitation
         fields = ["id", "email", "role", "invited_by", "created_at", "expires_at"]
         read_only_fields = ["id", "invited_by", "created_at", "expires_at"]
-        extra_kwargs = {"email": {"max_length": 254}}
+        # Optional as the schema says: a colleague is invited as a member unless another role is given.
+        extra_kwargs = {"email": {"max_length": 254}, "role": {"default": PartnerRole.MEMBER}}
 
 
 class InvitationListApi(APIView):
@@ -216,7 +220,7 @@ class ColleagueSerializer(serializers.ModelSerializer):
 class InvitationAcceptApi(APIView):
     """The invitee, not logged in, joins with the token from the emailed link."""
 
-    permission_classes = [AllowAny]
+    permission_classes = gates.PUBLIC
     throttle_classes = [AnonRateThrottle]
 
     @extend_schema(request=InvitationAcceptSerializer, responses={201: ColleagueSerializer, 400: BAD_REQUEST,
@@ -280,6 +284,37 @@ class PersonListApi(generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         person = services.person_create(partner=partner, actor=request.user, **serializer.validated_data)
         return Response(PersonSerializer(person).data, status=status.HTTP_201_CREATED)
+
+
+class PersonMoveSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="The person on this partner's roster.")
+    to_domain = serializers.CharField(max_length=253, help_text="Web domain of the partner the person moves to.")
+    reason = serializers.CharField(max_length=2000)
+
+
+class PersonMovedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    partner = serializers.IntegerField(source="partner_id")
+    completions = serializers.IntegerField(help_text="Course completions that moved with the person.")
+
+
+class PersonMoveApi(APIView):
+    @extend_schema(summary="Move a person, with their course completions, to another partner (program admins)",
+                   request=PersonMoveSerializer,
+                   responses={200: PersonMovedSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, pk):
+        access.require_program_admin(request.user)
+        partner = access.partner_for_user(request.user, pk, for_change=True)
+        serializer = PersonMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        person = services.person_move(partner=partner, actor=request.user, **serializer.validated_data)
+        moved = Completion.objects.filter(person=person, partner_id=person.partner_id).count()
+        return Response(PersonMovedSerializer({
+            "id": person.pk, "name": person.name, "email": person.email, "partner_id": person.partner_id,
+            "completions": moved,
+        }).data)
 
 
 class CompletionRowSerializer(serializers.Serializer):
@@ -375,3 +410,46 @@ class AuditListApi(generics.ListAPIView):
         return activity_selectors.filter_audit_entries(entries, **data)
 
 
+
+
+# --- API tokens (one's own) ---------------------------------------------------------------------------
+
+class ApiTokenSerializer(serializers.Serializer):
+    id = serializers.SerializerMethodField()
+    starts_with = serializers.SerializerMethodField()
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+
+    def get_id(self, token) -> str:
+        return api_tokens.public_id(token)
+
+    def get_starts_with(self, token) -> str:
+        return token.token_key[:8]
+
+
+class NewApiTokenSerializer(ApiTokenSerializer):
+    token = serializers.SerializerMethodField(help_text="The token itself: shown only in this answer.")
+
+    def get_token(self, row) -> str:
+        return self.context["token"]
+
+
+class ApiTokenListApi(APIView):
+    @extend_schema(summary="Your API tokens that have not expired, newest first",
+                   responses={200: ApiTokenSerializer(many=True), 403: FORBIDDEN})
+    def get(self, request):
+        return Response(ApiTokenSerializer(api_tokens.api_tokens_of(request.user), many=True).data)
+
+    @extend_schema(summary="Make a token for yourself (its value is in this answer only)", request=None,
+                   responses={201: NewApiTokenSerializer, 400: BAD_REQUEST, 403: FORBIDDEN})
+    def post(self, request):
+        row, token = api_tokens.api_token_create(user=request.user)
+        return Response(NewApiTokenSerializer(row, context={"token": token}).data, status=status.HTTP_201_CREATED)
+
+
+class ApiTokenRevokeApi(APIView):
+    @extend_schema(summary="Revoke one of your tokens", request=None,
+                   responses={200: ApiTokenSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, token_id):
+        token = api_tokens.api_token_for_user(request.user, token_id)
+        return Response(ApiTokenSerializer(api_tokens.api_token_revoke(token=token, actor=request.user)).data)

@@ -104,6 +104,14 @@ class TeamForm(BootstrapMixin, forms.Form):
         self.fields["psa"].queryset = User.objects.filter(staff_role=StaffRole.PSA, is_active=True).order_by("email")
 
 
+class PersonMoveForm(BootstrapMixin, forms.Form):
+    email = forms.EmailField(label="Email of the person on this partner's roster")
+    to_domain = forms.CharField(label="Web domain of the partner they move to", max_length=253,
+                                help_text="For example example.com. Their course completions move with them.")
+    # Required by the service, which reports it together with the roster and partner checks.
+    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class AuditFilterForm(BootstrapMixin, forms.Form):
     partner = forms.ModelChoiceField(queryset=Partner.objects.all(), required=False)
     action = forms.ChoiceField(required=False)

@@ -121,17 +121,30 @@ def resell_invitation_set(*, partner, invited, actor, reason=""):
 
 
 def partner_apply(*, company_name, website, country, email, full_name, password):
-    """A prospective partner applies: the company is created and its first user is its partner admin."""
+    """A prospective partner applies: the company is created and its first user is its partner admin.
+
+    Returns ``(partner, user)``, or ``(None, None)`` when the email address has an account already.
+    """
     domain = normalise_domain(website)
     errors = {}
     if not is_valid_domain(domain):
         errors["website"] = "Enter your company's website, e.g. https://example.com."
     elif Partner.objects.filter(domain=domain).exists():
         errors["website"] = "A partner with this website is already enrolled; ask its partner admin to invite you."
-    if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = "An account with this email address already exists."
     if errors:
         raise ValidationError(errors)
+    if User.objects.filter(email__iexact=email).exists():
+        # The page answers as for a new address, so nobody learns who has an account; the owner of the
+        # address is told by email instead (as allauth does for a password reset).
+        with transaction.atomic():
+            notify_address(
+                email=email, subject="Your application to become a partner",
+                body="Someone applied to become a partner with this email address, which already has a Build Portal "
+                     "account, so no new company was created. Log in (or reset your password) to reach your "
+                     "company; if this was not you, you can ignore this message.",
+                url="/accounts/login/",
+            )
+        return None, None
     try:
         with transaction.atomic():
             partner = Partner.objects.create(
@@ -333,6 +346,52 @@ def person_delete(*, person, actor):
                      before={"name": person.name, "email": person.email,
                              "completions": person.completions.count()})
         person.delete()
+
+
+def person_move(*, partner, email, to_domain, actor, reason):
+    """Move a person (by email) from ``partner``'s roster to the partner with web domain ``to_domain``, with
+    their course completions: certifications follow the person who earned them (guide "Certification &
+    training dedicated resources"). Program admins only (the vendor side sees both companies).
+
+    Completion.partner is a copy of the person's partner. On PostgreSQL a composite foreign key with ON
+    UPDATE CASCADE would carry it along; SQLite (`make run`) has no such key, so the completions are moved
+    here, in the same transaction, on every database."""
+    errors = {}
+    email, reason = (email or "").strip().lower(), (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why the person moves to another partner."
+    target_domain = normalise_domain(to_domain or "")
+    to_partner = Partner.objects.filter(domain=target_domain).first() if target_domain else None
+    if to_partner is None:
+        errors["to_domain"] = "No partner has this web domain."
+    elif to_partner.pk == partner.pk:
+        errors["to_domain"] = "The person is already on this partner's roster."
+    person = (partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).first()
+              if email else None)
+    if person is None:
+        errors["email"] = f"{partner.name} has nobody with this email address on its roster."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.partner_id != partner.pk:
+            raise ValidationError({"email": "This person was moved a moment ago."})
+        if Person.objects.annotate(lower_email=Lower("email")).filter(
+                partner=to_partner, lower_email=person.email.lower()).exists():
+            raise ValidationError({"email": f"{to_partner.name} already has someone with this email address."})
+        person.partner = to_partner
+        person.save(update_fields=["partner"])
+        moved = Completion.objects.filter(person=person).update(partner=to_partner)
+        after = {"partner": to_partner.pk, "partner_name": to_partner.name, "completions": moved}
+        for side in (partner, to_partner):
+            audit_record(actor=actor, action=AuditAction.PERSON_MOVE, obj=person, partner_id=side.pk, reason=reason,
+                         before={"partner": partner.pk, "partner_name": partner.name}, after=after)
+        notify(recipients=_partner_admins(partner) + _partner_admins(to_partner),
+               subject=f"{person.name} moved from {partner.name} to {to_partner.name}",
+               body=f"{person.name} ({person.email}) and their {moved} course completion(s) moved from "
+                    f"{partner.name} to {to_partner.name}. Reason: {reason}",
+               url=reverse("partners:people"))
+    return person
 
 
 def completion_add(*, person, course, completed_on, expires_on, actor):

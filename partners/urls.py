@@ -23,5 +23,8 @@ urlpatterns = [
     path("staff/partners/", views.staff_partners, name="staff_partners"),
     path("staff/partners/<int:pk>/", views.staff_partner, name="staff_partner"),
     path("staff/partners/<int:pk>/team/", views.partner_team, name="partner_team"),
+    path("staff/partners/<int:pk>/people/move/", views.person_move, name="person_move"),
     path("staff/audit/", views.audit_trail, name="audit"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<str:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

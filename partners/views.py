@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import login
@@ -14,6 +15,7 @@ from activity import selectors as activity_selectors
 from core.forms import add_service_errors
 
 from . import access, roster, selectors, services
+from . import api_tokens as api_tokens_module
 from .forms import (
     AuditFilterForm,
     CompletionForm,
@@ -21,6 +23,7 @@ from .forms import (
     InvitationForm,
     PartnerApplicationForm,
     PersonForm,
+    PersonMoveForm,
     RosterImportForm,
     TeamForm,
 )
@@ -47,8 +50,14 @@ def apply(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            address = EmailAddress.objects.add_email(request, user, user.email, confirm=True, signup=True)
-            address.set_as_primary()
+            if user is not None:
+                address = EmailAddress.objects.add_email(request, user, user.email, confirm=True, signup=True)
+                address.set_as_primary()
+            else:
+                # The address has an account, whose owner was told by email: answer word for word as
+                # allauth does for a new address, so the page tells nobody which addresses have accounts.
+                get_adapter(request).add_message(request, messages.INFO, "account/messages/email_confirmation_sent.txt",
+                                                 {"email": data["email"], "login": False, "signup": True})
             messages.success(request, "Thank you. Check your email to verify your address, then log in.")
             return redirect("account_login")
     return render(request, "partners/apply.html", {"form": form})
@@ -369,6 +378,27 @@ def partner_team(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def person_move(request, pk):
+    """Program admins move a person, with their completions, from this partner to another."""
+    access.require_program_admin(request.user)
+    partner = access.partner_for_user(request.user, pk, for_change=True)
+    form = PersonMoveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                person = services.person_move(partner=partner, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, f"{person.name} and their completions moved to {person.partner.name}.")
+                return redirect("partners:staff_partner", pk=person.partner_id)
+    return render(request, "partners/person_move.html", {"partner": partner, "form": form}, status=status)
+
+
+@login_required
 @require_GET
 def audit_trail(request):
     entries = activity_access.audit_entries_visible_to(request.user)
@@ -388,3 +418,27 @@ def audit_trail(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "partners/audit_trail.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's own API tokens: make one (shown once, on this answer only), see them, revoke them."""
+    new_token = None
+    if request.method == "POST":
+        try:
+            _row, new_token = api_tokens_module.api_token_create(user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    tokens = [(api_tokens_module.public_id(t), t) for t in api_tokens_module.api_tokens_of(request.user)]
+    return render(request, "partners/api_tokens.html", {"tokens": tokens, "new_token": new_token,
+                                                        "limit": api_tokens_module.TOKENS_PER_USER})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, token_id):
+    token = api_tokens_module.api_token_for_user(request.user, token_id)
+    api_tokens_module.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, f"The token {token.token_key[:8]}… was revoked: programs using it can no longer sign in.")
+    return redirect("partners:api_tokens")

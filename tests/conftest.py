@@ -1,6 +1,7 @@
 """Fixed people per role, as in the guide: a partner with its admin and member, another partner
 (the outsider), the partner's PAM and PSA, a PAM of other partners, and a program admin."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from partners.models import PartnerRole, StaffRole
 
 from .celery_helpers import finished_tasks  # noqa: F401 - a fixture shared by the Celery worker tests
-from .factories import PartnerFactory, UserFactory, accept_partner_agreement
+from .factories import PartnerFactory, UserFactory, accept_partner_agreement, program_year_like_2022
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,40 @@ def _fresh_cache():
     else:
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _program_year_of_today(request):
+    """Tests that use the database run on the machine's date (2026-12-01 when they were written), so the
+    program year covering today exists, made as a program admin makes it: a published copy of 2022. A test
+    about a day with no program year says so with ``@pytest.mark.without_current_year``; a test on other
+    dates creates the years it needs (tests.factories.program_year_like_2022)."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db or request.node.get_closest_marker("without_current_year"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper" if request.node.get_closest_marker("django_db") else "db")
+    from django.utils import timezone
+
+    from activity.models import AuditEntry
+
+    program_year_like_2022(timezone.localdate().year)
+    # The year is the test's starting point, not something a test did: its copy leaves no audit entry.
+    AuditEntry.objects.all().delete()
+    yield
+
+
+@pytest.fixture
+def freeze(monkeypatch):
+    """``freeze(day)``: from now on the portal's clock reads noon of ``day`` (timezone.now and so localdate)."""
+    from django.utils import timezone
+
+    def _freeze(day, hour=12):
+        moment = datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return moment
+
+    return _freeze
 
 
 @pytest.fixture

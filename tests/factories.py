@@ -73,3 +73,31 @@ def activate_totp(user, secret="JBSWY3DPEHPK3PXP"):
 def accept_partner_agreement(partner, user):
     agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)
     return AgreementAcceptance.objects.get_or_create(agreement=agreement, partner=partner, defaults={"accepted_by": user})
+
+
+def program_year_like_2022(year, *, status="published", source_year=2022):
+    """The ``year`` program year as a program admin makes it: a copy of 2022 (settings, tiers, benefits),
+    published unless asked otherwise. Returns the existing year when there is one (then status is left as is)."""
+    from benefits.services import program_year_copy_with_benefits
+    from program.models import ProgramYear
+    from program.services import program_year_close, program_year_publish
+
+    existing = ProgramYear.objects.filter(year=year).first()
+    if existing is not None:
+        return existing
+    source = ProgramYear.objects.get(year=source_year)
+    new = program_year_copy_with_benefits(source=source, year=year, user=None)
+    if status in ("published", "closed"):
+        new = program_year_publish(program_year=new)
+    if status == "closed":
+        new = program_year_close(program_year=new, today=new.ends_on + datetime.timedelta(days=1))
+    return new
+
+
+def benefit_of_this_year(code):
+    """The benefit ``code`` of the program year covering today (the year the pages show)."""
+    from django.utils import timezone
+
+    from benefits.models import Benefit
+
+    return Benefit.objects.get(program_year__year=timezone.localdate().year, code=code)

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from partners.access import partner_for_user, require_partner_user, require_program_admin, require_staff
+from program.models import ProgramYear
 
-from .models import ProgramYear, RecalculationRun
+from .models import RecalculationRun
 
 
 def own_partner(user):

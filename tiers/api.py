@@ -5,13 +5,17 @@ field errors in core.api.exception_handler), tiers/access.py decides who may do 
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.query import query_filters
+from program import services as program_services
+from program.models import ProgramYear
+
 from . import access, rules, selectors, services
-from .models import Assessment, ProgramYear, RecalculationRun, Tier
+from .models import Assessment, RecalculationRun, Tier
 
 BAD = OpenApiResponse(description="Invalid input: field errors.")
 FORBIDDEN = OpenApiResponse(description="Not logged in, or your role may not do this.")
@@ -46,6 +50,16 @@ class LastRecalculationSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+class TierHistorySerializer(serializers.Serializer):
+    run = serializers.IntegerField(source="run_id")
+    as_of = serializers.DateField(source="run.as_of")
+    kind = serializers.CharField(source="run.kind")
+    program_year = serializers.IntegerField(source="run.program_year.year")
+    previous_tier = serializers.CharField()
+    applied_tier = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class StandingSerializer(serializers.Serializer):
     partner = serializers.IntegerField(source="partner.pk")
     partner_name = serializers.CharField(source="partner.name")
@@ -65,6 +79,8 @@ class StandingSerializer(serializers.Serializer):
     provisional_period_ends_on = serializers.DateField(source="provisional_period.ends_on", allow_null=True,
                                                        default=None)
     last_recalculation = LastRecalculationSerializer(source="last_assessment", allow_null=True)
+    tier_history = TierHistorySerializer(source="history", many=True,
+                                         help_text="One line per applied recalculation, newest first")
 
 
 class OwnStandingApi(APIView):
@@ -106,6 +122,8 @@ class DesignationApi(APIView):
 
 class RunSerializer(serializers.ModelSerializer):
     program_year = serializers.IntegerField(source="program_year.year")
+    is_stale = serializers.SerializerMethodField(help_text="A preview superseded by a later applied run of its year: "
+                                                           "it cannot be applied")
     same_count = serializers.IntegerField()
     started_by = serializers.StringRelatedField()
     applied_by = serializers.StringRelatedField()
@@ -114,13 +132,28 @@ class RunSerializer(serializers.ModelSerializer):
         model = RecalculationRun
         fields = ["id", "kind", "as_of", "program_year", "revenue_from", "revenue_to", "status", "started_by",
                   "created_at", "applied_by", "applied_at", "partner_count", "up_count", "down_count", "same_count",
-                  "changed_count", "skipped_count"]
+                  "changed_count", "skipped_count", "scheduled", "is_stale"]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_stale(self, run):
+        annotated = getattr(run, "is_stale", None)  # selectors.runs() annotates the list
+        return annotated if annotated is not None else selectors.superseding_run(run) is not None
 
 
 class RunInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=rules.KINDS)
-    as_of = serializers.DateField()
+    as_of = serializers.DateField(required=False, allow_null=True, default=None,
+                                  help_text="Default today. Annual: 1 January of a published program year; not in the future.")
+
+
+class RunApplyInputSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="Must be true: applying writes tiers and notifies partners.")
+
+    def validate_confirm(self, value):
+        if value is not True:
+            raise serializers.ValidationError("Send confirm: true to apply the run (see the run's counts first).")
+        return value
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -161,14 +194,16 @@ class RunDetailApi(APIView):
         return Response(RunSerializer(access.run_for_user(request.user, run_id)).data)
 
 
+class AssessmentFilters(serializers.Serializer):
+    movement = serializers.ChoiceField(choices=Assessment.Movement.values, required=False)
+
+
 class RunAssessmentsApi(generics.ListAPIView):
     serializer_class = AssessmentSerializer
 
     def get_queryset(self):
         run = access.run_for_user(self.request.user, self.kwargs["run_id"])
-        movement = self.request.query_params.get("movement", "")
-        if movement and movement not in Assessment.Movement.values:
-            raise serializers.ValidationError({"movement": f"Choose one of: {', '.join(Assessment.Movement.values)}."})
+        movement = query_filters(self.request, AssessmentFilters).get("movement", "")
         return selectors.run_assessments(run, movement=movement)
 
     @extend_schema(parameters=[OpenApiParameter("movement", OpenApiTypes.STR, enum=Assessment.Movement.values)],
@@ -179,10 +214,13 @@ class RunAssessmentsApi(generics.ListAPIView):
 
 
 class RunApplyApi(APIView):
-    @extend_schema(request=None, responses={200: RunSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
-                   summary="Apply a previewed run (applying twice changes nothing)")
+    @extend_schema(request=RunApplyInputSerializer, responses={200: RunSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
+                   summary="Apply a previewed run with confirm: true (applying twice changes nothing; a stale "
+                           "preview is refused)")
     def post(self, request, run_id):
-        run, _ = services.run_apply(run=access.run_for_user(request.user, run_id), user=request.user)
+        run = access.run_for_user(request.user, run_id)
+        RunApplyInputSerializer(data=request.data).is_valid(raise_exception=True)
+        run, _ = services.run_apply(run=run, user=request.user)
         return Response(RunSerializer(run).data)
 
 
@@ -197,12 +235,23 @@ class TierSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ProgramYearRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecalculationRun
+        fields = ["id", "kind", "as_of", "applied_at"]
+        read_only_fields = fields
+
+
 class ProgramYearSerializer(serializers.ModelSerializer):
     tiers = TierSerializer(many=True, read_only=True)
+    applied_runs = ProgramYearRunSerializer(many=True, read_only=True,
+                                            help_text="The applied recalculations that used the year's requirements")
 
     class Meta:
         model = ProgramYear
-        fields = ["year", "name", "starts_on", "ends_on", "provisional_period_days", "tiers"]
+        fields = ["year", "name", "starts_on", "ends_on", "status", "published_at", "closed_at",
+                  "provisional_period_days", "deal_expiry_days", "deal_reminder_days", "deal_review_business_days",
+                  "mdf_cofunding_share", "claim_window_days", "poc_max_amount", "tiers", "applied_runs"]
         read_only_fields = fields
 
 
@@ -223,7 +272,7 @@ class ProgramYearListApi(generics.ListAPIView):
 
     def get_queryset(self):
         access.require_recalculation_admin(self.request.user)
-        return ProgramYear.objects.prefetch_related("tiers")
+        return selectors.program_years_with_runs()
 
     @extend_schema(responses={200: ProgramYearSerializer(many=True), 403: FORBIDDEN})
     def get(self, request, *args, **kwargs):
@@ -233,7 +282,7 @@ class ProgramYearListApi(generics.ListAPIView):
 class ProgramYearDetailApi(APIView):
     @extend_schema(responses={200: ProgramYearSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
     def get(self, request, year):
-        return Response(ProgramYearSerializer(access.program_year_for_user(request.user, year)).data)
+        return Response(ProgramYearSerializer(_with_runs(access.program_year_for_user(request.user, year))).data)
 
     @extend_schema(request=ProgramYearInputSerializer,
                    responses={200: ProgramYearSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
@@ -248,4 +297,21 @@ class ProgramYearDetailApi(APIView):
                                                             program_year.provisional_period_days),
             requirements=data.validated_data.get("requirements", {}),
         )
-        return Response(ProgramYearSerializer(ProgramYear.objects.get(pk=program_year.pk)).data)
+        return Response(ProgramYearSerializer(_with_runs(program_year)).data)
+
+
+def _with_runs(program_year):
+    return selectors.program_years_with_runs().get(pk=program_year.pk)
+
+
+class ProgramYearLifecycleApi(APIView):
+    """POST publishes a draft year or closes a published one after its end (program admin; audited)."""
+
+    action = None
+
+    @extend_schema(request=None, responses={200: ProgramYearSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND})
+    def post(self, request, year):
+        program_year = access.program_year_for_user(request.user, year)
+        service = {"publish": program_services.program_year_publish, "close": program_services.program_year_close}
+        program_year = service[self.action](program_year=program_year, user=request.user)
+        return Response(ProgramYearSerializer(_with_runs(program_year)).data)

@@ -12,4 +12,8 @@ urlpatterns = [
     path("tier-runs/<int:run_id>/apply/", api.RunApplyApi.as_view(), name="tier_run_apply"),
     path("program-years/", api.ProgramYearListApi.as_view(), name="program_years"),
     path("program-years/<int:year>/", api.ProgramYearDetailApi.as_view(), name="program_year_detail"),
+    path("program-years/<int:year>/publish/", api.ProgramYearLifecycleApi.as_view(action="publish"),
+         name="program_year_publish"),
+    path("program-years/<int:year>/close/", api.ProgramYearLifecycleApi.as_view(action="close"),
+         name="program_year_close"),
 ]

@@ -7,8 +7,10 @@ from .services import TIER_FIELDS
 class RunForm(forms.Form):
     kind = forms.ChoiceField(choices=RecalculationRun.Kind.choices,
                              widget=forms.Select(attrs={"class": "form-select"}))
-    as_of = forms.DateField(label="As of", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-                            help_text="Annual: revenue of the prior calendar year. Mid-year: the 365 days ending on this date.")
+    as_of = forms.DateField(label="As of", required=False,
+                            widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+                            help_text="Empty: today. Annual: 1 January of a published program year, with the revenue of "
+                                      "the prior calendar year. Mid-year: the 365 days ending on this date, not in the future.")
 
 
 class DesignationForm(forms.Form):

@@ -1,41 +1,11 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from partners.models import Partner, TierLevel
-
-
-class ProgramYear(models.Model):
-    """A program year (calendar year) and its settings: rules are data a program admin can edit."""
-
-    year = models.PositiveIntegerField(unique=True)
-    name = models.CharField(max_length=100)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    # Certification provisional period (guide footnote 2, our interpretation in docs/rules.md).
-    provisional_period_days = models.PositiveIntegerField(default=90)
-    deal_expiry_days = models.PositiveIntegerField(default=90)
-    deal_reminder_days = models.PositiveIntegerField(default=14)
-    deal_review_business_days = models.PositiveIntegerField(default=2)
-    mdf_cofunding_share = models.DecimalField(
-        max_digits=4, decimal_places=2, default=Decimal("0.50"),
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1.00"))],
-    )
-    claim_window_days = models.PositiveIntegerField(default=45)
-
-    class Meta:
-        ordering = ["-year"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="program_year_dates")]
-
-    def __str__(self):
-        return self.name
-
-    @classmethod
-    def for_date(cls, day):
-        return cls.objects.filter(starts_on__lte=day, ends_on__gte=day).first() or cls.objects.order_by("-year").first()
+from program.models import ProgramYear
 
 
 class Tier(models.Model):
@@ -84,6 +54,8 @@ class RecalculationRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", help_text="Empty for scheduled runs")
+    # Started by the beat job (tiers.tasks): at most one such run per kind and as-of date (constraint below).
+    scheduled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -100,6 +72,9 @@ class RecalculationRun(models.Model):
             models.CheckConstraint(condition=Q(revenue_to__gte=models.F("revenue_from")), name="run_revenue_window"),
             models.CheckConstraint(condition=Q(status="preview") | Q(applied_at__isnull=False),
                                    name="run_applied_has_time"),
+            # Two beat processes, or a retried task, start the same scheduled run: the database keeps one.
+            models.UniqueConstraint(fields=["kind", "as_of"], condition=Q(scheduled=True),
+                                    name="one_scheduled_run_per_kind_and_day"),
         ]
         indexes = [models.Index(fields=["status", "-applied_at"])]
 

@@ -108,6 +108,19 @@ def revenue_window(kind, as_of):
     raise ValueError(f"unknown recalculation kind {kind!r}")
 
 
+def as_of_problem(kind, as_of: date, *, today: date) -> str | None:
+    """Why a recalculation cannot be as of ``as_of`` (None when it can). Annual: the first day of a program
+    year, 1 January, whose revenue is the prior calendar year (guide p.12). Both kinds: not in the future,
+    since the revenue and people counts of a day still to come are not known yet."""
+    if kind == ANNUAL and (as_of.month, as_of.day) != (1, 1):
+        return (f"An annual recalculation is as of 1 January, the start of a program year (its revenue is the "
+                f"prior calendar year): choose 1 Jan {as_of.year}, not {as_of:%-d %b %Y}.")
+    if as_of > today:
+        return (f"{as_of:%-d %b %Y} is in the future: a recalculation counts revenue and people up to its as-of "
+                f"date, so it can be as of today ({today:%-d %b %Y}) at the latest.")
+    return None
+
+
 @lru_cache(maxsize=64)
 def window_words(kind, as_of):
     start, end = revenue_window(kind, as_of)

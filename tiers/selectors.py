@@ -9,14 +9,16 @@ tuple per partner, so holding them in memory is cheap."""
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from dealreg.revenue import revenue_by_partner
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, TierLevel
+from program.models import ProgramYear
+from program.selectors import program_year_for
 
 from . import rules
-from .models import Assessment, Designation, ProgramYear, ProvisionalPeriod, RecalculationRun
+from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun
 
 
 def requirements_for(program_year):
@@ -83,6 +85,16 @@ def last_applied_assessment(partner):
             .select_related("run").order_by("-run__applied_at", "-run_id").first())
 
 
+HISTORY_LINES = 50
+
+
+def tier_history(partner, *, limit=HISTORY_LINES):
+    """One line per applied run for the partner, newest first: date, kind, program year, from -> to, reasons
+    (1 query)."""
+    return list(Assessment.objects.filter(partner=partner, run__status=RecalculationRun.Status.APPLIED)
+                .select_related("run__program_year").order_by("-run__as_of", "-run__applied_at", "-run_id")[:limit])
+
+
 def active_designation(partner):
     return Designation.objects.filter(partner=partner, removed_at__isnull=True).select_related("given_by").first()
 
@@ -91,8 +103,8 @@ def standing(partner, *, as_of: date | None = None):
     """What a partner can read about its tier today: metrics (trailing 365 days, as a mid-year run would
     count them), what it qualifies for, the next tier's requirements with have / need, and the reasons."""
     as_of = as_of or timezone.localdate()
-    program_year = ProgramYear.for_date(as_of)
-    requirements = requirements_for(program_year) if program_year else []
+    program_year = program_year_for(as_of)
+    requirements = requirements_for(program_year)
     metrics = metrics_by_partner(kind=rules.MIDYEAR, as_of=as_of, partner_ids={partner.pk})[partner.pk]
     words = rules.window_words(rules.MIDYEAR, as_of)
     qualified, missing = rules.qualified_tier(metrics, requirements, revenue_words=words)
@@ -130,11 +142,57 @@ def standing(partner, *, as_of: date | None = None):
         "reasons": reasons,
         "provisional_period": provisional,
         "last_assessment": last_applied_assessment(partner),
+        "history": tier_history(partner),
     }
 
 
 def runs():
-    return RecalculationRun.objects.select_related("program_year", "started_by", "applied_by")
+    """Newest first, each with ``is_stale``: a preview that a later applied run of its year superseded."""
+    later_applied = RecalculationRun.objects.filter(
+        program_year=OuterRef("program_year"), status=RecalculationRun.Status.APPLIED,
+        applied_at__gt=OuterRef("created_at"),
+    )
+    return RecalculationRun.objects.select_related("program_year", "started_by", "applied_by").annotate(
+        is_stale=ExpressionWrapper(Q(Exists(later_applied)) & Q(status=RecalculationRun.Status.PREVIEW),
+                                   output_field=BooleanField()))
+
+
+def superseding_run(run):
+    """The run of the same program year applied after ``run`` was previewed, or None. Such a preview is stale:
+    it started from tiers the later run has changed."""
+    if run.status != RecalculationRun.Status.PREVIEW:
+        return None
+    return (RecalculationRun.objects.filter(program_year_id=run.program_year_id, status=RecalculationRun.Status.APPLIED,
+                                            applied_at__gt=run.created_at).order_by("-applied_at").first())
+
+
+def program_years_with_runs():
+    """Every program year with its tiers and the applied runs that used it (3 queries, whatever the years)."""
+    applied = RecalculationRun.objects.filter(status=RecalculationRun.Status.APPLIED).order_by("as_of", "pk")
+    return ProgramYear.objects.prefetch_related("tiers", Prefetch("runs", queryset=applied, to_attr="applied_runs"))
+
+
+def designated_count(run):
+    """Global Strategic partners in the run: recalculation never moves them (DESIGN.md §2)."""
+    return run.assessments.filter(designated=True).count()
+
+
+def program_year_runs(program_year):
+    """The applied runs that used the year (its thresholds decided those tiers)."""
+    return RecalculationRun.objects.filter(program_year=program_year, status=RecalculationRun.Status.APPLIED)
+
+
+def program_year_edit_refusal(program_year, *, has_applied_runs=None):
+    """Why the year's thresholds and settings cannot be edited (None when they can): a closed year is history;
+    a published year that an applied run used decided tiers with them, so the change goes in a copy."""
+    if program_year.is_closed:
+        return f"The {program_year.year} program year is closed: it is read-only."
+    if has_applied_runs is None:
+        has_applied_runs = program_year.is_published and program_year_runs(program_year).exists()
+    if program_year.is_published and has_applied_runs:
+        return (f"The {program_year.year} program year is published and an applied recalculation used its "
+                f"requirements: copy it to a new year instead and edit the copy.")
+    return None
 
 
 def run_assessments(run, *, movement=""):

@@ -8,7 +8,7 @@ import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
@@ -17,9 +17,11 @@ from activity.services import AuditRow, NotificationRow, audit_record, audit_rec
 from core.copy import CsvStream
 from partners import selectors as partner_selectors
 from partners.models import Partner, TierLevel
+from program.models import ProgramYear
+from program.selectors import program_year_for
 
 from . import rules, selectors
-from .models import Assessment, Designation, ProgramYear, ProvisionalPeriod, RecalculationRun, Tier
+from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
 BATCH = 5_000
 NO_METRICS = rules.Metrics(certified_technical=0, sales_trained=0, revenue_usd=Decimal("0"), agreement_accepted=False)
@@ -29,19 +31,27 @@ TIER_PAGE_URL = "/tier/"
 # --- Recalculation -------------------------------------------------------------------------------------------
 
 
-def run_preview(*, kind, as_of, started_by=None):
-    """Compute every active partner's tier for ``kind`` as of ``as_of`` and record it as a preview (dry run).
+def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=None):
+    """Compute every active partner's tier for ``kind`` as of ``as_of`` (default today) and record it as a
+    preview (dry run), with the requirements of the published program year covering ``as_of``.
 
     Set-based: a fixed number of queries whatever the number of partners (see selectors.metrics_by_partner).
-    Nothing about any partner changes until run_apply.
+    Nothing about any partner changes until run_apply. ``scheduled``: the beat job's run, at most one per
+    kind and as-of date (the database refuses a second: IntegrityError, see scheduled_recalculation).
     """
+    today = today or timezone.localdate()
+    as_of = today if as_of is None else as_of
     if kind not in rules.KINDS:
         raise ValidationError({"kind": f"Choose one of: {', '.join(rules.KINDS)}."})
     if not isinstance(as_of, datetime.date):
         raise ValidationError({"as_of": "Enter a date (YYYY-MM-DD)."})
-    program_year = ProgramYear.for_date(as_of)
-    if program_year is None:
-        raise ValidationError({"as_of": "There is no program year to take the requirements from."})
+    problem = rules.as_of_problem(kind, as_of, today=today)
+    if problem:
+        raise ValidationError({"as_of": problem})
+    program_year = program_year_for(as_of, field="as_of")
+    if not program_year.is_published:
+        raise ValidationError({"as_of": f"The {program_year.year} program year is closed: its tiers are history "
+                                        "and no recalculation runs on it any more."})
     requirements = selectors.requirements_for(program_year)
     start, end = rules.revenue_window(kind, as_of)
     with transaction.atomic(), _garbage_collector_paused():
@@ -54,7 +64,7 @@ def run_preview(*, kind, as_of, started_by=None):
         metrics = selectors.metrics_by_partner(kind=kind, as_of=as_of, partner_ids=None)
         provisional = selectors.open_provisional_ends()
         run = RecalculationRun.objects.create(
-            kind=kind, as_of=as_of, program_year=program_year, revenue_from=start, revenue_to=end,
+            kind=kind, as_of=as_of, program_year=program_year, revenue_from=start, revenue_to=end, scheduled=scheduled,
             started_by=started_by if started_by is not None and started_by.is_authenticated else None,
         )
         counts = {rules.UP: 0, rules.DOWN: 0, rules.SAME: 0}
@@ -149,6 +159,18 @@ def run_apply(*, run, user=None):
         run = RecalculationRun.objects.select_for_update().get(pk=run.pk)
         if run.status == RecalculationRun.Status.APPLIED:
             return run, False
+        # The year's row is the lock two applies of the same year queue on, so the stale check below sees
+        # a run applied a moment ago.
+        program_year = ProgramYear.objects.select_for_update().get(pk=run.program_year_id)
+        if not program_year.is_published:
+            raise ValidationError(f"The {program_year.year} program year is {program_year.get_status_display().lower()}: "
+                                  "its runs can no longer be applied.")
+        later = selectors.superseding_run(run)
+        if later is not None:
+            raise ValidationError(
+                f"This preview is stale: the {later.get_kind_display().lower()} run as of {later.as_of:%-d %b %Y} "
+                f"was applied after it was made, so partners' tiers are no longer the ones it started from. "
+                f"Preview again.")
         if connection.vendor == "postgresql":
             moving, changed, _ = _apply_tiers_sql(run, actor)
         else:
@@ -280,19 +302,25 @@ def _record_tier_changes(run, changed, actor):
 
 
 def recalculate(*, kind, as_of, user=None, apply=False):
-    """Preview, and apply when asked (commands and scheduled tasks)."""
+    """Preview, and apply when asked (commands)."""
     run = run_preview(kind=kind, as_of=as_of, started_by=user)
     if apply:
         run, _ = run_apply(run=run, user=user)
     return run
 
 
-def scheduled_recalculation(*, kind, as_of):
-    """The beat job: safe to run twice (a second run for the same kind and date finds the first applied)."""
-    done = RecalculationRun.objects.filter(kind=kind, as_of=as_of, status=RecalculationRun.Status.APPLIED).first()
-    if done is not None:
-        return done
-    return recalculate(kind=kind, as_of=as_of, apply=True)
+def scheduled_recalculation(*, kind, as_of, today=None):
+    """The beat job: safe to run twice, also at the same moment. The scheduled run of a kind and date is
+    unique in the database: a second process waits on the first one's insert, is refused, and applies
+    (idempotently) the run the first one made."""
+    existing = RecalculationRun.objects.filter(kind=kind, as_of=as_of, scheduled=True).first()
+    if existing is None:
+        try:
+            existing = run_preview(kind=kind, as_of=as_of, scheduled=True, today=today)
+        except IntegrityError:
+            existing = RecalculationRun.objects.get(kind=kind, as_of=as_of, scheduled=True)
+    run, _ = run_apply(run=existing)
+    return run
 
 
 # --- Global Strategic designation -------------------------------------------------------------------------
@@ -343,7 +371,7 @@ def designation_remove(*, partner, user, reason, as_of=None):
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if partner.tier != TierLevel.GLOBAL_STRATEGIC:
             raise ValidationError("This partner is not Global Strategic.")
-        program_year = ProgramYear.for_date(as_of)
+        program_year = program_year_for(as_of)
         metrics = selectors.metrics_by_partner(kind=rules.MIDYEAR, as_of=as_of, partner_ids={partner.pk})[partner.pk]
         qualified, _ = rules.qualified_tier(metrics, selectors.requirements_for(program_year))
         after = qualified or TierLevel.REGISTERED
@@ -363,12 +391,13 @@ def designation_remove(*, partner, user, reason, as_of=None):
 # --- Program years ----------------------------------------------------------------------------------------
 
 YEAR_SETTINGS = ("provisional_period_days", "deal_expiry_days", "deal_reminder_days", "deal_review_business_days",
-                 "mdf_cofunding_share", "claim_window_days")
+                 "mdf_cofunding_share", "claim_window_days", "poc_max_amount")
 TIER_FIELDS = ("min_certified_technical", "min_sales_trained", "min_revenue_usd")
 
 
 def program_year_copy(*, source, year, user=None):
-    """Copy a program year's settings and tier requirements to a new calendar year (rules are data)."""
+    """Copy a program year's settings and tier requirements to a new calendar year (rules are data). The copy
+    is a draft: a program admin edits it, then publishes it (or the 1 January rollover does)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": "Enter a year between 2000 and 2100."})
     if ProgramYear.objects.filter(year=year).exists():
@@ -395,6 +424,9 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
     ``requirements``: {level: {"min_certified_technical": int, "min_sales_trained": int, "min_revenue_usd": Decimal}}.
     Requirements are cumulative (guide p.10), so a higher tier never needs less than the one below.
     """
+    refusal = selectors.program_year_edit_refusal(program_year)
+    if refusal:
+        raise ValidationError(refusal)
     errors = {}
     if not isinstance(provisional_period_days, int) or not 1 <= provisional_period_days <= 365:
         errors["provisional_period_days"] = "Enter a number of days between 1 and 365."
@@ -419,6 +451,11 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # A run applied meanwhile makes the year's thresholds history: re-check on the locked row.
+        program_year = ProgramYear.objects.select_for_update().get(pk=program_year.pk)
+        refusal = selectors.program_year_edit_refusal(program_year)
+        if refusal:
+            raise ValidationError(refusal)
         before = {"provisional_period_days": program_year.provisional_period_days,
                   **{t.level: {f: str(getattr(t, f)) for f in TIER_FIELDS} for t in tiers}}
         program_year.provisional_period_days = provisional_period_days

@@ -12,4 +12,8 @@ urlpatterns = [
     path("staff/tiers/runs/<int:run_id>/apply/", views.run_apply, name="run_apply"),
     path("staff/tiers/years/", views.program_years, name="program_years"),
     path("staff/tiers/years/<int:year>/", views.program_year_edit, name="program_year_edit"),
+    path("staff/tiers/years/<int:year>/publish/", views.program_year_lifecycle, {"action": "publish"},
+         name="program_year_publish"),
+    path("staff/tiers/years/<int:year>/close/", views.program_year_lifecycle, {"action": "close"},
+         name="program_year_close"),
 ]

@@ -7,10 +7,11 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
+from program import services as program_services
 
 from . import access, sections, selectors, services
 from .forms import DesignationForm, ProgramYearForm, RunForm
-from .models import Assessment, ProgramYear
+from .models import Assessment
 
 
 def _standing(request, partner):
@@ -87,14 +88,36 @@ def run_detail(request, run_id):
     page = Paginator(selectors.run_assessments(run, movement=movement), 50).get_page(request.GET.get("page"))
     return render(request, "tiers/run_detail.html", {
         "run": run, "page": page, "movement": movement, "movements": Assessment.Movement.choices,
+        "superseded_by": selectors.superseding_run(run),
     })
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_apply(request, run_id):
+    """GET: what applying would do (up / down / unchanged, designated partners kept) and a confirm button.
+    POST: apply, only with the explicit confirmation."""
     run = access.run_for_user(request.user, run_id)
-    run, applied = services.run_apply(run=run, user=request.user)
+    error = None
+    if request.method == "POST" and run.status != run.Status.APPLIED:
+        if request.POST.get("confirm") != "yes":
+            error = "Tick the confirmation to apply this run."
+        else:
+            try:
+                run, applied = services.run_apply(run=run, user=request.user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                return _applied_redirect(request, run, applied)
+    elif request.method == "POST":
+        return _applied_redirect(request, run, False)
+    return render(request, "tiers/run_apply.html", {
+        "run": run, "superseded_by": selectors.superseding_run(run), "error": error,
+        "designated_count": selectors.designated_count(run),
+    }, status=400 if error else 200)
+
+
+def _applied_redirect(request, run, applied):
     if applied:
         messages.success(request, f"Applied: {run.changed_count} tier{pluralize(run.changed_count)} changed, "
                                   f"{run.skipped_count} skipped because their tier changed after the preview.")
@@ -110,10 +133,30 @@ def program_years(request):
     form and its action belong to the benefits app (benefits.views.program_year_copy), rendered here
     through tiers.sections like the tier page's benefits."""
     access.require_recalculation_admin(request.user)
+    return _program_years_page(request)
+
+
+def _program_years_page(request, *, error=None, status=200):
+    years = list(selectors.program_years_with_runs())
+    for year in years:
+        year.edit_refusal = selectors.program_year_edit_refusal(year, has_applied_runs=bool(year.applied_runs))
     return render(request, "tiers/program_years.html", {
-        "years": ProgramYear.objects.prefetch_related("tiers"),
-        "copy_section": sections.render(sections.PROGRAM_YEAR_COPY, request),
-    })
+        "years": years, "copy_section": sections.render(sections.PROGRAM_YEAR_COPY, request), "lifecycle_error": error,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def program_year_lifecycle(request, year, action):
+    """Publish a draft year, or close a published one after its end (program admin; audited)."""
+    program_year = access.program_year_for_user(request.user, year)
+    service = {"publish": program_services.program_year_publish, "close": program_services.program_year_close}[action]
+    try:
+        program_year = service(program_year=program_year, user=request.user)
+    except ValidationError as error:
+        return _program_years_page(request, error=" ".join(error.messages), status=400)
+    messages.success(request, f"{program_year} {'published' if action == 'publish' else 'closed'}.")
+    return redirect("tiers:program_years")
 
 
 @login_required
@@ -133,5 +176,6 @@ def program_year_edit(request, year):
         else:
             messages.success(request, f"{program_year} saved.")
             return redirect("tiers:program_years")
-    return render(request, "tiers/program_year_edit.html", {"form": form, "program_year": program_year},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "tiers/program_year_edit.html", {
+        "form": form, "program_year": program_year, "refusal": selectors.program_year_edit_refusal(program_year),
+    }, status=400 if request.method == "POST" else 200)

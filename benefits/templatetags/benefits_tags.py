@@ -19,7 +19,7 @@ STATUS_CLASSES = {
 
 @register.inclusion_tag("benefits/_tier_benefits.html")
 def tier_benefits(partner, show_glossary=False, program_year=None):
-    """The benefits of the partner's program year (ProgramYear.for_date(today), or ``program_year`` when the
+    """The benefits of the partner's program year (program_year_for(today), or ``program_year`` when the
     page has it already) and each one's status for this partner, in a fixed number of queries
     (benefits.selectors.benefit_overview)."""
     overview = selectors.benefit_overview(partner, program_year=program_year)

@@ -10,7 +10,9 @@ database and cache, static files storage, email backend, Celery eagerness and qu
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -87,16 +89,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     # Domain apps, bottom to top (DESIGN.md §4): an app imports only apps listed before it.
     "activity",
+    "program",
     "partners",
     "dealreg",
     "tiers",
@@ -106,6 +110,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "build_portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,10 +119,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "partners.middleware.PartnerAgreementGate",
-    "build_portal.middleware.StaffMFARequired",
+    # NUL and other control characters in any field: a 400 naming the field, before any view.
+    "build_portal.middleware.ControlCharacterGuard",
+    # Staff two-factor and partner agreement gates for pages; the API applies the same gates as DRF
+    # permission classes (REST_FRAMEWORK below), where token authentication has run.
+    "partners.gates.PagesGate",
+    "program.middleware.NoProgramYearPage",
 ]
 
 ROOT_URLCONF = "build_portal.urls"
@@ -209,6 +219,9 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Build Portal <no-reply@build-portal.example>")
+# Notification emails: the domain of their Message-ID, and how long a worker's claim on one holds.
+EMAIL_MESSAGE_ID_DOMAIN = env("EMAIL_MESSAGE_ID_DOMAIN", urlsplit(SITE_URL).hostname or "build-portal.example")
+NOTIFICATION_EMAIL_CLAIM_SECONDS = env_int("NOTIFICATION_EMAIL_CLAIM_SECONDS", 300)
 
 # Celery: Redis is the broker; eager for `make run`.
 CELERY_BROKER_URL = REDIS_URL
@@ -228,13 +241,19 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a request without credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # partners.gates.SIGNED_IN; public views use partners.gates.PUBLIC (the same gates, no sign-in needed).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "partners.gates.StaffMFA",
+        "partners.gates.PartnerAgreement",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.query.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -246,11 +265,41 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", "1200/hour"),
     },
 }
+# `load_demo` creates staff with a published password and TOTP secret: only the local and test profiles allow it.
+DEMO_DATA_ALLOWED = False
+
+# Content-Security-Policy (django-csp) on every answer: scripts, styles, fonts and images from this site
+# only (static files come from Python packages, no CDN), no inline script or style attribute, no framing.
+# Bootstrap draws some icons as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, each expiring after API_TOKEN_TTL_DAYS.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env_int("API_TOKEN_TTL_DAYS", 90)),
+    "AUTO_REFRESH": False,
+}
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 10)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Build Portal API",
     "DESCRIPTION": "Partner program portal: partners, tiers, benefits, deal registration, funding.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Public, behind the staff two-factor gate; partners still accepting the agreement may read it.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny", "partners.gates.StaffMFA"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -265,12 +314,31 @@ SPECTACULAR_SETTINGS = {
         "DealRegistrationStatusEnum": "dealreg.models.DealRegistration.Status",
         "RejectReasonEnum": "dealreg.models.DealRegistration.RejectReason",
         "FundingStatusEnum": "funding.models.Status",
+        "ProductLineEnum": "dealreg.models.Opportunity.ProductLine",
+        "ProgramYearStatusEnum": "program.models.ProgramYear.Status",
+        "RecalculationKindEnum": "tiers.models.RecalculationRun.Kind",
+        "RecalculationStatusEnum": "tiers.models.RecalculationRun.Status",
     },
 }
 
+# /healthz waits this long (seconds) for a Celery worker to answer.
+HEALTH_CELERY_TIMEOUT = float(env("HEALTH_CELERY_TIMEOUT", "0.5"))
+
+# Logs: one JSON object a line (python-json-logger), each with the request id of the web request it
+# belongs to, also in the worker for the tasks that request queued (build_portal.request_id).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "build_portal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+# The worker logs through LOGGING too, instead of Celery's own plain-text format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

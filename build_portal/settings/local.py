@@ -23,3 +23,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # Benchmark, race and load-test seed commands: never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "perf"]
+
+# Demo data (published logins) may be loaded here, never in production.
+DEMO_DATA_ALLOWED = True

@@ -5,8 +5,9 @@ invitation to the partner solution architect (invite-only at Silver). The other 
 has no listing, so its directory page is 404 for everyone.
 """
 
-from benefits.models import Benefit, BenefitInvitation
+from benefits.models import BenefitInvitation
 from tests.benefits.helpers import make_listing
+from tests.factories import benefit_of_this_year
 
 from .matrix import LOGIN, PARTNER_API, PARTNER_PAGE, PUBLIC, STAFF_API, STAFF_PAGE, Case, expect
 
@@ -14,7 +15,7 @@ from .matrix import LOGIN, PARTNER_API, PARTNER_PAGE, PUBLIC, STAFF_API, STAFF_P
 def world(people):
     listing = make_listing(people.partner)
     invitation = BenefitInvitation.objects.create(
-        benefit=Benefit.objects.get(code="partner-solution-architect"), partner=people.partner,
+        benefit=benefit_of_this_year("partner-solution-architect"), partner=people.partner,
         invited_by=people.pam, reason="Strong Flex practice",
     )
     return {"listing": listing, "invitation": invitation, "benefits_partner": people.partner,

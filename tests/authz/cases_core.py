@@ -8,16 +8,16 @@ other_pam does not see the partner (404); pam and psa see it but may not change 
 
 import datetime
 
-from partners import services
+from partners import api_tokens, services
 from partners.models import Agreement, Completion, PartnerRole, Person
 
 from .matrix import (
+    API_UNAUTHENTICATED,
     LOGIN,
     PARTNER_API,
     PARTNER_PAGE,
     PROGRAM_ADMIN_API,
     PROGRAM_ADMIN_PAGE,
-    PUBLIC,
     STAFF_API,
     STAFF_PAGE,
     Case,
@@ -33,7 +33,8 @@ def world(people):
     )
     return {"core_partner": people.partner, "core_person": person, "core_completion": completion,
             "core_invitation": invitation, "core_token": token, "core_colleague": people.partner_member,
-            "core_optional_agreement": Agreement.objects.get(kind=Agreement.Kind.SUPPORT_ADDENDUM, is_current=True)}
+            "core_optional_agreement": Agreement.objects.get(kind=Agreement.Kind.SUPPORT_ADDENDUM, is_current=True),
+            "core_api_token": api_tokens.api_token_create(user=people.partner_admin)[0]}
 
 
 def partner_kw(w):
@@ -57,9 +58,12 @@ MANAGE_API_CREATE = expect(201, anonymous=403, **{k: 201 if v == 200 else v for 
 SEE = dict(partner_admin=200, partner_member=200, other_partner_admin=404, pam=200, other_pam=404, psa=200,
            program_admin=200)
 
+PERSON_MOVE = {"email": "core.person@acme.example", "to_domain": "other.example", "reason": "Joined Other Co."}
+
 CASES = [
     Case("home", expect(302, anonymous=200)),
-    Case("healthz", PUBLIC),
+    # 503 here: no Celery worker consumes this test run's queue (tests/security/test_health.py has one).
+    Case("healthz", expect(503)),
     Case("api:schema", expect(200)),
     Case("api:docs", expect(200)),
     Case("partners:apply", expect(302, anonymous=200)),
@@ -84,6 +88,9 @@ CASES = [
     Case("partners:staff_partner", expect(200, anonymous=LOGIN, partner_admin=403, partner_member=403,
                                           other_partner_admin=403, other_pam=404), kwargs=partner_pk),
     Case("partners:partner_team", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
+    Case("partners:person_move", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
+    Case("partners:person_move", expect(403, anonymous=LOGIN, program_admin=302), kwargs=partner_pk, method="post",
+         data=lambda w: PERSON_MOVE, id_suffix="-post"),
     Case("partners:audit", PROGRAM_ADMIN_PAGE),
     # API
     Case("api:agreement_list", PARTNER_API),
@@ -102,6 +109,8 @@ CASES = [
     Case("api:partner_detail", expect(200, anonymous=403, **SEE), kwargs=partner_pk),
     Case("api:partner_team", PROGRAM_ADMIN_API, kwargs=partner_pk, method="post",
          data=lambda w: {"pam": w["core_partner"].pam_id, "psa": None}, content_type="application/json"),
+    Case("api:person_move", PROGRAM_ADMIN_API, kwargs=partner_pk, method="post", data=lambda w: PERSON_MOVE,
+         content_type="application/json"),
     Case("api:invitation_list", MANAGE_API, kwargs=partner_kw),
     Case("api:invitation_list", MANAGE_API_CREATE, kwargs=partner_kw, method="post", id_suffix="-post",
          data=lambda w: {"email": "second.invitee@example.com", "role": "member"}, content_type="application/json"),
@@ -112,4 +121,13 @@ CASES = [
     Case("api:invitation_revoke", MANAGE_API, kwargs=lambda w: {"pk": w["core_invitation"].pk}, method="post"),
     Case("api:colleague_remove", MANAGE_API, kwargs=lambda w: {"pk": w["core_colleague"].pk}, method="post"),
     Case("api:audit_list", PROGRAM_ADMIN_API),
+    # One's own API tokens: everyone signed in has them; another's token is 404 to all but its owner.
+    Case("partners:api_tokens", expect(200, anonymous=LOGIN)),
+    Case("partners:api_tokens", expect(200, anonymous=LOGIN), method="post", id_suffix="-post"),
+    Case("partners:api_token_revoke", expect(404, anonymous=LOGIN, partner_admin=302), method="post",
+         kwargs=lambda w: {"token_id": api_tokens.public_id(w["core_api_token"])}),
+    Case("api:api_token_list", expect(200, anonymous=API_UNAUTHENTICATED)),
+    Case("api:api_token_list", expect(201, anonymous=API_UNAUTHENTICATED), method="post", id_suffix="-post"),
+    Case("api:api_token_revoke", expect(404, anonymous=API_UNAUTHENTICATED, partner_admin=200), method="post",
+         kwargs=lambda w: {"token_id": api_tokens.public_id(w["core_api_token"])}),
 ]

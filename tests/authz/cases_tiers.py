@@ -1,5 +1,6 @@
 from datetime import date
 
+from tests.factories import program_year_like_2022
 from tiers import services
 
 from .matrix import (
@@ -14,6 +15,8 @@ from .matrix import (
 
 
 def world(people):
+    program_year_like_2022(2023)
+    program_year_like_2022(2030, status="draft")  # prepared, not published yet
     run = services.run_preview(kind="annual", as_of=date(2023, 1, 1), started_by=people.program_admin)
     return {"partner": people.partner, "run": run}
 
@@ -38,10 +41,15 @@ CASES = [
     Case("tiers:runs", expect(403, anonymous=LOGIN, program_admin=302), method="post",
          data=lambda w: {"kind": "midyear", "as_of": "2022-07-01"}, id_suffix="[post]"),
     Case("tiers:run_detail", PROGRAM_ADMIN_PAGE, kwargs=RUN),
-    Case("tiers:run_apply", expect(403, anonymous=LOGIN, program_admin=302), kwargs=RUN, method="post"),
+    Case("tiers:run_apply", PROGRAM_ADMIN_PAGE, kwargs=RUN, id_suffix="[confirm page]"),
+    Case("tiers:run_apply", expect(403, anonymous=LOGIN, program_admin=302), kwargs=RUN, method="post",
+         data=lambda w: {"confirm": "yes"}),
     # Copying a year (page action and API) is the benefits app's: see cases_benefits.py.
     Case("tiers:program_years", PROGRAM_ADMIN_PAGE),
     Case("tiers:program_year_edit", PROGRAM_ADMIN_PAGE, kwargs=YEAR),
+    Case("tiers:program_year_publish", expect(403, anonymous=LOGIN, program_admin=302), method="post",
+         kwargs=lambda w: {"year": 2030}),
+    Case("tiers:program_year_close", expect(403, anonymous=LOGIN, program_admin=302), method="post", kwargs=YEAR),
     Case("api:tier_standing", PARTNER_API),
     Case("api:partner_tier_standing", STANDING_API, kwargs=PARTNER),
     Case("api:partner_designation", DESIGNATION_API, kwargs=PARTNER, method="post", data=REASON,
@@ -52,9 +60,12 @@ CASES = [
          id_suffix="[post]"),
     Case("api:tier_run_detail", PROGRAM_ADMIN_API, kwargs=RUN),
     Case("api:tier_run_assessments", PROGRAM_ADMIN_API, kwargs=RUN),
-    Case("api:tier_run_apply", PROGRAM_ADMIN_API, kwargs=RUN, method="post"),
+    Case("api:tier_run_apply", PROGRAM_ADMIN_API, kwargs=RUN, method="post", data=lambda w: {"confirm": True},
+         content_type="application/json"),
     Case("api:program_years", PROGRAM_ADMIN_API),
     Case("api:program_year_detail", PROGRAM_ADMIN_API, kwargs=YEAR),
     Case("api:program_year_detail", PROGRAM_ADMIN_API, kwargs=YEAR, method="patch",
          data=lambda w: {"provisional_period_days": 60}, content_type="application/json", id_suffix="[patch]"),
+    Case("api:program_year_publish", PROGRAM_ADMIN_API, method="post", kwargs=lambda w: {"year": 2030}),
+    Case("api:program_year_close", PROGRAM_ADMIN_API, method="post", kwargs=YEAR),
 ]

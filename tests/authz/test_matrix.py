@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
+from knox.models import AuthToken
 
 from . import matrix
 from .matrix import ROLES
@@ -57,12 +58,19 @@ def world(people):
     return objects
 
 
-@pytest.mark.parametrize("role", ROLES)
+# Every role logged in (session), and every role but the anonymous one with an API token.
+WAYS_IN = [(role, "session") for role in ROLES] + [(role, "token") for role in ROLES if role != "anonymous"]
+
+
+@pytest.mark.parametrize(("role", "auth"), WAYS_IN, ids=[f"{r}-{a}" for r, a in WAYS_IN])
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_role_gets_expected_status(client, people, world, case, role):
+def test_role_gets_expected_status(client, people, world, case, role, auth):
+    """Each URL by each role, logged in (session) and with an API token: the same gates hold both ways."""
     user = getattr(people, role)
-    if user is not None:
+    if user is not None and auth == "session":
         client.force_login(user)
+    if user is not None and auth == "token":
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {AuthToken.objects.create(user=user)[1]}"
     url = reverse(case.name, kwargs=case.kwargs(world))
     kwargs = {}
     if case.data is not None:
@@ -70,10 +78,12 @@ def test_role_gets_expected_status(client, people, world, case, role):
     if case.content_type:
         kwargs["content_type"] = case.content_type
     response = getattr(client, case.method)(url, **kwargs)
-    expected = case.expected[role]
+    expected = case.expected[role] if auth == "session" else case.expected_by_token(role)
     allowed = expected if isinstance(expected, tuple) else (expected,)
     assert response.status_code in allowed, (
         f"{role} {case.method.upper()} {url}: got {response.status_code}, expected {expected}"
     )
-    if response.status_code == 302 and role == "anonymous":
+    if response.status_code == 401:
+        assert response.has_header("WWW-Authenticate"), f"{url}: a 401 must say how to authenticate"
+    if response.status_code == 302 and (role == "anonymous" or auth == "token"):
         assert "/accounts/login/" in response["Location"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from benefits.models import Benefit, BenefitInvitation
 from partners.models import Course
-from tests.factories import CompletionFactory, PersonFactory
+from tests.factories import CompletionFactory, PersonFactory, benefit_of_this_year
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_page_lists_every_benefit_with_glossary_and_status(client, partner_membe
     response = client.get(reverse("benefits:benefits"))
     html = response.content.decode()
     assert response.status_code == 200
-    year = Benefit.objects.get(code="poc-cofunding").program_year
+    year = benefit_of_this_year("poc-cofunding").program_year
     for benefit in Benefit.objects.filter(program_year=year):
         assert f'id="benefit-{benefit.code}"' in html
     assert "The proof-of-concept program co-invests cash" in html  # glossary text
@@ -74,7 +74,7 @@ def test_resell_needs_invitation_and_resell_addendum(client, partner_admin, pam,
     client.force_login(partner_admin)
     partner = partner_admin.partner
     assert statuses(client)["resell-program"]["status"] == "invite_only"
-    BenefitInvitation.objects.create(benefit=Benefit.objects.get(code="resell-program"), partner=partner,
+    BenefitInvitation.objects.create(benefit=benefit_of_this_year("resell-program"), partner=partner,
                                      invited_by=pam, reason="Resell pilot")
     resell = statuses(client)["resell-program"]
     assert resell["status"] == "gated"
@@ -85,7 +85,7 @@ def test_resell_needs_invitation_and_resell_addendum(client, partner_admin, pam,
 
 
 def test_another_partners_invitation_does_not_count(client, partner_admin, other_partner, other_pam):
-    BenefitInvitation.objects.create(benefit=Benefit.objects.get(code="partner-solution-architect"),
+    BenefitInvitation.objects.create(benefit=benefit_of_this_year("partner-solution-architect"),
                                      partner=other_partner, invited_by=other_pam, reason="r")
     client.force_login(partner_admin)
     assert statuses(client)["partner-solution-architect"]["status"] == "invite_only"
@@ -97,7 +97,7 @@ def test_api_query_count_does_not_grow(client, partner_admin, pam, django_assert
     for i in range(n):
         CompletionFactory(person=PersonFactory(partner=partner), course=Course.SEGMENT_SALES,
                           completed_on=datetime.date(2022, 1, 1 + i), expires_on=None)
-        BenefitInvitation.objects.create(benefit=Benefit.objects.get(code="partner-solution-architect"),
+        BenefitInvitation.objects.create(benefit=benefit_of_this_year("partner-solution-architect"),
                                          partner=partner, invited_by=pam, reason="r",
                                          withdrawn_at=datetime.datetime(2022, 1, 2, tzinfo=datetime.UTC))
     client.force_login(partner_admin)

@@ -213,7 +213,8 @@ def test_two_staff_inviting_at_once_make_one_invitation():
     from benefits.models import TierBenefit
     from benefits.program_2022 import load_program_year  # transaction tests start from an empty database
     from partners.models import Agreement, StaffRole
-    from tiers.models import ProgramYear, Tier
+    from program.models import ProgramYear
+    from tiers.models import Tier
 
     load_program_year(ProgramYear=ProgramYear, Tier=Tier, Benefit=Benefit, TierBenefit=TierBenefit,
                       Agreement=Agreement)

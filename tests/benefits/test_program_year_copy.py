@@ -1,6 +1,7 @@
 """Copying a program year copies its benefits table (Benefit and TierBenefit rows), whichever way a
 program admin copies it: the service, the command, the program years page and the API."""
 
+import datetime
 import threading
 import time
 from io import StringIO
@@ -16,7 +17,9 @@ from django.utils import timezone
 from activity.models import AuditEntry
 from benefits.models import Benefit, BenefitInvitation, TierBenefit
 from benefits.services import program_year_copy_with_benefits
-from tiers.models import ProgramYear
+from program.models import ProgramYear
+from program.selectors import NoProgramYear, program_year_for
+from program.services import program_year_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +143,7 @@ def test_program_years_page_shows_errors_next_to_the_form(client, program_admin,
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html and "2022 program year" in html  # the page, with the years listed
-    assert ProgramYear.objects.count() == 1
+    assert set(ProgramYear.objects.values_list("year", flat=True)) == {2022, timezone.localdate().year}
 
 
 def test_api_copies_with_benefits(client, program_admin):
@@ -164,14 +167,18 @@ def test_api_bad_input_is_a_400_and_writes_nothing(client, program_admin, payloa
     client.force_login(program_admin)
     response = client.post(reverse("api:program_year_copy"), payload, content_type="application/json")
     assert response.status_code == 400 and field in response.json()
-    assert ProgramYear.objects.count() == 1
+    assert set(ProgramYear.objects.values_list("year", flat=True)) == {2022, timezone.localdate().year}
 
 
-def test_tier_page_of_a_partner_in_the_copied_year_shows_its_benefits(client, partner_admin, program_admin):
+def test_tier_page_of_a_partner_in_the_copied_year_shows_its_benefits(client, partner_admin, program_admin, freeze):
     new = program_year_copy_with_benefits(source=y2022(), year=2027, user=program_admin)
-    # No year covers today but 2027 is the latest, so today's standing is read in the copied year
-    # (ProgramYear.for_date); in 2027 itself, 2027 covers the day.
-    assert ProgramYear.for_date(timezone.localdate()) == new
+    # A copy is a draft: in force nowhere until published; then it covers its own dates, never another's.
+    with pytest.raises(NoProgramYear, match="2027 program year is a draft"):
+        program_year_for(datetime.date(2027, 1, 1))
+    program_year_publish(program_year=new, user=program_admin)
+    assert program_year_for(timezone.localdate()).year == timezone.localdate().year
+    freeze(datetime.date(2027, 1, 1))
+    assert program_year_for(timezone.localdate()) == new
     client.force_login(partner_admin)
     html = client.get(reverse("tiers:standing")).content.decode()
     assert "Benefits of the 2027 program year" in html

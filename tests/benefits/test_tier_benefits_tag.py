@@ -9,8 +9,8 @@ from django.utils import timezone
 from benefits.models import Benefit, BenefitInvitation
 from benefits.selectors import benefit_overview
 from partners.models import Agreement, AgreementAcceptance, Course
-from tests.factories import CompletionFactory, PartnerFactory, PersonFactory
-from tiers.models import ProgramYear
+from program.selectors import program_year_for
+from tests.factories import CompletionFactory, PartnerFactory, PersonFactory, benefit_of_this_year
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def render(partner):
 
 
 def test_tag_lists_every_benefit_of_the_year_with_its_status(partner, pam):
-    poc = Benefit.objects.get(code="poc-cofunding")
+    poc = benefit_of_this_year("poc-cofunding")
     partner.tier = "bronze"
     partner.save()
     BenefitInvitation.objects.create(benefit=poc, partner=partner, invited_by=pam, reason="EMEA pilot", region="EMEA")
@@ -63,7 +63,7 @@ def test_overview_query_count_does_not_grow(partner, pam, partner_admin, django_
 
 def test_overview_takes_the_program_year_the_page_has_looked_up(partner, django_assert_max_num_queries):
     """The tier page passes its program year on: the same overview without looking the year up again."""
-    year = ProgramYear.for_date(timezone.localdate())
+    year = program_year_for(timezone.localdate())
     with django_assert_max_num_queries(5):
         overview = benefit_overview(partner, program_year=year)
     assert overview == benefit_overview(partner)

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from partners.models import AgreementAcceptance, Completion, Partner, PartnerRole, Person
+from program.selectors import program_year_for
 from tests.factories import PartnerFactory, UserFactory
-from tiers.models import ProgramYear
 
 from .conftest import PASSWORD, log_in
 
@@ -68,7 +68,7 @@ def test_partner_admin_accepts_the_agreement_imports_a_roster_and_sees_tier_prog
     # The tier page: progress towards Bronze, with the imported counts on the bars.
     page.goto("/tier/")
     assert page.locator(".tier-badge").first.inner_text() == "Registered"
-    bronze = ProgramYear.for_date(today).tiers.get(level="bronze")
+    bronze = program_year_for(today).tiers.get(level="bronze")
     card = page.locator("#progress")
     assert "Progress to Bronze" in card.locator(".card-header").inner_text()
     bars = card.get_by_role("progressbar")

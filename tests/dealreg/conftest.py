@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from dealreg import services
-from tiers.models import ProgramYear
+from program.models import ProgramYear
+from tests.factories import program_year_like_2022
 
 
 @pytest.fixture
@@ -16,11 +17,13 @@ def today():
 @pytest.fixture
 def program_year(db, today):
     """The program year of today, with settings different from the defaults so tests prove they are read."""
-    return ProgramYear.objects.create(
-        year=today.year, name=f"Program {today.year}", starts_on=datetime.date(today.year, 1, 1),
-        ends_on=datetime.date(today.year, 12, 31), deal_expiry_days=60, deal_reminder_days=10,
-        deal_review_business_days=3,
-    )
+    year = program_year_like_2022(today.year)
+    ProgramYear.objects.filter(pk=year.pk).update(deal_expiry_days=60, deal_reminder_days=10,
+                                                  deal_review_business_days=3)
+    year.refresh_from_db()
+    # Approvals of late in the year expire in the next one: the rollover's copy keeps the same settings.
+    program_year_like_2022(today.year + 1, source_year=today.year)
+    return year
 
 
 def registration_data(**overrides):

@@ -23,9 +23,9 @@ from activity.tasks import sweep_notifications
 from build_portal.celery import app
 from dealreg import services as dealreg_services
 from funding import services as funding_services
+from program.selectors import program_year_for
 from tests.celery_helpers import broker_at, wait_for
 from tests.funding.conftest import submit_mdf
-from tiers.models import ProgramYear
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,7 +96,7 @@ def test_approvals_during_a_redis_outage_succeed_and_notify_once_redis_is_back(
         use_case="Contact centre", estimated_arr_usd=Decimal("50000"),
         expected_close_date=today + datetime.timedelta(days=60),
     )
-    funding_services.allocation_set(partner=partner, program_year=ProgramYear.for_date(today),
+    funding_services.allocation_set(partner=partner, program_year=program_year_for(today),
                                     amount=Decimal("20000.00"), admin=program_admin, reason="Plan")
     mdf_request = submit_mdf(partner, partner_admin)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from benefits.models import Benefit, BenefitInvitation
 from funding import services
 from funding.models import MdfActivityType
-from tiers.models import ProgramYear
+from program.selectors import program_year_for
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -29,7 +29,7 @@ def today():
 
 @pytest.fixture
 def program_year(db, today):
-    return ProgramYear.for_date(today)
+    return program_year_for(today)
 
 
 def invite(partner, program_year, code, by):

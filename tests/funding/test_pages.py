@@ -31,7 +31,7 @@ def test_overview_shows_figures_and_the_bar(client, partner, partner_member, pam
     assert 'data-figure="claimed">USD 4,000.00' in html
     assert 'data-figure="returned">USD 1,000.00' in html
     assert 'data-figure="remaining">USD 16,000.00' in html
-    assert "progress-stacked" in html and "width: 20.00%" in html  # 4,000 of 20,000 claimed, not paid yet
+    assert "progress-stacked" in html and "pct-20" in html  # 4,000 of 20,000 claimed, not paid yet
 
 
 def test_ineligible_partner_sees_why_and_how_instead_of_the_form(client, partner, partner_member):

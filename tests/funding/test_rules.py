@@ -8,6 +8,8 @@ import pytest
 from funding import rules
 
 D = Decimal
+# The 2022 guide's "Benefits by tier" cells of POC and MDF co-funding.
+GUIDE_2022 = {"bronze": "invite_only", "silver": "included", "gold": "included", "global_strategic": "included"}
 
 
 @pytest.mark.parametrize(("program", "tier", "invited", "eligible"), [
@@ -24,16 +26,31 @@ D = Decimal
     ("mdf", "silver", False, True),
 ])
 def test_eligibility_follows_the_benefits_table(program, tier, invited, eligible):
-    verdict = rules.funding_eligibility(program=program, tier=tier, invited=invited)
+    verdict = rules.funding_eligibility(program=program, tier=tier, cells=GUIDE_2022, invited=invited)
     assert verdict.eligible is eligible
     assert verdict.reason
     assert bool(verdict.how_to_become_eligible) is not eligible
 
 
 def test_bronze_without_invitation_is_told_to_ask_for_one():
-    verdict = rules.funding_eligibility(program="mdf", tier="bronze", invited=False)
+    verdict = rules.funding_eligibility(program="mdf", tier="bronze", cells=GUIDE_2022, invited=False)
     assert "invitation" in verdict.reason
     assert any("PAM" in step for step in verdict.how_to_become_eligible)
+
+
+@pytest.mark.parametrize(("cells", "tier", "invited", "eligible", "words"), [
+    # A year that includes POC from Bronze: no invitation needed any more.
+    ({"bronze": "included", "silver": "included"}, "bronze", False, True, "Bronze partners are eligible"),
+    # A year that makes Silver invite-only: a Silver partner now needs an invitation.
+    ({"silver": "invite_only", "gold": "included"}, "silver", False, False, "only by invitation"),
+    ({"silver": "invite_only", "gold": "included"}, "silver", True, True, "invited"),
+    ({"gold": "included"}, "silver", False, False, "starts at the Gold tier"),
+    ({}, "gold", False, False, "not offered in this program year"),
+])
+def test_eligibility_reads_whatever_the_year_table_says(cells, tier, invited, eligible, words):
+    verdict = rules.funding_eligibility(program="poc", tier=tier, cells=cells, invited=invited)
+    assert verdict.eligible is eligible and words in verdict.reason
+    assert bool(verdict.how_to_become_eligible) is not eligible
 
 
 def test_cofunding_cap_rounds_down_to_the_cent():

@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activity.models import AuditEntry, Notification
 from funding import rules, selectors, services
-from funding.models import Claim, ClaimFile, FundingRequest, FundingYearSettings, LedgerEntry, MdfAllocation, Status
+from funding.models import Claim, ClaimFile, FundingRequest, LedgerEntry, MdfAllocation, Status
 from tests.factories import PartnerFactory
 
 from .conftest import EXE, PNG, approved_past_mdf, invite, pdf, submit_mdf, submit_poc
+from .test_rules import GUIDE_2022
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -94,7 +95,8 @@ def test_activity_dates_must_be_ordered_and_not_past(partner, partner_member, to
 
 
 def test_poc_nomination_is_capped_per_nomination(partner, partner_member, program_year):
-    FundingYearSettings.objects.create(program_year=program_year, poc_max_amount=D("10000.00"))
+    program_year.poc_max_amount = D("10000.00")
+    program_year.save(update_fields=["poc_max_amount"])
     with pytest.raises(ValidationError) as error:
         submit_poc(partner, partner_member, requested_amount=D("10000.01"))
     assert "10,000" in error.value.message_dict["requested_amount"][0]
@@ -154,9 +156,9 @@ def test_bronze_invited_to_mdf_without_a_region_may_request_mdf(partner, partner
                                                     reason="Campaign", as_of=today)
     assert invitation.region == ""
     assert submit_mdf(partner, partner_member).status == Status.SUBMITTED
-    eligibility = rules.funding_eligibility(program="mdf", tier="bronze", invited=False)
+    eligibility = rules.funding_eligibility(program="mdf", tier="bronze", cells=GUIDE_2022, invited=False)
     assert "region" not in eligibility.reason and all("region" not in h for h in eligibility.how_to_become_eligible)
-    assert "select regions" in rules.funding_eligibility(program="poc", tier="bronze", invited=False).reason
+    assert "select regions" in rules.funding_eligibility(program="poc", tier="bronze", cells=GUIDE_2022, invited=False).reason
 
 
 def test_eligibility_is_checked_again_on_approval(partner, partner_member, pam, program_year, allocation):

@@ -1,9 +1,9 @@
 import pytest
 from django.utils import timezone
 
-from tiers.models import ProgramYear
+from program.selectors import program_year_for
 
 
 @pytest.fixture
 def program_year(db):
-    return ProgramYear.for_date(timezone.localdate())
+    return program_year_for(timezone.localdate())

@@ -44,3 +44,24 @@ def test_measurement_commands_are_installed_in_local_and_test_only():
     production = _setting("build_portal.settings.production", "INSTALLED_APPS", DJANGO_SECRET_KEY="x" * 50,
                           DATABASE_URL="postgres://portal@db.invalid:5432/portal", REDIS_URL="redis://redis.invalid:6379/0")
     assert "'perf'" not in production and "'funding'" in production
+
+
+def test_csrf_cookie_secure_has_its_own_setting():
+    env = {"DJANGO_SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://p@db.invalid/p", "REDIS_URL": "redis://r.invalid/0"}
+    module = "build_portal.settings.production"
+    assert _setting(module, "CSRF_COOKIE_SECURE", **env) == "True"
+    assert _setting(module, "CSRF_COOKIE_SECURE", DJANGO_SESSION_COOKIE_SECURE="false", **env) == "True"
+    assert _setting(module, "CSRF_COOKIE_SECURE", DJANGO_CSRF_COOKIE_SECURE="false", **env) == "False"
+    assert _setting(module, "SESSION_COOKIE_SECURE", DJANGO_CSRF_COOKIE_SECURE="false", **env) == "True"
+
+
+def test_load_demo_refuses_to_run_under_the_production_profile():
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    environment.update(DJANGO_SETTINGS_MODULE="build_portal.settings.production", DJANGO_SECRET_KEY="x" * 50,
+                       DATABASE_URL="postgres://p@db.invalid/p", REDIS_URL="redis://r.invalid/0")
+    result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=environment, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "never in production" in result.stderr

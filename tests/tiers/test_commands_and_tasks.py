@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from build_portal.schedules import PERIODIC_TASKS
+from program.models import ProgramYear
 from tiers import tasks
-from tiers.models import ProgramYear, RecalculationRun
+from tiers.models import RecalculationRun
 
 from .conftest import add_people
 
@@ -35,8 +36,8 @@ def test_recalculate_tiers_bad_arguments(args):
 
 
 def test_copy_program_year_command():
-    call_command("copy_program_year", "2022", "2023", stdout=StringIO())
-    assert ProgramYear.objects.get(year=2023).tiers.get(level="gold").min_certified_technical == 15
+    call_command("copy_program_year", "2022", "2030", stdout=StringIO())
+    assert ProgramYear.objects.get(year=2030).tiers.get(level="gold").min_certified_technical == 15
     with pytest.raises(CommandError, match="already exists"):
         call_command("copy_program_year", "2022", "2023", stdout=StringIO())
     with pytest.raises(CommandError, match="no 1990 program year"):
@@ -52,8 +53,9 @@ def test_tasks_apply_once_per_kind_and_date(partner_admin, partner):
 
 
 def test_schedules_run_annual_on_1_january_and_mid_year_monthly():
-    annual = PERIODIC_TASKS["Tier recalculation, annual (1 January)"]
+    # The annual run comes after the new program year is in force: the rollover job runs both.
+    annual = PERIODIC_TASKS["Program year rollover and annual tier recalculation (1 January)"]
     midyear = PERIODIC_TASKS["Tier recalculation, mid-year (monthly)"]
-    assert annual == ("tiers.tasks.annual_recalculation",
+    assert annual == ("build_portal.tasks.program_year_rollover",
                       {"minute": "0", "hour": "2", "day_of_month": "1", "month_of_year": "1"})
     assert midyear[0] == "tiers.tasks.midyear_recalculation" and midyear[1]["month_of_year"] == "2-12"

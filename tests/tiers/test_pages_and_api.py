@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from activity.models import AuditEntry
 from activity.services import notify
+from program.models import ProgramYear
 from tiers import services
-from tiers.models import ProgramYear, RecalculationRun
+from tiers.models import RecalculationRun
 
 from .conftest import add_people, win
 
@@ -129,7 +130,14 @@ def test_preview_page_lists_filters_and_applies(client, program_admin, partner, 
     assert "Other Co" in html and "Acme Consulting" not in html
     assert "Bronze needs 3 platform-certified technical people; you have 0." in html
     assert client.get(reverse("tiers:run_detail", args=[run.pk]) + "?movement=bogus").status_code == 200
-    client.post(reverse("tiers:run_apply", args=[run.pk]))
+    # Apply asks first: the counts, and an explicit confirmation.
+    confirm = client.get(reverse("tiers:run_apply", args=[run.pk])).content.decode()
+    assert 'id="apply-counts"' in confirm and "Global Strategic, kept (designated)" in confirm
+    response = client.post(reverse("tiers:run_apply", args=[run.pk]))
+    assert response.status_code == 400 and "Tick the confirmation" in response.content.decode()
+    partner.refresh_from_db()
+    assert partner.tier == "silver"
+    client.post(reverse("tiers:run_apply", args=[run.pk]), {"confirm": "yes"})
     partner.refresh_from_db()
     assert partner.tier == "gold"
     response = client.post(reverse("tiers:run_apply", args=[run.pk]), follow=True)
@@ -139,7 +147,10 @@ def test_preview_page_lists_filters_and_applies(client, program_admin, partner, 
 @pytest.mark.parametrize(("data", "message"), [
     ({"kind": "weekly", "as_of": "2023-01-01"}, "Select a valid choice"),
     ({"kind": "annual", "as_of": "2023-02-30"}, "Enter a valid date"),
-    ({"kind": "annual"}, "This field is required"),
+    ({"kind": "annual"}, "An annual recalculation is as of 1 January"),  # empty: today, 1 Dec 2026
+    ({"kind": "annual", "as_of": "2023-07-01"}, "choose 1 Jan 2023, not 1 Jul 2023"),
+    ({"kind": "midyear", "as_of": "2027-06-01"}, "1 Jun 2027 is in the future"),
+    ({"kind": "annual", "as_of": "2025-01-01"}, "There is no published 2025 program year"),
 ])
 def test_preview_page_bad_input(client, program_admin, data, message):
     client.force_login(program_admin)
@@ -155,12 +166,19 @@ def test_run_api_create_ignores_mass_assignment_and_apply_is_idempotent(client, 
                            content_type="application/json")
     assert response.status_code == 201
     body = response.json()
-    assert body["status"] == "preview" and body["program_year"] == 2022 and body["started_by"] == str(program_admin)
+    assert body["status"] == "preview" and body["program_year"] == 2023 and body["started_by"] == str(program_admin)
     rows = client.get(reverse("api:tier_run_assessments", args=[body["id"]]) + "?movement=down").json()
     assert rows["count"] == 1 and rows["results"][0]["partner_name"] == "Acme Consulting"
     assert client.get(reverse("api:tier_run_assessments", args=[body["id"]]) + "?movement=x").status_code == 400
-    first = client.post(reverse("api:tier_run_apply", args=[body["id"]])).json()
-    second = client.post(reverse("api:tier_run_apply", args=[body["id"]])).json()
+    refused = client.post(reverse("api:tier_run_apply", args=[body["id"]]), {}, content_type="application/json")
+    assert refused.status_code == 400 and "confirm" in refused.json()
+    refused = client.post(reverse("api:tier_run_apply", args=[body["id"]]), {"confirm": False},
+                          content_type="application/json")
+    assert refused.status_code == 400 and "confirm: true" in refused.json()["confirm"][0]
+    first = client.post(reverse("api:tier_run_apply", args=[body["id"]]), {"confirm": True},
+                        content_type="application/json").json()
+    second = client.post(reverse("api:tier_run_apply", args=[body["id"]]), {"confirm": True},
+                         content_type="application/json").json()
     assert first == second and first["status"] == "applied"
 
 
@@ -174,15 +192,15 @@ def test_run_api_bad_input(client, program_admin, payload):
 
 def test_program_year_edit_page(client, program_admin):
     # Copying from the page (with the benefits) is the benefits app's: tests/benefits/test_program_year_copy.py.
-    services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2023, user=program_admin)
+    services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2030, user=program_admin)
     client.force_login(program_admin)
-    url = reverse("tiers:program_year_edit", args=[2023])
+    url = reverse("tiers:program_year_edit", args=[2030])
     data = {"provisional_period_days": "60"}
     for level, (c, t, r) in {"registered": (0, 0, 0), "bronze": (3, 1, 20000), "silver": (12, 5, 250000),
                              "gold": (15, 10, 1000000)}.items():
         data |= {f"{level}-min_certified_technical": c, f"{level}-min_sales_trained": t, f"{level}-min_revenue_usd": r}
     assert client.post(url, data).status_code == 302
-    y2023 = ProgramYear.objects.get(year=2023)
+    y2023 = ProgramYear.objects.get(year=2030)
     assert y2023.provisional_period_days == 60
     assert y2023.tiers.get(level="silver").min_certified_technical == 12
     response = client.post(url, data | {"gold-min_certified_technical": "11", "bronze-min_sales_trained": "-1"})

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from benefits import services
-from tiers.models import ProgramYear
+from program.models import ProgramYear
 
 
 class Command(BaseCommand):

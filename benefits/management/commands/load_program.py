@@ -4,7 +4,8 @@ from django.db import transaction
 from benefits.models import Benefit, TierBenefit
 from benefits.program_2022 import load_program_year
 from partners.models import Agreement
-from tiers.models import ProgramYear, Tier
+from program.models import ProgramYear
+from tiers.models import Tier
 
 
 class Command(BaseCommand):

@@ -30,10 +30,14 @@ from django.test.utils import CaptureQueriesContext
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
 from dealreg.models import Opportunity, OpportunityPartner
+from dealreg.revenue import attachment_counts
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
 from perf.scratch import broker_in_memory, scratch_database
+from program import services as program_services
+from program.models import ProgramYear
+from program.selectors import NoProgramYear, program_year_for
 from tiers import rules, selectors, services
-from tiers.models import Assessment, ProgramYear, ProvisionalPeriod, RecalculationRun
+from tiers.models import Assessment, ProvisionalPeriod, RecalculationRun
 
 TIERS = [TierLevel.REGISTERED, TierLevel.BRONZE, TierLevel.SILVER, TierLevel.GOLD]
 
@@ -87,8 +91,15 @@ class Command(BaseCommand):
         # The emails of the tier changes go to Celery's in-memory transport: the scratch database's
         # notification ids mean nothing to a real worker.
         with scratch_database(self.stderr.write, "bench_tiers"), broker_in_memory():
-            if ProgramYear.for_date(as_of) is None:
-                raise CommandError(f"No program year for {as_of} (the migrations load the 2022 program).")
+            if as_of.year != 2022 and not ProgramYear.objects.filter(year=as_of.year).exists():
+                # The scratch database has the migrations' 2022 program only: the as-of year is a published
+                # copy of it, as a program admin would prepare it.
+                copy = services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=as_of.year)
+                program_services.program_year_publish(program_year=copy)
+            try:
+                program_year_for(as_of)
+            except NoProgramYear as error:
+                raise CommandError(error.text) from None
             self._run(partners, kind, as_of, sample, random.Random(seed))
 
     def _run(self, n, kind, as_of, sample, rnd):
@@ -156,7 +167,7 @@ class Command(BaseCommand):
         metrics (a handful of queries), assess, record the assessment and, for a partner that moves, update
         it, audit the change and notify its users. Inside a transaction rolled back at the end, so the
         set-based run's results stay as they were."""
-        program_year = ProgramYear.for_date(as_of)
+        program_year = program_year_for(as_of)
         requirements = selectors.requirements_for(program_year)
         start, end = rules.revenue_window(kind, as_of)
         # One filter() call per count: conditions on a multi-valued relation must hit the same completion.
@@ -176,7 +187,7 @@ class Command(BaseCommand):
                         opportunity__close_date__gte=start, opportunity__close_date__lte=end,
                     ).exclude(opportunity__product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES)
                     revenue = [a for a in revenue.select_related("opportunity")
-                               if a.attached_on <= a.opportunity.close_date]
+                               if attachment_counts(a, a.opportunity)]
                     agreed = AgreementAcceptance.objects.filter(partner_id=pid,
                                                                 agreement__kind=Agreement.Kind.PARTNER).exists()
                     period = ProvisionalPeriod.objects.filter(partner_id=pid, closed_on__isnull=True).first()

@@ -1,0 +1,90 @@
+"""Reads of the program app. ``program_year_for(day)`` is the one lookup of the year in force on a day."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import ProgramYear
+
+# Years in force: a closed year still covers its dates (a page for 2025 reads 2025's rules), a draft never does.
+IN_FORCE = (ProgramYear.Status.PUBLISHED, ProgramYear.Status.CLOSED)
+
+
+class NoProgramYear(ValidationError):  # noqa: N818 - the domain's name for it, as the guide says "program year"
+    """No published program year covers the day. A ValidationError, so a form shows it and the API answers
+    400 with it; pages that need the year catch it and say so (build_portal.middleware)."""
+
+    def __init__(self, day: datetime.date, *, field=None, draft=False):
+        self.day, self.year = day, day.year
+        state = "is a draft, not published yet" if draft else "does not exist"
+        message = (f"There is no published {day.year} program year for {day:%-d %b %Y}: the {day.year} program "
+                   f"year {state}. A program admin publishes it on the program years page.")
+        super().__init__({field: message} if field else message)
+
+    @property
+    def text(self):
+        return self.messages[0]
+
+
+def program_year_for(day: datetime.date, *, field=None) -> ProgramYear:
+    """The published (or, after its end, closed) program year whose dates cover ``day``; raises NoProgramYear
+    naming the year otherwise. Nothing falls back to another year's rules."""
+    rows = list(ProgramYear.objects.filter(starts_on__lte=day, ends_on__gte=day))
+    in_force = [y for y in rows if y.status in IN_FORCE]
+    if in_force:
+        return in_force[0]
+    raise NoProgramYear(day, field=field, draft=bool(rows))
+
+
+def current_program_year(today=None) -> ProgramYear:
+    return program_year_for(today or timezone.localdate())
+
+
+def program_year_or_none(day: datetime.date):
+    """For pages that say "no program year" themselves instead of failing."""
+    try:
+        return program_year_for(day)
+    except NoProgramYear:
+        return None
+
+
+def program_years():
+    return ProgramYear.objects.all()
+
+
+def years_in_force():
+    """Published and closed years, newest first: the years whose pages (funding, history) can be read."""
+    return ProgramYear.objects.filter(status__in=IN_FORCE).order_by("-year")
+
+
+def program_year_chosen(value, *, today=None, field="year"):
+    """``?year=`` of a page or the API: empty means the year in force today; otherwise a published or closed
+    year (a ValidationError on ``field`` names what is wrong)."""
+    if value in (None, ""):
+        return current_program_year(today)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: "Enter a year, e.g. 2026."}) from None
+    year = ProgramYear.objects.filter(year=number, status__in=IN_FORCE).first()
+    if year is None:
+        raise ValidationError({field: f"There is no published {number} program year."})
+    return year
+
+
+def program_year_notice(*, today: datetime.date | None = None):
+    """What a program admin is told about program years (None when all is well): any day, that the current
+    calendar year has no published year; from 1 November, that next year is not prepared yet."""
+    today = today or timezone.localdate()
+    years = {y.year: y for y in ProgramYear.objects.filter(year__in=(today.year, today.year + 1))}
+    current = years.get(today.year)
+    if current is None or current.is_draft:
+        state = "is a draft, not published" if current else "does not exist"
+        return {"level": "danger", "year": today.year, "source": today.year - 1, "draft": current,
+                "text": f"The {today.year} program year {state}: pages that need the program year say so, and no "
+                        f"recalculation can run."}
+    if (today.month, today.day) >= (11, 1) and today.year + 1 not in years:
+        return {"level": "warning", "year": today.year + 1, "source": today.year, "draft": None,
+                "text": f"The {today.year + 1} program year is not prepared yet: copy {today.year} and edit it."}
+    return None

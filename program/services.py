@@ -1,0 +1,52 @@
+"""Writes of the program app: a year's lifecycle (draft -> published -> closed). Each in one transaction with
+its audit entry. Copying a year (tiers, benefits, MDF defaults) is composed by the apps that own those rows."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activity.actions import AuditAction
+from activity.services import audit_record
+
+from .models import ProgramYear
+
+
+def _require_program_admin(user):
+    if user is not None and not getattr(user, "is_program_admin", False):
+        raise ValidationError("Only a program admin may publish or close a program year.")
+
+
+def program_year_publish(*, program_year, user=None):
+    """Put a prepared (draft) year in force for its dates. ``user`` None: the 1 January rollover."""
+    _require_program_admin(user)
+    with transaction.atomic():
+        year = ProgramYear.objects.select_for_update().get(pk=program_year.pk)
+        if year.status != ProgramYear.Status.DRAFT:
+            raise ValidationError(f"The {year.year} program year is {year.get_status_display().lower()} already; "
+                                  "only a draft can be published.")
+        year.status, year.published_at = ProgramYear.Status.PUBLISHED, timezone.now()
+        year.save(update_fields=["status", "published_at"])
+        audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_PUBLISH, obj=year, before={"status": "draft"},
+                     after={"status": year.status})
+    return year
+
+
+def program_year_close(*, program_year, user=None, today: datetime.date | None = None):
+    """Close a published year after its last day: read-only from then on, its data kept and viewable."""
+    _require_program_admin(user)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        year = ProgramYear.objects.select_for_update().get(pk=program_year.pk)
+        if year.status != ProgramYear.Status.PUBLISHED:
+            raise ValidationError(f"Only a published program year can be closed; {year.year} is "
+                                  f"{year.get_status_display().lower()}.")
+        if today <= year.ends_on:
+            raise ValidationError(f"The {year.year} program year runs until {year.ends_on:%-d %b %Y}; close it "
+                                  "after its last day.")
+        year.status, year.closed_at = ProgramYear.Status.CLOSED, timezone.now()
+        year.save(update_fields=["status", "closed_at"])
+        audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_CLOSE, obj=year, before={"status": "published"},
+                     after={"status": year.status})
+    return year
