@@ -25,9 +25,11 @@ run: $(STAMP)
 	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py runserver 127.0.0.1:8000
 
 # Real PostgreSQL and Redis: DATABASE_URL / REDIS_URL, else 127.0.0.1, else throwaway servers.
-# The layers contract (pyproject.toml [tool.importlinter]) first: an upward import fails the run.
+# The layers contract (pyproject.toml [tool.importlinter]) and the type check ([tool.mypy]) first: an
+# upward import or a wrong type fails the run before pytest starts.
 test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 	bash scripts/test.sh
 
 # Figures under load (a command, not a test): see README "Figures under load".

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from activity.actions import AuditAction
 from activity.services import audit_record, notify
+from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.models import Partner, ShowcaseListing
 from tiers import services as tier_services
@@ -25,7 +27,7 @@ MAX_REGION = 100
 
 
 def _partner_users(partner):
-    return list(partner.users.filter(is_active=True))
+    return list(partner_selectors.partner_users(partner))
 
 
 # Program years -----------------------------------------------------------------------------------
@@ -54,7 +56,7 @@ def program_year_copy_with_benefits(*, source, year, user):
                 TierBenefit(benefit=copy, **{f: getattr(cell, f) for f in CELL_FIELDS})
                 for benefit, copy in zip(benefits, copies, strict=True) for cell in benefit.cells.all()
             ])
-            audit_record(actor=user, action="benefits.program_year_copy", obj=new, before={"from": source.year},
+            audit_record(actor=user, action=AuditAction.BENEFITS_PROGRAM_YEAR_COPY, obj=new, before={"from": source.year},
                          after={"year": new.year, "benefits": len(copies), "cells": len(cells)})
     except IntegrityError as exc:
         # Two program admins copying to the same year at once: the second meets the unique year.
@@ -103,7 +105,7 @@ def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=
             # The resell program: the invitation lets the partner accept the resell addendum (partners app).
             partner_services.resell_invitation_set(partner=partner, invited=True, actor=actor, reason=reason)
         audit_record(
-            actor=actor, action="benefit.invite", obj=invitation, partner_id=partner.pk, reason=reason,
+            actor=actor, action=AuditAction.BENEFIT_INVITE, obj=invitation, partner_id=partner.pk, reason=reason,
             after={"benefit": benefit.code, "program_year": year.year, "region": region, "tier": partner.tier},
         )
         where = f" ({region})" if region else ""
@@ -144,7 +146,7 @@ def invitation_withdraw(*, actor, invitation, reason):
                 partner_services.resell_invitation_set(partner=invitation.partner, invited=False, actor=actor,
                                                        reason=reason)
         audit_record(
-            actor=actor, action="benefit.invitation_withdraw", obj=invitation, partner_id=invitation.partner_id,
+            actor=actor, action=AuditAction.BENEFIT_INVITATION_WITHDRAW, obj=invitation, partner_id=invitation.partner_id,
             reason=reason, before={"active": True}, after={"active": False, "benefit": invitation.benefit.code},
         )
         notify(
@@ -217,7 +219,7 @@ def listing_save(*, actor, partner, values, logo=None, remove_logo=False):
         listing.save()
         after = {name: getattr(listing, name) for name in LISTING_TEXT_FIELDS} | {"logo": listing.logo.name}
         changed = {k: v for k, v in after.items() if before.get(k) != v}
-        audit_record(actor=actor, action="showcase.save", obj=listing, partner_id=partner.pk,
+        audit_record(actor=actor, action=AuditAction.SHOWCASE_SAVE, obj=listing, partner_id=partner.pk,
                      before={k: before[k] for k in changed}, after=changed)
         if old_logo_name:
             transaction.on_commit(lambda: default_storage.delete(old_logo_name))

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activity.actions import AuditAction
 from activity.services import audit_record, notify
 from benefits.services import program_year_copy_with_benefits
 from funding.models import MdfTierDefault
@@ -36,7 +37,7 @@ def program_year_copy_full(*, source, year, user=None):
             MdfTierDefault(program_year=new, tier=d.tier, amount=d.amount)
             for d in MdfTierDefault.objects.filter(program_year=source).order_by("tier")
         ])
-        audit_record(actor=user, action="funding.tier_defaults_copy", obj=new, before={"from": source.year},
+        audit_record(actor=user, action=AuditAction.TIER_DEFAULTS_COPY, obj=new, before={"from": source.year},
                      after={"year": new.year, "tier_defaults": len(defaults)})
     return new
 

@@ -5,15 +5,18 @@ services become DRF's, then DRF's handler answers. Bodies keep DRF's default sha
 (``non_field_errors`` for an error of no field) for a 400, ``{"detail": ...}`` for 403 and 404.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Services raise django ValidationError for broken rules; the API answers 400 with field errors."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
@@ -28,7 +31,7 @@ def exception_handler(exc, context):
 FIELD_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
 
 
-def document_invalid_page(result, generator, request, public):
+def document_invalid_page(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing: a paginated list answers 404 for a page past the end (DRF's
     PageNumberPagination); say so in the schema of every operation that takes `page`. Also the 400 of
     any operation that takes input and the 401 of every operation."""

@@ -2,19 +2,21 @@
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 
 class CsvStream:
     """A file-like object whose read() turns the next rows of an iterator into CSV text, for COPY FROM
     (psycopg2's ``cursor.copy_expert(sql, stream, size)``). ``rows_written`` counts the rows read so far."""
 
-    def __init__(self, rows):
-        self.rows = rows
+    def __init__(self, rows: Iterable[Iterable[Any]]):
+        self.rows: Iterator[Iterable[Any]] = iter(rows)
         self.rows_written = 0
         self.buffer = io.StringIO()
         self.writerow = csv.writer(self.buffer).writerow
 
-    def read(self, size=-1):
+    def read(self, size: int = -1) -> str:
         buffer, writerow = self.buffer, self.writerow
         n = 0
         for row in self.rows:

@@ -46,7 +46,7 @@ class _CountedLines:
         self._lines = io.StringIO(text, newline="")
         self.count = 0
 
-    def __iter__(self):
+    def __iter__(self) -> "_CountedLines":
         return self
 
     def __next__(self) -> str:

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
-def add_service_errors(form, error: ValidationError):
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> forms.BaseForm:
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             target = field if field in form.fields else None

@@ -1,10 +1,14 @@
 """Query strings of API lists: validated like bodies, so a bad value is a 400 with field errors, not
 silently ignored."""
 
+from typing import Any
+
+from django.core.paginator import Paginator
 from rest_framework import pagination, serializers
+from rest_framework.request import Request
 
 
-def query_filters(request, serializer_class):
+def query_filters(request: Request, serializer_class: type[serializers.Serializer]) -> Any:
     """The validated query parameters of ``request`` (a plain dict: a missing flag keeps its default)."""
     filters = serializer_class(data=request.query_params.dict())
     filters.is_valid(raise_exception=True)
@@ -15,7 +19,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     """DRF's page numbers, but ``page`` must be a whole number from 1 when given (``?page=`` is a 400);
     a page past the end stays a 404 (documented in the schema)."""
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request: Request, paginator: Paginator) -> Any:
         raw = request.query_params.get(self.page_query_param)
         if raw is None:
             return 1

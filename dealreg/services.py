@@ -14,9 +14,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.actions import AuditAction
 from activity.services import audit_record, notify
+from partners import selectors as partner_selectors
+from partners.access import require_reviewer
 from partners.domains import is_valid_domain, normalise_domain
-from partners.models import PartnerRole, StaffRole, User
 from program.selectors import program_year_for
 
 from . import rules, selectors
@@ -45,18 +47,12 @@ def _snapshot(registration):
 
 def _partner_side(registration):
     """The partner's admins and whoever submitted it."""
-    users = list(User.objects.filter(partner_id=registration.partner_id, partner_role=PartnerRole.ADMIN, is_active=True))
-    if registration.submitted_by.is_active and registration.submitted_by.partner_id == registration.partner_id:
-        users.append(registration.submitted_by)
-    return users
+    return partner_selectors.partner_admins(registration.partner, also=registration.submitted_by)
 
 
 def _vendor_side(registration):
     """The partner's PAM; for a partner with no PAM, the program admins."""
-    pam = registration.partner.pam
-    if pam is not None and pam.is_active:
-        return [pam]
-    return list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True))
+    return partner_selectors.vendor_contacts(registration.partner)
 
 
 def _url(registration):
@@ -70,7 +66,7 @@ def _record(*, registration, actor, action, before, reason, recipients, subject,
         action=action, from_status=before.get("status", ""), to_status=registration.status, reason=reason or "",
     )
     audit_record(
-        actor=actor, action=f"dealreg.{action}", obj=registration, before=before,
+        actor=actor, action=AuditAction(f"dealreg.{action}"), obj=registration, before=before,
         after={**_snapshot(registration), **(audit_extra or {})},
         reason=reason, partner_id=registration.partner_id,
     )
@@ -98,13 +94,10 @@ def _check_partner_actor(registration, user):
 
 
 def _check_reviewer(registration, reviewer):
-    """PAMs and program admins decide, but never a registration they submitted or one of their own company's."""
-    if not (reviewer.is_pam or reviewer.is_program_admin):
-        raise PermissionDenied("Only a PAM or a program admin may decide deal registrations.")
+    """The partner's reviewers decide (partners.access.require_reviewer), but never a registration they submitted."""
+    require_reviewer(reviewer, registration.partner)
     if reviewer.pk == registration.submitted_by_id:
         raise PermissionDenied("You submitted this registration, so someone else must decide it.")
-    if reviewer.partner_id is not None and reviewer.partner_id == registration.partner_id:
-        raise PermissionDenied("You cannot decide a registration of your own company.")
 
 
 def _required(value, field, message):
@@ -501,7 +494,7 @@ def _approve_claim(*, registration, reviewer, reason, today):
     registration.approved_on = today
     DealRegistrationEvent.objects.create(registration=registration, actor=reviewer, action="approve",
                                          from_status=before["status"], to_status=rules.APPROVED, reason=reason)
-    audit_record(actor=reviewer, action="dealreg.approve", obj=registration, before=before,
+    audit_record(actor=reviewer, action=AuditAction.DEALREG_APPROVE, obj=registration, before=before,
                  after={**_snapshot(registration), "approved_claim": True, "attached_on": attachment.attached_on.isoformat(),
                         "source": attachment.source},
                  reason=reason, partner_id=registration.partner_id)
@@ -762,7 +755,7 @@ def _send_reminder(*, registration_id, today):
         registration.save(update_fields=["reminder_sent_for"])
         days = (registration.expires_on - today).days
         audit_record(
-            actor=None, action="dealreg.remind_expiry", obj=registration, partner_id=registration.partner_id,
+            actor=None, action=AuditAction.DEALREG_REMIND_EXPIRY, obj=registration, partner_id=registration.partner_id,
             after={"expires_on": registration.expires_on.isoformat()},
         )
         extension = " You can ask once for an extension." if not registration.extension else ""
@@ -842,7 +835,7 @@ def opportunities_import(*, rows, actor, source):
         batch.updated = len(changed_ids - {o.external_id for o in to_create})
         batch.unchanged = len(cleaned) - batch.created - batch.updated
         batch.save(update_fields=["created", "updated", "unchanged"])
-        audit_record(actor=actor, action="dealreg.import_opportunities", obj=batch,
+        audit_record(actor=actor, action=AuditAction.IMPORT_OPPORTUNITIES, obj=batch,
                      after={"rows": batch.rows, "created": batch.created, "updated": batch.updated})
     return batch
 
@@ -904,6 +897,6 @@ def customer_accounts_import(*, rows, actor, source):
         batch.created, batch.updated = len(to_create), len(to_update)
         batch.unchanged = len(cleaned) - batch.created - batch.updated
         batch.save(update_fields=["created", "updated", "unchanged"])
-        audit_record(actor=actor, action="dealreg.import_customer_accounts", obj=batch,
+        audit_record(actor=actor, action=AuditAction.IMPORT_CUSTOMER_ACCOUNTS, obj=batch,
                      after={"rows": batch.rows, "created": batch.created, "updated": batch.updated})
     return batch

@@ -20,9 +20,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.actions import AuditAction
 from activity.services import audit_record, notify
 from core.formatting import money as usd
-from partners.models import PartnerRole, StaffRole, User
+from partners import selectors as partner_selectors
+from partners.access import require_reviewer
 
 from . import rules, selectors
 from .models import (
@@ -94,19 +96,16 @@ def _url(funding_request):
 
 
 def _partner_recipients(funding_request):
-    admins = User.objects.filter(partner_id=funding_request.partner_id, partner_role=PartnerRole.ADMIN, is_active=True)
-    return [funding_request.submitted_by, *admins]
+    return partner_selectors.partner_admins(funding_request.partner, also=funding_request.submitted_by)
 
 
 def _staff_recipients(partner):
-    if partner.pam_id:
-        return [partner.pam]
-    return list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True))
+    return partner_selectors.vendor_contacts(partner)
 
 
 def _audit(*, actor, action, funding_request, before_status, reason="", **after):
     return audit_record(
-        actor=actor, action=f"funding.{action}", obj=funding_request, partner_id=funding_request.partner_id,
+        actor=actor, action=AuditAction(f"funding.{action}"), obj=funding_request, partner_id=funding_request.partner_id,
         before={"status": before_status}, after={"status": funding_request.status, **{k: str(v) for k, v in after.items()}},
         reason=reason,
     )
@@ -375,6 +374,7 @@ def request_info(*, funding_request, reviewer, reason):
     """The reviewer asks the partner for information (the question is the reason)."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
+        require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.SUBMITTED:
             _refuse(funding_request, "sent back for information")
         reason = _reason(reason)
@@ -390,6 +390,7 @@ def request_info(*, funding_request, reviewer, reason):
 def request_reject(*, funding_request, reviewer, reason):
     with transaction.atomic():
         funding_request = _lock(funding_request)
+        require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.SUBMITTED:
             _refuse(funding_request, "rejected")
         reason = _reason(reason)
@@ -408,6 +409,7 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
     invitation may have changed since submission); an MDF approval never exceeds the remaining allocation."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
+        require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.SUBMITTED:
             _refuse(funding_request, "approved")
         reason = _reason(reason)
@@ -452,6 +454,7 @@ def claim_approve(*, funding_request, reviewer, approved_amount, reason):
     the approved amount goes back to the allocation."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
+        require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.CLAIM_SUBMITTED:
             _refuse(funding_request, "given a claim approval (no claim awaits review)")
         reason = _reason(reason)
@@ -484,6 +487,7 @@ def claim_reject(*, funding_request, reviewer, reason):
     """The claim is refused; the approved amount goes back to the allocation."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
+        require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.CLAIM_SUBMITTED:
             _refuse(funding_request, "given a claim rejection (no claim awaits review)")
         reason = _reason(reason)
@@ -608,9 +612,9 @@ def allocation_set(*, partner, program_year, amount, admin, reason=""):
             LedgerEntry.objects.create(partner=partner, program_year=program_year, program=Program.MDF,
                                        kind=LedgerEntry.Kind.ALLOCATION, amount=delta, actor=admin,
                                        note=(reason or "Allocation set for the partner")[:300])
-        audit_record(actor=admin, action="funding.allocation_set", obj=allocation, partner_id=partner.pk, before=before,
+        audit_record(actor=admin, action=AuditAction.ALLOCATION_SET, obj=allocation, partner_id=partner.pk, before=before,
                      after={"amount": str(amount), "is_custom": True}, reason=reason)
-        notify(recipients=User.objects.filter(partner=partner, partner_role=PartnerRole.ADMIN, is_active=True),
+        notify(recipients=partner_selectors.partner_admins(partner),
                subject=f"Your {program_year.year} MDF allocation is USD {amount:,}",
                body=reason or "The program team set your MDF allocation.", url=reverse("funding:overview"))
     return allocation
@@ -644,6 +648,6 @@ def tier_default_set(*, program_year, tier, amount, admin, reason=""):
                                            kind=LedgerEntry.Kind.ALLOCATION, amount=delta, actor=admin,
                                            note=f"Tier default for {default.get_tier_display()} changed"))
         LedgerEntry.objects.bulk_create(entries)
-        audit_record(actor=admin, action="funding.tier_default_set", obj=default, before={"amount": before},
+        audit_record(actor=admin, action=AuditAction.TIER_DEFAULT_SET, obj=default, before={"amount": before},
                      after={"amount": str(amount), "allocations_changed": len(entries)}, reason=reason)
     return default

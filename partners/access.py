@@ -142,3 +142,15 @@ def completion_for_user(user, completion_id, *, for_change=False):
 def require_partner_manager(user, partner):
     if not may_manage_partner(user, partner):
         raise PermissionDenied("Only a partner admin may do this.")
+
+
+def require_reviewer(user, partner):
+    """Decisions on a partner's requests (deal registrations, funding requests and claims): the partner's PAM
+    (any PAM while it has none) or a program admin, and never a user of the partner itself."""
+    if not (user.is_authenticated and (user.is_pam or user.is_program_admin)):
+        raise PermissionDenied("Only a PAM or a program admin may decide this.")
+    if user.partner_id is not None and user.partner_id == partner.pk:
+        raise PermissionDenied("You cannot decide for your own company.")
+    if user.is_pam and partner.pam_id is not None and partner.pam_id != user.pk:
+        raise PermissionDenied("Only the partner's PAM or a program admin may decide this.")
+

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from knox.models import AuthToken
 
+from activity.actions import AuditAction
 from activity.services import audit_record
 
 TOKENS_PER_USER = getattr(settings, "API_TOKENS_PER_USER", 10)
@@ -46,7 +47,7 @@ def api_token_create(*, user):
         if api_tokens_of(user).count() >= TOKENS_PER_USER:
             raise ValidationError(f"You have {TOKENS_PER_USER} tokens already: revoke one first.")
         row, token = AuthToken.objects.create(user=user)
-        audit_record(actor=user, action="partners.api_token_create", obj=user, partner_id=user.partner_id,
+        audit_record(actor=user, action=AuditAction.API_TOKEN_CREATE, obj=user, partner_id=user.partner_id,
                      after={"token": public_id(row), "expires": row.expiry.isoformat()})
     return row, token
 
@@ -55,6 +56,6 @@ def api_token_revoke(*, token, actor):
     with transaction.atomic():
         deleted, _ = AuthToken.objects.filter(digest=token.digest).delete()
         if deleted:
-            audit_record(actor=actor, action="partners.api_token_revoke", obj=token.user,
+            audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKE, obj=token.user,
                          partner_id=token.user.partner_id, before={"token": public_id(token)})
     return token

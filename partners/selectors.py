@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, Count, F, Func, Prefetch, Q, Value
 from django.db.models.functions import Cast, Lower, NullIf
 
-from .models import Agreement, AgreementAcceptance, Completion, Course, Invitation, Partner, PartnerRole, User
+from .models import Agreement, AgreementAcceptance, Completion, Course, Invitation, Partner, PartnerRole, StaffRole, User
 from .tokens import token_hash
 
 
@@ -100,7 +100,43 @@ def may_accept(partner, agreement):
     return agreement.kind != Agreement.Kind.RESELL_ADDENDUM or partner.resell_invited
 
 
-def partner_admins(partner):
-    """The partner's admins, by name: members are told whom to ask."""
-    return list(User.objects.filter(partner=partner, partner_role=PartnerRole.ADMIN, is_active=True)
-                .order_by("full_name", "email").only("full_name", "email"))
+# --- Recipients of notifications: active users only -----------------------------------------------------
+
+
+def partner_admins(partner, *, also=None):
+    """The partner's active admins; ``also`` (e.g. whoever submitted a request) is added while that user is
+    active and still one of the partner's, once."""
+    users = list(User.objects.filter(partner_id=partner.pk, partner_role=PartnerRole.ADMIN, is_active=True)
+                 .order_by("full_name", "email", "id"))
+    if also is not None and also.is_active and also.partner_id == partner.pk and also not in users:
+        users.append(also)
+    return users
+
+
+def partner_users(partner):
+    """All active users of the partner."""
+    return User.objects.filter(partner_id=partner.pk, is_active=True).order_by("id")
+
+
+def partners_admins(partner_ids):
+    """The active admins of many partners, by partner."""
+    return User.objects.filter(partner_id__in=list(partner_ids), partner_role=PartnerRole.ADMIN,
+                               is_active=True).order_by("partner_id", "id")
+
+
+def partners_users(partner_ids):
+    """The active users of many partners (a tier recalculation notifies ~75,000 partners at once), by partner."""
+    return User.objects.filter(partner_id__in=list(partner_ids), is_active=True).order_by("partner_id", "id")
+
+
+def program_admins():
+    return User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True).order_by("id")
+
+
+def vendor_contacts(partner):
+    """Who on the vendor's side hears about a partner's requests: its PAM while active, else the program
+    admins."""
+    pam = partner.pam
+    if pam is not None and pam.is_active:
+        return [pam]
+    return list(program_admins())

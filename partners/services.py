@@ -11,9 +11,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.actions import AuditAction
 from activity.services import audit_record, notify, notify_address
 
 from . import roster as roster_rules
+from . import selectors
 from .domains import is_valid_domain, normalise_domain, outside_company_domain
 from .models import (
     Agreement,
@@ -55,7 +57,7 @@ def agreement_accept(*, partner, agreement, user, ip_address=None):
         if not created:
             return acceptance
         audit_record(
-            actor=user, action="partners.agreement_accept", obj=acceptance, partner_id=partner.pk,
+            actor=user, action=AuditAction.AGREEMENT_ACCEPT, obj=acceptance, partner_id=partner.pk,
             after={"agreement": agreement.kind, "version": agreement.version, "ip": ip_address},
         )
         if agreement.kind == Agreement.Kind.PARTNER and not partner.tier:
@@ -63,7 +65,7 @@ def agreement_accept(*, partner, agreement, user, ip_address=None):
             partner.tier_since = timezone.localdate()
             partner.save(update_fields=["tier", "tier_since"])
             audit_record(
-                actor=user, action="tiers.tier_change", obj=partner, partner_id=partner.pk,
+                actor=user, action=AuditAction.TIER_CHANGE, obj=partner, partner_id=partner.pk,
                 before={"tier": ""}, after={"tier": TierLevel.REGISTERED},
                 reason="Partner agreement accepted: every partner starts at Registered.",
             )
@@ -90,7 +92,7 @@ def _sync_partner_type(partner, *, actor, reason):
     before = partner.partner_type
     partner.partner_type = wanted
     partner.save(update_fields=["partner_type"])
-    audit_record(actor=actor, action="partners.partner_type_change", obj=partner, partner_id=partner.pk,
+    audit_record(actor=actor, action=AuditAction.PARTNER_TYPE_CHANGE, obj=partner, partner_id=partner.pk,
                  before={"partner_type": before}, after={"partner_type": wanted}, reason=reason)
     notify(
         recipients=list(partner.users.filter(is_active=True)),
@@ -110,7 +112,7 @@ def resell_invitation_set(*, partner, invited, actor, reason=""):
         if partner.resell_invited != invited:
             partner.resell_invited = invited
             partner.save(update_fields=["resell_invited"])
-            audit_record(actor=actor, action="partners.resell_invitation", obj=partner, partner_id=partner.pk,
+            audit_record(actor=actor, action=AuditAction.RESELL_INVITATION, obj=partner, partner_id=partner.pk,
                          before={"resell_invited": not invited}, after={"resell_invited": invited}, reason=reason)
         why = (f"Invited to the resell program, with the resell addendum accepted. {reason}".strip() if invited
                else f"The invitation to the resell program was withdrawn. {reason}".strip())
@@ -152,7 +154,7 @@ def partner_apply(*, company_name, website, country, email, full_name, password)
             user = User.objects.create_user(
                 email=email, password=password, full_name=full_name, partner=partner, partner_role=PartnerRole.ADMIN
             )
-            audit_record(actor=user, action="partners.apply", obj=partner, partner_id=partner.pk,
+            audit_record(actor=user, action=AuditAction.PARTNER_APPLY, obj=partner, partner_id=partner.pk,
                          after={"name": partner.name, "domain": domain, "country": partner.country})
     except IntegrityError:
         raise ValidationError({"website": "A partner with this website or user with this email already exists."})
@@ -160,7 +162,7 @@ def partner_apply(*, company_name, website, country, email, full_name, password)
 
 
 def _partner_admins(partner):
-    return list(partner.users.filter(is_active=True, partner_role=PartnerRole.ADMIN))
+    return selectors.partner_admins(partner)
 
 
 def _email_taken(email):
@@ -203,7 +205,7 @@ def invitation_create(*, partner, email, role, invited_by, confirmed=False):
                 )
         except IntegrityError:  # two admins invited the same address at the same moment
             raise ValidationError({"email": "This email address already has an open invitation."})
-        audit_record(actor=invited_by, action="partners.invitation_create", obj=invitation, partner_id=partner.pk,
+        audit_record(actor=invited_by, action=AuditAction.INVITATION_CREATE, obj=invitation, partner_id=partner.pk,
                      after={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()})
         inviter = invited_by.full_name or invited_by.email
         notify_address(
@@ -230,7 +232,7 @@ def invitation_revoke(*, invitation, actor):
         invitation.revoked_at = now
         invitation.revoked_by = actor
         invitation.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=actor, action="partners.invitation_revoke", obj=invitation, partner_id=invitation.partner_id,
+        audit_record(actor=actor, action=AuditAction.INVITATION_REVOKE, obj=invitation, partner_id=invitation.partner_id,
                      before={"status": "open"}, after={"status": "revoked", "email": invitation.email})
     return invitation
 
@@ -264,7 +266,7 @@ def invitation_accept(*, token, full_name, password):
         invitation.accepted_at = now
         invitation.accepted_user = user
         invitation.save(update_fields=["accepted_at", "accepted_user"])
-        audit_record(actor=user, action="partners.invitation_accept", obj=invitation, partner_id=invitation.partner_id,
+        audit_record(actor=user, action=AuditAction.INVITATION_ACCEPT, obj=invitation, partner_id=invitation.partner_id,
                      before={"status": "open"}, after={"status": "accepted", "user": user.email, "role": user.partner_role})
         notify(recipients=_partner_admins(invitation.partner) + [invitation.invited_by],
                subject=f"{full_name} joined {invitation.partner.name}",
@@ -288,7 +290,7 @@ def colleague_remove(*, colleague, actor):
             raise ValidationError("This is the last partner admin of the company and cannot be removed.")
         colleague.is_active = False
         colleague.save(update_fields=["is_active"])
-        audit_record(actor=actor, action="partners.colleague_remove", obj=colleague, partner_id=partner.pk,
+        audit_record(actor=actor, action=AuditAction.COLLEAGUE_REMOVE, obj=colleague, partner_id=partner.pk,
                      before={"is_active": True, "role": colleague.partner_role}, after={"is_active": False})
         notify(recipients=[u for u in _partner_admins(partner) if u != actor],
                subject=f"{colleague} was removed from {partner.name}",
@@ -322,7 +324,7 @@ def person_create(*, partner, name, email, job_role, actor):
                 person = Person.objects.create(partner=partner, name=name, email=email, job_role=job_role)
         except IntegrityError:
             raise ValidationError({"email": "Someone with this email address is already on your roster."})
-        audit_record(actor=actor, action="partners.person_create", obj=person, partner_id=partner.pk,
+        audit_record(actor=actor, action=AuditAction.PERSON_CREATE, obj=person, partner_id=partner.pk,
                      after={"name": name, "email": email, "job_role": job_role})
     return person
 
@@ -338,14 +340,14 @@ def person_update(*, person, name, email, job_role, actor):
         before = {"name": person.name, "email": person.email, "job_role": person.job_role}
         person.name, person.email, person.job_role = name, email, job_role
         person.save(update_fields=["name", "email", "job_role"])
-        audit_record(actor=actor, action="partners.person_update", obj=person, partner_id=person.partner_id,
+        audit_record(actor=actor, action=AuditAction.PERSON_UPDATE, obj=person, partner_id=person.partner_id,
                      before=before, after={"name": name, "email": email, "job_role": job_role})
     return person
 
 
 def person_delete(*, person, actor):
     with transaction.atomic():
-        audit_record(actor=actor, action="partners.person_delete", obj=person, partner_id=person.partner_id,
+        audit_record(actor=actor, action=AuditAction.PERSON_DELETE, obj=person, partner_id=person.partner_id,
                      before={"name": person.name, "email": person.email,
                              "completions": person.completions.count()})
         person.delete()
@@ -387,7 +389,7 @@ def person_move(*, partner, email, to_domain, actor, reason):
         moved = Completion.objects.filter(person=person).update(partner=to_partner)
         after = {"partner": to_partner.pk, "partner_name": to_partner.name, "completions": moved}
         for side in (partner, to_partner):
-            audit_record(actor=actor, action="partners.person_move", obj=person, partner_id=side.pk, reason=reason,
+            audit_record(actor=actor, action=AuditAction.PERSON_MOVE, obj=person, partner_id=side.pk, reason=reason,
                          before={"partner": partner.pk, "partner_name": partner.name}, after=after)
         notify(recipients=_partner_admins(partner) + _partner_admins(to_partner),
                subject=f"{person.name} moved from {partner.name} to {to_partner.name}",
@@ -409,7 +411,7 @@ def completion_add(*, person, course, completed_on, expires_on, actor):
         completion, created = Completion.objects.update_or_create(
             person=person, course=rows[0].course, completed_on=completed_on, defaults={"expires_on": expires_on}
         )
-        audit_record(actor=actor, action="partners.completion_add", obj=completion, partner_id=person.partner_id,
+        audit_record(actor=actor, action=AuditAction.COMPLETION_ADD, obj=completion, partner_id=person.partner_id,
                      after={"person": person.email, "course": completion.course,
                             "completed_on": str(completed_on), "expires_on": str(expires_on or "")})
     return completion
@@ -417,7 +419,7 @@ def completion_add(*, person, course, completed_on, expires_on, actor):
 
 def completion_delete(*, completion, actor):
     with transaction.atomic():
-        audit_record(actor=actor, action="partners.completion_delete", obj=completion,
+        audit_record(actor=actor, action=AuditAction.COMPLETION_DELETE, obj=completion,
                      partner_id=completion.person.partner_id,
                      before={"person": completion.person.email, "course": completion.course,
                              "completed_on": str(completion.completed_on)})
@@ -472,7 +474,7 @@ def roster_import(*, partner, raw_rows, actor, source, shape_errors=()):
         Completion.objects.bulk_create(to_create)
         Completion.objects.bulk_update(to_update, ["expires_on"])
         counts["completions_created"], counts["completions_updated"] = len(to_create), len(to_update)
-        audit_record(actor=actor, action="partners.roster_import", obj=partner, partner_id=partner.pk,
+        audit_record(actor=actor, action=AuditAction.ROSTER_IMPORT, obj=partner, partner_id=partner.pk,
                      after={**counts, "rows": len(rows), "source": source[:100]})
         summary = (f"{counts['people_created']} people added, {counts['people_updated']} updated; "
                    f"{counts['completions_created']} completions added, {counts['completions_updated']} updated.")
@@ -500,7 +502,7 @@ def partner_assign_team(*, partner, pam, psa, actor):
             return partner
         partner.pam, partner.psa = pam, psa
         partner.save(update_fields=["pam", "psa"])
-        audit_record(actor=actor, action="partners.assign_team", obj=partner, partner_id=partner.pk,
+        audit_record(actor=actor, action=AuditAction.ASSIGN_TEAM, obj=partner, partner_id=partner.pk,
                      before=before, after=after)
         newly = [u for u, key in ((pam, "pam"), (psa, "psa")) if u is not None and before[key] != after[key]]
         notify(recipients=newly, subject=f"You were assigned to {partner.name}",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activity.actions import AuditAction
 from activity.services import audit_record
 
 from .models import ProgramYear
@@ -27,7 +28,7 @@ def program_year_publish(*, program_year, user=None):
                                   "only a draft can be published.")
         year.status, year.published_at = ProgramYear.Status.PUBLISHED, timezone.now()
         year.save(update_fields=["status", "published_at"])
-        audit_record(actor=user, action="program.year_publish", obj=year, before={"status": "draft"},
+        audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_PUBLISH, obj=year, before={"status": "draft"},
                      after={"status": year.status})
     return year
 
@@ -46,6 +47,6 @@ def program_year_close(*, program_year, user=None, today: datetime.date | None =
                                   "after its last day.")
         year.status, year.closed_at = ProgramYear.Status.CLOSED, timezone.now()
         year.save(update_fields=["status", "closed_at"])
-        audit_record(actor=user, action="program.year_close", obj=year, before={"status": "published"},
+        audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_CLOSE, obj=year, before={"status": "published"},
                      after={"status": year.status})
     return year

@@ -5,7 +5,6 @@ import contextlib
 import datetime
 import gc
 import json
-import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,17 +13,16 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from activity.models import AuditEntry, Notification
-from activity.services import audit_record, notify
+from activity.actions import AuditAction
+from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
 from core.copy import CsvStream
-from partners.models import Partner, StaffRole, TierLevel, User
+from partners import selectors as partner_selectors
+from partners.models import Partner, TierLevel
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
 from . import rules, selectors
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
-
-log = logging.getLogger(__name__)
 
 BATCH = 5_000
 NO_METRICS = rules.Metrics(certified_technical=0, sales_trained=0, revenue_usd=Decimal("0"), agreement_accepted=False)
@@ -175,11 +173,9 @@ def run_apply(*, run, user=None):
                 f"was applied after it was made, so partners' tiers are no longer the ones it started from. "
                 f"Preview again.")
         if connection.vendor == "postgresql":
-            moving, changed, notification_ids = _apply_tiers_sql(run, actor)
+            moving, changed, _ = _apply_tiers_sql(run, actor)
         else:
-            moving, changed, notification_ids = _apply_tiers_orm(run, actor)
-        if notification_ids:
-            transaction.on_commit(lambda: _enqueue_emails(notification_ids))
+            moving, changed, _ = _apply_tiers_orm(run, actor)
         run.status = RecalculationRun.Status.APPLIED
         run.applied_by = actor
         run.applied_at = timezone.now()
@@ -187,7 +183,7 @@ def run_apply(*, run, user=None):
         run.skipped_count = moving - changed
         run.save(update_fields=["status", "applied_by", "applied_at", "changed_count", "skipped_count"])
         _notify_silver_without_pam(run)
-        audit_record(actor=actor, action="tiers.run_apply", obj=run,
+        audit_record(actor=actor, action=AuditAction.RUN_APPLY, obj=run,
                      after={"changed": run.changed_count, "skipped": run.skipped_count, "kind": run.kind,
                             "as_of": run.as_of.isoformat()})
     return run, True
@@ -209,7 +205,7 @@ def _notify_silver_without_pam(run):
         return
     names = ", ".join(reached[:NAMES_IN_A_NOTIFICATION]) + (" and more" if len(reached) > NAMES_IN_A_NOTIFICATION else "")
     notify(
-        recipients=list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True)),
+        recipients=list(partner_selectors.program_admins()),
         subject="Partners reached Silver or above without a PAM",
         body=(f"The {run.get_kind_display().lower()} recalculation as of {run.as_of:%-d %b %Y} moved these partners "
               f"to Silver or above, and they have no PAM yet: {names}. Silver and above get a PAM: assign one from "
@@ -218,65 +214,42 @@ def _notify_silver_without_pam(run):
     )
 
 
-def _notification_words(run):
-    """The per-run parts of a tier-change notification (the same words on both paths)."""
-    return {"kind": run.get_kind_display().lower(), "as_of": f"{run.as_of:%-d %b %Y}"}
+def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons):
+    """The subject and body of the notification a partner's users get when a run moves it (both paths, and
+    the per-partner loop of perf's benchmark)."""
+    verb = "moved up" if movement == rules.UP else "moved down"
+    subject = f"{name} {verb} to {rules.tier_name(applied_tier)}"
+    body = (f"The {run.get_kind_display().lower()} tier recalculation as of {run.as_of:%-d %b %Y} {verb} your company "
+            f"from {rules.tier_name(previous_tier)} to {rules.tier_name(applied_tier)}.\n\n" + "\n".join(reasons))
+    return subject, body
 
 
 def _apply_tiers_sql(run, actor):
-    """PostgreSQL: the whole apply in three statements whatever the number of partners (issue 4 "At scale").
+    """PostgreSQL: the partner rows in one statement whatever the number of partners (issue 4 "At scale").
 
-    The partner rows, audit entries and notifications are written by the server from the run's assessments
-    (UPDATE ... FROM and INSERT ... SELECT): a 100,000-partner annual run moves ~75,000 partners, and building
-    that many model instances in Python took most of a minute. The rows are the ones activity.services
-    audit_record / notify write (see _apply_tiers_orm, which tests compare this with).
+    The partner rows are written by the server from the run's assessments (UPDATE ... FROM): a 100,000-partner
+    annual run moves ~75,000 partners, and building that many model instances in Python took most of a
+    minute. The audit entries and notifications are activity's set-based writes (_record_tier_changes).
     Returns (partners moving, partners changed, notification ids).
     """
     assessment, partner = Assessment._meta.db_table, Partner._meta.db_table
-    audit, notification, user = AuditEntry._meta.db_table, Notification._meta.db_table, User._meta.db_table
-    now = timezone.now()
-    words = _notification_words(run)
     with connection.cursor() as cursor:
         # Only partners still at the tier the preview started from ("fresh"); the others are skipped. The
         # UPDATE locks each row it changes; a designation committed meanwhile fails the tier = previous_tier
         # re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not overwritten.
         cursor.execute(f"""
-            WITH changed AS (
-                UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
-                FROM {assessment} a
-                WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
-                  AND p.tier = a.previous_tier
-                RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement,
-                          ARRAY(SELECT r FROM jsonb_array_elements_text(a.reasons) WITH ORDINALITY t(r, n)
-                                ORDER BY n) AS reasons),
-            audited AS (
-                INSERT INTO {audit} (at, actor_id, action, object_type, object_id, object_repr, partner_id, before,
-                                     after, reason)
-                SELECT %(now)s, %(actor)s, 'tiers.tier_change', 'partners.partner', c.id::text, left(c.name, 200),
-                       c.id, jsonb_build_object('tier', c.previous_tier),
-                       jsonb_build_object('tier', c.applied_tier, 'run', %(run)s), array_to_string(c.reasons, ' ')
-                FROM changed c),
-            notified AS (
-                INSERT INTO {notification} (recipient_id, to_email, created_at, subject, body, url, email_attempts)
-                SELECT u.id, '', %(now)s,
-                       left(c.name || ' ' || v.verb || ' to ' || (%(names)s::jsonb ->> c.applied_tier), 200),
-                       'The ' || %(kind)s || ' tier recalculation as of ' || %(as_of_words)s || ' ' || v.verb
-                       || ' your company from ' || (%(names)s::jsonb ->> c.previous_tier) || ' to '
-                       || (%(names)s::jsonb ->> c.applied_tier) || E'.\\n\\n' || array_to_string(c.reasons, E'\\n'),
-                       %(url)s, 0
-                FROM changed c
-                JOIN (VALUES (%(up)s, 'moved up'), (%(down)s, 'moved down')) v(movement, verb)
-                  ON v.movement = c.movement
-                JOIN {user} u ON u.partner_id = c.id AND u.is_active
-                ORDER BY c.id, u.id
-                RETURNING id)
-            SELECT (SELECT count(*) FROM {assessment} WHERE run_id = %(run)s AND movement <> %(same)s),
-                   (SELECT count(*) FROM changed), (SELECT coalesce(array_agg(id ORDER BY id), '{{}}') FROM notified)
+            UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
+            FROM {assessment} a
+            WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
+              AND p.tier = a.previous_tier
+            RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement,
+                      ARRAY(SELECT r FROM jsonb_array_elements_text(a.reasons) WITH ORDINALITY t(r, n) ORDER BY n)
             """,  # noqa: S608 - table names from _meta
-                       {"run": run.pk, "same": rules.SAME, "up": rules.UP, "down": rules.DOWN, "as_of": run.as_of,
-                        "now": now, "actor": actor.pk if actor else None, "names": json.dumps(rules.NAMES),
-                        "kind": words["kind"], "as_of_words": words["as_of"], "url": TIER_PAGE_URL})
-        moving, changed, notification_ids = cursor.fetchone()
+                       {"run": run.pk, "same": rules.SAME, "as_of": run.as_of})
+        changed = sorted(cursor.fetchall())
+        cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
+                       [run.pk, rules.SAME])
+        (moving,) = cursor.fetchone()
         # Provisional periods, only for partners now at the tier the run applied (a partner skipped as stale
         # keeps its periods as they were). One open period per partner: the partial unique index.
         cursor.execute(f"""
@@ -294,7 +267,8 @@ def _apply_tiers_sql(run, actor):
             WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
               AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
                        {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
-    return moving, changed, list(notification_ids)
+    ids = _record_tier_changes(run, changed, actor)
+    return moving, len(changed), ids
 
 
 CLOSING_ACTIONS = (rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED, rules.PROVISIONAL_SUPERSEDED)
@@ -306,7 +280,8 @@ def _apply_tiers_orm(run, actor):
     list(Partner.objects.select_for_update(of=("self",)).filter(pk__in=moving.values("partner_id"))
          .values_list("pk", flat=True))
     fresh = moving.filter(partner__tier=F("previous_tier"))
-    changed = list(fresh.values_list("partner_id", "partner__name", "previous_tier", "applied_tier", "reasons"))
+    changed = sorted(fresh.values_list("partner_id", "partner__name", "previous_tier", "applied_tier", "movement",
+                                       "reasons"))
     applied_tier = Assessment.objects.filter(run=run, partner=OuterRef("pk")).values("applied_tier")[:1]
     Partner.objects.filter(pk__in=fresh.values("partner_id")).update(tier=Subquery(applied_tier), tier_since=run.as_of)
     _apply_provisional_periods(run)
@@ -332,39 +307,25 @@ def _apply_provisional_periods(run):
 
 
 def _record_tier_changes(run, changed, actor):
-    """One audit entry per changed partner and a notification to each of its users, in bulk; returns the
-    notification ids (emails go out after commit; the sweep catches up if the broker is down)."""
-    words = _notification_words(run)
-    AuditEntry.objects.bulk_create([
-        AuditEntry(actor=actor, action="tiers.tier_change", object_type="partners.partner", object_id=str(pid),
-                   object_repr=name[:200], partner_id=pid, before={"tier": before},
-                   after={"tier": after, "run": run.pk}, reason=" ".join(reasons))
-        for pid, name, before, after, reasons in changed
-    ], batch_size=BATCH)
-    by_partner = {pid: (name, before, after, reasons) for pid, name, before, after, reasons in changed}
-    recipients = User.objects.filter(partner_id__in=list(by_partner), is_active=True).order_by("partner_id", "id")
-    notifications = []
+    """One audit entry per changed partner and a notification to each of its active users, set-based through
+    activity; returns the notification ids (emails go out after commit; the sweep catches up if the broker is
+    down). ``changed``: (partner id, name, previous tier, applied tier, movement, reasons) in partner order."""
+    partner_type = Partner._meta.label_lower
+    audit_record_many(actor=actor, rows=(
+        AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
+                 after={"tier": after, "run": run.pk}, reason=" ".join(reasons))
+        for pid, name, before, after, _movement, reasons in changed
+    ))
+    by_partner = {row[0]: row for row in changed}
+    recipients = partner_selectors.partners_users(by_partner)
+    notices = {}
+    rows = []
     for user_id, partner_id in recipients.values_list("id", "partner_id"):
-        name, before, after, reasons = by_partner[partner_id]
-        verb = "moved up" if rules.rank(after) > rules.rank(before) else "moved down"
-        notifications.append(Notification(
-            recipient_id=user_id, url=TIER_PAGE_URL,
-            subject=f"{name} {verb} to {rules.tier_name(after)}"[:200],
-            body=f"The {words['kind']} tier recalculation as of {words['as_of']} {verb} your company from "
-                 f"{rules.tier_name(before)} to {rules.tier_name(after)}.\n\n" + "\n".join(reasons),
-        ))
-    return [n.pk for n in Notification.objects.bulk_create(notifications, batch_size=BATCH)]
-
-
-def _enqueue_emails(ids, chunk=500):
-    from activity.tasks import send_notification_emails
-
-    for i in range(0, len(ids), chunk):
-        try:
-            send_notification_emails.delay(ids[i:i + chunk])
-        except Exception:  # noqa: BLE001 - a broker outage must not fail the run; the periodic sweep sends later.
-            log.warning("Broker unavailable; %d tier notification(s) left for the sweep", len(ids) - i)
-            return
+        if partner_id not in notices:
+            notices[partner_id] = tier_change_notice(run, *by_partner[partner_id][1:])
+        subject, body = notices[partner_id]
+        rows.append(NotificationRow(user_id, subject, body, TIER_PAGE_URL))
+    return notify_many(rows)
 
 
 def recalculate(*, kind, as_of, user=None, apply=False):
@@ -418,9 +379,9 @@ def designation_give(*, partner, user, reason):
         partner.save(update_fields=["tier", "tier_since"])
         ProvisionalPeriod.objects.filter(partner=partner, closed_on__isnull=True).update(
             closed_on=partner.tier_since, outcome=ProvisionalPeriod.Outcome.SUPERSEDED)
-        audit_record(actor=user, action="tiers.designation_give", obj=partner, partner_id=partner.pk,
+        audit_record(actor=user, action=AuditAction.DESIGNATION_GIVE, obj=partner, partner_id=partner.pk,
                      before={"tier": before}, after={"tier": partner.tier}, reason=reason)
-        notify(recipients=list(partner.users.filter(is_active=True)),
+        notify(recipients=list(partner_selectors.partner_users(partner)),
                subject=f"{partner.name} is now a Global Strategic partner",
                body=f"The program designated your company Global Strategic.\n\n{reason}", url=TIER_PAGE_URL)
     return designation
@@ -445,9 +406,9 @@ def designation_remove(*, partner, user, reason, as_of=None):
             removed_by=user, removed_at=timezone.now(), removal_reason=reason, tier_after=after)
         partner.tier, partner.tier_since = after, as_of
         partner.save(update_fields=["tier", "tier_since"])
-        audit_record(actor=user, action="tiers.designation_remove", obj=partner, partner_id=partner.pk,
+        audit_record(actor=user, action=AuditAction.DESIGNATION_REMOVE, obj=partner, partner_id=partner.pk,
                      before={"tier": TierLevel.GLOBAL_STRATEGIC}, after={"tier": after}, reason=reason)
-        notify(recipients=list(partner.users.filter(is_active=True)),
+        notify(recipients=list(partner_selectors.partner_users(partner)),
                subject=f"{partner.name} is now {rules.tier_name(after)}",
                body=f"The program removed the Global Strategic designation; by today's figures your company "
                     f"qualifies for {rules.tier_name(after)}.\n\n{reason}", url=TIER_PAGE_URL)
@@ -479,7 +440,7 @@ def program_year_copy(*, source, year, user=None):
                  **{f: getattr(t, f) for f in TIER_FIELDS})
             for t in source.tiers.all()
         ])
-        audit_record(actor=user, action="tiers.program_year_copy", obj=new, before={"from": source.year},
+        audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_COPY, obj=new, before={"from": source.year},
                      after={"year": year})
     return new
 
@@ -533,7 +494,7 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
         Tier.objects.bulk_update([t for t in tiers if t.level in requirements], list(TIER_FIELDS))
         after = {"provisional_period_days": provisional_period_days,
                  **{t.level: {f: str(getattr(t, f)) for f in TIER_FIELDS} for t in tiers}}
-        audit_record(actor=user, action="tiers.program_year_update", obj=program_year, before=before, after=after)
+        audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_UPDATE, obj=program_year, before=before, after=after)
     return program_year
 
 
@@ -567,7 +528,7 @@ def expiry_notices_send(*, today):
     partners = {c.partner_id: c.partner for c, _ in due}
     risks = selectors.risks_by_partner(list(partners.values()), today=today)
     admins = {}
-    for user in User.objects.filter(partner_id__in=partners, partner_role="admin", is_active=True):
+    for user in partner_selectors.partners_admins(partners):
         admins.setdefault(user.partner_id, []).append(user)
     created = 0
     by_partner = {}

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
+from activity.actions import AuditAction
 from activity.services import audit_record, notify
 from dealreg.models import Opportunity, OpportunityPartner
 from dealreg.revenue import attachment_counts
@@ -210,13 +211,13 @@ class Command(BaseCommand):
                         partner = Partner.objects.select_for_update().get(pk=pid)
                         partner.tier, partner.tier_since = outcome.applied_tier, as_of
                         partner.save(update_fields=["tier", "tier_since"])
-                        reason = " ".join(outcome.reasons)
-                        audit_record(actor=None, action="tiers.tier_change", obj=partner, partner_id=pid,
+                        audit_record(actor=None, action=AuditAction.TIER_CHANGE, obj=partner, partner_id=pid,
                                      before={"tier": tier}, after={"tier": outcome.applied_tier, "run": run.pk},
-                                     reason=reason)
-                        notify(recipients=list(partner.users.filter(is_active=True)),
-                               subject=f"{partner.name} moved to {rules.tier_name(outcome.applied_tier)}",
-                               body=reason, url=services.TIER_PAGE_URL)
+                                     reason=" ".join(outcome.reasons))
+                        subject, body = services.tier_change_notice(run, partner.name, tier, outcome.applied_tier,
+                                                                    outcome.movement, outcome.reasons)
+                        notify(recipients=list(partner.users.filter(is_active=True)), subject=subject, body=body,
+                               url=services.TIER_PAGE_URL)
                     out[pid] = outcome.applied_tier
                 raise _RolledBack
         except _RolledBack:
