@@ -17,6 +17,7 @@ from activity.services import audit_record, notify
 from partners import selectors as partner_selectors
 from partners import services as partner_services
 from partners.models import Partner, ShowcaseListing
+from program import copying
 from tiers import services as tier_services
 
 from . import rules, selectors
@@ -58,6 +59,7 @@ def program_year_copy_with_benefits(*, source, year, user):
             ])
             audit_record(actor=user, action=AuditAction.BENEFITS_PROGRAM_YEAR_COPY, obj=new, before={"from": source.year},
                          after={"year": new.year, "benefits": len(copies), "cells": len(cells)})
+            copying.copy_year_rows(source=source, new=new, user=user)
     except IntegrityError as exc:
         # Two program admins copying to the same year at once: the second meets the unique year.
         raise ValidationError({"year": f"The {year} program year already exists; edit it instead."}) from exc

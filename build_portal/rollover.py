@@ -15,10 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from activity.actions import AuditAction
-from activity.services import audit_record, notify
+from activity.services import notify
 from benefits.services import program_year_copy_with_benefits
-from funding.models import MdfTierDefault
 from partners.models import StaffRole, User
 from program.models import ProgramYear
 from program.services import program_year_close, program_year_publish
@@ -30,16 +28,8 @@ PROGRAM_YEARS_URL = "/staff/tiers/years/"
 
 def program_year_copy_full(*, source, year, user=None):
     """Copy ``source`` to ``year`` as a draft: settings, tiers and thresholds, the benefits table cell by cell,
-    and the MDF tier defaults (partners' own allocations are not copied: a new year starts from the defaults)."""
-    with transaction.atomic():
-        new = program_year_copy_with_benefits(source=source, year=year, user=user)
-        defaults = MdfTierDefault.objects.bulk_create([
-            MdfTierDefault(program_year=new, tier=d.tier, amount=d.amount)
-            for d in MdfTierDefault.objects.filter(program_year=source).order_by("tier")
-        ])
-        audit_record(actor=user, action=AuditAction.TIER_DEFAULTS_COPY, obj=new, before={"from": source.year},
-                     after={"year": new.year, "tier_defaults": len(defaults)})
-    return new
+    and the MDF tier defaults (program.copying runs every app's part of the copy)."""
+    return program_year_copy_with_benefits(source=source, year=year, user=user)
 
 
 @dataclass(frozen=True)

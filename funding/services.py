@@ -47,6 +47,18 @@ MAX_AMOUNT = Decimal("9999999999.99")
 # ---------------------------------------------------------------- helpers
 
 
+def tier_defaults_copy(*, source, new, user):
+    """A copied program year starts with the MDF tier defaults of the year it copies (partners' own
+    allocations are not copied: a new year starts from the defaults). Runs in every copy of a year
+    (program.copying, registered in FundingConfig.ready)."""
+    defaults = MdfTierDefault.objects.bulk_create([
+        MdfTierDefault(program_year=new, tier=d.tier, amount=d.amount)
+        for d in MdfTierDefault.objects.filter(program_year=source).order_by("tier")
+    ])
+    audit_record(actor=user, action=AuditAction.TIER_DEFAULTS_COPY, obj=new, before={"from": source.year},
+                 after={"year": new.year, "tier_defaults": len(defaults)})
+
+
 def _money(value, field, *, allow_zero=False):
     try:
         amount = Decimal(str(value))

@@ -184,3 +184,22 @@ def test_tier_page_of_a_partner_in_the_copied_year_shows_its_benefits(client, pa
     assert "Benefits of the 2027 program year" in html
     assert html.count('<tr id="benefit-') == new.benefits.count() > 0
     assert 'id="benefit-partner-account-manager" data-status="included"' in html  # Silver includes a PAM
+
+
+@pytest.mark.parametrize("way", ["page", "api", "command"])
+def test_every_way_of_copying_a_year_carries_its_mdf_tier_defaults(client, program_admin, way):
+    from funding.models import MdfTierDefault
+
+    for tier, amount in (("silver", "20000.00"), ("gold", "50000.00")):
+        MdfTierDefault.objects.create(program_year=y2022(), tier=tier, amount=amount)
+    client.force_login(program_admin)
+    if way == "page":
+        client.post(reverse("benefits:program_year_copy"), {"source": "2022", "year": "2027"})
+    elif way == "api":
+        client.post(reverse("api:program_year_copy"), {"source": 2022, "year": 2027}, content_type="application/json")
+    else:
+        call_command("copy_program_year", "2022", "2027", stdout=StringIO())
+
+    copied = dict(MdfTierDefault.objects.filter(program_year__year=2027).values_list("tier", "amount"))
+    assert {tier: str(amount) for tier, amount in copied.items()} == {"silver": "20000.00", "gold": "50000.00"}
+    assert AuditEntry.objects.filter(action="funding.tier_defaults_copy").count() == 1
