@@ -4,6 +4,7 @@ The rows come from a queryset's ``.iterator()`` (a server-side cursor on Postgre
 chunks), are written through the csv module into a one-line buffer, and leave as they are written."""
 
 import csv
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 
@@ -15,11 +16,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class _Line:
     """A file-like object whose write() hands back what it was given (csv.writer writes one row)."""
 
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def safe_cell(value):
+def safe_cell(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
@@ -28,7 +29,7 @@ def safe_cell(value):
     return text
 
 
-def _is_number(text):
+def _is_number(text: str) -> bool:
     try:
         float(text)
     except ValueError:
@@ -36,11 +37,11 @@ def _is_number(text):
     return True
 
 
-def stream_csv(*, filename, header, rows):
+def stream_csv(*, filename: str, header: Sequence[object], rows: Iterable[Sequence[object]]) -> StreamingHttpResponse:
     """A streaming CSV download of ``header`` and the iterable ``rows`` (each a sequence of cells)."""
     writer = csv.writer(_Line())
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)  # the BOM makes spreadsheet programs read UTF-8
         for row in rows:
             yield writer.writerow([safe_cell(cell) for cell in row])

@@ -10,7 +10,9 @@ Plain functions of plain values; the template filters in core/templatetags/forma
 
 import datetime
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import ngettext
 
@@ -18,7 +20,7 @@ EMPTY = "—"
 CENTS = Decimal("0.01")
 
 
-def day(value):
+def day(value: Any) -> str:
     """A date (or the local date of an aware datetime) as "1 Dec 2026"; "—" for nothing."""
     if value in (None, ""):
         return EMPTY
@@ -34,7 +36,7 @@ def day(value):
     return f"{value.day} {value:%b %Y}"
 
 
-def moment(value):
+def moment(value: Any) -> str:
     """An event's date and time: "1 Dec 2026, 14:05" in the server's time zone."""
     if value in (None, ""):
         return EMPTY
@@ -45,7 +47,7 @@ def moment(value):
     return f"{day(value)}, {value:%H:%M}"
 
 
-def money(value):
+def money(value: object) -> str:
     """An amount in USD: "$20,000" or "$1,234,567.50"; "—" for nothing."""
     if value in (None, ""):
         return EMPTY
@@ -59,7 +61,7 @@ def money(value):
     return f"{sign}${text}"
 
 
-def days_from_now(target, *, today):
+def days_from_now(target: datetime.date, *, today: datetime.date) -> str:
     """"today", "tomorrow", "in 10 days", "1 day ago"."""
     delta = (target - today).days
     if delta == 0:
@@ -71,7 +73,7 @@ def days_from_now(target, *, today):
     return ngettext("%(n)d day ago", "%(n)d days ago", -delta) % {"n": -delta}
 
 
-def count_of(n, singular, plural):
+def count_of(n: int, singular: str, plural: str) -> str:
     """"1 sales-trained person", "3 sales-trained people"."""
     return ngettext(f"%(n)d {singular}", f"%(n)d {plural}", n) % {"n": n}
 
@@ -79,12 +81,12 @@ def count_of(n, singular, plural):
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural_key(text):
+def natural_key(text: str | None) -> tuple[int | str, ...]:
     """A sort key that orders "Person 2" before "Person 10" (numbers compare as numbers, case ignored)."""
     return tuple(int(part) if part.isdigit() else part.casefold() for part in _DIGITS.split(text or ""))
 
 
-def country_choices():
+def country_choices() -> list[tuple[str, str]]:
     """(ISO 3166-1 alpha-2 code, name) for every officially assigned country, by name (django-countries);
     user-assigned codes such as ZZ or XK are not in it."""
     from django_countries import countries
@@ -92,7 +94,7 @@ def country_choices():
     return list(countries)
 
 
-def country_name(code):
+def country_name(code: str | None) -> str:
     """"GB" -> "United Kingdom"; an unknown code is shown as it is."""
     from django_countries import countries
 
@@ -100,7 +102,7 @@ def country_name(code):
     return countries.name(code) or code
 
 
-def country_names(codes):
+def country_names(codes: Iterable[str | None]) -> str:
     """Each country once, by name, in the order first given: ["US", "us", "GB"] -> "United States of America,
     United Kingdom"."""
     seen = dict.fromkeys((c or "").strip().upper() for c in codes if (c or "").strip())

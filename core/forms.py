@@ -1,5 +1,8 @@
 """Turn a service's ValidationError into form errors: the one place pages do it."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -19,17 +22,17 @@ class CountryChoiceField(forms.ChoiceField):
     """A country chosen from the list by name, stored as its ISO 3166-1 alpha-2 code. Typed codes (an API-like
     post, an old bookmark) are accepted in any case; ``error_for(code)`` words the refusal of anything else."""
 
-    def __init__(self, *, error_for=None, **kwargs):
+    def __init__(self, *, error_for: Callable[[str], str | None] | None = None, **kwargs: Any) -> None:
         from .formatting import country_choices
 
         kwargs.setdefault("choices", lambda: [("", "Choose a country"), *country_choices()])
         super().__init__(**kwargs)
         self.error_for = error_for
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return super().to_python(value).strip().upper()
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         if value and self.error_for is not None and not self.valid_value(value):
             raise forms.ValidationError(self.error_for(value) or f"{value} is not a country code.")
         super().validate(value)

@@ -3,6 +3,9 @@
     {% load formatting %}  {{ registration.expires_on|day }}  {{ figures.remaining|money }}
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import template
 
 from core import formatting
@@ -11,26 +14,26 @@ register = template.Library()
 
 
 @register.filter
-def day(value):
+def day(value: object) -> str:
     return formatting.day(value)
 
 
 @register.filter
-def moment(value):
+def moment(value: Any) -> str:
     return formatting.moment(value)
 
 
 @register.filter
-def money(value):
+def money(value: object) -> str:
     return formatting.money(value)
 
 
 @register.filter
-def country(code):
+def country(code: str | None) -> str:
     return formatting.country_name(code)
 
 
 @register.filter
-def countries(codes):
+def countries(codes: Iterable[str | None] | None) -> str:
     """A list of codes as names, each once."""
     return formatting.country_names(codes or [])
