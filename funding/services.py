@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
+from core.formatting import day
 from core.formatting import money as usd
 from partners import selectors as partner_selectors
 from partners.access import require_reviewer
@@ -454,9 +455,9 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
         _audit(actor=reviewer, action="approve", funding_request=funding_request, before_status=before, reason=reason,
                approved_amount=amount, claim_deadline=funding_request.claim_deadline)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"{funding_request.reference} approved: USD {amount:,}",
-               body=(f"{reason}\n\nClaim after the activity with the actual cost and proof of performance "
-                     f"by {funding_request.claim_deadline:%Y-%m-%d}."),
+               subject=f"{funding_request.reference} approved: {usd(amount)}",
+               body=(f"{reason}\n\n{usd(amount)} of the {program_year.year} program year. Claim after the activity "
+                     f"with the actual cost and proof of performance by {day(funding_request.claim_deadline)}."),
                url=_url(funding_request))
     return funding_request
 

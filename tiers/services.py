@@ -219,8 +219,9 @@ def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons
     the per-partner loop of perf's benchmark)."""
     verb = "moved up" if movement == rules.UP else "moved down"
     subject = f"{name} {verb} to {rules.tier_name(applied_tier)}"
-    body = (f"The {run.get_kind_display().lower()} tier recalculation as of {run.as_of:%-d %b %Y} {verb} your company "
-            f"from {rules.tier_name(previous_tier)} to {rules.tier_name(applied_tier)}.\n\n" + "\n".join(reasons))
+    body = (f"The {run.get_kind_display().lower()} tier recalculation as of {run.as_of:%-d %b %Y} ({run.program_year.year} "
+            f"program year) {verb} your company from {rules.tier_name(previous_tier)} to {rules.tier_name(applied_tier)}."
+            "\n\n" + "\n".join(reasons))
     return subject, body
 
 

@@ -187,7 +187,9 @@ def test_approval_may_be_lower_and_holds_the_allocation(partner, partner_member,
     assert (figures.allocated, figures.committed, figures.remaining) == (D("20000"), D("4000"), D("16000"))
     entry = AuditEntry.objects.get(action="funding.approve")
     assert entry.reason == "Scale down" and entry.actor == pam and entry.after["approved_amount"] == "4000.00"
-    assert Notification.objects.filter(recipient=partner_member, subject__contains="approved").exists()
+    approved = Notification.objects.get(recipient=partner_member, subject__contains="approved")
+    assert approved.subject.endswith("approved: $4,000")
+    assert f"$4,000 of the {program_year.year} program year" in approved.body
 
 
 def test_approval_above_the_requested_amount_is_refused(partner, partner_member, pam, allocation):

@@ -66,6 +66,8 @@ def test_apply_writes_tiers_audit_and_notifications_once(partner_admin, partner_
     subjects = set(Notification.objects.filter(recipient__partner=partner).values_list("subject", flat=True))
     assert subjects == {"Acme Consulting moved up to Gold"}
     assert Notification.objects.filter(recipient__partner=partner).count() == 2  # admin and member
+    body = Notification.objects.filter(recipient__partner=partner).first().body
+    assert body.startswith("The annual tier recalculation as of 1 Jan 2023 (2023 program year) moved up")
 
     again, applied_again = services.run_apply(run=run, user=program_admin)
     assert not applied_again
