@@ -80,10 +80,10 @@ def test_broker_outage_delays_but_never_loses_nor_doubles(user, finished_tasks):
     partner = PartnerFactory()
     admin = UserFactory(partner=partner, partner_role="admin")
     with broker_at(f"redis://127.0.0.1:{closed_port()}/0"):
-        invitation, _token = invitation_create(partner=partner, email="colleague@example.com", role="member",
+        invitation, _token = invitation_create(partner=partner, email=f"colleague@{partner.domain}", role="member",
                                                invited_by=admin)
     # The change committed; its notification row waits, unsent.
-    row = Notification.objects.get(to_email="colleague@example.com")
+    row = Notification.objects.get(to_email=f"colleague@{partner.domain}")
     assert row.emailed_at is None and row.email_attempts == 0
     assert invitation.pk and mail.outbox == []
     # The broker is back. The sweep sends rows older than its grace period (30 s): age the row.
@@ -94,7 +94,7 @@ def test_broker_outage_delays_but_never_loses_nor_doubles(user, finished_tasks):
         sweep_notifications.delay()
         sweep_notifications.delay()
         assert wait_for(lambda: finished_tasks.count("activity.tasks.sweep_notifications") == 3)
-    assert [m.to for m in mail.outbox] == [["colleague@example.com"]]
+    assert [m.to for m in mail.outbox] == [[f"colleague@{partner.domain}"]]
     assert "/invitations/" in mail.outbox[0].body
     row.refresh_from_db()
     assert row.emailed_at is not None and row.email_attempts == 1
