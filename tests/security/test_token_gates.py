@@ -44,7 +44,7 @@ def test_staff_without_a_second_factor_get_403_by_token_as_by_session(live_serve
 
 
 def test_unregistered_partner_admin_by_token_does_what_the_session_allows(live_server, program_admin):
-    partner = PartnerFactory(tier="")  # applied, never accepted the partner agreement
+    partner = PartnerFactory(tier="", domain="unregistered.example")  # applied, never accepted the partner agreement
     admin = UserFactory(email="boss@unregistered.example", partner=partner, partner_role=PartnerRole.ADMIN)
     token = _token(admin)
     by_session = _logged_in(live_server, admin)

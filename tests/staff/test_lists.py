@@ -130,8 +130,8 @@ def test_audit_trail_finds_the_partner_by_name_and_exports_what_is_filtered(clie
     from activity.services import audit_record
 
     zeta, alpha, _beta = three
-    audit_record(actor=program_admin, action="partners.team", obj=zeta, partner_id=zeta.pk, after={"pam": 1})
-    audit_record(actor=program_admin, action="partners.team", obj=alpha, partner_id=alpha.pk, after={"pam": 2})
+    audit_record(actor=program_admin, action="partners.assign_team", obj=zeta, partner_id=zeta.pk, after={"pam": 1})
+    audit_record(actor=program_admin, action="partners.assign_team", obj=alpha, partner_id=alpha.pk, after={"pam": 2})
     client.force_login(program_admin)
     page = client.get(reverse("partners:audit") + "?partner_name=zeta").content.decode()
     assert "<select" not in page.split('name="partner_name"')[0].rsplit("<label", 1)[-1]
