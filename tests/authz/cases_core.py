@@ -112,7 +112,7 @@ CASES = [
          content_type="application/json"),
     Case("api:invitation_list", MANAGE_API, kwargs=partner_kw),
     Case("api:invitation_list", MANAGE_API_CREATE, kwargs=partner_kw, method="post", id_suffix="-post",
-         data=lambda w: {"email": "second.invitee@example.com", "role": "member"}, content_type="application/json"),
+         data=lambda w: {"email": "second.invitee@acme.example", "role": "member"}, content_type="application/json"),
     Case("api:colleague_list", expect(200, anonymous=403, **SEE), kwargs=partner_kw),
     Case("api:invitation_accept", expect(403, anonymous=201), method="post",
          data=lambda w: {"token": w["core_token"], "full_name": "In Vitee", "password": "a-long-pass-phrase-9"},
