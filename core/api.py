@@ -67,3 +67,27 @@ def document_invalid_page(result: dict[str, Any], generator: Any, request: Any, 
             # A token that is invalid or expired is a 401 on every operation, public ones included.
             responses.setdefault("401", unauthenticated)
     return result
+
+
+def document_empty_filters(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing: a django-filter parameter sent empty means "any" (a page's filter form
+    sends every field, the empty ones included), so the schema admits "" beside its enum or format."""
+    filtered = set()
+    for path, _regex, method, callback in getattr(generator, "endpoints", None) or []:
+        view = getattr(callback, "cls", None)
+        backends = getattr(view, "filter_backends", None) or []
+        if any(getattr(b, "__name__", "") == "DjangoFilterBackend" for b in backends):
+            filtered.add((path, method.lower()))
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if (path, method) not in filtered or not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") != "query" or parameter.get("name") in ("page", "page_size"):
+                    continue
+                if "enum" in schema and "" not in schema["enum"]:
+                    schema["enum"] = ["", *schema["enum"]]
+                elif "format" in schema:
+                    parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+    return result

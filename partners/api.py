@@ -281,14 +281,16 @@ class PersonListApi(generics.ListCreateAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
+        if params.get("expiring", "") not in ("", "60"):
+            raise serializers.ValidationError({"expiring": ["Send 60, or leave it out for everyone."]})
         return selectors.roster(_partner_of(self.request.user), q=params.get("q", "")[:100],
                                 expiring_within=60 if params.get("expiring") == "60" else None,
                                 today=timezone.localdate())
 
     @extend_schema(responses={200: PersonSerializer(many=True), 403: FORBIDDEN}, parameters=[
         OpenApiParameter("q", str, description="Search names and emails"),
-        OpenApiParameter("expiring", str, enum=["60"], description="Only people with a completion expiring "
-                                                                   "within 60 days"),
+        OpenApiParameter("expiring", str, enum=["", "60"], description="60: only people with a completion "
+                                                                       "expiring within 60 days; empty: everyone"),
     ])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

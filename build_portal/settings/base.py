@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.document_invalid_page",
+        "core.api.document_empty_filters",
     ],
     # One name per choice set shared across apps, so the schema has no ambiguous enums.
     "ENUM_NAME_OVERRIDES": {
