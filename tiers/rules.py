@@ -1,9 +1,10 @@
 """The tier rules of the program guide as plain functions over plain values (no database).
 
 Metrics and a program year's requirements go in; the qualified tier, the applied tier and the
-reasons come out. A reason is a code with its parameters (tiers/reasons.py puts it in the reader's words
-when it is read), so a run stores data, not English. Sources: program guide 2022 "Requirements by tier" (p.10), "Program
-governance" (p.12) and DESIGN.md §2; the provisional-period interpretation is in docs/tiers.md.
+reasons come out. A reason is a code with its parameters (tiers/reasons.py puts it in the reader's
+words when it is read), so a run stores data, not English. Sources: program guide 2022 "Requirements
+by tier" (p.10), "Program governance" (p.12) and DESIGN.md §2; the provisional-period interpretation
+is in docs/tiers.md.
 """
 
 from dataclasses import dataclass
@@ -95,10 +96,6 @@ def rank(level):
 
 def tier_name(level):
     return NAMES[level or ""]
-
-
-def money(amount):
-    return f"${Decimal(amount):,.0f}"
 
 
 # A recalculation asks the same per-run questions (the revenue window, the tiers in order) once per partner;
