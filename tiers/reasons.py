@@ -18,8 +18,9 @@ import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.dispatch import receiver
+from django.utils import translation
+from django.utils.autoreload import file_changed
 
 from core.formatting import day
 
@@ -46,6 +47,37 @@ PLATFORM_CERTIFIED = "platform_certified"
 SALES_TRAINED = "sales_trained"
 REVENUE = "revenue"
 REQUIREMENTS = (PARTNER_AGREEMENT, PLATFORM_CERTIFIED, SALES_TRAINED, REVENUE)
+
+
+# Applying a run renders the reasons of every partner that moves (its audit entry and its email), tens of
+# thousands at once: Django's gettext walks the active catalog and its fallbacks on every call, so each
+# msgid's translation is kept per language (catalogs do not change while a process runs; the development
+# server's reload of a changed .mo empties this too).
+_translated: dict[tuple, str] = {}
+
+
+def _(msgid: str) -> str:
+    key = (translation.get_language(), msgid)
+    try:
+        return _translated[key]
+    except KeyError:
+        text = _translated[key] = translation.gettext(msgid)
+        return text
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    key = (translation.get_language(), singular, n)
+    try:
+        return _translated[key]
+    except KeyError:
+        text = _translated[key] = translation.ngettext(singular, plural, n)
+        return text
+
+
+@receiver(file_changed, dispatch_uid="tiers.reasons.translations")
+def _catalog_changed(sender, file_path, **kwargs):
+    if str(file_path).endswith(".mo"):
+        _translated.clear()
 
 
 def money(amount: Any) -> str:
