@@ -320,12 +320,17 @@ def _record_tier_changes(run, changed, actor):
     partner_type = Partner._meta.label_lower
     # The audit trail is a record, written once: its reason text is in the program's source language whoever
     # applies the run (the assessment keeps the codes, which pages render in the reader's language).
+    # The notices reuse those words when they are written in the same language (scheduled and command runs).
+    words = {}
     with translation.override(settings.LANGUAGE_CODE):
         audit_record_many(actor=actor, rows=(
             AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
-                     after={"tier": after, "run": run.pk}, reason=" ".join(tier_reasons.render_all(reasons)))
+                     after={"tier": after, "run": run.pk},
+                     reason=" ".join(words.setdefault(pid, tier_reasons.render_all(reasons))))
             for pid, name, before, after, _movement, reasons in changed
         ))
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        changed = [(*row[:5], words.get(row[0], row[5])) for row in changed]
     by_partner = {row[0]: row for row in changed}
     recipients = partner_selectors.partners_users(by_partner)
     notices = {}
