@@ -29,6 +29,8 @@ class Opportunity(models.Model):
         CLOSED_LOST = "closed_lost", _("Closed lost")
 
     class ProductLine(models.TextChoices):
+        # Product names stay as the program writes them (Flex, Segment, SendGrid are not marked).
+        # Translators: "Platform" is the product's name; translate only the words in brackets.
         PLATFORM = "platform", _("Platform (messaging, voice, video)")
         FLEX = "flex", "Flex"
         SEGMENT = "segment", "Segment"
@@ -82,7 +84,7 @@ class OpportunityPartner(models.Model):
         indexes = [models.Index(fields=["partner", "attached_on"])]
 
     def __str__(self):
-        return f"{self.partner} on {self.opportunity}"
+        return _("%(partner)s on %(opportunity)s") % {"partner": self.partner, "opportunity": self.opportunity}
 
 
 class DealRegistration(models.Model):

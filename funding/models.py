@@ -294,4 +294,4 @@ class ClaimReminder(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "days_before"], name="claim_reminder_once")]
 
     def __str__(self):
-        return f"{self.request.reference}: {self.days_before} days"
+        return _("%(reference)s: %(days)s days") % {"reference": self.request.reference, "days": self.days_before}
