@@ -1,6 +1,9 @@
 """Charts of the staff workspace: figures from the database (one grouped query each) drawn by pygal as
 server-rendered SVG. Each chart is also given as a table of the same figures (``rows``), so it reads
-without colour and without the picture; the SVG prints its values on the bars as well."""
+without colour and without the picture; the SVG prints its values on the bars as well.
+
+Labels are plain text in the reader's language: choices labels are lazy, and pygal writes its series as JSON,
+which takes only str."""
 
 import datetime
 from decimal import Decimal
@@ -48,7 +51,7 @@ def render(chart):
 
 def tier_mix(partners):
     counts = dict(partners.order_by().values_list("tier").annotate(n=Count("pk")))
-    rows = [(label, counts.get(value, 0)) for value, label in TierLevel.choices]
+    rows = [(str(label), counts.get(value, 0)) for value, label in TierLevel.choices]
     return {"title": _("Partners by tier"), "columns": [_("Tier"), _("Partners")], "rows": rows}
 
 
@@ -73,7 +76,7 @@ def tier_mix_by_run(partners):
     labels = [f"{r.get_kind_display()} {day(r.as_of)}" for r in runs]
     rows = [(label, *[counts.get((run.pk, value), 0) for value, _name in tiers])
             for run, label in zip(runs, labels, strict=True)]
-    return {"title": _("Tier mix after each applied recalculation"), "columns": [_("Run"), *[n for _v, n in tiers]],
+    return {"title": _("Tier mix after each applied recalculation"), "columns": [_("Run"), *[str(n) for _v, n in tiers]],
             "rows": rows}
 
 
@@ -111,7 +114,7 @@ def deal_pipeline(partners, *, today=None):
     # "Dec 2026": the month's short name in the reader's language.
     rows = [(dateformat.format(m, "M Y"), *[counts.get((m, value), 0) for value, _label in statuses]) for m in months]
     return {"title": _("Deal registrations by month submitted and status"),
-            "columns": [_("Month"), *[label for _v, label in statuses]], "rows": rows}
+            "columns": [_("Month"), *[str(label) for _v, label in statuses]], "rows": rows}
 
 
 # --- MDF by tier -----------------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ def mdf_by_tier(partners, *, today=None):
     rows = []
     for value, label in TierLevel.choices[2:]:
         row = sums.get(value, {})
-        rows.append((label, *[row.get(kind.value) or Decimal("0") for kind, _name in kinds]))
+        rows.append((str(label), *[row.get(kind.value) or Decimal("0") for kind, _name in kinds]))
     title = (_("MDF %(year)s by tier (USD)") % {"year": program_year.year} if program_year
              else _("MDF by tier (USD)"))
     return {"title": title, "columns": [_("Tier"), *[name for _kind, name in kinds]], "rows": rows,
