@@ -5,6 +5,7 @@ errors in core.api.exception_handler)."""
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -39,7 +40,7 @@ class StrictSerializer(serializers.Serializer):
     def validate(self, attrs):
         unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return attrs
 
 
@@ -250,7 +251,7 @@ class ListingWriteSerializer(StrictSerializer):
     def validate_countries_served(self, value):
         joined = join_codes(dict.fromkeys(c.upper() for c in value))
         if len(joined) > 500:
-            raise serializers.ValidationError("Too many countries.")
+            raise serializers.ValidationError(_("Too many countries."))
         return joined
 
     def validate_industries(self, value):
@@ -388,7 +389,7 @@ class DirectoryListingApi(APIView):
     def get(self, request, partner_id):
         listing = selectors.published_listing(partner_id)
         if listing is None:
-            return Response({"detail": "No such listing."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("No such listing.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(_public_entry(request, listing))
 
 
