@@ -6,6 +6,7 @@ errors in core.api.exception_handler)."""
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -238,7 +239,8 @@ class ListingWriteSerializer(StrictSerializer):
     industries = serializers.ListField(child=serializers.ChoiceField(choices=INDUSTRIES), required=False,
                                        max_length=len(INDUSTRIES))
     countries_served = serializers.ListField(
-        child=serializers.RegexField(r"^[A-Za-z]{2}$", error_messages={"invalid": "Use a two-letter country code."}),
+        child=serializers.RegexField(r"^[A-Za-z]{2}$",
+                                     error_messages={"invalid": gettext_lazy("Use a two-letter country code.")}),
         required=False, max_length=100,
     )
     products = serializers.ListField(child=serializers.ChoiceField(choices=PRODUCTS), required=False,

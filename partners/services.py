@@ -182,8 +182,8 @@ def invitation_create(*, partner, email, role, invited_by, confirmed=False):
         raise ValidationError({"email": _("An account with this email address already exists; a person belongs to one "
                                         "partner only.")})
     if not confirmed and outside_company_domain(email, partner.domain):
-        # Translators: “Invite this address anyway” is the label of the tick box the form then shows.
         raise ValidationError({"email": ValidationError(
+            # Translators: “Invite this address anyway” is the label of the tick box the form then shows.
             _("%(email)s is not an address at %(domain)s. If this colleague works for %(partner)s with "
               "another address, tick “Invite this address anyway”.")
             % {"email": email, "domain": partner.domain, "partner": partner.name}, code="confirm")})
