@@ -6,10 +6,12 @@ what it knows (the emails already on the roster) and gets clean rows or row erro
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import csv_import
@@ -22,8 +24,13 @@ REQUIRED_COLUMNS = ("email",)
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
-_COURSES = {c.value: c.value for c in Course} | {c.label.lower(): c.value for c in Course}
-_JOB_ROLES = {r.value: r.value for r in Person.JobRole} | {r.label.lower(): r.value for r in Person.JobRole}
+
+@functools.cache
+def _words(choices):
+    """A file's word for a course or job role: its code or its English label (the file format is English,
+    whatever the language of the person importing it)."""
+    with translation.override("en"):
+        return {c.value: c.value for c in choices} | {str(c.label).lower(): c.value for c in choices}
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ def check_rows(raw_rows, *, known_emails, today):
             row_errors.append(RowError(line, "name", _("Name is missing for someone not yet on the roster.")))
         job_role = ""
         if value.get("job_role"):
-            job_role = _JOB_ROLES.get(value["job_role"].lower(), "")
+            job_role = _words(Person.JobRole).get(value["job_role"].lower(), "")
             if not job_role:
                 choices = ", ".join(r.value for r in Person.JobRole)
                 row_errors.append(RowError(line, "job_role", _("Unknown job role '%(value)s'; use %(choices)s.") % {
@@ -90,7 +97,7 @@ def check_rows(raw_rows, *, known_emails, today):
         completed_on = _date(value.get("completed_on"), "completed_on", line, row_errors)
         expires_on = _date(value.get("expires_on"), "expires_on", line, row_errors)
         if value.get("course"):
-            course = _COURSES.get(value["course"].lower(), "")
+            course = _words(Course).get(value["course"].lower(), "")
             if not course:
                 choices = ", ".join(c.value for c in Course)
                 row_errors.append(RowError(line, "course", _("Unknown course '%(value)s'; use %(choices)s.") % {
