@@ -49,9 +49,11 @@ def tier_mix(partners):
     return {"title": "Partners by tier", "columns": ["Tier", "Partners"], "rows": rows}
 
 
+# pygal writes labels into JSON, which takes no translatable (lazy) label: each chart makes them text,
+# in the reader's language.
 def tier_mix_svg(data):
     chart = pygal.HorizontalBar(**_config(title=data["title"], show_legend=False))
-    chart.x_labels = [label for label, _ in data["rows"]]
+    chart.x_labels = [str(label) for label, _ in data["rows"]]
     chart.add("Partners", [n for _, n in data["rows"]])
     return render(chart)
 
@@ -75,9 +77,9 @@ def tier_mix_by_run(partners):
 
 def stacked_svg(data):
     chart = pygal.StackedBar(**_config(title=data["title"], print_values=False, x_label_rotation=20))
-    chart.x_labels = [row[0] for row in data["rows"]]
+    chart.x_labels = [str(row[0]) for row in data["rows"]]
     for i, name in enumerate(data["columns"][1:], start=1):
-        chart.add(name, [float(row[i]) for row in data["rows"]])
+        chart.add(str(name), [float(row[i]) for row in data["rows"]])
     return render(chart)
 
 
@@ -133,9 +135,9 @@ def mdf_by_tier(partners, *, today=None):
 
 def grouped_svg(data):
     chart = pygal.Bar(**_config(title=data["title"], value_formatter=lambda v: f"{v:,.0f}"))
-    chart.x_labels = [row[0] for row in data["rows"]]
+    chart.x_labels = [str(row[0]) for row in data["rows"]]
     for i, name in enumerate(data["columns"][1:], start=1):
-        chart.add(name, [float(row[i]) for row in data["rows"]])
+        chart.add(str(name), [float(row[i]) for row in data["rows"]])
     return render(chart)
 
 
