@@ -42,6 +42,15 @@ class Notification(models.Model):
     )
     to_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What happened and its facts (plain values), rendered in the reader's language when read (rendering.py).
+    # A notification from before kinds has none: it shows its stored subject and body as they are.
+    kind = models.CharField(max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # The language of an email to an address with no account behind it (no profile to ask): the one the
+    # notification was written in.
+    language = models.CharField(max_length=10, blank=True)
+    # The English words, written with the row: for search, the admin and the audit (and the only words of a
+    # notification from before kinds).
     subject = models.CharField(max_length=200)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
