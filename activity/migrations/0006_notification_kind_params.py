@@ -7,6 +7,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name="auditentry",
+            options={"ordering": ["-at", "-id"], "verbose_name": "audit entry", "verbose_name_plural": "audit entries"},
+        ),
+        migrations.AlterModelOptions(
+            name="notification",
+            options={"ordering": ["-created_at", "-id"], "verbose_name": "notification",
+                     "verbose_name_plural": "notifications"},
+        ),
         migrations.AddField(
             model_name="notification",
             name="kind",
