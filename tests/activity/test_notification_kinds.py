@@ -99,7 +99,7 @@ CASES = [
      f"{ref} approved: {customer}",
      f"Your registration of the missing sourced opportunity OPP-7 ({customer}) was approved: your company is added "
      f"to it. It closed won on {D:%d %b %Y} with {5000:,.2f} USD ARR. It counts towards your tier revenue in every "
-     f"recalculation whose revenue window includes {D:%d %b %Y}. Note from your PAM: {reason}"),
+     f"recalculation whose revenue window includes 1 Dec 2026. Note from your PAM: {reason}"),
     ("dealreg_rejected", {"reference": ref, "customer": customer, "reject_reason": "not_a_fit", "reason": reason},
      f"{ref} rejected: {customer}", f"Your registration for {customer} was rejected. Reason: Not a fit. {reason}"),
     ("dealreg_info_requested", {"reference": ref, "customer": customer, "question": "Which region?"},
