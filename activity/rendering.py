@@ -10,7 +10,7 @@ one email layout, notifications/email.html).
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 if TYPE_CHECKING:
@@ -34,6 +34,12 @@ def language_of(user: Any) -> str:
 def link_back(url: str) -> str:
     """The absolute address of a portal page (a notification stores the path)."""
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def check_kind(kind: str) -> None:
+    """TemplateDoesNotExist unless ``kind`` has its three templates."""
+    for name in ("subject.txt", "body.txt", "body.html"):
+        get_template(f"{TEMPLATE_DIR}/{kind}/{name}")
 
 
 def render_subject(kind: str, params: dict, language: str | None = None) -> str:
