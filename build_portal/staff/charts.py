@@ -82,9 +82,10 @@ def tier_mix_by_run(partners):
 
 def stacked_svg(data):
     chart = pygal.StackedBar(**_config(title=data["title"], print_values=False, x_label_rotation=20))
-    chart.x_labels = [row[0] for row in data["rows"]]
+    chart.x_labels = [str(row[0]) for row in data["rows"]]
     for i, name in enumerate(data["columns"][1:], start=1):
-        chart.add(name, [float(row[i]) for row in data["rows"]])
+        # str(): a lazily translated label (a status's) is not something pygal can write into the SVG.
+        chart.add(str(name), [float(row[i]) for row in data["rows"]])
     return render(chart)
 
 
@@ -164,7 +165,7 @@ def tier_movements(partners):
 
 
 def counts_svg(data):
-    chart = pygal.Bar(**_config(title=data["title"], x_label_rotation=20 if len(data["rows"]) > 3 else 0))
+    chart = pygal.Bar(**_config(title=data["title"], x_label_rotation=20 if len(data["rows"]) > 4 else 0))
     chart.x_labels = [str(row[0]) for row in data["rows"]]
     for i, name in enumerate(data["columns"][1:], start=1):
         chart.add(name, [row[i] for row in data["rows"]])

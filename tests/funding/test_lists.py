@@ -54,7 +54,8 @@ def test_queue_defaults_to_what_waits_on_staff_and_searches_by_reference(client,
     found = client.get(reverse("api:funding-queue") + f"?status=all&q={one.reference.lower()}").json()["results"]
     assert [r["id"] for r in found] == [one.pk]
     body = client.get(reverse("funding:queue") + "?status=claim_submitted").content.decode()
-    assert f'Claims awaiting review <span class="badge bg-light text-dark">{waiting.filter(status="claim_submitted").count()}' in body
+    claims = waiting.filter(status="claim_submitted").count()
+    assert f'Claims awaiting review <span class="badge bg-light text-dark">{claims}' in body
 
 
 def test_queue_export_has_exactly_the_filtered_rows_and_the_page_totals_are_theirs(client, program_admin, book):
