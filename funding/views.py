@@ -391,7 +391,8 @@ def _allocations_page(request, *, status=200, default_form=None, partner_form=No
     filtered = filterset.qs if valid else filterset.queryset.none()
     return render(request, "funding/allocations.html", {
         "program_year": program_year, "page": Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page")),
-        "filter": filterset, "totals": selectors.allocation_totals(filtered, program_year=program_year, defaults=defaults), "o": request.GET.get("o", "")[:20],
+        "filter": filterset, "o": request.GET.get("o", "")[:20],
+        "totals": selectors.allocation_totals(filtered, program_year=program_year, defaults=defaults),
         "defaults": {TierLevel(tier).label: amount for tier, amount in defaults.items()},
         "default_form": default_form or forms.TierDefaultForm(),
         "partner_form": partner_form, "partner_form_for": partner_form_for,
