@@ -34,6 +34,10 @@ class PartnerUser(HttpUser):
     def tier_page(self):
         self.client.get("/tier/", name="partner tier page")
 
+    @task(2)
+    def partner_home(self):
+        self.client.get("/partner/", name="partner home")
+
     @task(4)
     def registration_list(self):
         self.client.get("/deals/", name="deal registration list")
@@ -67,9 +71,13 @@ class Pam(HttpUser):
     def on_start(self):
         self.client.cookies.set("sessionid", next(_pam_sessions))
 
-    @task
+    @task(2)
     def queue(self):
         self.client.get("/staff/deals/", name="PAM review queue")
+
+    @task(1)
+    def staff_home(self):
+        self.client.get("/staff/", name="staff home")
 
 
 class Visitor(HttpUser):
@@ -82,3 +90,8 @@ class Visitor(HttpUser):
         if random.random() < 0.5:  # noqa: S311
             params["country"] = random.choice(["US", "GB", "DE", "JP"])  # noqa: S311
         self.client.get("/directory/", params=params, name="public directory search")
+
+    @task
+    def login_page(self):
+        # The floor of the same server under the same load: a page with no data behind it.
+        self.client.get("/accounts/login/", name="login page")

@@ -62,16 +62,44 @@ run_locust() {  # think time, run time, CSV prefix
 # lands in the figures (the tier page's first is about 130 ms against 30 ms after).
 : >artifacts/loadtest-locust.log
 run_locust "0.05 0.2" 15s artifacts/loadtest-warmup
+# CPU seconds (user + system) of the gunicorn workers and of this database's PostgreSQL backends, before and
+# after the measured run: the CPU a request costs. The backends stay open across requests (CONN_MAX_AGE, as
+# in production), so the same processes are read both times.
+cpu_seconds() {  # gunicorn | postgres
+  $PY - "$1" "$GUNICORN" "$DB_NAME" <<'PYEOF'
+import os, sys
+which, master, db = sys.argv[1], sys.argv[2], sys.argv[3]
+ticks = 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+        cmd = open(f"/proc/{pid}/cmdline").read().replace("\0", " ")
+    except OSError:
+        continue
+    fields = stat.rsplit(")", 1)[1].split()
+    if which == "gunicorn" and fields[1] == master or which == "postgres" and f" {db} " in f" {cmd} ":
+        ticks += int(fields[11]) + int(fields[12])
+print(ticks / os.sysconf("SC_CLK_TCK"))
+PYEOF
+}
+CPU_APP_BEFORE="$(cpu_seconds gunicorn)"; CPU_DB_BEFORE="$(cpu_seconds postgres)"
 run_locust "$THINK" "$DURATION" artifacts/loadtest
+CPU_APP="$($PY -c "print($(cpu_seconds gunicorn) - $CPU_APP_BEFORE)")"
+CPU_DB="$($PY -c "print($(cpu_seconds postgres) - $CPU_DB_BEFORE)")"
 
 echo
 echo "Load test: $PARTNERS partners, $USERS concurrent users, think time $THINK s, $DURATION, gunicorn $WORKERS workers, $(nproc) cores"
 echo "Load average (1, 5, 15 min): at the start $LOAD_BEFORE, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-$PY - <<'PYEOF'
-import csv
+CPU_APP="$CPU_APP" CPU_DB="$CPU_DB" $PY - <<'PYEOF'
+import csv, os
 rows = list(csv.DictReader(open("artifacts/loadtest_stats.csv")))
 print(f"{'page':32} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'failures':>9}")
 for r in rows:
     print(f"{r['Name']:32} {r['Request Count']:>9} {float(r['Requests/s']):8.1f} {r['50%']:>7} {r['95%']:>7} "
           f"{r['99%']:>7} {r['Failure Count']:>9}")
+total = next(r for r in rows if r["Name"] == "Aggregated")
+count = int(total["Request Count"]) or 1
+app, db = float(os.environ["CPU_APP"]), float(os.environ["CPU_DB"])
+print(f"CPU per request: gunicorn {app * 1000 / count:.1f} ms, PostgreSQL {db * 1000 / count:.1f} ms "
+      f"({app:.1f} s and {db:.1f} s over {count} requests)")
 PYEOF

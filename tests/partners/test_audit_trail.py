@@ -89,3 +89,14 @@ def test_api_and_page_are_for_program_admins_only(client, pam):
     client.force_login(pam)
     assert client.get(reverse("api:audit_list")).status_code == 403
     assert client.get(reverse("partners:audit")).status_code == 403
+
+
+def test_action_and_type_choices_are_those_the_trail_holds(entries):
+    from activity import selectors
+
+    everything = AuditEntry.objects.all()
+    assert selectors.audit_actions(everything) == ["partners.assign_team", "partners.person_create",
+                                                   "tiers.tier_change"]
+    assert selectors.audit_object_types(everything) == ["partners.partner"]
+    assert selectors.audit_actions(everything.filter(action__startswith="tiers.")) == ["tiers.tier_change"]
+    assert selectors.audit_actions(AuditEntry.objects.none()) == []
