@@ -13,7 +13,7 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, tag, task
 
 SESSIONS = json.load(open(os.environ.get("LOADTEST_SESSIONS", "artifacts/loadtest-sessions.json")))  # noqa: SIM115
 _partner_sessions = itertools.cycle(SESSIONS["partner_sessions"])
@@ -75,6 +75,7 @@ class Pam(HttpUser):
     def queue(self):
         self.client.get("/staff/deals/", name="PAM review queue")
 
+    @tag("staff_home")  # EXCLUDE=staff_home leaves it out
     @task(1)
     def staff_home(self):
         self.client.get("/staff/", name="staff home")

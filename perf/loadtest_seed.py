@@ -13,10 +13,6 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
-from program.models import ProgramYear
-from program.selectors import program_year_or_none
-from program.services import program_year_publish
-
 from benefits.services import program_year_copy_with_benefits
 from benefits.vocabulary import INDUSTRIES, PRODUCTS
 from dealreg.models import DealRegistration, Opportunity, OpportunityPartner
@@ -32,6 +28,9 @@ from partners.models import (
     StaffRole,
     User,
 )
+from program.models import ProgramYear
+from program.selectors import program_year_or_none
+from program.services import program_year_publish
 
 BATCH = 5000
 TIERS = ["registered"] * 40 + ["bronze"] * 30 + ["silver"] * 18 + ["gold"] * 10 + ["global_strategic"] * 2

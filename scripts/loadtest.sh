@@ -2,7 +2,7 @@
 # make loadtest: seed a realistic PostgreSQL database, serve the portal with gunicorn, drive it from a
 # second process on 127.0.0.1 with locust (headless, bounded in time), print requests/s and p50/p95/p99.
 # Environment: PARTNERS (100000), USERS (20 concurrent), DURATION (60s, users starting over the first ~5 s
-# not counted), WORKERS (gunicorn, 3), PORT (8765),
+# not counted), WORKERS (gunicorn, 3), PORT (8765), EXCLUDE (locust tags left out, e.g. "staff_home"),
 # THINK: seconds each user waits between requests, "MIN MAX" drawn uniformly. The default "1 3" is a person
 # reading a page before the next click. THINK="0.05 0.2" is the saturation run: every user keeps a request
 # in flight nearly all the time, so 20 users put 20 requests on the 2 cores at once, locust included.
@@ -41,21 +41,25 @@ if [ ! -f "$MARK" ] || ! psql "$DATABASE_URL" -c "select 1" >/dev/null 2>&1; the
 fi
 # A database seeded by an earlier run gets this checkout's migrations too (nothing to do when it has them).
 $PY manage.py migrate --noinput -v0
+DJANGO_SETTINGS_MODULE=build_portal.settings.local $PY manage.py seed_loadtest --program-year-only
 $PY manage.py collectstatic --noinput -v0
 
 # Secure cookies are for HTTPS; the load runs over plain HTTP on loopback.
-export DJANGO_SESSION_COOKIE_SECURE=false
+export DJANGO_SESSION_COOKIE_SECURE=false DJANGO_CSRF_COOKIE_SECURE=false
 .venv/bin/gunicorn build_portal.wsgi -b "127.0.0.1:$PORT" -w "$WORKERS" --access-logfile /dev/null \
   --error-logfile artifacts/loadtest-gunicorn.log &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+# No Celery worker runs here (the pages measured enqueue nothing that must be sent): wait for the database and
+# Redis only, or /healthz answers 503 until the loop gives up.
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz?check=postgresql&check=redis" >/dev/null && break; sleep 0.2; done
 run_locust() {  # think time, run time, CSV prefix
   # Users start over about 5 s, not all in the same instant, and the figures count from the moment
   # all of them run (--reset-stats): a burst of 20 first clicks at once is the load generator's, not the users'.
   LOADTEST_SESSIONS="$SESSIONS" LOADTEST_THINK="$1" .venv/bin/locust -f loadtest/locustfile.py --headless \
     -u "$USERS" -r "$(( (USERS + 4) / 5 ))" --reset-stats --run-time "$2" -H "http://127.0.0.1:$PORT" \
-    --csv "$3" --only-summary --loglevel WARNING >/dev/null 2>>artifacts/loadtest-locust.log || true
+    --csv "$3" --only-summary --loglevel WARNING ${EXCLUDE:+--exclude-tags $EXCLUDE} \
+    >/dev/null 2>>artifacts/loadtest-locust.log || true
 }
 # Warm-up, not measured: every worker serves every page a few times first (templates compiled, database
 # connection open), as a long-running server has. Otherwise each worker's first request of each page

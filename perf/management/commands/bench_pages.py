@@ -192,7 +192,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"    {line}")
 
     def _summary(self, results, sizes):
-        self.stdout.write(f"\nMedian ms per size, and largest / smallest (target 2x or less):")
+        self.stdout.write("\nMedian ms per size, and largest / smallest (target 2x or less):")
         self.stdout.write(f"{'page':44} " + " ".join(f"{s:>10,}" for s in sizes) + f" {'ratio':>7}")
         for label, rows in results.items():
             ratio = rows[-1][1] / rows[0][1] if rows[0][1] else 0
