@@ -38,9 +38,11 @@ class CappedPaginator(Paginator):
     """Pages over at most ``cap`` rows: the newest ``cap`` are reachable, the count says "cap+" beyond them.
     A list reading a page of a million rows then costs what it costs at a thousand."""
 
-    def __init__(self, object_list, per_page, cap=10_000, **kwargs):
+    CAP = 10_000
+
+    def __init__(self, object_list, per_page, cap=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = cap or self.CAP
 
     @cached_property
     def count(self):

@@ -127,3 +127,16 @@ def test_list_queries_do_not_grow_and_the_count_is_capped(client, partner_admin)
     paginator = selectors.CappedPaginator(Notification.objects.filter(recipient=partner_admin), 25, cap=100)
     assert paginator.count == 100 and str(paginator.count) == "100+" and paginator.num_pages == 4
     assert str(selectors.CappedPaginator(Notification.objects.filter(recipient=partner_admin), 25).count) == "330"
+
+
+def test_api_list_count_stops_at_the_cap(client, partner_admin, monkeypatch):
+    from activity import selectors
+
+    Notification.objects.bulk_create(
+        [Notification(recipient=partner_admin, subject=f"N {i}", body="b") for i in range(30)])
+    client.force_login(partner_admin)
+    body = client.get(reverse("api:notification_list")).json()
+    assert body["count"] == 30 and body["count_is_capped"] is False
+    monkeypatch.setattr(selectors.CappedPaginator, "CAP", 20)
+    body = client.get(reverse("api:notification_list")).json()
+    assert body["count"] == 20 and body["count_is_capped"] is True and body["next"] is None

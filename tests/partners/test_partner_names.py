@@ -17,8 +17,10 @@ def test_suggests_a_few_names_in_order(client, program_admin):
         PartnerFactory(name=f"Nimbus Labs {i:02d}", domain=f"nimbus{i}.example")
     PartnerFactory(name="Harbor Group", domain="harbor.example")
     client.force_login(program_admin)
-    results = client.get(reverse("partners:partner_names"), {"q": "imbus"}).json()["results"]
-    assert [r["name"] for r in results] == [f"Nimbus Labs {i:02d}" for i in range(10)]
+    names = [r["name"] for r in client.get(reverse("partners:partner_names"), {"q": "imbus"}).json()["results"]]
+    assert len(names) == 10 and names == sorted(names) and all(n.startswith("Nimbus Labs ") for n in names)
+    exact = client.get(reverse("partners:partner_names"), {"q": "bus Labs 07"}).json()["results"]
+    assert [r["name"] for r in exact] == ["Nimbus Labs 07"] and isinstance(exact[0]["id"], int)
     assert client.get(reverse("partners:partner_names"), {"q": "n"}).json() == {"results": []}
 
 
