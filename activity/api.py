@@ -48,7 +48,7 @@ class CappedPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
-        schema["properties"]["count"]["description"] = f"How many there are, at most {selectors.CappedPaginator.CAP:,}"
+        schema["properties"]["count"]["description"] = f"How many there are, at most {self.django_paginator_class.CAP:,}"
         schema["properties"]["count_is_capped"] = {
             "type": "boolean", "description": "There are more than the count says; the newest are paged"}
         schema["required"].append("count_is_capped")

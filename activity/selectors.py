@@ -30,8 +30,9 @@ class CappedCount(int):
 
 def capped_count(queryset, cap):
     """Count at most ``cap`` + 1 rows (one query, ``SELECT COUNT(*) FROM (... LIMIT cap + 1)``): the time of a
-    count of everything grows with the data, a bounded one does not."""
-    return CappedCount(queryset[: cap + 1].count(), cap)
+    count of everything grows with the data, a bounded one does not. Ids only and no order: which rows are
+    counted does not matter, and sorting every match before the limit is what made the count grow."""
+    return CappedCount(queryset.order_by().values("pk")[: cap + 1].count(), cap)
 
 
 class CappedPaginator(Paginator):
@@ -47,6 +48,14 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         return capped_count(self.object_list, self.cap)
+
+
+class AuditPaginator(CappedPaginator):
+    """The audit trail counts up to 1,000 matching entries (20 pages): beyond, the dates and the other filters
+    narrow it. Counting 10,000 entries of the partners whose name has a common word took half a second among
+    a million entries."""
+
+    CAP = 1_000
 
 
 def filter_audit_entries(entries, *, partner_id=None, action="", object_type="", actor="", date_from=None,

@@ -13,6 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from activity import access as activity_access
+from activity import selectors as activity_selectors
 from activity.api import CappedPagination
 from activity.models import AuditEntry
 
@@ -418,6 +419,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
 class AuditPagination(CappedPagination):
     page_size = 50
+    django_paginator_class = activity_selectors.AuditPaginator
 
 
 class AuditListApi(generics.ListAPIView):

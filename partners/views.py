@@ -489,7 +489,7 @@ def person_move(request, pk):
 def audit_trail(request):
     filterset = _audit_filter(request)
     valid = not filterset.is_bound or filterset.is_valid()
-    page = activity_selectors.CappedPaginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(
+    page = activity_selectors.AuditPaginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(
         request.GET.get("page"))
     # The bottom app stores only partner ids; one query names the partners of this page.
     names = dict(Partner.objects.filter(pk__in={e.partner_id for e in page if e.partner_id}).values_list("pk", "name"))

@@ -51,15 +51,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
         parser.add_argument("--repeat", type=int, default=7, help="requests per page and size (median printed)")
+        parser.add_argument("--only", nargs="*", default=[], help="measure only the pages whose label contains one")
 
-    def handle(self, *args, sizes, repeat, **options):
+    def handle(self, *args, sizes, repeat, only, **options):
         if repeat < 1 or not sizes or min(sizes) < 1 or sizes != sorted(sizes):
             raise CommandError("--sizes must be increasing and positive; --repeat at least 1.")
         with override_settings(ALLOWED_HOSTS=["testserver"]), broker_in_memory(), \
                 scratch_database(self.stdout.write, "bench_pages"):
-            self._run(sizes, repeat)
+            self._run(sizes, repeat, only)
 
-    def _run(self, sizes, repeat):
+    def _run(self, sizes, repeat, only):
         self.rng = random.Random(19)  # noqa: S311 - repeatable fake data
         program_year_of_today(stdout=self.stdout.write)
         self.admin = self._staff("bench-admin@vendor.example", StaffRole.PROGRAM_ADMIN)
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         AgreementAcceptance.objects.create(agreement=Agreement.objects.get(kind=Agreement.Kind.PARTNER,
                                                                            is_current=True),
                                            partner=self.partner, accepted_by=self.reader)
-        pages = self._pages()
+        pages = [p for p in self._pages() if not only or any(part in p[0] for part in only)]
         results = {label: [] for label, _, _ in pages}
         have = 0
         for size in sizes:
