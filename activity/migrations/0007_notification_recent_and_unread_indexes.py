@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activity', '0005_notification_email_claim'),
+        ('activity', '0006_notification_kind_params'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
