@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's profile language (else the switcher's choice in the session) over the browser's.
+    "build_portal.language.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -152,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "build_portal.context_processors.navigation",
+                "build_portal.language.languages",
             ],
         },
     },
@@ -265,7 +268,8 @@ CELERY_TIMEZONE = TIME_ZONE
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a request without credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's, answering in the token user's profile language when the request names none.
+        "build_portal.language.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # partners.gates.SIGNED_IN; public views use partners.gates.PUBLIC (the same gates, no sign-in needed).
