@@ -30,8 +30,8 @@ def test_the_login_page_has_the_switcher_with_the_five_languages_named_in_themse
     assert action == reverse("set_language")
     assert options == LANGUAGES
     assert selected == ["en"]
-    # The button sends the form without JavaScript; no inline handler (the CSP forbids inline script).
-    assert '<button class="btn btn-sm btn-outline-light" type="submit">' in body
+    # The submit input sends the form without JavaScript; no inline handler (the CSP forbids inline script).
+    assert '<input class="btn btn-sm btn-outline-light" type="submit" value="Change">' in body
     assert "onchange" not in html and "csrfmiddlewaretoken" in body
     assert '<html lang="en">' in html
 
