@@ -18,8 +18,11 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-static.txt
 install: $(STAMP)
 
 # Compiled catalogs (.mo, not committed) from locale/<lang>/LC_MESSAGES/*.po. msgfmt is Debian's gettext
-# (scripts/test.sh installs it for `make test`). .venv is skipped: Django's own catalogs ship compiled.
+# (installed here as root, as scripts/test.sh does for `make test`). .venv is skipped: Django's own catalogs
+# ship compiled.
 messages: $(STAMP)
+	@command -v msgfmt >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null 2>&1; } || true
 	@command -v msgfmt >/dev/null 2>&1 || { echo "make: msgfmt is missing: apt-get install gettext"; exit 1; }
 	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py compilemessages --ignore=.venv --ignore=staticfiles --ignore=media
 
