@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
@@ -27,7 +28,7 @@ from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Op
 from .revenue import attachment_counts
 
 MAX_ARR = Decimal("999999999999.99")
-PRODUCT_CHOICES = {value for value, _ in Opportunity.ProductLine.choices}
+PRODUCT_CHOICES = {value for value, _label in Opportunity.ProductLine.choices}
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -90,14 +91,14 @@ def _check_transition(registration, action):
 
 def _check_partner_actor(registration, user):
     if user.partner_id != registration.partner_id:
-        raise PermissionDenied("Only the partner that registered this deal may do this.")
+        raise PermissionDenied(_("Only the partner that registered this deal may do this."))
 
 
 def _check_reviewer(registration, reviewer):
     """The partner's reviewers decide (partners.access.require_reviewer), but never a registration they submitted."""
     require_reviewer(reviewer, registration.partner)
     if reviewer.pk == registration.submitted_by_id:
-        raise PermissionDenied("You submitted this registration, so someone else must decide it.")
+        raise PermissionDenied(_("You submitted this registration, so someone else must decide it."))
 
 
 def _required(value, field, message):
@@ -117,11 +118,11 @@ def _active_for_domain(*, domain, partner_id):
 
 
 def _duplicate_message(existing):
-    return (
-        f"Your company already has registration {existing.reference} for {existing.domain} "
-        f"({existing.get_status_display().lower()}, registered {existing.created_at:%d %b %Y}). "
+    return _(
+        "Your company already has registration %(reference)s for %(domain)s (%(status)s, registered %(registered)s). "
         "Follow that one instead of registering the customer again."
-    )
+    ) % {"reference": existing.reference, "domain": existing.domain, "status": existing.get_status_display().lower(),
+         "registered": rules.day(existing.created_at)}
 
 
 # --- partner side --------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def registration_errors(*, partner, today, website=None, country=None, products=
     if website is not None:
         domain = normalise_domain(website)
         if not is_valid_domain(domain):
-            errors["website"] = "Enter the customer's website domain, for example example.com."
+            errors["website"] = _("Enter the customer's website domain, for example example.com.")
         elif refusal := rules.domain_refusal(domain, partner_domain=partner.domain,
                                              excluded=selectors.excluded_domains_for(domain)):
             errors["website"] = refusal
@@ -142,7 +143,7 @@ def registration_errors(*, partner, today, website=None, country=None, products=
         if error := rules.estimated_arr_error(estimated_arr_usd):
             errors["estimated_arr_usd"] = error
         elif estimated_arr_usd > MAX_ARR:
-            errors["estimated_arr_usd"] = "The estimated ARR is too large."
+            errors["estimated_arr_usd"] = _("The estimated ARR is too large.")
     if expected_close_date is not None and (error := rules.close_date_error(expected_close_date, today=today)):
         errors["expected_close_date"] = error
     if country is not None and (error := rules.country_error(country)):
@@ -150,11 +151,11 @@ def registration_errors(*, partner, today, website=None, country=None, products=
     if products is not None:
         products = list(dict.fromkeys(products))
         if not products:
-            errors["products"] = "Choose at least one product of interest."
+            errors["products"] = _("Choose at least one product of interest.")
         elif not set(products) <= PRODUCT_CHOICES:
-            errors["products"] = "Choose products from the list."
+            errors["products"] = _("Choose products from the list.")
     if not (partner.is_active and partner.is_registered):
-        errors["__all__"] = "Your company must be a registered partner to register deals."
+        errors["__all__"] = _("Your company must be a registered partner to register deals.")
     if not confirmed:
         limits = selectors.limits_for(today)
         for field, message in rules.figures_to_confirm(
@@ -206,16 +207,16 @@ def registration_submit(
                 registration.save()
         except IntegrityError:
             existing = _active_for_domain(domain=domain, partner_id=partner.pk)
-            raise ValidationError({"website": _duplicate_message(existing) if existing else "Try again."})
+            raise ValidationError({"website": _duplicate_message(existing) if existing else _("Try again.")})
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.words()) or "no conflicts found"
+        flags = "; ".join(conflicts.flags()) or "no conflicts found"  # notification text: left to the email templates
         # The conflict check goes to the PAM (notification, audit) but not into the history the partner
         # reads: it would tell the partner about another partner's registrations.
         _record(
             registration=registration, actor=submitted_by, action="submit", before={}, reason="",
-            audit_extra={"conflicts": conflicts.words()},
+            audit_extra={"conflicts": conflicts.flags()},
             recipients=_vendor_side(registration),
             subject=f"New deal registration {registration.reference}: {registration.customer_company}",
             body=f"{partner.name} registered a deal with {registration.customer_company} ({domain}). "
@@ -230,18 +231,20 @@ def _claimable_opportunity(*, opportunity_id, domain):
     if opportunity_id:
         opportunity = Opportunity.objects.filter(external_id=opportunity_id).first()
         if opportunity is None:
-            raise ValidationError({"opportunity_id": f"The sales system has no opportunity {opportunity_id}."})
+            raise ValidationError({"opportunity_id": _("The sales system has no opportunity %(opportunity)s.") % {
+                "opportunity": opportunity_id}})
         return opportunity
     domain = normalise_domain(domain or "")
     if not is_valid_domain(domain):
-        raise ValidationError({"website": "Give the sales system's opportunity id or the customer's website domain."})
+        raise ValidationError({"website": _("Give the sales system's opportunity id or the customer's website domain.")})
     won = list(Opportunity.objects.filter(domain=domain, stage=Opportunity.Stage.CLOSED_WON)
                .exclude(product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES).order_by("-close_date", "pk")[:2])
     if not won:
-        raise ValidationError({"website": f"The sales system has no closed-won opportunity for {domain}."})
+        raise ValidationError({"website": _("The sales system has no closed-won opportunity for %(domain)s.") % {
+            "domain": domain}})
     if len(won) > 1:
-        raise ValidationError({"opportunity_id": f"The sales system has several closed-won opportunities for {domain}; "
-                                                 "give the opportunity id your account team sees."})
+        raise ValidationError({"opportunity_id": _("The sales system has several closed-won opportunities for %(domain)s; "
+                                                   "give the opportunity id your account team sees.") % {"domain": domain}})
     return won[0]
 
 
@@ -254,15 +257,15 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
     errors = {}
     sourced_how = (sourced_how or "").strip()
     if not sourced_how:
-        errors["sourced_how"] = "Say how your company sourced this opportunity."
+        errors["sourced_how"] = _("Say how your company sourced this opportunity.")
     if error := rules.country_error(country):
         errors["country"] = error
     if not (contact_name or "").strip():
-        errors["contact_name"] = "Name the customer contact who can confirm your part in the sale."
+        errors["contact_name"] = _("Name the customer contact who can confirm your part in the sale.")
     if not (contact_email or "").strip():
-        errors["contact_email"] = "Give the customer contact's email address."
+        errors["contact_email"] = _("Give the customer contact's email address.")
     if not (partner.is_active and partner.is_registered):
-        errors["__all__"] = "Your company must be a registered partner to register deals."
+        errors["__all__"] = _("Your company must be a registered partner to register deals.")
     try:
         opportunity = _claimable_opportunity(opportunity_id=opportunity_id, domain=website)
     except ValidationError as error:
@@ -284,8 +287,8 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
             partner=partner, opportunity=opportunity, already_closed=True, status__in=rules.ACTIVE_STATUSES
         ).first()
         if existing:
-            raise ValidationError({"opportunity_id": f"Your company already registered this opportunity as "
-                                                     f"{existing.reference}; follow that one."})
+            raise ValidationError({"opportunity_id": _("Your company already registered this opportunity as %(reference)s; "
+                                                       "follow that one.") % {"reference": existing.reference}})
         now = timezone.now()
         registration = DealRegistration(
             partner=partner, submitted_by=submitted_by, customer_company=opportunity.account_name,
@@ -299,14 +302,14 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
-            raise ValidationError({"opportunity_id": "Your company registered this opportunity a moment ago."})
+            raise ValidationError({"opportunity_id": _("Your company registered this opportunity a moment ago.")})
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.words()) or "no conflicts found"
+        flags = "; ".join(conflicts.flags()) or "no conflicts found"  # notification text: left to the email templates
         _record(
             registration=registration, actor=submitted_by, action="submit_claim", before={}, reason=sourced_how,
-            audit_extra={"conflicts": conflicts.words(), "opportunity": opportunity.external_id},
+            audit_extra={"conflicts": conflicts.flags(), "opportunity": opportunity.external_id},
             recipients=_vendor_side(registration),
             subject=f"Missing sourced opportunity {registration.reference}: {registration.customer_company}",
             body=f"{partner.name} registered {opportunity.external_id} ({registration.customer_company}), already "
@@ -336,7 +339,7 @@ def registration_withdraw(*, registration, user, reason=""):
 
 def registration_respond(*, registration, user, answer):
     """Answer a PAM's request for information: the registration goes back to submitted and waits anew."""
-    answer = _required(answer, "answer", "Write your answer to the PAM's question.")
+    answer = _required(answer, "answer", _("Write your answer to the PAM's question."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_partner_actor(registration, user)
@@ -356,7 +359,7 @@ def registration_respond(*, registration, user, answer):
 
 def registration_request_extension(*, registration, user, reason, today=None):
     """Once per approved registration, before it expires (DESIGN.md §3). A PAM grants or declines it."""
-    reason = _required(reason, "reason", "Say why you need more time.")
+    reason = _required(reason, "reason", _("Say why you need more time."))
     today = _today(today)
     with transaction.atomic():
         registration = _locked(registration)
@@ -422,7 +425,7 @@ def _attach(*, opportunity, partner_id, on, source=OpportunityPartner.Source.DEA
 
 
 def registration_approve(*, registration, reviewer, reason, today=None):
-    reason = _required(reason, "reason", "Give a reason for the approval.")
+    reason = _required(reason, "reason", _("Give a reason for the approval."))
     today = _today(today)
     with transaction.atomic():
         # Lock every active registration for the domain: two PAMs approving two partners' registrations
@@ -480,7 +483,7 @@ def _approve_claim(*, registration, reviewer, reason, today):
         product_line=opportunity.product_line, already_counts=False, today=today,
     )
     if error:
-        raise ValidationError(f"The sales system changed this opportunity since it was registered: {error}")
+        raise ValidationError(_("The sales system changed this opportunity since it was registered: %(why)s") % {"why": error})
     if error := rules.win_close_date_error(closed_on=opportunity.close_date, approved_on=today,
                                            already_closed=True, today=today):
         raise ValidationError(error)
@@ -529,15 +532,16 @@ def _refuse_second_approval(registration):
     )
     if approved is not None:
         raise ValidationError(
-            f"{approved.reference} by {approved.partner.name} is already approved for {registration.domain}; "
-            "only one registration per customer can be approved at a time."
+            _("%(reference)s by %(partner)s is already approved for %(domain)s; "
+              "only one registration per customer can be approved at a time.")
+            % {"reference": approved.reference, "partner": approved.partner.name, "domain": registration.domain}
         )
 
 
 def registration_reject(*, registration, reviewer, reason_code, reason):
     if reason_code not in DealRegistration.RejectReason.values:
-        raise ValidationError({"reason_code": "Choose a rejection reason."})
-    reason = _required(reason, "reason", "Explain the rejection to the partner.")
+        raise ValidationError({"reason_code": _("Choose a rejection reason.")})
+    reason = _required(reason, "reason", _("Explain the rejection to the partner."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
@@ -560,7 +564,7 @@ def registration_reject(*, registration, reviewer, reason_code, reason):
 
 
 def registration_request_info(*, registration, reviewer, question):
-    question = _required(question, "reason", "Ask the partner what you need to know.")
+    question = _required(question, "reason", _("Ask the partner what you need to know."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
@@ -587,9 +591,9 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
     def field_errors(registration):
         errors = {}
         if final_arr_usd is None or final_arr_usd <= 0:
-            errors["final_arr_usd"] = "The final ARR must be more than 0 USD."
+            errors["final_arr_usd"] = _("The final ARR must be more than 0 USD.")
         elif final_arr_usd > MAX_ARR:
-            errors["final_arr_usd"] = "The final ARR is too large."
+            errors["final_arr_usd"] = _("The final ARR is too large.")
         if error := rules.win_close_date_error(closed_on=closed_on, approved_on=registration.approved_on,
                                                already_closed=registration.already_closed, today=today):
             errors["closed_on"] = error
@@ -651,7 +655,7 @@ def _end_protection(registration):
 
 
 def registration_lose(*, registration, reviewer, reason):
-    reason = _required(reason, "reason", "Say why the deal was lost.")
+    reason = _required(reason, "reason", _("Say why the deal was lost."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
@@ -659,8 +663,8 @@ def registration_lose(*, registration, reviewer, reason):
         opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
         if opportunity.stage == Opportunity.Stage.CLOSED_WON:
             raise ValidationError(
-                f"The sales system records {opportunity.external_id} as closed won on "
-                f"{opportunity.close_date:%d %b %Y}; mark the registration won instead."
+                _("The sales system records %(opportunity)s as closed won on %(closed_on)s; mark the registration "
+                  "won instead.") % {"opportunity": opportunity.external_id, "closed_on": rules.day(opportunity.close_date)}
             )
         before = _snapshot(registration)
         _end_protection(registration)
@@ -678,13 +682,13 @@ def registration_lose(*, registration, reviewer, reason):
 
 def registration_decide_extension(*, registration, reviewer, grant, reason, today=None):
     """Grant (the expiry moves by the program year's expiry period) or decline the one extension request."""
-    reason = _required(reason, "reason", "Give a reason for your decision on the extension.")
+    reason = _required(reason, "reason", _("Give a reason for your decision on the extension."))
     today = _today(today)
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
         if registration.status != rules.APPROVED or registration.extension != DealRegistration.Extension.REQUESTED:
-            raise ValidationError("There is no pending extension request on this registration.")
+            raise ValidationError(_("There is no pending extension request on this registration."))
         before = _snapshot(registration)
         if grant:
             registration.extension = DealRegistration.Extension.GRANTED
@@ -713,7 +717,8 @@ def registration_expire(*, registration, today=None):
         registration = _locked(registration)
         _check_transition(registration, "expire")
         if registration.expires_on >= today:
-            raise ValidationError(f"{registration.reference} is protected until {registration.expires_on:%d %b %Y}.")
+            raise ValidationError(_("%(reference)s is protected until %(expires_on)s.") % {
+                "reference": registration.reference, "expires_on": rules.day(registration.expires_on)})
         before = _snapshot(registration)
         # An approved attachment is never removed once the opportunity closed won inside the protection window
         # (dealreg/revenue.py): nobody marked it won in the portal, but the sale happened while it was protected.
@@ -824,8 +829,8 @@ def opportunities_import(*, rows, actor, source):
             with transaction.atomic():
                 Opportunity.objects.bulk_create(to_create)
         except IntegrityError:
-            raise ImportRejected([(0, "external_id", "Another import created some of these opportunities at the "
-                                                      "same moment; run the import again.")])
+            raise ImportRejected([(0, "external_id", _("Another import created some of these opportunities at the "
+                                                        "same moment; run the import again."))])
         Opportunity.objects.bulk_update(to_update, [*fields, "updated_at"])
         by_external_id = {o.external_id: o for o in Opportunity.objects.filter(
             external_id__in=[r["external_id"] for r in cleaned])}
@@ -891,8 +896,8 @@ def customer_accounts_import(*, rows, actor, source):
             with transaction.atomic():
                 CustomerAccount.objects.bulk_create(to_create)
         except IntegrityError:
-            raise ImportRejected([(0, "external_id", "Another import created some of these accounts at the same "
-                                                      "moment; run the import again.")])
+            raise ImportRejected([(0, "external_id", _("Another import created some of these accounts at the same "
+                                                        "moment; run the import again."))])
         CustomerAccount.objects.bulk_update(to_update, ["name", "domain"])
         batch.created, batch.updated = len(to_create), len(to_update)
         batch.unchanged = len(cleaned) - batch.created - batch.updated

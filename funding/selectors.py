@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext, gettext_lazy
 
 from activity.models import AuditEntry
 from benefits.selectors import active_invitation, benefit_cells
@@ -82,8 +83,9 @@ class Figures:
     def bar(self):
         """Stacked bar segments as percentages of the allocation: paid, claimed, approved, remaining."""
         total = self.allocated if self.allocated > 0 else None
-        parts = [("paid", self.paid, "bg-success"), ("claimed, not paid yet", self.claimed_unpaid, "bg-info"),
-                 ("approved, not claimed yet", self.outstanding, "bg-warning")]
+        parts = [(gettext("paid"), self.paid, "bg-success"),
+                 (gettext("claimed, not paid yet"), self.claimed_unpaid, "bg-info"),
+                 (gettext("approved, not claimed yet"), self.outstanding, "bg-warning")]
         if total is None:
             return []
         return [
@@ -139,10 +141,12 @@ def review_queue(queryset):
 
 
 ACTION_LABELS = {
-    "funding.submit": "Submitted", "funding.withdraw": "Withdrawn", "funding.request_info": "Information requested",
-    "funding.answer": "Answered", "funding.approve": "Approved", "funding.reject": "Rejected",
-    "funding.claim_submit": "Claim submitted", "funding.claim_approve": "Claim approved",
-    "funding.claim_reject": "Claim rejected", "funding.pay": "Paid", "funding.expire": "Expired",
+    "funding.submit": gettext_lazy("Submitted"), "funding.withdraw": gettext_lazy("Withdrawn"),
+    "funding.request_info": gettext_lazy("Information requested"), "funding.answer": gettext_lazy("Answered"),
+    "funding.approve": gettext_lazy("Approved"), "funding.reject": gettext_lazy("Rejected"),
+    "funding.claim_submit": gettext_lazy("Claim submitted"), "funding.claim_approve": gettext_lazy("Claim approved"),
+    "funding.claim_reject": gettext_lazy("Claim rejected"), "funding.pay": gettext_lazy("Paid"),
+    "funding.expire": gettext_lazy("Expired"),
 }
 
 

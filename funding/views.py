@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
@@ -80,7 +81,8 @@ def _new_request(request, *, program, form_class, service, template_title, **for
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{created.reference} submitted. Your partner account manager will review it.")
+            messages.success(request, _("%(reference)s submitted. Your partner account manager will review it.") % {
+                "reference": created.reference})
             if warning := getattr(form, "allocation_warning", None):
                 messages.warning(request, warning)
             return redirect("funding:request_detail", pk=created.pk)
@@ -94,7 +96,7 @@ def _new_request(request, *, program, form_class, service, template_title, **for
 @require_http_methods(["GET", "POST"])
 def poc_new(request):
     return _new_request(request, program=Program.POC, form_class=forms.PocNominationForm,
-                        service=services.poc_nominate, template_title="Nominate a POC project")
+                        service=services.poc_nominate, template_title=_("Nominate a POC project"))
 
 
 @login_required
@@ -105,7 +107,7 @@ def mdf_new(request):
     if program_year is not None and request.user.is_authenticated and request.user.partner_id:
         remaining = selectors.ledger_figures(partner=request.user.partner, program_year=program_year).remaining
     return _new_request(request, program=Program.MDF, form_class=forms.MdfRequestForm,
-                        service=services.mdf_request_submit, template_title="Request market development funds",
+                        service=services.mdf_request_submit, template_title=_("Request market development funds"),
                         share=program_year.mdf_cofunding_share if program_year else None, remaining=remaining,
                         today=timezone.localdate())
 
@@ -190,7 +192,7 @@ def _act(request, funding_request, *, form, form_name, call, done):
 @require_POST
 def request_withdraw(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    return _act(request, fr, form=forms.WithdrawForm(request.POST), form_name="withdraw_form", done="Request withdrawn.",
+    return _act(request, fr, form=forms.WithdrawForm(request.POST), form_name="withdraw_form", done=_("Request withdrawn."),
                 call=lambda d: services.request_withdraw(funding_request=fr, user=request.user, reason=d["reason"]))
 
 
@@ -198,7 +200,7 @@ def request_withdraw(request, pk):
 @require_POST
 def request_answer(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    return _act(request, fr, form=forms.AnswerForm(request.POST), form_name="answer_form", done="Answer sent.",
+    return _act(request, fr, form=forms.AnswerForm(request.POST), form_name="answer_form", done=_("Answer sent."),
                 call=lambda d: services.request_answer(funding_request=fr, user=request.user, answer=d["answer"],
                                                        requested_amount=d["requested_amount"]))
 
@@ -207,7 +209,7 @@ def request_answer(request, pk):
 @require_POST
 def request_approve(request, pk):
     fr = access.request_for_review(request.user, pk)
-    return _act(request, fr, form=forms.ApproveForm(request.POST), form_name="approve_form", done="Request approved.",
+    return _act(request, fr, form=forms.ApproveForm(request.POST), form_name="approve_form", done=_("Request approved."),
                 call=lambda d: services.request_approve(funding_request=fr, reviewer=request.user, **d))
 
 
@@ -216,7 +218,7 @@ def request_approve(request, pk):
 def request_reject(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="reject"), form_name="reject_form",
-                done="Request rejected.",
+                done=_("Request rejected."),
                 call=lambda d: services.request_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -225,7 +227,7 @@ def request_reject(request, pk):
 def request_info(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="info"), form_name="info_form",
-                done="Information requested from the partner.",
+                done=_("Information requested from the partner."),
                 call=lambda d: services.request_info(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -245,7 +247,7 @@ def request_claim(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Claim submitted. Your partner account manager will review it.")
+            messages.success(request, _("Claim submitted. Your partner account manager will review it."))
             return redirect("funding:request_detail", pk=fr.pk)
     cap_share = fr.cofunding_share if fr.is_mdf else None
     return render(request, "funding/claim_form.html", {"r": fr, "form": form, "share": cap_share},
@@ -257,7 +259,7 @@ def request_claim(request, pk):
 def claim_approve(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ApproveForm(request.POST, prefix="claim"), form_name="claim_approve_form",
-                done="Claim approved.",
+                done=_("Claim approved."),
                 call=lambda d: services.claim_approve(funding_request=fr, reviewer=request.user, **d))
 
 
@@ -266,7 +268,7 @@ def claim_approve(request, pk):
 def claim_reject(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="claim_reject"), form_name="claim_reject_form",
-                done="Claim rejected.",
+                done=_("Claim rejected."),
                 call=lambda d: services.claim_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -274,7 +276,7 @@ def claim_reject(request, pk):
 @require_POST
 def claim_pay(request, pk):
     fr = access.request_for_payment(request.user, pk)
-    return _act(request, fr, form=forms.PayForm(request.POST), form_name="pay_form", done="Claim marked paid.",
+    return _act(request, fr, form=forms.PayForm(request.POST), form_name="pay_form", done=_("Claim marked paid."),
                 call=lambda d: services.claim_mark_paid(funding_request=fr, admin=request.user, **d))
 
 
@@ -304,9 +306,9 @@ def queue(request):
     for r in rows:
         r.allocation = allocations.get((r.partner_id, r.program_year_id))
     groups = [
-        ("Requests awaiting a decision", [r for r in rows if r.status == Status.SUBMITTED]),
-        ("Claims awaiting review", [r for r in rows if r.status == Status.CLAIM_SUBMITTED]),
-        ("Approved claims to pay", [r for r in rows if r.status == Status.CLAIM_APPROVED]),
+        (_("Requests awaiting a decision"), [r for r in rows if r.status == Status.SUBMITTED]),
+        (_("Claims awaiting review"), [r for r in rows if r.status == Status.CLAIM_SUBMITTED]),
+        (_("Approved claims to pay"), [r for r in rows if r.status == Status.CLAIM_APPROVED]),
     ]
     return render(request, "funding/queue.html", {"groups": groups})
 
@@ -353,7 +355,7 @@ def allocations(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Tier default saved and applied to the partners that follow it.")
+            messages.success(request, _("Tier default saved and applied to the partners that follow it."))
             return redirect("funding:allocations")
     return _allocations_page(request, status=400, default_form=form)
 
@@ -371,6 +373,6 @@ def allocation_set(request, partner_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"MDF allocation of {partner} saved.")
+            messages.success(request, _("MDF allocation of %(partner)s saved.") % {"partner": partner})
             return redirect("funding:partner_funding", partner_id=partner.pk)
     return _allocations_page(request, status=400, partner_form=form, partner_form_for=partner)

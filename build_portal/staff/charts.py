@@ -1,6 +1,9 @@
 """Charts of the staff workspace: figures from the database (one grouped query each) drawn by pygal as
 server-rendered SVG. Each chart is also given as a table of the same figures (``rows``), so it reads
-without colour and without the picture; the SVG prints its values on the bars as well."""
+without colour and without the picture; the SVG prints its values on the bars as well.
+
+Labels are plain text in the reader's language: choices labels are lazy, and pygal writes its series as JSON,
+which takes only str."""
 
 import datetime
 from decimal import Decimal
@@ -8,9 +11,12 @@ from decimal import Decimal
 import pygal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pygal.style import Style
 
+from core.formatting import day
 from dealreg.models import DealRegistration
 from funding.models import LedgerEntry, Program
 from partners.models import TierLevel
@@ -45,14 +51,14 @@ def render(chart):
 
 def tier_mix(partners):
     counts = dict(partners.order_by().values_list("tier").annotate(n=Count("pk")))
-    rows = [(label, counts.get(value, 0)) for value, label in TierLevel.choices]
-    return {"title": "Partners by tier", "columns": ["Tier", "Partners"], "rows": rows}
+    rows = [(str(label), counts.get(value, 0)) for value, label in TierLevel.choices]
+    return {"title": _("Partners by tier"), "columns": [_("Tier"), _("Partners")], "rows": rows}
 
 
 def tier_mix_svg(data):
     chart = pygal.HorizontalBar(**_config(title=data["title"], show_legend=False))
-    chart.x_labels = [label for label, _ in data["rows"]]
-    chart.add("Partners", [n for _, n in data["rows"]])
+    chart.x_labels = [label for label, _n in data["rows"]]
+    chart.add(_("Partners"), [n for _label, n in data["rows"]])
     return render(chart)
 
 
@@ -67,9 +73,10 @@ def tier_mix_by_run(partners):
               .values_list("run_id", "applied_tier").annotate(n=Count("pk")))
         counts = {(run_id, tier): n for run_id, tier, n in qs}
     tiers = TierLevel.choices[1:]
-    labels = [f"{r.get_kind_display()} {r.as_of:%-d %b %Y}" for r in runs]
-    rows = [(label, *[counts.get((run.pk, value), 0) for value, _ in tiers]) for run, label in zip(runs, labels, strict=True)]
-    return {"title": "Tier mix after each applied recalculation", "columns": ["Run", *[n for _, n in tiers]],
+    labels = [f"{r.get_kind_display()} {day(r.as_of)}" for r in runs]
+    rows = [(label, *[counts.get((run.pk, value), 0) for value, _name in tiers])
+            for run, label in zip(runs, labels, strict=True)]
+    return {"title": _("Tier mix after each applied recalculation"), "columns": [_("Run"), *[str(n) for _v, n in tiers]],
             "rows": rows}
 
 
@@ -86,7 +93,7 @@ def stacked_svg(data):
 def _months(today, n=MONTHS_SHOWN):
     first = today.replace(day=1)
     months = []
-    for _ in range(n):
+    for _i in range(n):
         months.append(first)
         first = (first - datetime.timedelta(days=1)).replace(day=1)
     return months[::-1]
@@ -104,9 +111,10 @@ def deal_pipeline(partners, *, today=None):
         key = (timezone.localtime(month).date() if isinstance(month, datetime.datetime) else month).replace(day=1)
         counts[(key, status)] = counts.get((key, status), 0) + n
     statuses = DealRegistration.Status.choices
-    rows = [(f"{m:%b %Y}", *[counts.get((m, value), 0) for value, _ in statuses]) for m in months]
-    return {"title": "Deal registrations by month submitted and status",
-            "columns": ["Month", *[label for _, label in statuses]], "rows": rows}
+    # "Dec 2026": the month's short name in the reader's language.
+    rows = [(dateformat.format(m, "M Y"), *[counts.get((m, value), 0) for value, _label in statuses]) for m in months]
+    return {"title": _("Deal registrations by month submitted and status"),
+            "columns": [_("Month"), *[str(label) for _v, label in statuses]], "rows": rows}
 
 
 # --- MDF by tier -----------------------------------------------------------------------------------------
@@ -114,20 +122,23 @@ def deal_pipeline(partners, *, today=None):
 def mdf_by_tier(partners, *, today=None):
     """The program year's MDF ledger by the partners' tier today: allocated, approved, claimed, paid."""
     program_year = program_year_or_none(today or timezone.localdate())
-    kinds = [(LedgerEntry.Kind.ALLOCATION, "Allocated"), (LedgerEntry.Kind.APPROVED, "Approved"),
-             (LedgerEntry.Kind.CLAIM_APPROVED, "Claimed"), (LedgerEntry.Kind.PAID, "Paid")]
+    kinds = [(LedgerEntry.Kind.ALLOCATION, pgettext("MDF amount", "Allocated")),
+             (LedgerEntry.Kind.APPROVED, pgettext("MDF amount", "Approved")),
+             (LedgerEntry.Kind.CLAIM_APPROVED, pgettext("MDF amount", "Claimed")),
+             (LedgerEntry.Kind.PAID, pgettext("MDF amount", "Paid"))]
     sums = {}
     if program_year is not None:
         qs = (LedgerEntry.objects.filter(partner__in=partners, program_year=program_year, program=Program.MDF)
               .order_by().values("partner__tier")
-              .annotate(**{kind.value: Sum("amount", filter=Q(kind=kind)) for kind, _ in kinds}))
+              .annotate(**{kind.value: Sum("amount", filter=Q(kind=kind)) for kind, _name in kinds}))
         sums = {row["partner__tier"]: row for row in qs}
     rows = []
     for value, label in TierLevel.choices[2:]:
         row = sums.get(value, {})
-        rows.append((label, *[row.get(kind.value) or Decimal("0") for kind, _ in kinds]))
-    year = f" {program_year.year}" if program_year else ""
-    return {"title": f"MDF{year} by tier (USD)", "columns": ["Tier", *[name for _, name in kinds]], "rows": rows,
+        rows.append((str(label), *[row.get(kind.value) or Decimal("0") for kind, _name in kinds]))
+    title = (_("MDF %(year)s by tier (USD)") % {"year": program_year.year} if program_year
+             else _("MDF by tier (USD)"))
+    return {"title": title, "columns": [_("Tier"), *[name for _kind, name in kinds]], "rows": rows,
             "money": True}
 
 
