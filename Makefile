@@ -27,11 +27,12 @@ messages: $(STAMP)
 	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py compilemessages --ignore=.venv --ignore=staticfiles --ignore=media
 
 # Marked strings into locale/<lang>/LC_MESSAGES/django.po (new msgids empty, changed ones fuzzy), for a
-# translator to complete. tests/i18n/test_catalogs.py extracts with the same MESSAGES_IGNORE and fails on any
-# msgid a catalog lacks. Tests, measurement code and docs hold no text the portal shows.
-MESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=media --ignore=artifacts --ignore=tests --ignore=loadtest --ignore=perf --ignore=docs --ignore=scripts
+# translator to complete. tests/i18n/test_catalogs.py extracts with the same MAKEMESSAGES_OPTIONS and fails on
+# any msgid a catalog lacks. SVG: the tier badge is a template. Tests, measurement code and docs hold no text
+# the portal shows.
+MAKEMESSAGES_OPTIONS := -e html,txt,py,svg --ignore=.venv --ignore=staticfiles --ignore=media --ignore=artifacts --ignore=tests --ignore=loadtest --ignore=perf --ignore=docs --ignore=scripts
 makemessages: $(STAMP)
-	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py makemessages -l fr -l ja -l pt_BR -l es $(MESSAGES_IGNORE)
+	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py makemessages -l fr -l ja -l pt_BR -l es $(MAKEMESSAGES_OPTIONS)
 
 # SQLite, eager Celery tasks, email printed to the console.
 run: $(STAMP) messages

@@ -24,9 +24,10 @@ def catalogs(domain="django"):
     return [ROOT / "locale" / language / "LC_MESSAGES" / f"{domain}.po" for language in LANGUAGES]
 
 
-def makemessages_ignores():
-    """The Makefile's MESSAGES_IGNORE: the test extracts exactly what `make makemessages` extracts."""
-    line = next(line for line in (ROOT / "Makefile").read_text().splitlines() if line.startswith("MESSAGES_IGNORE"))
+def makemessages_options():
+    """The Makefile's MAKEMESSAGES_OPTIONS: the test extracts exactly what `make makemessages` extracts."""
+    line = next(line for line in (ROOT / "Makefile").read_text().splitlines()
+                if line.startswith("MAKEMESSAGES_OPTIONS"))
     return line.split(":=", 1)[1].split()
 
 
@@ -50,7 +51,7 @@ def extracted(tmp_path, domain="django"):
     shutil.copytree(ROOT, copy, symlinks=True, ignore=shutil.ignore_patterns(
         ".git", ".venv", "staticfiles", "media", "artifacts", "__pycache__", "*.po", "*.mo", "*.pot"))
     (copy / "locale").mkdir(exist_ok=True)
-    command = [sys.executable, "manage.py", "makemessages", "-l", "en", "-d", domain, *makemessages_ignores()]
+    command = [sys.executable, "manage.py", "makemessages", "-l", "en", "-d", domain, *makemessages_options()]
     done = subprocess.run(command, cwd=copy, capture_output=True, text=True, timeout=600)  # noqa: S603 - our own manage.py
     assert done.returncode == 0, done.stderr
     return entries(copy / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po")
