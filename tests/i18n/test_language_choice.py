@@ -4,8 +4,8 @@ Accept-Language on a first visit, and the API's language (Accept-Language, then 
 import re
 
 import pytest
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 from knox.models import AuthToken
 
 from partners.models import User
