@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from activity.actions import AuditAction
+from activity.models import AuditEntry
 from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
 from core.copy import CsvStream
 from partners import selectors as partner_selectors
@@ -226,28 +227,44 @@ def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons
 
 
 def _apply_tiers_sql(run, actor):
-    """PostgreSQL: the partner rows in one statement whatever the number of partners (issue 4 "At scale").
+    """PostgreSQL: the partner rows and their audit entries in one statement whatever the number of partners.
 
     The partner rows are written by the server from the run's assessments (UPDATE ... FROM): a 100,000-partner
     annual run moves ~75,000 partners, and building that many model instances in Python took most of a
-    minute. The audit entries and notifications are activity's set-based writes (_record_tier_changes).
+    minute. The same statement writes the audit entry of each changed partner from the rows it changed
+    (the reasons pass through as stored), so they never travel to Python and back; only the partners with
+    users to notify are read back (_notify_tier_changes).
     Returns (partners moving, partners changed, notification ids).
     """
-    assessment, partner = Assessment._meta.db_table, Partner._meta.db_table
+    assessment, partner, audit = Assessment._meta.db_table, Partner._meta.db_table, AuditEntry._meta.db_table
     with connection.cursor() as cursor:
         # Only partners still at the tier the preview started from ("fresh"); the others are skipped. The
         # UPDATE locks each row it changes; a designation committed meanwhile fails the tier = previous_tier
         # re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not overwritten.
+        # The audit entries are those activity.services.audit_record_many writes: one instant, the reasons
+        # joined by spaces, in partner order.
         cursor.execute(f"""
-            UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
-            FROM {assessment} a
-            WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
-              AND p.tier = a.previous_tier
-            RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement,
-                      ARRAY(SELECT r FROM jsonb_array_elements_text(a.reasons) WITH ORDINALITY t(r, n) ORDER BY n)
+            WITH changed AS (
+                UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
+                FROM {assessment} a
+                WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
+                  AND p.tier = a.previous_tier
+                RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.reasons),
+            audited AS (
+                INSERT INTO {audit} (at, actor_id, action, object_type, object_id, object_repr, partner_id, before,
+                                     after, reason)
+                SELECT %(now)s, %(actor)s, %(action)s, %(type)s, c.id::text, left(c.name, 200), c.id,
+                       jsonb_build_object('tier', c.previous_tier),
+                       jsonb_build_object('tier', c.applied_tier, 'run', %(run)s::bigint),
+                       array_to_string(ARRAY(SELECT r FROM jsonb_array_elements_text(c.reasons) WITH ORDINALITY t(r, n)
+                                             ORDER BY n), ' ')
+                FROM changed c ORDER BY c.id)
+            SELECT id FROM changed ORDER BY id
             """,  # noqa: S608 - table names from _meta
-                       {"run": run.pk, "same": rules.SAME, "as_of": run.as_of})
-        changed = sorted(cursor.fetchall())
+                       {"run": run.pk, "same": rules.SAME, "as_of": run.as_of, "now": timezone.now(),
+                        "actor": getattr(actor, "pk", None), "action": str(AuditAction.TIER_CHANGE),
+                        "type": Partner._meta.label_lower})
+        changed = [pk for (pk,) in cursor.fetchall()]
         cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
                        [run.pk, rules.SAME])
         (moving,) = cursor.fetchone()
@@ -268,7 +285,7 @@ def _apply_tiers_sql(run, actor):
             WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
               AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
                        {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
-    ids = _record_tier_changes(run, changed, actor)
+    ids = _notify_tier_changes(run, changed)
     return moving, len(changed), ids
 
 
@@ -307,6 +324,23 @@ def _apply_provisional_periods(run):
     )
 
 
+def _notify_tier_changes(run, changed_ids):
+    """PostgreSQL: a notification to each active user of the changed partners (ids), as _record_tier_changes
+    writes them; only the partners that have users are read back, with their names and reasons."""
+    recipients = list(partner_selectors.partners_users(changed_ids).values_list("id", "partner_id"))
+    if not recipients:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT a.partner_id, p.name, a.previous_tier, a.applied_tier, a.movement,
+                   ARRAY(SELECT r FROM jsonb_array_elements_text(a.reasons) WITH ORDINALITY t(r, n) ORDER BY n)
+            FROM {Assessment._meta.db_table} a JOIN {Partner._meta.db_table} p ON p.id = a.partner_id
+            WHERE a.run_id = %s AND a.partner_id = ANY(%s)""",  # noqa: S608 - table names from _meta
+                       [run.pk, sorted({partner_id for _, partner_id in recipients})])
+        by_partner = {row[0]: row for row in cursor.fetchall()}
+    return _notify_recipients(run, by_partner, recipients)
+
+
 def _record_tier_changes(run, changed, actor):
     """One audit entry per changed partner and a notification to each of its active users, set-based through
     activity; returns the notification ids (emails go out after commit; the sweep catches up if the broker is
@@ -318,10 +352,16 @@ def _record_tier_changes(run, changed, actor):
         for pid, name, before, after, _movement, reasons in changed
     ))
     by_partner = {row[0]: row for row in changed}
-    recipients = partner_selectors.partners_users(by_partner)
+    recipients = partner_selectors.partners_users(by_partner).values_list("id", "partner_id")
+    return _notify_recipients(run, by_partner, recipients)
+
+
+def _notify_recipients(run, by_partner, recipients):
+    """``by_partner``: {partner id: (id, name, previous tier, applied tier, movement, reasons)};
+    ``recipients``: (user id, partner id) in partner order."""
     notices = {}
     rows = []
-    for user_id, partner_id in recipients.values_list("id", "partner_id"):
+    for user_id, partner_id in recipients:
         if partner_id not in notices:
             notices[partner_id] = tier_change_notice(run, *by_partner[partner_id][1:])
         subject, body = notices[partner_id]
