@@ -5,7 +5,6 @@ import contextlib
 import datetime
 import gc
 import json
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -26,7 +25,6 @@ from . import parallel, rules, selectors
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
 BATCH = 5_000
-NO_METRICS = rules.Metrics(certified_technical=0, sales_trained=0, revenue_usd=Decimal("0"), agreement_accepted=False)
 TIER_PAGE_URL = "/tier/"
 
 
@@ -63,7 +61,7 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
                 # 100,000 partners): at the default 4 MB the sorts spill to disk. For this transaction only.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         partners = list(selectors.partners_in_scope().values_list("id", "tier"))
-        metrics = selectors.metrics_by_partner(kind=kind, as_of=as_of, partner_ids=None)
+        sources = selectors.metric_sources(kind=kind, as_of=as_of)
         provisional = selectors.open_provisional_ends()
         run = RecalculationRun.objects.create(
             kind=kind, as_of=as_of, program_year=program_year, revenue_from=start, revenue_to=end, scheduled=scheduled,
@@ -74,8 +72,9 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
             """(partner id, metrics, designated, outcome) per partner of ``share``, computed as they are
             written."""
             designated_tier, period_days = TierLevel.GLOBAL_STRATEGIC, program_year.provisional_period_days
+            metrics = sources.metrics
             for partner_id, tier in share:
-                m = metrics.get(partner_id, NO_METRICS)
+                m = metrics(partner_id)
                 designated = tier == designated_tier
                 outcome = rules.assess(
                     kind=kind, as_of=as_of, metrics=m, current_tier=tier, designated=designated,
