@@ -353,11 +353,11 @@ class Command(BaseCommand):
         t0 = time.perf_counter()
         children = [m._meta.db_table for m in (Person, Completion, Opportunity, OpportunityPartner,
                                                 AgreementAcceptance)]
-        with connection.cursor() as c, foreign_key_checks_off(c):
+        with connection.cursor() as c, foreign_key_checks_off(c), \
+                plain_indexes_rebuilt_after(c, [Partner._meta.db_table, *children], self.stdout.write):
             ids = self._seed_partners(c, n, rnd, tag)
             self._phase("partners (COPY)", t0)
-            with plain_indexes_rebuilt_after(c, children, self.stdout.write):
-                self._seed_children(c, ids, as_of, rnd, user, agreement, start, span, tag)
+            self._seed_children(c, ids, as_of, rnd, user, agreement, start, span, tag)
         return ids
 
     def _phase(self, name, t0):
