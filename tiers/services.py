@@ -17,7 +17,7 @@ from activity.models import AuditEntry
 from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
 from core.copy import CsvStream
 from partners import selectors as partner_selectors
-from partners.models import Partner, TierLevel
+from partners.models import Partner, TierLevel, User
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
@@ -282,6 +282,7 @@ def _apply_tiers_sql(run, actor):
     Returns (partners moving, partners changed, notification ids).
     """
     assessment, partner, audit = Assessment._meta.db_table, Partner._meta.db_table, AuditEntry._meta.db_table
+    user = User._meta.db_table
     with connection.cursor() as cursor:
         # Only partners still at the tier the preview started from ("fresh"); the others are skipped. The
         # UPDATE locks each row it changes; a designation committed meanwhile fails the tier = previous_tier
@@ -304,12 +305,16 @@ def _apply_tiers_sql(run, actor):
                        array_to_string(ARRAY(SELECT r FROM jsonb_array_elements_text(c.reasons) WITH ORDINALITY t(r, n)
                                              ORDER BY n), ' ')
                 FROM changed c ORDER BY c.id)
-            SELECT id FROM changed ORDER BY id
+            SELECT count(*), coalesce(array_agg(c.id ORDER BY c.id) FILTER (WHERE EXISTS (
+                SELECT 1 FROM {user} u WHERE u.partner_id = c.id AND u.is_active)), '{{}}')
+            FROM changed c
             """,  # noqa: S608 - table names from _meta
                        {"run": run.pk, "same": rules.SAME, "as_of": run.as_of, "now": timezone.now(),
                         "actor": getattr(actor, "pk", None), "action": str(AuditAction.TIER_CHANGE),
                         "type": Partner._meta.label_lower})
-        changed = [pk for (pk,) in cursor.fetchall()]
+        # The changed partners that have active users (a million-partner run changes ~750,000; most
+        # partners of a large program have users, the benchmark's none): only these ids come back.
+        changed_count, with_users = cursor.fetchone()
         cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
                        [run.pk, rules.SAME])
         (moving,) = cursor.fetchone()
@@ -330,8 +335,8 @@ def _apply_tiers_sql(run, actor):
             WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
               AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
                        {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
-    ids = _notify_tier_changes(run, changed)
-    return moving, len(changed), ids
+    ids = _notify_tier_changes(run, with_users)
+    return moving, changed_count, ids
 
 
 CLOSING_ACTIONS = (rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED, rules.PROVISIONAL_SUPERSEDED)
@@ -370,8 +375,9 @@ def _apply_provisional_periods(run):
 
 
 def _notify_tier_changes(run, changed_ids):
-    """PostgreSQL: a notification to each active user of the changed partners (ids), as _record_tier_changes
-    writes them; only the partners that have users are read back, with their names and reasons."""
+    """PostgreSQL: a notification to each active user (partners.selectors.partners_users) of the changed
+    partners ``changed_ids``, as _record_tier_changes writes them; only the partners that have users are read
+    back, with their names and reasons."""
     recipients = list(partner_selectors.partners_users(changed_ids).values_list("id", "partner_id"))
     if not recipients:
         return []
