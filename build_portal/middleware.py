@@ -8,9 +8,11 @@ import re
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-MESSAGE = "Remove the control characters (such as NUL) from this field."
+MESSAGE = gettext_lazy("Remove the control characters (such as NUL) from this field.")
 
 
 def _bad_fields(items, prefix=""):
@@ -45,7 +47,7 @@ class ControlCharacterGuard:
             try:
                 bad += _bad_fields(_query_and_form_fields(request.POST))
             except MultiPartParserError:
-                return _answer(request, {"non_field_errors": ["The form could not be read: send it again."]})
+                return _answer(request, {"non_field_errors": [_("The form could not be read: send it again.")]})
         elif "json" in content_type and request.body:
             try:
                 document = json.loads(request.body)
@@ -59,7 +61,7 @@ class ControlCharacterGuard:
                 bad.append("non_field_errors")
         if not bad:
             return self.get_response(request)
-        return _answer(request, {name: [MESSAGE] for name in dict.fromkeys(bad)})
+        return _answer(request, {name: [str(MESSAGE)] for name in dict.fromkeys(bad)})
 
 
 def _answer(request, errors):

@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from core.formatting import day, days_from_now, money, natural_key
 from dealreg import rules as deal_rules
@@ -49,10 +50,11 @@ def _agreement_steps(partner, *, may_act):
             continue
         required = agreement.kind == agreement.Kind.PARTNER
         steps.append(NextStep(
-            title=f"Accept the {agreement.title}",
-            detail=("Your company becomes a Registered partner when it is accepted." if required
-                    else f"Version {agreement.version}, published {day(agreement.published_on)}."),
-            url=reverse("partners:agreements"), action="Read and accept" if may_act else "Read it",
+            title=_("Accept the %(agreement)s") % {"agreement": agreement.title},
+            detail=(_("Your company becomes a Registered partner when it is accepted.") if required
+                    else _("Version %(version)s, published %(date)s.")
+                    % {"version": agreement.version, "date": day(agreement.published_on)}),
+            url=reverse("partners:agreements"), action=_("Read and accept") if may_act else _("Read it"),
             tone="danger" if required else "primary",
         ))
     return steps
@@ -76,7 +78,7 @@ def _people_steps(standing, *, may_act):
                             "%(tier)s needs %(need)d platform-certified technical people; you have %(have)d.",
                             upcoming.min_certified_technical)
             % {"tier": upcoming.name, "need": upcoming.min_certified_technical, "have": metrics.certified_technical},
-            url=url, action="Update the roster" if may_act else "See the roster",
+            url=url, action=_("Update the roster") if may_act else _("See the roster"),
         ))
     if short_trained > 0:
         steps.append(NextStep(
@@ -87,7 +89,7 @@ def _people_steps(standing, *, may_act):
                             "%(tier)s needs %(need)d sales-trained people (Sellers Series 101); you have %(have)d.",
                             upcoming.min_sales_trained)
             % {"tier": upcoming.name, "need": upcoming.min_sales_trained, "have": metrics.sales_trained},
-            url=url, action="Update the roster" if may_act else "See the roster",
+            url=url, action=_("Update the roster") if may_act else _("See the roster"),
         ))
     return steps
 
@@ -100,7 +102,7 @@ def _renewal_steps(partner, *, today, risk, may_act):
         return [NextStep(
             title=ngettext("Renew %(n)d certification before %(date)s", "Renew %(n)d certifications before %(date)s",
                            len(risk.lapses)) % {"n": len(risk.lapses), "date": day(recalc)},
-            detail=" ".join(risk.sentences()), url=url, action="See who" if not may_act else "Update the roster",
+            detail=" ".join(risk.sentences()), url=url, action=_("See who") if not may_act else _("Update the roster"),
             tone="danger", people=tuple(f"{lapse.person_name} ({day(lapse.expires_on)})" for lapse in risk.lapses),
         )]
     return []
@@ -113,13 +115,15 @@ def _plain_renewals(holdings, *, today, may_act, risk):
     lapses = [h for h in holdings if h.expires_on is not None and today <= h.expires_on < recalc]
     if not lapses:
         return []
-    names = {Course.PLATFORM: "platform", Course.SELLERS_101: "Sellers Series 101"}
+    # "Sellers Series 101" is the course's name, kept as the program writes it.
+    names = {Course.PLATFORM: pgettext("course", "platform"), Course.SELLERS_101: "Sellers Series 101"}
     return [NextStep(
         title=ngettext("Renew %(n)d certification expiring before %(date)s",
                        "Renew %(n)d certifications expiring before %(date)s", len(lapses))
         % {"n": len(lapses), "date": day(recalc)},
-        detail="Your tier does not depend on them at the next recalculation, but they stop counting when they expire.",
-        url=reverse("partners:people") + "?expiring=60", action="Update the roster" if may_act else "See the roster",
+        detail=_("Your tier does not depend on them at the next recalculation, but they stop counting when they expire."),
+        url=reverse("partners:people") + "?expiring=60",
+        action=_("Update the roster") if may_act else _("See the roster"),
         tone="warning",
         people=tuple(f"{h.person_name}, {names.get(h.course, h.course)} ({day(h.expires_on)})"
                      for h in sorted(lapses, key=lambda h: (h.expires_on, natural_key(h.person_name)))),
@@ -132,12 +136,22 @@ def _claim_steps(partner, *, today):
                                          claim_deadline__gte=today)
            .only("pk", "program", "title", "claim_deadline", "approved_amount").order_by("claim_deadline", "pk")[:5])
     return [NextStep(
-        title=f"Claim {r.reference} by {day(r.claim_deadline)}",
-        detail=f"{r.title}: approved {money(r.approved_amount)}. Upload proof of performance and the actual cost "
-               f"({days_from_now(r.claim_deadline, today=today)}).",
-        url=reverse("funding:request_claim", args=[r.pk]), action="Submit a claim",
+        title=_("Claim %(reference)s by %(date)s") % {"reference": r.reference, "date": day(r.claim_deadline)},
+        detail=_("%(title)s: approved %(amount)s. Upload proof of performance and the actual cost (%(when)s).")
+        % {"title": r.title, "amount": money(r.approved_amount), "when": days_from_now(r.claim_deadline, today=today)},
+        url=reverse("funding:request_claim", args=[r.pk]), action=_("Submit a claim"),
         tone="danger" if (r.claim_deadline - today).days <= 7 else "warning",
     ) for r in due]
+
+
+def _deal_expires(reference, days):
+    """"Deal DR-31 expires in 10 days": one whole sentence per case, so each language orders its own words."""
+    if days == 0:
+        return _("Deal %(reference)s expires today") % {"reference": reference}
+    if days == 1:
+        return _("Deal %(reference)s expires tomorrow") % {"reference": reference}
+    return ngettext("Deal %(reference)s expires in %(n)d day", "Deal %(reference)s expires in %(n)d days",
+                    days) % {"reference": reference, "n": days}
 
 
 def _deal_steps(partner, *, today):
@@ -146,11 +160,14 @@ def _deal_steps(partner, *, today):
                                                 expires_on__lte=horizon)
                 .only("pk", "customer_company", "expires_on", "extension").order_by("expires_on", "pk")[:5])
     return [NextStep(
-        title=f"Deal {r.reference} expires {days_from_now(r.expires_on, today=today)}",
-        detail=f"{r.customer_company}: approved until {day(r.expires_on)}. Ask your PAM to mark it won, or request "
-               f"the one extension the program allows." if not r.extension else
-               f"{r.customer_company}: approved until {day(r.expires_on)} (extension {r.get_extension_display().lower()}).",
-        url=reverse("dealreg:detail", args=[r.pk]), action="Open the registration",
+        title=_deal_expires(r.reference, (r.expires_on - today).days),
+        detail=_("%(customer)s: approved until %(date)s. Ask your PAM to mark it won, or request the one extension "
+                 "the program allows.") % {"customer": r.customer_company, "date": day(r.expires_on)}
+        if not r.extension else
+        _("%(customer)s: approved until %(date)s (extension %(extension)s).")
+        % {"customer": r.customer_company, "date": day(r.expires_on),
+           "extension": r.get_extension_display().lower()},
+        url=reverse("dealreg:detail", args=[r.pk]), action=_("Open the registration"),
         tone="warning",
     ) for r in expiring]
 
@@ -167,7 +184,7 @@ def deal_summary(partner):
     pipeline = [rows[s] for s in PIPELINE_STATUSES if s in rows]
     return {
         "by_status": by_status, "total": sum(r["count"] for r in by_status),
-        "pipeline_count": sum(n for n, _ in pipeline), "pipeline_arr": sum((a for _, a in pipeline), Decimal("0")),
+        "pipeline_count": sum(n for n, _arr in pipeline), "pipeline_arr": sum((a for _n, a in pipeline), Decimal("0")),
     }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activity.services import notify
 from benefits.services import program_year_copy_with_benefits
@@ -51,7 +52,8 @@ def rollover(*, today: datetime.date | None = None) -> Rollover:
             current, action = program_year_publish(program_year=current), "published"
         elif current is None:
             if previous is None:
-                raise ValidationError(f"There is no {year - 1} program year to copy the {year} program year from.")
+                raise ValidationError(_("There is no %(previous)s program year to copy the %(year)s program year from.")
+                                      % {"previous": year - 1, "year": year})
             current = program_year_publish(program_year=program_year_copy_full(source=previous, year=year))
             action = "copied"
             _tell_program_admins(current, previous)
@@ -68,7 +70,4 @@ def rollover(*, today: datetime.date | None = None) -> Rollover:
 def _tell_program_admins(current, previous):
     admins = list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True))
     notify(recipients=admins, url=PROGRAM_YEARS_URL,
-           subject=f"The {current.year} program year was created as a copy of {previous.year}",
-           body=f"Nobody had prepared the {current.year} program year, so on 1 January the portal copied the "
-                f"{previous.year} program year (tiers and thresholds, settings, benefits table, MDF tier defaults) "
-                f"and published it; the annual recalculation uses it. Review it on the program years page.")
+           kind="program_year_copied", params={"year": current.year, "previous_year": previous.year})

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 Row = tuple[int, dict[str, Any]]
 
@@ -23,9 +26,14 @@ class RowError(NamedTuple):
     message: str
 
     def __str__(self) -> str:
+        # The field is a column or API field name (a file format): shown as it is, not translated.
         if not self.line:
-            return f"{self.field}: {self.message}" if self.field else self.message
-        return f"Line {self.line}, {self.field}: {self.message}" if self.field else f"Line {self.line}: {self.message}"
+            return _("%(field)s: %(message)s") % {"field": self.field, "message": self.message} if self.field \
+                else self.message
+        if self.field:
+            return _("Line %(line)s, %(field)s: %(message)s") % {"line": self.line, "field": self.field,
+                                                                 "message": self.message}
+        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.line, "field": self.field, "message": self.message}
@@ -63,27 +71,31 @@ def read_csv(content: bytes, *, columns: Sequence[str], required: Sequence[str],
     A row with fewer values than columns lacks the last columns; one with more is an error.
     """
     if max_bytes is not None and len(content) > max_bytes:
-        raise ImportRejected([(0, "file", f"The file is larger than {max_bytes // (1024 * 1024)} MB.")])
+        raise ImportRejected([(0, "file", _("The file is larger than %(n)s MB.") % {"n": max_bytes // (1024 * 1024)})])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected([(0, "file", "The file is not UTF-8 text; save it as CSV (UTF-8) and try again.")])
+        raise ImportRejected([(0, "file", _("The file is not UTF-8 text; save it as CSV (UTF-8) and try again."))])
     if "\x00" in text:
-        raise ImportRejected([(0, "file", "The file is not a CSV text file.")])
+        raise ImportRejected([(0, "file", _("The file is not a CSV text file."))])
     lines = _CountedLines(text)
     reader = csv.reader(lines)
     rows, errors = [], []
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
-            raise ImportRejected([(1, "file", "The file is empty; the first line must name the columns.")])
+            raise ImportRejected([(1, "file", _("The file is empty; the first line must name the columns."))])
         names = [h.strip().lower() for h in header]
         missing = [c for c in required if c not in names]
         unknown = [n for n in names if n and n not in columns]
         if missing:
-            errors.append((1, "header", f"Missing column(s): {', '.join(missing)}. Expected: {', '.join(columns)}."))
+            # Translators: English keeps "column(s)" in both forms; write each plural form as your language needs.
+            errors.append((1, "header", ngettext("Missing column(s): %(missing)s. Expected: %(columns)s.",
+                                                 "Missing column(s): %(missing)s. Expected: %(columns)s.", len(missing))
+                           % {"missing": ", ".join(missing), "columns": ", ".join(columns)}))
         if unknown:
-            errors.append((1, "header", f"Unknown column(s): {', '.join(u[:30] for u in unknown)}."))
+            errors.append((1, "header", ngettext("Unknown column(s): %(unknown)s.", "Unknown column(s): %(unknown)s.",
+                                                 len(unknown)) % {"unknown": ", ".join(u[:30] for u in unknown)}))
         if errors:
             raise ImportRejected(errors)
         for values in reader:
@@ -91,22 +103,29 @@ def read_csv(content: bytes, *, columns: Sequence[str], required: Sequence[str],
             if not any(v.strip() for v in values):
                 continue  # blank line
             if len(values) > len(names):
-                errors.append((line, "", f"This line has more values than the header has columns "
-                                         f"({len(values)} values for {len(names)} columns)."))
+                errors.append((line, "", ngettext(
+                    "This line has more values than the header has columns (%(values)d values for %(columns)d column).",
+                    "This line has more values than the header has columns (%(values)d values for %(columns)d columns).",
+                    len(names)) % {"values": len(values), "columns": len(names)}))
                 continue
             rows.append((line, {name: value for name, value in zip(names, values, strict=False) if name}))
             if len(rows) > max_rows:
-                raise ImportRejected([(0, "file", f"More than {max_rows:,} rows; split the file.")])
+                raise ImportRejected([(0, "file", ngettext("More than %(n)s row; split the file.",
+                                                           "More than %(n)s rows; split the file.", max_rows)
+                                        % {"n": number_format(max_rows, force_grouping=True)})])
     except csv.Error as exc:
         if "field limit" in str(exc):
-            message = f"A value is longer than {csv.field_size_limit():,} characters."
+            limit = csv.field_size_limit()
+            message = ngettext("A value is longer than %(n)s character.", "A value is longer than %(n)s characters.",
+                               limit) % {"n": number_format(limit, force_grouping=True)}
         else:
-            message = f"Not valid CSV: {exc}."
+            # The csv module's own words (English): what it found wrong.
+            message = _("Not valid CSV: %(error)s.") % {"error": exc}
         raise ImportRejected([*errors, (lines.count, "", message)])
     if errors:
         raise ImportRejected(errors)
     if not rows:
-        raise ImportRejected([(0, "file", "The file has a header but no rows.")])
+        raise ImportRejected([(0, "file", _("The file has a header but no rows."))])
     return rows
 
 
@@ -118,11 +137,12 @@ def check_shape(rows: Iterable[tuple[int, Any]], *, columns: Sequence[str],
     shaped, errors = [], []
     for line, item in rows:
         if not isinstance(item, Mapping):
-            errors.append(RowError(line, row_field, "Each row must be an object with the import's columns."))
+            errors.append(RowError(line, row_field, _("Each row must be an object with the import's columns.")))
             continue
         unknown = sorted(set(item) - set(columns))
         if unknown:
-            errors.append(RowError(line, row_field, f"Unknown field(s): {', '.join(unknown)[:100]}."))
+            message = ngettext("Unknown field(s): %(unknown)s.", "Unknown field(s): %(unknown)s.", len(unknown))
+            errors.append(RowError(line, row_field, message % {"unknown": ", ".join(unknown)[:100]}))
         shaped.append((line, {k: v for k, v in item.items() if k in columns}))
     return shaped, errors
 

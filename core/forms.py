@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> forms.BaseForm:
@@ -25,7 +27,7 @@ class CountryChoiceField(forms.ChoiceField):
     def __init__(self, *, error_for: Callable[[str], str | None] | None = None, **kwargs: Any) -> None:
         from .formatting import country_choices
 
-        kwargs.setdefault("choices", lambda: [("", "Choose a country"), *country_choices()])
+        kwargs.setdefault("choices", lambda: [("", gettext_lazy("Choose a country")), *country_choices()])
         super().__init__(**kwargs)
         self.error_for = error_for
 
@@ -34,5 +36,5 @@ class CountryChoiceField(forms.ChoiceField):
 
     def validate(self, value: Any) -> None:
         if value and self.error_for is not None and not self.valid_value(value):
-            raise forms.ValidationError(self.error_for(value) or f"{value} is not a country code.")
+            raise forms.ValidationError(self.error_for(value) or _("%(code)s is not a country code.") % {"code": value})
         super().validate(value)

@@ -4,6 +4,7 @@ silently ignored."""
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
 from rest_framework import pagination, serializers
 from rest_framework.request import Request
 
@@ -26,5 +27,5 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if raw in self.last_page_strings:
             return paginator.num_pages
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            raise serializers.ValidationError({self.page_query_param: ["A page is a whole number from 1."]})
+            raise serializers.ValidationError({self.page_query_param: [_("A page is a whole number from 1.")]})
         return raw

@@ -6,6 +6,7 @@ but not take the action they asked for get 403.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from partners.access import partners_visible_to, require_program_admin
 
@@ -31,12 +32,12 @@ def may_review(user):
 
 def require_partner_user(user):
     if not (user.is_authenticated and user.partner_id):
-        raise PermissionDenied("Deal registrations are submitted by partner users.")
+        raise PermissionDenied(_("Deal registrations are submitted by partner users."))
 
 
 def require_reviewer(user):
     if not may_review(user):
-        raise PermissionDenied("Only a PAM or a program admin may review deal registrations.")
+        raise PermissionDenied(_("Only a PAM or a program admin may review deal registrations."))
 
 
 def registration_for_user(user, registration_id, *, for_change=None):
@@ -49,9 +50,9 @@ def registration_for_user(user, registration_id, *, for_change=None):
         .first()
     )
     if registration is None:
-        raise Http404("No such deal registration.")
+        raise Http404(_("No such deal registration."))
     if for_change == "partner" and user.partner_id != registration.partner_id:
-        raise PermissionDenied("Only the partner that registered this deal may do this.")
+        raise PermissionDenied(_("Only the partner that registered this deal may do this."))
     if for_change == "review":
         require_reviewer(user)
     return registration

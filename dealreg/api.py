@@ -5,6 +5,8 @@ exception handler (core/api.py) turns into a 400 with field errors.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -32,7 +34,7 @@ class RegistrationInSerializer(serializers.Serializer):
     customer_company = serializers.CharField(max_length=200)
     website = serializers.CharField(max_length=300, help_text="Customer website or domain; stored normalised.")
     country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2,
-                                     error_messages={"invalid": "Enter the two-letter country code, e.g. US."})
+                                     error_messages={"invalid": gettext_lazy("Enter the two-letter country code, e.g. US.")})
     contact_name = serializers.CharField(max_length=150)
     contact_email = serializers.EmailField(max_length=254)
     products = serializers.ListField(child=serializers.ChoiceField(choices=Opportunity.ProductLine.choices),
@@ -69,14 +71,14 @@ class ClaimInSerializer(serializers.Serializer):
                                     help_text="Customer website or domain, when no opportunity id is given.")
     sourced_how = serializers.CharField(max_length=4000, help_text="How the partner sourced the opportunity.")
     country = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2,
-                                     error_messages={"invalid": "Enter the two-letter country code, e.g. US."})
+                                     error_messages={"invalid": gettext_lazy("Enter the two-letter country code, e.g. US.")})
     contact_name = serializers.CharField(max_length=150)
     contact_email = serializers.EmailField(max_length=254)
 
     def validate(self, attrs):
         if not attrs.get("opportunity_id", "").strip() and not attrs.get("website", "").strip():
             raise serializers.ValidationError(
-                {"opportunity_id": "Give the sales system's opportunity id or the customer's website domain."})
+                {"opportunity_id": _("Give the sales system's opportunity id or the customer's website domain.")})
         return attrs
 
 

@@ -2,6 +2,7 @@
 (whose OpenAPI parameters drf-spectacular takes from it)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy
 
 from partners.access import partners_visible_to
 
@@ -13,21 +14,24 @@ ANY_STATUS = "all"
 
 class ReviewQueueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
-        choices=[*DealRegistration.Status.choices, (ANY_STATUS, "Any status")], method="filter_status",
-        empty_label=None, help_text='Default: submitted; "all" for any status')
-    q = django_filters.CharFilter(method="search", max_length=100, label="Search",
-                                  help_text="Customer company, domain, contact or DR-number")
-    partner = django_filters.NumberFilter(method="filter_partner", help_text="A partner id")
+        choices=[*DealRegistration.Status.choices, (ANY_STATUS, gettext_lazy("Any status"))], method="filter_status",
+        empty_label=None,
+        help_text=gettext_lazy('Default: submitted; "all" for any status'))
+    q = django_filters.CharFilter(method="search", max_length=100, label=gettext_lazy("Search"),
+                                  help_text=gettext_lazy("Customer company, domain, contact or DR-number"))
+    partner = django_filters.NumberFilter(method="filter_partner",
+                                         help_text=gettext_lazy("A partner id"))
     pam = django_filters.CharFilter(method="filter_pam", max_length=20,
-                                    help_text='The partner\'s PAM (a user id), or "none"')
+                                    help_text=gettext_lazy('The partner\'s PAM (a user id), or "none"'))
     # "1"/"true" as the page's checkbox and API clients send it.
     overdue = django_filters.ChoiceFilter(
-        choices=[("1", "Overdue only"), ("true", "Overdue only"), ("0", "Not overdue"), ("false", "Not overdue")],
-        method="filter_overdue", help_text="Past the review service level (1 / true), or not (0 / false)")
+        choices=[("1", gettext_lazy("Overdue only")), ("true", gettext_lazy("Overdue only")), ("0", gettext_lazy("Not overdue")),
+                 ("false", gettext_lazy("Not overdue"))],
+        method="filter_overdue", help_text=gettext_lazy("Past the review service level (1 / true), or not (0 / false)"))
     o = django_filters.OrderingFilter(
         fields=(("waiting_since", "waiting"), ("estimated_arr_usd", "arr"), ("customer_company", "customer"),
                 ("partner__name", "partner"), ("created_at", "created")),
-        label="Sort by", help_text="Default: waiting (oldest first)")
+        label=gettext_lazy("Sort by"), help_text=gettext_lazy("Default: waiting (oldest first)"))
 
     class Meta:
         model = DealRegistration

@@ -3,6 +3,10 @@
 from django import forms
 from django.utils import timezone
 
+# Labels are built at import time: lazy, so each request shows them in its own language.
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from core.forms import CountryChoiceField
 
 from . import rules
@@ -13,24 +17,24 @@ SELECT = {"class": "form-select"}
 
 
 class RegistrationForm(forms.Form):
-    customer_company = forms.CharField(max_length=200, widget=forms.TextInput(TEXT))
+    customer_company = forms.CharField(label=_("Customer company"), max_length=200, widget=forms.TextInput(TEXT))
     website = forms.CharField(
-        label="Customer website domain", max_length=300, widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
-        help_text="We store the bare domain: https://www.Example.com/about becomes example.com.",
+        label=_("Customer website domain"), max_length=300, widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
+        help_text=_("We store the bare domain: https://www.Example.com/about becomes example.com."),
     )
-    country = CountryChoiceField(label="Customer country", widget=forms.Select(SELECT), error_for=rules.country_error)
-    contact_name = forms.CharField(label="Customer contact name", max_length=150, widget=forms.TextInput(TEXT))
-    contact_email = forms.EmailField(label="Customer contact email", max_length=254, widget=forms.EmailInput(TEXT))
+    country = CountryChoiceField(label=_("Customer country"), widget=forms.Select(SELECT), error_for=rules.country_error)
+    contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=forms.TextInput(TEXT))
+    contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=forms.EmailInput(TEXT))
     products = forms.MultipleChoiceField(
-        label="Products of interest", choices=Opportunity.ProductLine.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Products of interest"), choices=Opportunity.ProductLine.choices, widget=forms.CheckboxSelectMultiple
     )
-    use_case = forms.CharField(max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}))
+    use_case = forms.CharField(label=_("Use case"), max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}))
     estimated_arr_usd = forms.DecimalField(
-        label="Estimated ARR (USD)", max_digits=14, decimal_places=2, widget=forms.NumberInput({**TEXT, "step": "0.01"})
+        label=_("Estimated ARR (USD)"), max_digits=14, decimal_places=2, widget=forms.NumberInput({**TEXT, "step": "0.01"})
     )
-    expected_close_date = forms.DateField(label="Expected close date", widget=forms.DateInput({**TEXT, "type": "date"}))
+    expected_close_date = forms.DateField(label=_("Expected close date"), widget=forms.DateInput({**TEXT, "type": "date"}))
     # Shown only when a figure is unusual (services.registration_errors with code "confirm").
-    confirm = forms.BooleanField(label="The figures are right", required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("The figures are right"), required=False, widget=forms.HiddenInput)
 
     def add_rule_errors(self, errors):
         """Add the service's rule errors to the fields that have none yet: every error shows on the first
@@ -73,24 +77,24 @@ class ClaimForm(forms.Form):
     """A missing sourced opportunity (guide p.10): named by the sales system's opportunity id or the domain."""
 
     opportunity_id = forms.CharField(
-        label="Sales system opportunity id", max_length=64, required=False, widget=forms.TextInput(TEXT),
-        help_text="As your account team sees it in the sales system. Leave empty to find it by the customer's domain.",
+        label=_("Sales system opportunity id"), max_length=64, required=False, widget=forms.TextInput(TEXT),
+        help_text=_("As your account team sees it in the sales system. Leave empty to find it by the customer's domain."),
     )
     website = forms.CharField(
-        label="Customer website domain", max_length=300, required=False,
+        label=_("Customer website domain"), max_length=300, required=False,
         widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
-        help_text="Used when you give no opportunity id; the customer must have one closed-won opportunity.",
+        help_text=_("Used when you give no opportunity id; the customer must have one closed-won opportunity."),
     )
     sourced_how = forms.CharField(
-        label="How your company sourced it", max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}),
-        help_text="Who you worked with at the customer and what your company did to bring the sale in.",
+        label=_("How your company sourced it"), max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}),
+        help_text=_("Who you worked with at the customer and what your company did to bring the sale in."),
     )
     country = forms.CharField(
-        max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
-        help_text="Two-letter ISO 3166 country code of the customer.",
+        label=_("Country"), max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
+        help_text=_("Two-letter ISO 3166 country code of the customer."),
     )
-    contact_name = forms.CharField(label="Customer contact name", max_length=150, widget=forms.TextInput(TEXT))
-    contact_email = forms.EmailField(label="Customer contact email", max_length=254, widget=forms.EmailInput(TEXT))
+    contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=forms.TextInput(TEXT))
+    contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=forms.EmailInput(TEXT))
 
     def clean_country(self):
         value = self.cleaned_data["country"]
@@ -101,72 +105,75 @@ class ClaimForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not (data.get("opportunity_id") or "").strip() and not (data.get("website") or "").strip():
-            self.add_error("opportunity_id", "Give the sales system's opportunity id or the customer's website domain.")
+            self.add_error("opportunity_id", _("Give the sales system's opportunity id or the customer's website domain."))
         return data
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea({**TEXT, "rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 2}))
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea({**TEXT, "rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea({**TEXT, "rows": 2}))
 
 
 class RespondForm(forms.Form):
-    answer = forms.CharField(label="Your answer", max_length=4000, widget=forms.Textarea({**TEXT, "rows": 3}))
+    answer = forms.CharField(label=_("Your answer"), max_length=4000, widget=forms.Textarea({**TEXT, "rows": 3}))
 
 
 class DecisionForm(forms.Form):
-    DECISIONS = [("approve", "Approve"), ("reject", "Reject"), ("request_info", "Request information")]
-    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.Select(SELECT))
+    DECISIONS = [("approve", pgettext_lazy("verb: decide a registration", "Approve")),
+                 ("reject", pgettext_lazy("verb: decide a registration", "Reject")),
+                 ("request_info", _("Request information"))]
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.Select(SELECT))
     reason_code = forms.ChoiceField(
-        label="Rejection reason", required=False, choices=[("", "—")] + DealRegistration.RejectReason.choices,
-        widget=forms.Select(SELECT), help_text="Needed when you reject.",
+        label=_("Rejection reason"), required=False, choices=[("", "—")] + DealRegistration.RejectReason.choices,
+        widget=forms.Select(SELECT), help_text=_("Needed when you reject."),
     )
     reason = forms.CharField(
-        max_length=2000, widget=forms.Textarea({**TEXT, "rows": 3}),
-        help_text="The partner sees this: why you approve or reject, or what you need to know.",
+        label=_("Reason"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 3}),
+        help_text=_("The partner sees this: why you approve or reject, or what you need to know."),
     )
 
 
 class OutcomeForm(forms.Form):
-    OUTCOMES = [("win", "Won"), ("lose", "Lost")]
-    outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.Select(SELECT))
+    OUTCOMES = [("win", _("Won")), ("lose", _("Lost"))]
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, widget=forms.Select(SELECT))
     final_arr_usd = forms.DecimalField(
-        label="Final ARR (USD)", required=False, max_digits=14, decimal_places=2,
-        widget=forms.NumberInput({**TEXT, "step": "0.01"}), help_text="Needed when won.",
+        label=_("Final ARR (USD)"), required=False, max_digits=14, decimal_places=2,
+        widget=forms.NumberInput({**TEXT, "step": "0.01"}), help_text=_("Needed when won."),
     )
-    closed_on = forms.DateField(label="Close date", required=False, widget=forms.DateInput({**TEXT, "type": "date"}),
-                                help_text="Needed when won.")
-    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea({**TEXT, "rows": 2}),
-                             help_text="Needed when lost.")
+    closed_on = forms.DateField(label=_("Close date"), required=False, widget=forms.DateInput({**TEXT, "type": "date"}),
+                                help_text=_("Needed when won."))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False,
+                             widget=forms.Textarea({**TEXT, "rows": 2}), help_text=_("Needed when lost."))
 
 
 class ExtensionDecisionForm(forms.Form):
     grant = forms.TypedChoiceField(
-        label="Extension", choices=[("yes", "Grant"), ("no", "Decline")], coerce=lambda v: v == "yes",
+        label=_("Extension"), coerce=lambda v: v == "yes",
+        choices=[("yes", pgettext_lazy("verb: an extension", "Grant")), ("no", pgettext_lazy("verb: an extension", "Decline"))],
         widget=forms.Select(SELECT),
     )
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea({**TEXT, "rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea({**TEXT, "rows": 2}))
 
 
 class ImportForm(forms.Form):
     MAX_BYTES = 5 * 1024 * 1024
-    kind = forms.ChoiceField(choices=SalesImport.Kind.choices, widget=forms.Select(SELECT))
-    file = forms.FileField(label="CSV file", widget=forms.ClearableFileInput({**TEXT, "accept": ".csv,text/csv"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=SalesImport.Kind.choices, widget=forms.Select(SELECT))
+    file = forms.FileField(label=_("CSV file"), widget=forms.ClearableFileInput({**TEXT, "accept": ".csv,text/csv"}))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 5 MB; split it into smaller imports.")
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it into smaller imports."))
         if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("Upload a .csv file.")
+            raise forms.ValidationError(_("Upload a .csv file."))
         return upload
 
 
 class ListFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "Any status")] + DealRegistration.Status.choices,
-                               widget=forms.Select(SELECT))
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        widget=forms.TextInput({**TEXT, "placeholder": "Company, domain, contact or DR-number"}))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Any status"))] + DealRegistration.Status.choices, widget=forms.Select(SELECT))
+    q = forms.CharField(label=_("Search"), required=False, max_length=100,
+                        widget=forms.TextInput({**TEXT, "placeholder": _("Company, domain, contact or DR-number")}))

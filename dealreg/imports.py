@@ -6,6 +6,7 @@ its line number (the CSV line, header = line 1; for the API the item's position,
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from core import csv_import
 from core.csv_import import ImportRejected
@@ -44,7 +45,7 @@ class OpportunityRow(forms.Form):
     def clean_domain(self):
         domain = normalise_domain(self.cleaned_data["domain"])
         if not is_valid_domain(domain):
-            raise ValidationError("Enter a web domain such as example.com.")
+            raise ValidationError(_("Enter a web domain such as example.com."))
         return domain
 
     def clean_partner_domain(self):
@@ -54,11 +55,12 @@ class OpportunityRow(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("stage") == Opportunity.Stage.CLOSED_WON and not data.get("close_date") and "close_date" not in self.errors:
-            self.add_error("close_date", "A closed-won opportunity needs its close date (YYYY-MM-DD).")
+            self.add_error("close_date", _("A closed-won opportunity needs its close date (YYYY-MM-DD)."))
         if data.get("partner_domain") and not data.get("attached_on") and "attached_on" not in self.errors:
-            self.add_error("attached_on", "Give the date the partner was attached (YYYY-MM-DD).")
+            self.add_error("attached_on", _("Give the date the partner was attached (YYYY-MM-DD)."))
         if data.get("attached_on") and not data.get("partner_domain"):
-            self.add_error("partner_domain", "attached_on needs the partner's domain.")
+            # Translators: attached_on is a CSV column name; keep it as it is.
+            self.add_error("partner_domain", _("attached_on needs the partner's domain."))
         return data
 
 
@@ -70,16 +72,16 @@ class AccountRow(forms.Form):
     def clean_domain(self):
         domain = normalise_domain(self.cleaned_data["domain"])
         if not is_valid_domain(domain):
-            raise ValidationError("Enter a web domain such as example.com.")
+            raise ValidationError(_("Enter a web domain such as example.com."))
         return domain
 
 
 def _validate(rows, form_class, columns):
     cleaned, seen = [], {}
     if not rows:
-        raise ImportRejected([(0, "rows", "There are no rows to import.")])
+        raise ImportRejected([(0, "rows", _("There are no rows to import."))])
     if len(rows) > MAX_ROWS:
-        raise ImportRejected([(0, "rows", f"At most {MAX_ROWS} rows per import.")])
+        raise ImportRejected([(0, "rows", _("At most %(max)s rows per import.") % {"max": MAX_ROWS})])
     rows, errors = csv_import.check_shape(rows, columns=columns)
     for line, data in rows:
         form = form_class(_strip(data))
@@ -89,7 +91,8 @@ def _validate(rows, form_class, columns):
             continue
         external_id = form.cleaned_data["external_id"]
         if external_id in seen:
-            errors.append((line, "external_id", f"{external_id} is already on line {seen[external_id]}."))
+            errors.append((line, "external_id", _("%(external_id)s is already on line %(line)s.") % {
+                "external_id": external_id, "line": seen[external_id]}))
             continue
         seen[external_id] = line
         cleaned.append((line, form.cleaned_data))
@@ -106,7 +109,8 @@ def validate_opportunity_rows(rows):
         if data["partner_domain"]:
             partner = partners.get(data["partner_domain"])
             if partner is None:
-                errors.append((line, "partner_domain", f"No partner has the domain {data['partner_domain']}."))
+                errors.append((line, "partner_domain",
+                               _("No partner has the domain %(domain)s.") % {"domain": data["partner_domain"]}))
                 continue
         data = {k: v for k, v in data.items() if k != "partner_domain"}
         data["partner"] = partner

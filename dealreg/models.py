@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from partners.models import Partner
 
@@ -22,16 +24,18 @@ class Opportunity(models.Model):
     """An opportunity from the vendor's sales system (imported, never invented here)."""
 
     class Stage(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED_WON = "closed_won", "Closed won"
-        CLOSED_LOST = "closed_lost", "Closed lost"
+        OPEN = "open", pgettext_lazy("opportunity stage", "Open")
+        CLOSED_WON = "closed_won", _("Closed won")
+        CLOSED_LOST = "closed_lost", _("Closed lost")
 
     class ProductLine(models.TextChoices):
-        PLATFORM = "platform", "Platform (messaging, voice, video)"
+        # Product names stay as the program writes them (Flex, Segment, SendGrid are not marked).
+        # Translators: "Platform" is the product's name; translate only the words in brackets.
+        PLATFORM = "platform", _("Platform (messaging, voice, video)")
         FLEX = "flex", "Flex"
         SEGMENT = "segment", "Segment"
         SENDGRID = "sendgrid", "SendGrid"
-        PROFESSIONAL_SERVICES = "professional_services", "Professional services"
+        PROFESSIONAL_SERVICES = "professional_services", _("Professional services")
 
     external_id = models.CharField(max_length=64, unique=True)
     account_name = models.CharField(max_length=200)
@@ -44,7 +48,7 @@ class Opportunity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "opportunities"
+        verbose_name_plural = _("opportunities")
         constraints = [
             models.CheckConstraint(condition=Q(arr_usd__gte=0), name="opportunity_arr_not_negative"),
             models.CheckConstraint(
@@ -62,11 +66,11 @@ class OpportunityPartner(models.Model):
     attached on or before the close date, or through an approved claim of a missing sourced opportunity."""
 
     class Source(models.TextChoices):
-        SALES_TEAM = "sales_team", "Added by the sales team"
-        DEAL_REGISTRATION = "deal_registration", "Approved deal registration"
+        SALES_TEAM = "sales_team", _("Added by the sales team")
+        DEAL_REGISTRATION = "deal_registration", _("Approved deal registration")
         # Guide p.10: "Partners can submit a deal registration request for any missing sourced opportunities";
         # "once approved by Twilio, the partner is added to the sales opportunity" — after it closed.
-        SOURCED_CLAIM = "sourced_claim", "Approved claim of a missing sourced opportunity"
+        SOURCED_CLAIM = "sourced_claim", _("Approved claim of a missing sourced opportunity")
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="attachments")
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="opportunity_attachments")
@@ -80,7 +84,7 @@ class OpportunityPartner(models.Model):
         indexes = [models.Index(fields=["partner", "attached_on"])]
 
     def __str__(self):
-        return f"{self.partner} on {self.opportunity}"
+        return _("%(partner)s on %(opportunity)s") % {"partner": self.partner, "opportunity": self.opportunity}
 
 
 class DealRegistration(models.Model):
@@ -90,36 +94,36 @@ class DealRegistration(models.Model):
     """
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        INFO_REQUESTED = "info_requested", "Information requested"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        WON = "won", "Won"
-        LOST = "lost", "Lost"
-        EXPIRED = "expired", "Expired"
+        SUBMITTED = "submitted", pgettext_lazy("deal registration status", "Submitted")
+        INFO_REQUESTED = "info_requested", pgettext_lazy("deal registration status", "Information requested")
+        APPROVED = "approved", pgettext_lazy("deal registration status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("deal registration status", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("deal registration status", "Withdrawn")
+        WON = "won", pgettext_lazy("deal registration status", "Won")
+        LOST = "lost", pgettext_lazy("deal registration status", "Lost")
+        EXPIRED = "expired", pgettext_lazy("deal registration status", "Expired")
 
     class RejectReason(models.TextChoices):
-        DUPLICATE = "duplicate", "Duplicate registration"
-        EXISTING_CUSTOMER = "existing_customer", "Existing customer"
-        INSUFFICIENT_INFORMATION = "insufficient_information", "Insufficient information"
-        NOT_A_FIT = "not_a_fit", "Not a fit"
-        OTHER = "other", "Other"
+        DUPLICATE = "duplicate", _("Duplicate registration")
+        EXISTING_CUSTOMER = "existing_customer", _("Existing customer")
+        INSUFFICIENT_INFORMATION = "insufficient_information", _("Insufficient information")
+        NOT_A_FIT = "not_a_fit", _("Not a fit")
+        OTHER = "other", pgettext_lazy("rejection reason", "Other")
 
     class Extension(models.TextChoices):
-        NONE = "", "Not requested"
-        REQUESTED = "requested", "Requested"
-        GRANTED = "granted", "Granted"
-        DECLINED = "declined", "Declined"
+        NONE = "", pgettext_lazy("extension", "Not requested")
+        REQUESTED = "requested", pgettext_lazy("extension", "Requested")
+        GRANTED = "granted", pgettext_lazy("extension", "Granted")
+        DECLINED = "declined", pgettext_lazy("extension", "Declined")
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="deal_registrations")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     customer_company = models.CharField(max_length=200)
-    domain = models.CharField(max_length=253, help_text="Normalised customer web domain")
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code")
+    domain = models.CharField(max_length=253, help_text=_("Normalised customer web domain"))
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 country code"))
     contact_name = models.CharField(max_length=150)
     contact_email = models.EmailField()
-    products = models.JSONField(default=list, help_text="Product lines of interest")
+    products = models.JSONField(default=list, help_text=_("Product lines of interest"))
     use_case = models.TextField(max_length=4000)
     estimated_arr_usd = models.DecimalField(max_digits=14, decimal_places=2)
     expected_close_date = models.DateField()
@@ -136,7 +140,7 @@ class DealRegistration(models.Model):
     decision_note = models.TextField(blank=True)
     approved_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
-    reminder_sent_for = models.DateField(null=True, blank=True, help_text="The expiry date a reminder was sent for")
+    reminder_sent_for = models.DateField(null=True, blank=True, help_text=_("The expiry date a reminder was sent for"))
     extension = models.CharField(max_length=10, choices=Extension.choices, blank=True, default="")
     opportunity = models.ForeignKey(
         Opportunity, null=True, blank=True, on_delete=models.PROTECT, related_name="deal_registrations"
@@ -147,7 +151,7 @@ class DealRegistration(models.Model):
     # already closed won without the partner. ``opportunity`` is the one claimed, from submission on.
     already_closed = models.BooleanField(default=False, db_default=False)
     sourced_how = models.TextField(max_length=4000, blank=True, db_default="",
-                                   help_text="How the partner sourced the opportunity")
+                                   help_text=_("How the partner sourced the opportunity"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -208,19 +212,19 @@ class DealRegistrationEvent(models.Model):
     """One transition of a registration: who, when, from which status to which, and why."""
 
     class Action(models.TextChoices):
-        SUBMIT = "submit", "Submitted"
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        REQUEST_INFO = "request_info", "Information requested"
-        RESPOND = "respond", "Information provided"
-        WITHDRAW = "withdraw", "Withdrawn"
-        WIN = "win", "Marked won"
-        LOSE = "lose", "Marked lost"
-        EXPIRE = "expire", "Expired"
-        REQUEST_EXTENSION = "request_extension", "Extension requested"
-        GRANT_EXTENSION = "grant_extension", "Extension granted"
-        DECLINE_EXTENSION = "decline_extension", "Extension declined"
-        SUBMIT_CLAIM = "submit_claim", "Missing sourced opportunity registered"
+        SUBMIT = "submit", _("Submitted")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        REQUEST_INFO = "request_info", _("Information requested")
+        RESPOND = "respond", _("Information provided")
+        WITHDRAW = "withdraw", _("Withdrawn")
+        WIN = "win", _("Marked won")
+        LOSE = "lose", _("Marked lost")
+        EXPIRE = "expire", _("Expired")
+        REQUEST_EXTENSION = "request_extension", _("Extension requested")
+        GRANT_EXTENSION = "grant_extension", _("Extension granted")
+        DECLINE_EXTENSION = "decline_extension", _("Extension declined")
+        SUBMIT_CLAIM = "submit_claim", _("Missing sourced opportunity registered")
 
     registration = models.ForeignKey(DealRegistration, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
@@ -249,11 +253,11 @@ class SalesImport(models.Model):
     """One accepted import from the sales system (CSV or API): who, when, what changed."""
 
     class Kind(models.TextChoices):
-        OPPORTUNITIES = "opportunities", "Opportunities"
-        CUSTOMER_ACCOUNTS = "customer_accounts", "Customer accounts"
+        OPPORTUNITIES = "opportunities", _("Opportunities")
+        CUSTOMER_ACCOUNTS = "customer_accounts", _("Customer accounts")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    source = models.CharField(max_length=200, help_text="File name or 'api'")
+    source = models.CharField(max_length=200, help_text=_("File name or 'api'"))
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -267,7 +271,8 @@ class SalesImport(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} import {self.at:%Y-%m-%d %H:%M} ({self.source})"
+        return _("%(kind)s import %(at)s (%(source)s)") % {
+            "kind": self.get_kind_display(), "at": f"{self.at:%Y-%m-%d %H:%M}", "source": self.source}
 
 
 class ExcludedCustomerDomain(models.Model):
@@ -276,10 +281,10 @@ class ExcludedCustomerDomain(models.Model):
     A partner's own domain is refused as well, from the partner's record."""
 
     class Reason(models.TextChoices):
-        FREE_MAIL = "free_mail", "Free email provider"
-        VENDOR = "vendor", "The vendor's own domain"
+        FREE_MAIL = "free_mail", _("Free email provider")
+        VENDOR = "vendor", _("The vendor's own domain")
 
-    domain = models.CharField(max_length=253, help_text="Bare domain, e.g. gmail.com (subdomains included)")
+    domain = models.CharField(max_length=253, help_text=_("Bare domain, e.g. gmail.com (subdomains included)"))
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=200, blank=True)
 
@@ -295,22 +300,22 @@ class DealRegistrationLimits(models.Model):
     """Per program year (calendar year): figures above which a registration asks the partner to confirm.
     Keyed by year rather than by the program year row, which belongs to an app above dealreg."""
 
-    year = models.PositiveIntegerField(help_text="Program year (calendar year)")
+    year = models.PositiveIntegerField(help_text=_("Program year (calendar year)"))
     confirm_arr_above_usd = models.DecimalField(
         max_digits=14, decimal_places=2, default=Decimal("1000000.00"),
-        help_text="An estimated ARR above this asks the partner to confirm it",
+        help_text=_("An estimated ARR above this asks the partner to confirm it"),
     )
     confirm_close_months = models.PositiveSmallIntegerField(
-        default=18, help_text="An expected close date more than this many months ahead asks for confirmation",
+        default=18, help_text=_("An expected close date more than this many months ahead asks for confirmation"),
     )
 
     class Meta:
         ordering = ["-year"]
-        verbose_name_plural = "deal registration limits"
+        verbose_name_plural = _("deal registration limits")
         constraints = [
             models.UniqueConstraint(fields=["year"], name="deal_limits_one_per_year"),
             models.CheckConstraint(condition=Q(confirm_arr_above_usd__gt=0), name="deal_limits_arr_positive"),
         ]
 
     def __str__(self):
-        return f"Deal registration limits {self.year}"
+        return _("Deal registration limits %(year)s") % {"year": self.year}

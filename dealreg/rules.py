@@ -8,6 +8,10 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
+
 from core.formatting import money
 
 from .countries import ISO_3166_ALPHA2
@@ -39,36 +43,41 @@ TRANSITIONS = {
     "expire": ((APPROVED,), EXPIRED),
 }
 
-ACTION_WORDS = {
-    "submit": "submit",
-    "approve": "approve",
-    "reject": "reject",
-    "request_info": "request information on",
-    "respond": "answer the information request of",
-    "withdraw": "withdraw",
-    "win": "mark as won",
-    "lose": "mark as lost",
-    "expire": "expire",
-    "request_extension": "request an extension of",
-    "grant_extension": "grant the extension of",
-    "decline_extension": "decline the extension of",
+# Why an action is refused, one whole sentence per action (translators see the sentence, not a verb to glue in);
+# %(status)s is one of STATUS_WORDS.
+TRANSITION_REFUSALS = {
+    "approve": gettext_lazy("You cannot approve a registration that is %(status)s."),
+    "reject": gettext_lazy("You cannot reject a registration that is %(status)s."),
+    "request_info": gettext_lazy("You cannot request information on a registration that is %(status)s."),
+    "respond": gettext_lazy("You cannot answer the information request of a registration that is %(status)s."),
+    "withdraw": gettext_lazy("You cannot withdraw a registration that is %(status)s."),
+    "win": gettext_lazy("You cannot mark as won a registration that is %(status)s."),
+    "lose": gettext_lazy("You cannot mark as lost a registration that is %(status)s."),
+    "expire": gettext_lazy("You cannot expire a registration that is %(status)s."),
 }
 
+# A registration's status as the end of a sentence: "a registration that is …", "this one is …".
+STATUS_CONTEXT = "registration status: completes 'a registration that is …'"
 STATUS_WORDS = {
-    SUBMITTED: "submitted",
-    INFO_REQUESTED: "waiting for information",
-    APPROVED: "approved",
-    REJECTED: "rejected",
-    WITHDRAWN: "withdrawn",
-    WON: "won",
-    LOST: "lost",
-    EXPIRED: "expired",
+    SUBMITTED: pgettext_lazy(STATUS_CONTEXT, "submitted"),
+    INFO_REQUESTED: pgettext_lazy(STATUS_CONTEXT, "waiting for information"),
+    APPROVED: pgettext_lazy(STATUS_CONTEXT, "approved"),
+    REJECTED: pgettext_lazy(STATUS_CONTEXT, "rejected"),
+    WITHDRAWN: pgettext_lazy(STATUS_CONTEXT, "withdrawn"),
+    WON: pgettext_lazy(STATUS_CONTEXT, "won"),
+    LOST: pgettext_lazy(STATUS_CONTEXT, "lost"),
+    EXPIRED: pgettext_lazy(STATUS_CONTEXT, "expired"),
 }
+
+
+def day(value):
+    """A date as the messages write it, "05 Dec 2026", with the month named in the active language."""
+    return date_format(value, "d M Y")
 
 
 def estimated_arr_error(value):
     if value is None or value <= 0:
-        return "The estimated ARR must be more than 0 USD."
+        return _("The estimated ARR must be more than 0 USD.")
     return None
 
 
@@ -86,15 +95,17 @@ def country_error(value):
     if code in ISO_3166_ALPHA2:
         return None
     if code in COUNTRY_HINTS:
-        return f"{code} is not an ISO 3166-1 country code; use {COUNTRY_HINTS[code]}."
-    shown = code or "An empty value"
-    return f"{shown} is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB."
+        return _("%(code)s is not an ISO 3166-1 country code; use %(hint)s.") % {"code": code, "hint": COUNTRY_HINTS[code]}
+    if not code:
+        return _("An empty value is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB.")
+    return _("%(code)s is not an ISO 3166-1 country code. Enter the two-letter code, for example US, DE or GB.") % {
+        "code": code}
 
 
 def close_date_error(value, *, today):
     """The expected close date must be in the future (DESIGN.md §3): today is not enough."""
     if value is None or value <= today:
-        return "The expected close date must be in the future."
+        return _("The expected close date must be in the future.")
     return None
 
 
@@ -104,14 +115,14 @@ def win_close_date_error(*, closed_on, approved_on, already_closed, today):
     (guide p.10: "before the close of a sale") — unless the registration claimed a missing sourced opportunity
     that had already closed, whose approval counts after the close by the guide's own words."""
     if closed_on is None:
-        return "Enter the close date."
+        return _("Enter the close date.")
     if closed_on > today:
-        return "The close date cannot be in the future."
+        return _("The close date cannot be in the future.")
     if not already_closed and approved_on is not None and closed_on < approved_on:
-        return (f"The close date {closed_on:%d %b %Y} is before the approval on {approved_on:%d %b %Y}: the partner "
-                "was added to the opportunity on approval, and a sale that closed before that does not count. Mark "
-                "it lost; once the sales system records the sale, the partner can register it as a missing sourced "
-                "opportunity.")
+        return _("The close date %(closed_on)s is before the approval on %(approved_on)s: the partner "
+                 "was added to the opportunity on approval, and a sale that closed before that does not count. Mark "
+                 "it lost; once the sales system records the sale, the partner can register it as a missing sourced "
+                 "opportunity.") % {"closed_on": day(closed_on), "approved_on": day(approved_on)}
     return None
 
 
@@ -142,35 +153,35 @@ def in_protection_window(*, stage, close_date, approved_on, expires_on):
 def revenue_words(*, counts, close_date, product_line):
     """What a message tells the partner about the revenue of a won deal: true by the rule above."""
     if counts:
-        return (f"It counts towards your tier revenue in every recalculation whose revenue window includes "
-                f"{close_date:%d %b %Y}.")
+        return _("It counts towards your tier revenue in every recalculation whose revenue window includes "
+                 "%(close_date)s.") % {"close_date": day(close_date)}
     if product_line == PROFESSIONAL_SERVICES:
-        return "Professional-services revenue does not count towards tier revenue (guide p.10)."
-    return "It does not count towards your tier revenue: your company was not added to the opportunity by its close."
+        return _("Professional-services revenue does not count towards tier revenue (guide p.10).")
+    return _("It does not count towards your tier revenue: your company was not added to the opportunity by its close.")
 
 
 def claim_opportunity_error(*, stage, close_date, arr_usd, product_line, already_counts, today):
     """Why an opportunity cannot be claimed as a missing sourced opportunity; None when it can."""
     if stage != CLOSED_WON or close_date is None:
-        return ("The sales system does not record this opportunity as closed won; register an open deal with the "
-                "deal registration form instead.")
+        return _("The sales system does not record this opportunity as closed won; register an open deal with the "
+                 "deal registration form instead.")
     if close_date > today:
-        return "The sales system records a close date in the future; wait until it has closed."
+        return _("The sales system records a close date in the future; wait until it has closed.")
     if product_line == PROFESSIONAL_SERVICES:
-        return "Professional-services revenue never counts towards tier revenue (guide p.10): there is nothing to claim."
+        return _("Professional-services revenue never counts towards tier revenue (guide p.10): there is nothing to claim.")
     if arr_usd is None or arr_usd <= 0:
-        return "The opportunity has no ARR in the sales system: there is nothing to claim."
+        return _("The opportunity has no ARR in the sales system: there is nothing to claim.")
     if already_counts:
-        return "Your company is already on this opportunity in time: its revenue already counts."
+        return _("Your company is already on this opportunity in time: its revenue already counts.")
     return None
 
 
 def transition_error(action, status):
     """None when ``action`` may happen in ``status``; otherwise the sentence that says why not."""
-    allowed_from, _ = TRANSITIONS[action]
+    allowed_from, _next = TRANSITIONS[action]
     if status in allowed_from:
         return None
-    return f"You cannot {ACTION_WORDS[action]} a registration that is {STATUS_WORDS.get(status, status)}."
+    return TRANSITION_REFUSALS[action] % {"status": STATUS_WORDS.get(status, status)}
 
 
 def next_status(action):
@@ -208,11 +219,12 @@ def reminder_due(*, expires_on: datetime.date, today: datetime.date, reminder_da
 def extension_error(*, status, extension, expires_on, today):
     """One extension request per approved registration, before it expires."""
     if status != APPROVED:
-        return f"Only an approved registration can be extended; this one is {STATUS_WORDS.get(status, status)}."
+        return _("Only an approved registration can be extended; this one is %(status)s.") % {
+            "status": STATUS_WORDS.get(status, status)}
     if extension:
-        return "An extension was already requested for this registration; only one is allowed."
+        return _("An extension was already requested for this registration; only one is allowed.")
     if expires_on is not None and today > expires_on:
-        return "This registration has already expired."
+        return _("This registration has already expired.")
     return None
 
 
@@ -230,17 +242,21 @@ class Conflicts:
     def any(self):
         return self.other_partner or self.existing_customer or self.opportunity or self.other_partner_attached
 
+    def flags(self):
+        """The conflicts in English, as the audit log records them (a record, not a page)."""
+        return [words for name, words in CONFLICT_WORDS if getattr(self, name)]
+
     def words(self):
-        out = []
-        if self.other_partner:
-            out.append("another partner has an open or approved registration for this domain")
-        if self.existing_customer:
-            out.append("the customer is an existing account")
-        if self.opportunity:
-            out.append("the sales system has an opportunity for this domain")
-        if self.other_partner_attached:
-            out.append("another partner is already on this opportunity")
-        return out
+        """The conflicts in the active language, for the reader."""
+        return [_(words) for words in self.flags()]
+
+
+CONFLICT_WORDS = (
+    ("other_partner", gettext_noop("another partner has an open or approved registration for this domain")),
+    ("existing_customer", gettext_noop("the customer is an existing account")),
+    ("opportunity", gettext_noop("the sales system has an opportunity for this domain")),
+    ("other_partner_attached", gettext_noop("another partner is already on this opportunity")),
+)
 
 
 def overdue_cutoff(*, today: datetime.date, allowed_business_days: int) -> datetime.date:
@@ -266,10 +282,10 @@ def review_due_date(*, waiting_since: datetime.date, allowed_business_days: int)
 # --- Deal hygiene: customers a registration cannot name, and figures worth a second look -------------------
 
 EXCLUSION_WORDS = {
-    "free_mail": "{domain} is a free email provider, not the customer's company. Enter the customer's own "
-                 "website domain.",
-    "vendor": "{domain} is the vendor's own domain. Enter the customer's website domain.",
-    "own": "{domain} is your own company's domain. Enter the customer's website domain.",
+    "free_mail": gettext_lazy("%(domain)s is a free email provider, not the customer's company. Enter the customer's own "
+                              "website domain."),
+    "vendor": gettext_lazy("%(domain)s is the vendor's own domain. Enter the customer's website domain."),
+    "own": gettext_lazy("%(domain)s is your own company's domain. Enter the customer's website domain."),
 }
 
 
@@ -283,9 +299,9 @@ def domain_refusal(domain, *, partner_domain, excluded):
     """Why a customer domain is refused, or None. ``excluded`` maps an excluded domain to its reason."""
     for candidate in domain_and_parents(domain):
         if partner_domain and candidate == partner_domain:
-            return EXCLUSION_WORDS["own"].format(domain=domain)
+            return EXCLUSION_WORDS["own"] % {"domain": domain}
         if candidate in excluded:
-            return EXCLUSION_WORDS[excluded[candidate]].format(domain=domain)
+            return EXCLUSION_WORDS[excluded[candidate]] % {"domain": domain}
     return None
 
 
@@ -299,11 +315,12 @@ def figures_to_confirm(*, estimated_arr_usd, expected_close_date, today, arr_abo
     """{field: sentence} for figures that are allowed but unusual: the partner confirms them (a tick)."""
     out = {}
     if estimated_arr_usd is not None and estimated_arr_usd > arr_above:
-        out["estimated_arr_usd"] = (
-            f"An estimated ARR above {money(arr_above)} is unusual for one deal. Check it, then tick "
-            f"“The figures are right” to submit it.")
+        out["estimated_arr_usd"] = _(
+            "An estimated ARR above %(limit)s is unusual for one deal. Check it, then tick "
+            "“The figures are right” to submit it.") % {"limit": money(arr_above)}
     if expected_close_date is not None and expected_close_date > add_months(today, close_months):
-        out["expected_close_date"] = (
-            f"The close date is more than {close_months} months away. Check it, then tick "
-            f"“The figures are right” to submit it.")
+        out["expected_close_date"] = ngettext(
+            "The close date is more than %(months)s month away. Check it, then tick “The figures are right” to submit it.",
+            "The close date is more than %(months)s months away. Check it, then tick “The figures are right” to submit it.",
+            close_months) % {"months": close_months}
     return out

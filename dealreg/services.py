@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
@@ -27,7 +28,7 @@ from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Op
 from .revenue import attachment_counts
 
 MAX_ARR = Decimal("999999999999.99")
-PRODUCT_CHOICES = {value for value, _ in Opportunity.ProductLine.choices}
+PRODUCT_CHOICES = {value for value, _label in Opportunity.ProductLine.choices}
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -59,7 +60,7 @@ def _url(registration):
     return reverse("dealreg:detail", args=[registration.pk])
 
 
-def _record(*, registration, actor, action, before, reason, recipients, subject, body, audit_extra=None):
+def _record(*, registration, actor, action, before, reason, recipients, kind, params, audit_extra=None):
     """History event, audit entry and notification, inside the caller's transaction."""
     DealRegistrationEvent.objects.create(
         registration=registration, actor=actor if actor is not None and actor.is_authenticated else None,
@@ -70,7 +71,22 @@ def _record(*, registration, actor, action, before, reason, recipients, subject,
         after={**_snapshot(registration), **(audit_extra or {})},
         reason=reason, partner_id=registration.partner_id,
     )
-    notify(recipients=recipients, subject=subject, body=body, url=_url(registration))
+    notify(recipients=recipients, kind=kind, params={"reference": registration.reference,
+                                                     "customer": registration.customer_company, **params},
+           url=_url(registration))
+
+
+def _conflict_codes(conflicts):
+    """The conflict check as the notice names it: which of its findings hold (the words are the template's)."""
+    return [name for name, _words in rules.CONFLICT_WORDS if getattr(conflicts, name)]
+
+
+def _revenue_case(counts, product_line):
+    """Which of rules.revenue_words' three sentences a notice says (the notice renders it in the reader's
+    language)."""
+    if counts:
+        return "counts"
+    return "services" if product_line == rules.PROFESSIONAL_SERVICES else "not_added"
 
 
 def _locked(registration):
@@ -90,14 +106,14 @@ def _check_transition(registration, action):
 
 def _check_partner_actor(registration, user):
     if user.partner_id != registration.partner_id:
-        raise PermissionDenied("Only the partner that registered this deal may do this.")
+        raise PermissionDenied(_("Only the partner that registered this deal may do this."))
 
 
 def _check_reviewer(registration, reviewer):
     """The partner's reviewers decide (partners.access.require_reviewer), but never a registration they submitted."""
     require_reviewer(reviewer, registration.partner)
     if reviewer.pk == registration.submitted_by_id:
-        raise PermissionDenied("You submitted this registration, so someone else must decide it.")
+        raise PermissionDenied(_("You submitted this registration, so someone else must decide it."))
 
 
 def _required(value, field, message):
@@ -117,11 +133,11 @@ def _active_for_domain(*, domain, partner_id):
 
 
 def _duplicate_message(existing):
-    return (
-        f"Your company already has registration {existing.reference} for {existing.domain} "
-        f"({existing.get_status_display().lower()}, registered {existing.created_at:%d %b %Y}). "
+    return _(
+        "Your company already has registration %(reference)s for %(domain)s (%(status)s, registered %(registered)s). "
         "Follow that one instead of registering the customer again."
-    )
+    ) % {"reference": existing.reference, "domain": existing.domain, "status": existing.get_status_display().lower(),
+         "registered": rules.day(existing.created_at)}
 
 
 # --- partner side --------------------------------------------------------------------------------------
@@ -134,7 +150,7 @@ def registration_errors(*, partner, today, website=None, country=None, products=
     if website is not None:
         domain = normalise_domain(website)
         if not is_valid_domain(domain):
-            errors["website"] = "Enter the customer's website domain, for example example.com."
+            errors["website"] = _("Enter the customer's website domain, for example example.com.")
         elif refusal := rules.domain_refusal(domain, partner_domain=partner.domain,
                                              excluded=selectors.excluded_domains_for(domain)):
             errors["website"] = refusal
@@ -142,7 +158,7 @@ def registration_errors(*, partner, today, website=None, country=None, products=
         if error := rules.estimated_arr_error(estimated_arr_usd):
             errors["estimated_arr_usd"] = error
         elif estimated_arr_usd > MAX_ARR:
-            errors["estimated_arr_usd"] = "The estimated ARR is too large."
+            errors["estimated_arr_usd"] = _("The estimated ARR is too large.")
     if expected_close_date is not None and (error := rules.close_date_error(expected_close_date, today=today)):
         errors["expected_close_date"] = error
     if country is not None and (error := rules.country_error(country)):
@@ -150,11 +166,11 @@ def registration_errors(*, partner, today, website=None, country=None, products=
     if products is not None:
         products = list(dict.fromkeys(products))
         if not products:
-            errors["products"] = "Choose at least one product of interest."
+            errors["products"] = _("Choose at least one product of interest.")
         elif not set(products) <= PRODUCT_CHOICES:
-            errors["products"] = "Choose products from the list."
+            errors["products"] = _("Choose products from the list.")
     if not (partner.is_active and partner.is_registered):
-        errors["__all__"] = "Your company must be a registered partner to register deals."
+        errors["__all__"] = _("Your company must be a registered partner to register deals.")
     if not confirmed:
         limits = selectors.limits_for(today)
         for field, message in rules.figures_to_confirm(
@@ -206,20 +222,18 @@ def registration_submit(
                 registration.save()
         except IntegrityError:
             existing = _active_for_domain(domain=domain, partner_id=partner.pk)
-            raise ValidationError({"website": _duplicate_message(existing) if existing else "Try again."})
+            raise ValidationError({"website": _duplicate_message(existing) if existing else _("Try again.")})
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.words()) or "no conflicts found"
         # The conflict check goes to the PAM (notification, audit) but not into the history the partner
         # reads: it would tell the partner about another partner's registrations.
         _record(
             registration=registration, actor=submitted_by, action="submit", before={}, reason="",
-            audit_extra={"conflicts": conflicts.words()},
+            audit_extra={"conflicts": conflicts.flags()},
             recipients=_vendor_side(registration),
-            subject=f"New deal registration {registration.reference}: {registration.customer_company}",
-            body=f"{partner.name} registered a deal with {registration.customer_company} ({domain}). "
-                 f"Conflict check: {flags}.",
+            kind="dealreg_submitted",
+            params={"partner": partner.name, "domain": domain, "conflicts": _conflict_codes(conflicts)},
         )
     return registration
 
@@ -230,18 +244,20 @@ def _claimable_opportunity(*, opportunity_id, domain):
     if opportunity_id:
         opportunity = Opportunity.objects.filter(external_id=opportunity_id).first()
         if opportunity is None:
-            raise ValidationError({"opportunity_id": f"The sales system has no opportunity {opportunity_id}."})
+            raise ValidationError({"opportunity_id": _("The sales system has no opportunity %(opportunity)s.") % {
+                "opportunity": opportunity_id}})
         return opportunity
     domain = normalise_domain(domain or "")
     if not is_valid_domain(domain):
-        raise ValidationError({"website": "Give the sales system's opportunity id or the customer's website domain."})
+        raise ValidationError({"website": _("Give the sales system's opportunity id or the customer's website domain.")})
     won = list(Opportunity.objects.filter(domain=domain, stage=Opportunity.Stage.CLOSED_WON)
                .exclude(product_line=Opportunity.ProductLine.PROFESSIONAL_SERVICES).order_by("-close_date", "pk")[:2])
     if not won:
-        raise ValidationError({"website": f"The sales system has no closed-won opportunity for {domain}."})
+        raise ValidationError({"website": _("The sales system has no closed-won opportunity for %(domain)s.") % {
+            "domain": domain}})
     if len(won) > 1:
-        raise ValidationError({"opportunity_id": f"The sales system has several closed-won opportunities for {domain}; "
-                                                 "give the opportunity id your account team sees."})
+        raise ValidationError({"opportunity_id": _("The sales system has several closed-won opportunities for %(domain)s; "
+                                                   "give the opportunity id your account team sees.") % {"domain": domain}})
     return won[0]
 
 
@@ -254,15 +270,15 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
     errors = {}
     sourced_how = (sourced_how or "").strip()
     if not sourced_how:
-        errors["sourced_how"] = "Say how your company sourced this opportunity."
+        errors["sourced_how"] = _("Say how your company sourced this opportunity.")
     if error := rules.country_error(country):
         errors["country"] = error
     if not (contact_name or "").strip():
-        errors["contact_name"] = "Name the customer contact who can confirm your part in the sale."
+        errors["contact_name"] = _("Name the customer contact who can confirm your part in the sale.")
     if not (contact_email or "").strip():
-        errors["contact_email"] = "Give the customer contact's email address."
+        errors["contact_email"] = _("Give the customer contact's email address.")
     if not (partner.is_active and partner.is_registered):
-        errors["__all__"] = "Your company must be a registered partner to register deals."
+        errors["__all__"] = _("Your company must be a registered partner to register deals.")
     try:
         opportunity = _claimable_opportunity(opportunity_id=opportunity_id, domain=website)
     except ValidationError as error:
@@ -284,8 +300,8 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
             partner=partner, opportunity=opportunity, already_closed=True, status__in=rules.ACTIVE_STATUSES
         ).first()
         if existing:
-            raise ValidationError({"opportunity_id": f"Your company already registered this opportunity as "
-                                                     f"{existing.reference}; follow that one."})
+            raise ValidationError({"opportunity_id": _("Your company already registered this opportunity as %(reference)s; "
+                                                       "follow that one.") % {"reference": existing.reference}})
         now = timezone.now()
         registration = DealRegistration(
             partner=partner, submitted_by=submitted_by, customer_company=opportunity.account_name,
@@ -299,19 +315,18 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
             with transaction.atomic():
                 registration.save()
         except IntegrityError:
-            raise ValidationError({"opportunity_id": "Your company registered this opportunity a moment ago."})
+            raise ValidationError({"opportunity_id": _("Your company registered this opportunity a moment ago.")})
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.words()) or "no conflicts found"
         _record(
             registration=registration, actor=submitted_by, action="submit_claim", before={}, reason=sourced_how,
-            audit_extra={"conflicts": conflicts.words(), "opportunity": opportunity.external_id},
+            audit_extra={"conflicts": conflicts.flags(), "opportunity": opportunity.external_id},
             recipients=_vendor_side(registration),
-            subject=f"Missing sourced opportunity {registration.reference}: {registration.customer_company}",
-            body=f"{partner.name} registered {opportunity.external_id} ({registration.customer_company}), already "
-                 f"closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR, as a "
-                 f"missing sourced opportunity. How they sourced it: {sourced_how} Conflict check: {flags}.",
+            kind="dealreg_claim_submitted",
+            params={"partner": partner.name, "opportunity": opportunity.external_id,
+                    "close_date": opportunity.close_date.isoformat(), "arr_usd": str(opportunity.arr_usd),
+                    "sourced_how": sourced_how, "conflicts": _conflict_codes(conflicts)},
         )
     return registration
 
@@ -327,16 +342,14 @@ def registration_withdraw(*, registration, user, reason=""):
         _record(
             registration=registration, actor=user, action="withdraw", before=before, reason=reason,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference} withdrawn by {registration.partner.name}",
-            body=f"{registration.partner.name} withdrew the registration for {registration.customer_company}."
-                 + (f" Reason: {reason}" if reason else ""),
+            kind="dealreg_withdrawn", params={"partner": registration.partner.name, "reason": reason or ""},
         )
     return registration
 
 
 def registration_respond(*, registration, user, answer):
     """Answer a PAM's request for information: the registration goes back to submitted and waits anew."""
-    answer = _required(answer, "answer", "Write your answer to the PAM's question.")
+    answer = _required(answer, "answer", _("Write your answer to the PAM's question."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_partner_actor(registration, user)
@@ -348,15 +361,14 @@ def registration_respond(*, registration, user, answer):
         _record(
             registration=registration, actor=user, action="respond", before=before, reason=answer,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference}: {registration.partner.name} answered your question",
-            body=f"Answer: {answer}",
+            kind="dealreg_answered", params={"partner": registration.partner.name, "answer": answer},
         )
     return registration
 
 
 def registration_request_extension(*, registration, user, reason, today=None):
     """Once per approved registration, before it expires (DESIGN.md §3). A PAM grants or declines it."""
-    reason = _required(reason, "reason", "Say why you need more time.")
+    reason = _required(reason, "reason", _("Say why you need more time."))
     today = _today(today)
     with transaction.atomic():
         registration = _locked(registration)
@@ -372,9 +384,9 @@ def registration_request_extension(*, registration, user, reason, today=None):
         _record(
             registration=registration, actor=user, action="request_extension", before=before, reason=reason,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference}: extension requested",
-            body=f"{registration.partner.name} asks to extend the registration for {registration.customer_company} "
-                 f"(expires {registration.expires_on:%d %b %Y}). Reason: {reason}",
+            kind="dealreg_extension_requested",
+            params={"partner": registration.partner.name, "expires_on": registration.expires_on.isoformat(),
+                    "reason": reason},
         )
     return registration
 
@@ -422,7 +434,7 @@ def _attach(*, opportunity, partner_id, on, source=OpportunityPartner.Source.DEA
 
 
 def registration_approve(*, registration, reviewer, reason, today=None):
-    reason = _required(reason, "reason", "Give a reason for the approval.")
+    reason = _required(reason, "reason", _("Give a reason for the approval."))
     today = _today(today)
     with transaction.atomic():
         # Lock every active registration for the domain: two PAMs approving two partners' registrations
@@ -462,9 +474,7 @@ def registration_approve(*, registration, reviewer, reason, today=None):
         _record(
             registration=registration, actor=reviewer, action="approve", before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} approved: {registration.customer_company}",
-            body=f"Your registration for {registration.customer_company} was approved. It is protected until "
-                 f"{registration.expires_on:%d %b %Y}. Note from your PAM: {reason}",
+            kind="dealreg_approved", params={"expires_on": registration.expires_on.isoformat(), "reason": reason},
         )
     return registration
 
@@ -480,7 +490,7 @@ def _approve_claim(*, registration, reviewer, reason, today):
         product_line=opportunity.product_line, already_counts=False, today=today,
     )
     if error:
-        raise ValidationError(f"The sales system changed this opportunity since it was registered: {error}")
+        raise ValidationError(_("The sales system changed this opportunity since it was registered: %(why)s") % {"why": error})
     if error := rules.win_close_date_error(closed_on=opportunity.close_date, approved_on=today,
                                            already_closed=True, today=today):
         raise ValidationError(error)
@@ -503,19 +513,16 @@ def _approve_claim(*, registration, reviewer, reason, today):
     registration.closed_on = opportunity.close_date
     registration.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_on",
                                      "final_arr_usd", "closed_on"])
-    words = rules.revenue_words(counts=attachment_counts(attachment, opportunity), close_date=opportunity.close_date,
-                                product_line=opportunity.product_line)
     _record(
         registration=registration, actor=reviewer, action="win", before={**before, "status": rules.APPROVED},
         reason=f"Already closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd} USD ARR "
                f"({opportunity.external_id}).",
         audit_extra={"approved_claim": True},
         recipients=_partner_side(registration),
-        subject=f"{registration.reference} approved: {registration.customer_company}",
-        body=f"Your registration of the missing sourced opportunity {opportunity.external_id} "
-             f"({registration.customer_company}) was approved: your company is added to it. It closed won on "
-             f"{opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR. {words} "
-             f"Note from your PAM: {reason}",
+        kind="dealreg_claim_approved",
+        params={"opportunity": opportunity.external_id, "close_date": opportunity.close_date.isoformat(),
+                "arr_usd": str(opportunity.arr_usd), "reason": reason,
+                "revenue": _revenue_case(attachment_counts(attachment, opportunity), opportunity.product_line)},
     )
     return registration
 
@@ -529,15 +536,16 @@ def _refuse_second_approval(registration):
     )
     if approved is not None:
         raise ValidationError(
-            f"{approved.reference} by {approved.partner.name} is already approved for {registration.domain}; "
-            "only one registration per customer can be approved at a time."
+            _("%(reference)s by %(partner)s is already approved for %(domain)s; "
+              "only one registration per customer can be approved at a time.")
+            % {"reference": approved.reference, "partner": approved.partner.name, "domain": registration.domain}
         )
 
 
 def registration_reject(*, registration, reviewer, reason_code, reason):
     if reason_code not in DealRegistration.RejectReason.values:
-        raise ValidationError({"reason_code": "Choose a rejection reason."})
-    reason = _required(reason, "reason", "Explain the rejection to the partner.")
+        raise ValidationError({"reason_code": _("Choose a rejection reason.")})
+    reason = _required(reason, "reason", _("Explain the rejection to the partner."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
@@ -553,14 +561,13 @@ def registration_reject(*, registration, reviewer, reason_code, reason):
         _record(
             registration=registration, actor=reviewer, action="reject", before=before, reason=f"{label}: {reason}",
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} rejected: {registration.customer_company}",
-            body=f"Your registration for {registration.customer_company} was rejected. Reason: {label}. {reason}",
+            kind="dealreg_rejected", params={"reject_reason": reason_code, "reason": reason},
         )
     return registration
 
 
 def registration_request_info(*, registration, reviewer, question):
-    question = _required(question, "reason", "Ask the partner what you need to know.")
+    question = _required(question, "reason", _("Ask the partner what you need to know."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
@@ -571,8 +578,7 @@ def registration_request_info(*, registration, reviewer, question):
         _record(
             registration=registration, actor=reviewer, action="request_info", before=before, reason=question,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference}: your PAM needs more information",
-            body=f"About your registration for {registration.customer_company}: {question}",
+            kind="dealreg_info_requested", params={"question": question},
         )
     return registration
 
@@ -587,9 +593,9 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
     def field_errors(registration):
         errors = {}
         if final_arr_usd is None or final_arr_usd <= 0:
-            errors["final_arr_usd"] = "The final ARR must be more than 0 USD."
+            errors["final_arr_usd"] = _("The final ARR must be more than 0 USD.")
         elif final_arr_usd > MAX_ARR:
-            errors["final_arr_usd"] = "The final ARR is too large."
+            errors["final_arr_usd"] = _("The final ARR is too large.")
         if error := rules.win_close_date_error(closed_on=closed_on, approved_on=registration.approved_on,
                                                already_closed=registration.already_closed, today=today):
             errors["closed_on"] = error
@@ -616,15 +622,14 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
         attachment = OpportunityPartner.objects.filter(opportunity=opportunity,
                                                        partner_id=registration.partner_id).first()
         counts = attachment is not None and attachment_counts(attachment, opportunity)
-        words = rules.revenue_words(counts=counts, close_date=closed_on, product_line=opportunity.product_line)
         _record(
             registration=registration, actor=reviewer, action="win", before=before,
             reason=reason or f"Won: {final_arr_usd} USD ARR, closed {closed_on.isoformat()}.",
             audit_extra={"revenue_counts": counts},
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} won: {registration.customer_company}",
-            body=f"Congratulations: {registration.customer_company} closed on {closed_on:%d %b %Y} with "
-                 f"{final_arr_usd:,.2f} USD ARR. {words}",
+            kind="dealreg_won",
+            params={"closed_on": closed_on.isoformat(), "arr_usd": str(final_arr_usd), "close_date": closed_on.isoformat(),
+                    "revenue": _revenue_case(counts, opportunity.product_line)},
         )
     return registration
 
@@ -651,7 +656,7 @@ def _end_protection(registration):
 
 
 def registration_lose(*, registration, reviewer, reason):
-    reason = _required(reason, "reason", "Say why the deal was lost.")
+    reason = _required(reason, "reason", _("Say why the deal was lost."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
@@ -659,8 +664,8 @@ def registration_lose(*, registration, reviewer, reason):
         opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
         if opportunity.stage == Opportunity.Stage.CLOSED_WON:
             raise ValidationError(
-                f"The sales system records {opportunity.external_id} as closed won on "
-                f"{opportunity.close_date:%d %b %Y}; mark the registration won instead."
+                _("The sales system records %(opportunity)s as closed won on %(closed_on)s; mark the registration "
+                  "won instead.") % {"opportunity": opportunity.external_id, "closed_on": rules.day(opportunity.close_date)}
             )
         before = _snapshot(registration)
         _end_protection(registration)
@@ -670,21 +675,20 @@ def registration_lose(*, registration, reviewer, reason):
         _record(
             registration=registration, actor=reviewer, action="lose", before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} marked lost: {registration.customer_company}",
-            body=f"The deal with {registration.customer_company} was marked lost. Reason: {reason}",
+            kind="dealreg_lost", params={"reason": reason},
         )
     return registration
 
 
 def registration_decide_extension(*, registration, reviewer, grant, reason, today=None):
     """Grant (the expiry moves by the program year's expiry period) or decline the one extension request."""
-    reason = _required(reason, "reason", "Give a reason for your decision on the extension.")
+    reason = _required(reason, "reason", _("Give a reason for your decision on the extension."))
     today = _today(today)
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
         if registration.status != rules.APPROVED or registration.extension != DealRegistration.Extension.REQUESTED:
-            raise ValidationError("There is no pending extension request on this registration.")
+            raise ValidationError(_("There is no pending extension request on this registration."))
         before = _snapshot(registration)
         if grant:
             registration.extension = DealRegistration.Extension.GRANTED
@@ -696,10 +700,8 @@ def registration_decide_extension(*, registration, reviewer, grant, reason, toda
         _record(
             registration=registration, actor=reviewer, action=action, before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference}: extension {'granted' if grant else 'declined'}",
-            body=(f"Your registration for {registration.customer_company} now expires on "
-                  f"{registration.expires_on:%d %b %Y}." if grant else
-                  f"Your extension request for {registration.customer_company} was declined.") + f" {reason}",
+            kind="dealreg_extension_granted" if grant else "dealreg_extension_declined",
+            params={"expires_on": registration.expires_on.isoformat(), "reason": reason},
         )
     return registration
 
@@ -713,20 +715,18 @@ def registration_expire(*, registration, today=None):
         registration = _locked(registration)
         _check_transition(registration, "expire")
         if registration.expires_on >= today:
-            raise ValidationError(f"{registration.reference} is protected until {registration.expires_on:%d %b %Y}.")
+            raise ValidationError(_("%(reference)s is protected until %(expires_on)s.") % {
+                "reference": registration.reference, "expires_on": rules.day(registration.expires_on)})
         before = _snapshot(registration)
         # An approved attachment is never removed once the opportunity closed won inside the protection window
         # (dealreg/revenue.py): nobody marked it won in the portal, but the sale happened while it was protected.
         won = _won_inside_protection(registration)
-        kept = ""
+        counts = False
         if won is None:
             _end_protection(registration)
         else:
             attachment = OpportunityPartner.objects.filter(opportunity=won, partner_id=registration.partner_id).first()
             counts = attachment is not None and attachment_counts(attachment, won)
-            kept = (f" The sales system records the opportunity as closed won on {won.close_date:%d %b %Y}, inside "
-                    f"the protection period, so your company stays on it. "
-                    + rules.revenue_words(counts=counts, close_date=won.close_date, product_line=won.product_line))
         registration.status = rules.EXPIRED
         registration.save(update_fields=["status"])
         _record(
@@ -736,9 +736,10 @@ def registration_expire(*, registration, today=None):
                 if won is not None else ""),
             audit_extra={"attachment_kept": won is not None},
             recipients=_partner_side(registration) + _vendor_side(registration),
-            subject=f"{registration.reference} expired: {registration.customer_company}",
-            body=f"The approved registration for {registration.customer_company} expired on "
-                 f"{registration.expires_on:%d %b %Y} without being won or lost in the portal.{kept}",
+            kind="dealreg_expired",
+            params={"expires_on": registration.expires_on.isoformat(), "kept": won is not None,
+                    **({"close_date": won.close_date.isoformat(), "revenue": _revenue_case(counts, won.product_line)}
+                       if won is not None else {})},
         )
     return registration
 
@@ -758,12 +759,10 @@ def _send_reminder(*, registration_id, today):
             actor=None, action=AuditAction.DEALREG_REMIND_EXPIRY, obj=registration, partner_id=registration.partner_id,
             after={"expires_on": registration.expires_on.isoformat()},
         )
-        extension = " You can ask once for an extension." if not registration.extension else ""
         notify(
-            recipients=_partner_side(registration),
-            subject=f"{registration.reference} expires in {days} day(s)",
-            body=f"Your approved registration for {registration.customer_company} expires on "
-                 f"{registration.expires_on:%d %b %Y}. Mark the outcome with your PAM before then.{extension}",
+            recipients=_partner_side(registration), kind="dealreg_expiry_reminder",
+            params={"reference": registration.reference, "customer": registration.customer_company, "days": days,
+                    "expires_on": registration.expires_on.isoformat(), "may_extend": not registration.extension},
             url=_url(registration),
         )
     return True
@@ -824,8 +823,8 @@ def opportunities_import(*, rows, actor, source):
             with transaction.atomic():
                 Opportunity.objects.bulk_create(to_create)
         except IntegrityError:
-            raise ImportRejected([(0, "external_id", "Another import created some of these opportunities at the "
-                                                      "same moment; run the import again.")])
+            raise ImportRejected([(0, "external_id", _("Another import created some of these opportunities at the "
+                                                        "same moment; run the import again."))])
         Opportunity.objects.bulk_update(to_update, [*fields, "updated_at"])
         by_external_id = {o.external_id: o for o in Opportunity.objects.filter(
             external_id__in=[r["external_id"] for r in cleaned])}
@@ -891,8 +890,8 @@ def customer_accounts_import(*, rows, actor, source):
             with transaction.atomic():
                 CustomerAccount.objects.bulk_create(to_create)
         except IntegrityError:
-            raise ImportRejected([(0, "external_id", "Another import created some of these accounts at the same "
-                                                      "moment; run the import again.")])
+            raise ImportRejected([(0, "external_id", _("Another import created some of these accounts at the same "
+                                                        "moment; run the import again."))])
         CustomerAccount.objects.bulk_update(to_update, ["name", "domain"])
         batch.created, batch.updated = len(to_create), len(to_update)
         batch.unchanged = len(cleaned) - batch.created - batch.updated

@@ -8,6 +8,8 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import csv_export
@@ -94,7 +96,8 @@ def registration_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Registration {registration.reference} submitted. Your PAM will review it.")
+            messages.success(request, _("Registration %(reference)s submitted. Your PAM will review it.") % {
+                "reference": registration.reference})
             return redirect("dealreg:detail", pk=registration.pk)
     return render(request, "dealreg/form.html", {"form": form})
 
@@ -113,7 +116,8 @@ def registration_claim(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Registration {registration.reference} submitted. Your PAM will review it.")
+            messages.success(request, _("Registration %(reference)s submitted. Your PAM will review it.") % {
+                "reference": registration.reference})
             return redirect("dealreg:detail", pk=registration.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "dealreg/claim.html", {"form": form}, status=status)
@@ -185,7 +189,7 @@ def registration_withdraw(request, pk):
     registration = access.registration_for_user(request.user, pk, for_change="partner")
     return _act(request, registration, "withdraw_form", WithdrawForm(request.POST), lambda data: (
         services.registration_withdraw(registration=registration, user=request.user, reason=data["reason"]),
-        messages.success(request, f"{registration.reference} withdrawn."),
+        messages.success(request, _("%(reference)s withdrawn.") % {"reference": registration.reference}),
     ))
 
 
@@ -195,7 +199,7 @@ def registration_respond(request, pk):
     registration = access.registration_for_user(request.user, pk, for_change="partner")
     return _act(request, registration, "respond_form", RespondForm(request.POST), lambda data: (
         services.registration_respond(registration=registration, user=request.user, answer=data["answer"]),
-        messages.success(request, "Answer sent; the registration is back with your PAM."),
+        messages.success(request, _("Answer sent; the registration is back with your PAM.")),
     ))
 
 
@@ -205,7 +209,7 @@ def registration_request_extension(request, pk):
     registration = access.registration_for_user(request.user, pk, for_change="partner")
     return _act(request, registration, "extension_form", ReasonForm(request.POST), lambda data: (
         services.registration_request_extension(registration=registration, user=request.user, reason=data["reason"]),
-        messages.success(request, "Extension requested."),
+        messages.success(request, _("Extension requested.")),
     ))
 
 
@@ -223,7 +227,8 @@ def registration_decide(request, pk):
                                          reason=reason)
         else:
             services.registration_request_info(registration=registration, reviewer=reviewer, question=reason)
-        messages.success(request, f"{registration.reference}: decision recorded and the partner notified.")
+        messages.success(request, _("%(reference)s: decision recorded and the partner notified.") % {
+            "reference": registration.reference})
 
     return _act(request, registration, "decision_form", DecisionForm(request.POST), call)
 
@@ -239,7 +244,7 @@ def registration_outcome(request, pk):
                                       final_arr_usd=data["final_arr_usd"], closed_on=data["closed_on"])
         else:
             services.registration_lose(registration=registration, reviewer=request.user, reason=data["reason"])
-        messages.success(request, f"{registration.reference}: outcome recorded.")
+        messages.success(request, _("%(reference)s: outcome recorded.") % {"reference": registration.reference})
 
     return _act(request, registration, "outcome_form", OutcomeForm(request.POST), call)
 
@@ -251,7 +256,7 @@ def registration_extension_decide(request, pk):
     return _act(request, registration, "extension_decision_form", ExtensionDecisionForm(request.POST), lambda data: (
         services.registration_decide_extension(registration=registration, reviewer=request.user, grant=data["grant"],
                                                reason=data["reason"]),
-        messages.success(request, "Extension decision recorded."),
+        messages.success(request, _("Extension decision recorded.")),
     ))
 
 
@@ -285,8 +290,8 @@ def review_queue_export(request):
     filterset = ReviewQueueFilter(request.GET, queryset=access.registrations_visible_to(request.user),
                                   user=request.user)
     if not filterset.is_valid():
-        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+        return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})
     rows = (
         (r.reference, r.get_status_display(), r.partner.name, r.partner.pam.email if r.partner.pam else "",
          r.customer_company, r.domain, r.country, r.estimated_arr_usd, r.expected_close_date,
@@ -326,8 +331,12 @@ def sales_import(request):
             except ImportRejected as rejected:
                 row_errors = rejected.row_errors
             else:
-                messages.success(request, f"Imported {batch.rows} row(s): {batch.created} new, {batch.updated} "
-                                          f"changed, {batch.unchanged} unchanged.")
+                # "row(s)" as the English always said; other languages choose their plural by the row count.
+                messages.success(request, ngettext(
+                    "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
+                    "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
+                    batch.rows) % {"rows": batch.rows, "created": batch.created, "updated": batch.updated,
+                                   "unchanged": batch.unchanged})
                 return redirect("dealreg:import")
     recent = SalesImport.objects.select_related("imported_by")[:10]
     return render(request, "dealreg/import.html", {

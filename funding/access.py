@@ -9,6 +9,7 @@ Outsiders get 404 (they cannot tell "forbidden" from "absent"); people who may s
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from partners.access import partners_visible_to, require_partner_user, require_program_admin, require_staff
 from partners.models import StaffRole
@@ -32,7 +33,7 @@ def _visible(user, request_id):
         .filter(pk=request_id).first()
     )
     if funding_request is None:
-        raise Http404("No such funding request.")
+        raise Http404(_("No such funding request."))
     return funding_request
 
 
@@ -40,7 +41,7 @@ def request_for_user(user, request_id, *, for_change=False):
     """Read a request; with ``for_change``, act on it as the partner (only that partner's users)."""
     funding_request = _visible(user, request_id)
     if for_change and user.partner_id != funding_request.partner_id:
-        raise PermissionDenied("Only the partner's users may do this.")
+        raise PermissionDenied(_("Only the partner's users may do this."))
     return funding_request
 
 
@@ -48,14 +49,14 @@ def request_for_review(user, request_id):
     """Decide on a request or its claim: the partner's PAM (or any PAM if it has none) or a program admin."""
     funding_request = _visible(user, request_id)
     if not may_review(user):
-        raise PermissionDenied("Only a partner account manager or a program admin may decide on funding.")
+        raise PermissionDenied(_("Only a partner account manager or a program admin may decide on funding."))
     return funding_request
 
 
 def request_for_payment(user, request_id):
     funding_request = _visible(user, request_id)
     if not user.is_program_admin:
-        raise PermissionDenied("Only a program admin may mark a claim paid.")
+        raise PermissionDenied(_("Only a program admin may mark a claim paid."))
     return funding_request
 
 
@@ -66,7 +67,7 @@ def claim_file_for_user(user, file_id):
         .filter(pk=file_id, claim__request__in=requests_visible_to(user)).first()
     )
     if row is None:
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     return row
 
 
@@ -75,7 +76,7 @@ def partner_for_staff(user, partner_id):
     require_staff(user)
     partner = partners_visible_to(user).filter(pk=partner_id).first()
     if partner is None:
-        raise Http404("No such partner.")
+        raise Http404(_("No such partner."))
     return partner
 
 

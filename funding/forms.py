@@ -5,6 +5,9 @@ that are not theirs to set."""
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.formatting import money as usd
 from partners.models import TierLevel
@@ -30,37 +33,41 @@ def _amount(label, **kwargs):
 
 
 class PocNominationForm(forms.Form):
-    customer_name = _text(200, label="Customer")
-    title = _text(200, label="Project name")
-    goals = _text(4000, rows=3, label="Goals and objectives")
-    success_criteria = _text(4000, rows=3, label="Success criteria")
-    next_steps = _text(4000, rows=3, label="Agreed next steps")
+    customer_name = _text(200, label=gettext_lazy("Customer"))
+    title = _text(200, label=gettext_lazy("Project name"))
+    goals = _text(4000, rows=3, label=gettext_lazy("Goals and objectives"))
+    success_criteria = _text(4000, rows=3, label=gettext_lazy("Success criteria"))
+    next_steps = _text(4000, rows=3, label=gettext_lazy("Agreed next steps"))
     products = forms.MultipleChoiceField(choices=TWILIO_PRODUCTS, widget=forms.CheckboxSelectMultiple,
-                                         label="Twilio products")
-    requested_amount = _amount("Requested amount (USD)")
-    starts_on = forms.DateField(label="Project starts", widget=DATE)
-    ends_on = forms.DateField(label="Project ends", widget=DATE)
+                                         label=gettext_lazy("Twilio products"))
+    requested_amount = _amount(gettext_lazy("Requested amount (USD)"))
+    starts_on = forms.DateField(label=gettext_lazy("Project starts"), widget=DATE)
+    ends_on = forms.DateField(label=gettext_lazy("Project ends"), widget=DATE)
 
 
 class MdfRequestForm(forms.Form):
-    activity_type = forms.ChoiceField(choices=[("", "Choose an activity"), *MdfActivityType.choices],
-                                      widget=forms.Select(attrs={"class": "form-select"}), label="Activity type")
-    title = _text(200, label="Activity name")
-    description = _text(4000, rows=4, label="Description",
-                        help_text="What you will do, for which audience, and how it promotes Twilio-based services.")
-    starts_on = forms.DateField(label="Activity starts", widget=DATE)
-    ends_on = forms.DateField(label="Activity ends", widget=DATE)
-    total_cost = _amount("Total activity cost (USD)")
-    requested_amount = _amount("Requested amount (USD)")
+    activity_type = forms.ChoiceField(choices=[("", gettext_lazy("Choose an activity")), *MdfActivityType.choices],
+                                      widget=forms.Select(attrs={"class": "form-select"}), label=gettext_lazy("Activity type"))
+    title = _text(200, label=gettext_lazy("Activity name"))
+    description = _text(
+        4000, rows=4, label=gettext_lazy("Description"),
+        help_text=gettext_lazy("What you will do, for which audience, and how it promotes Twilio-based services."))
+    starts_on = forms.DateField(label=gettext_lazy("Activity starts"), widget=DATE)
+    ends_on = forms.DateField(label=gettext_lazy("Activity ends"), widget=DATE)
+    total_cost = _amount(gettext_lazy("Total activity cost (USD)"))
+    requested_amount = _amount(gettext_lazy("Requested amount (USD)"))
 
     def __init__(self, *args, share=None, remaining=None, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.share, self.remaining, self.today = share, remaining, today
         self.allocation_warning = None
-        help_text = f"MDF is a co-investment: at most {share * 100:.0f}% of the total cost." if share is not None else ""
+        sentences = []
+        if share is not None:
+            sentences.append(_("MDF is a co-investment: at most %(percent)s%% of the total cost.") % {
+                "percent": f"{share * 100:.0f}"})
         if remaining is not None:
-            help_text += f" Your remaining MDF allocation: {usd(max(remaining, 0))}."
-        self.fields["requested_amount"].help_text = help_text.strip()
+            sentences.append(_("Your remaining MDF allocation: %(remaining)s.") % {"remaining": usd(max(remaining, 0))})
+        self.fields["requested_amount"].help_text = " ".join(sentences)
 
     def clean(self):
         """The service's share and date rules on whatever parsed, so every error shows on the first submit;
@@ -80,26 +87,26 @@ class MdfRequestForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = _text(4000, rows=2, required=False, label="Why (optional)")
+    reason = _text(4000, rows=2, required=False, label=gettext_lazy("Why (optional)"))
 
 
 class AnswerForm(forms.Form):
-    answer = _text(4000, rows=3, label="Your answer")
-    requested_amount = _amount("Revised requested amount (USD, optional)", required=False)
+    answer = _text(4000, rows=3, label=gettext_lazy("Your answer"))
+    requested_amount = _amount(gettext_lazy("Revised requested amount (USD, optional)"), required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = _text(4000, rows=2, label="Reason")
+    reason = _text(4000, rows=2, label=gettext_lazy("Reason"))
 
 
 class ApproveForm(forms.Form):
-    approved_amount = _amount("Approved amount (USD)")
-    reason = _text(4000, rows=2, label="Reason")
+    approved_amount = _amount(gettext_lazy("Approved amount (USD)"))
+    reason = _text(4000, rows=2, label=gettext_lazy("Reason"))
 
 
 class PayForm(forms.Form):
-    payment_reference = _text(100, label="Payment reference")
-    reason = _text(4000, rows=2, required=False, label="Note (optional)")
+    payment_reference = _text(100, label=gettext_lazy("Payment reference"))
+    reason = _text(4000, rows=2, required=False, label=gettext_lazy("Note (optional)"))
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -119,23 +126,25 @@ class MultipleFileField(forms.FileField):
 
 
 class ClaimForm(forms.Form):
-    actual_cost = _amount("Actual cost (USD)")
-    notes = _text(4000, rows=3, required=False, label="Notes for the reviewer")
+    actual_cost = _amount(gettext_lazy("Actual cost (USD)"))
+    notes = _text(4000, rows=3, required=False, label=gettext_lazy("Notes for the reviewer"))
     files = MultipleFileField(
-        label="Proof of performance",
-        help_text=f"PDF, PNG or JPEG; up to {rules.PROOF_MAX_FILES} files of at most "
-                  f"{rules.PROOF_MAX_BYTES // (1024 * 1024)} MB each (invoices, screenshots, attendee lists).",
+        label=gettext_lazy("Proof of performance"),
+        help_text=format_lazy(gettext_lazy(
+            "PDF, PNG or JPEG; up to {files} files of at most {megabytes} MB each (invoices, screenshots, attendee lists)."),
+            files=rules.PROOF_MAX_FILES, megabytes=rules.PROOF_MAX_BYTES // (1024 * 1024)),
     )
 
 
 class AllocationForm(forms.Form):
-    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), label="Allocation (USD)",
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), label=gettext_lazy("Allocation (USD)"),
                                 widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}))
-    reason = _text(300, required=False, label="Reason (optional)")
+    reason = _text(300, required=False, label=gettext_lazy("Reason (optional)"))
 
 
 class TierDefaultForm(AllocationForm):
     tier = forms.ChoiceField(
+        label=gettext_lazy("Tier"),
         choices=[(t.value, t.label) for t in TierLevel if TierLevel.at_least(t.value, TierLevel.BRONZE)],
         widget=forms.Select(attrs={"class": "form-select"}),
     )

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dealreg.models import Opportunity
 from partners.models import Partner, TierLevel
@@ -17,8 +19,8 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class Program(models.TextChoices):
-    POC = "poc", "POC nomination"
-    MDF = "mdf", "MDF request"
+    POC = "poc", _("POC nomination")
+    MDF = "mdf", _("MDF request")
 
 
 class Status(models.TextChoices):
@@ -26,16 +28,16 @@ class Status(models.TextChoices):
     approved → claim_submitted → claim_approved | claim_rejected; claim_approved → paid;
     withdrawn by the partner before a decision; approved → expired when the claim window closes."""
 
-    SUBMITTED = "submitted", "Submitted"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    CLAIM_SUBMITTED = "claim_submitted", "Claim submitted"
-    CLAIM_APPROVED = "claim_approved", "Claim approved"
-    CLAIM_REJECTED = "claim_rejected", "Claim rejected"
-    PAID = "paid", "Paid"
-    EXPIRED = "expired", "Expired (not claimed in time)"
+    SUBMITTED = "submitted", pgettext_lazy("funding request status", "Submitted")
+    INFO_REQUESTED = "info_requested", pgettext_lazy("funding request status", "Information requested")
+    APPROVED = "approved", pgettext_lazy("funding request status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("funding request status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("funding request status", "Withdrawn")
+    CLAIM_SUBMITTED = "claim_submitted", pgettext_lazy("funding request status", "Claim submitted")
+    CLAIM_APPROVED = "claim_approved", pgettext_lazy("funding request status", "Claim approved")
+    CLAIM_REJECTED = "claim_rejected", pgettext_lazy("funding request status", "Claim rejected")
+    PAID = "paid", pgettext_lazy("funding request status", "Paid")
+    EXPIRED = "expired", pgettext_lazy("funding request status", "Expired (not claimed in time)")
 
 
 # Statuses in which an approved amount is held against the allocation (or, for POC, promised).
@@ -48,12 +50,12 @@ class MdfActivityType(models.TextChoices):
     """Eligible MDF activities named in the guide (Digital marketing, Virtual event toolkit, Twilio-led
     global events); the Partner marketing guide it points to has more examples of the same kinds."""
 
-    BLOG = "blog", "Blog posts"
-    EMAIL_CAMPAIGN = "email_campaign", "Email campaign"
-    PARTNER_EVENT = "partner_event", "Partner-led event"
-    SOCIAL_MEDIA = "social_media", "Social media promotion"
-    VIRTUAL_EVENT = "virtual_event", "Virtual event"
-    TWILIO_EVENT_SPONSORSHIP = "twilio_event_sponsorship", "Sponsorship of a Twilio-led global event"
+    BLOG = "blog", _("Blog posts")
+    EMAIL_CAMPAIGN = "email_campaign", _("Email campaign")
+    PARTNER_EVENT = "partner_event", _("Partner-led event")
+    SOCIAL_MEDIA = "social_media", _("Social media promotion")
+    VIRTUAL_EVENT = "virtual_event", _("Virtual event")
+    TWILIO_EVENT_SPONSORSHIP = "twilio_event_sponsorship", _("Sponsorship of a Twilio-led global event")
 
 
 # POC projects are built on Twilio products; professional services are not a product a POC explores.
@@ -120,16 +122,16 @@ class FundingRequest(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="funding_requests")
     program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT, related_name="funding_requests")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    title = models.CharField("project / activity name", max_length=200)
+    title = models.CharField(_("project / activity name"), max_length=200)
     starts_on = models.DateField()
     ends_on = models.DateField()
     requested_amount = models.DecimalField(**MONEY)
     approved_amount = models.DecimalField(**MONEY, null=True, blank=True)
     # POC nomination.
     customer_name = models.CharField(max_length=200, blank=True)
-    goals = models.TextField("goals and objectives", blank=True)
+    goals = models.TextField(_("goals and objectives"), blank=True)
     success_criteria = models.TextField(blank=True)
-    next_steps = models.TextField("agreed next steps", blank=True)
+    next_steps = models.TextField(_("agreed next steps"), blank=True)
     products = models.JSONField(default=list, blank=True)
     # MDF request.
     activity_type = models.CharField(max_length=30, choices=MdfActivityType.choices, blank=True)
@@ -227,7 +229,7 @@ class Claim(models.Model):
         ]
 
     def __str__(self):
-        return f"Claim for {self.request.reference}"
+        return _("Claim for %(reference)s") % {"reference": self.request.reference}
 
 
 class ClaimFile(models.Model):
@@ -249,11 +251,11 @@ class LedgerEntry(models.Model):
     """One money event. Every figure of an allocation (and of POC funding) is a sum over these rows."""
 
     class Kind(models.TextChoices):
-        ALLOCATION = "allocation", "Allocation set (change)"
-        APPROVED = "approved", "Request approved"
-        CLAIM_APPROVED = "claim_approved", "Claim approved"
-        PAID = "paid", "Claim paid"
-        RETURNED = "returned", "Returned to the allocation"
+        ALLOCATION = "allocation", _("Allocation set (change)")
+        APPROVED = "approved", _("Request approved")
+        CLAIM_APPROVED = "claim_approved", _("Claim approved")
+        PAID = "paid", _("Claim paid")
+        RETURNED = "returned", _("Returned to the allocation")
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="funding_ledger")
     program_year = models.ForeignKey(ProgramYear, on_delete=models.PROTECT, related_name="+")
@@ -268,7 +270,7 @@ class LedgerEntry(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name_plural = "ledger entries"
+        verbose_name_plural = _("ledger entries")
         indexes = [models.Index(fields=["partner", "program_year", "program"])]
         constraints = [
             models.CheckConstraint(
@@ -293,4 +295,4 @@ class ClaimReminder(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "days_before"], name="claim_reminder_once")]
 
     def __str__(self):
-        return f"{self.request.reference}: {self.days_before} days"
+        return _("%(reference)s: %(days)s days") % {"reference": self.request.reference, "days": self.days_before}

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from core.formatting import day
 from core.formatting import money as usd
 from partners.models import TierLevel
@@ -24,7 +27,7 @@ PROOF_SIGNATURES = (
 
 POC = "poc"
 MDF = "mdf"
-PROGRAM_NAMES = {POC: "POC co-funding", MDF: "MDF co-funding"}
+PROGRAM_NAMES = {POC: gettext_lazy("POC co-funding"), MDF: gettext_lazy("MDF co-funding")}
 BENEFIT_CODES = {POC: "poc-cofunding", MDF: "mdf-cofunding"}
 
 
@@ -47,41 +50,65 @@ def funding_eligibility(*, program: str, tier: str, cells: Mapping[str, str], in
     same data the benefits page shows. In the 2022 guide both are included from Silver and invite-only at
     Bronze ("Bronze partners are eligible in select regions on an invite-only basis" is said of POC only; MDF
     at Bronze is invite-only with no regions named), but a program admin may change the table for a year."""
+    # Whole sentences for each case (translators get sentences, not fragments); the guide's POC alone names
+    # regions, so POC and MDF have their own sentences where the regions are said.
     name = PROGRAM_NAMES[program]
-    regions = " (select regions)" if program == POC else ""
-    in_regions = " in select regions, with a region and a reason" if program == POC else ", with a reason"
+    poc = program == POC
     label = TierLevel(tier or "").label
     ranked = sorted(cells, key=TierLevel.rank)
     first_included = next((t for t in ranked if cells[t] == INCLUDED), None)
     reach = None
     if first_included and TierLevel.rank(first_included) > TierLevel.rank(tier):
-        reach = (f"Reach the {TierLevel(first_included).label} tier: {TierLevel(first_included).label} and above are "
-                 "eligible without an invitation.")
+        reach = _("Reach the %(tier)s tier: %(tier)s and above are eligible without an invitation.") % {
+            "tier": TierLevel(first_included).label}
     availability = cells.get(tier) if tier else None
     if availability == INCLUDED:
-        return Eligibility(True, f"{label} partners are eligible for {name}.")
+        return Eligibility(True, _("%(tier)s partners are eligible for %(program)s.") % {"tier": label, "program": name})
     if availability == INVITE_ONLY and invited:
-        where = f" for {invitation_region}" if invitation_region else ""
-        return Eligibility(True, f"Your company was invited to {name}{where}.", by_invitation=True)
+        if invitation_region:
+            reason = _("Your company was invited to %(program)s for %(region)s.") % {
+                "program": name, "region": invitation_region}
+        else:
+            reason = _("Your company was invited to %(program)s.") % {"program": name}
+        return Eligibility(True, reason, by_invitation=True)
+    words = {"tier": label, "program": name}
     if availability == INVITE_ONLY:
-        return Eligibility(
-            False,
-            f"{label} partners are eligible for {name} only by invitation{regions}, "
-            "and your company has no active invitation for this program year.",
-            [f"Ask your partner account manager (PAM) or the program team for an invitation; they invite {label} "
-             f"partners{in_regions}.", *([reach] if reach else [])],
-        )
+        if poc:
+            reason = _("%(tier)s partners are eligible for %(program)s only by invitation (select regions), and your "
+                       "company has no active invitation for this program year.") % words
+            ask = _("Ask your partner account manager (PAM) or the program team for an invitation; they invite "
+                    "%(tier)s partners in select regions, with a region and a reason.") % words
+        else:
+            reason = _("%(tier)s partners are eligible for %(program)s only by invitation, and your company has no "
+                       "active invitation for this program year.") % words
+            ask = _("Ask your partner account manager (PAM) or the program team for an invitation; they invite "
+                    "%(tier)s partners, with a reason.") % words
+        return Eligibility(False, reason, [ask, *([reach] if reach else [])])
     if not ranked:
-        return Eligibility(False, f"{name} is not offered in this program year.",
-                           ["Ask the program team: no tier has it in this year's benefits table."])
+        return Eligibility(False, _("%(program)s is not offered in this program year.") % words,
+                           [_("Ask the program team: no tier has it in this year's benefits table.")])
     first = ranked[0]
-    starts = f"{name} starts at the {TierLevel(first).label} tier" + (" (by invitation)" if cells[first] == INVITE_ONLY else "")
-    included = f" and is included from {TierLevel(first_included).label}" if first_included and first_included != first else ""
+    words.update(first=TierLevel(first).label, included=TierLevel(first_included).label if first_included else "")
+    by_invitation = cells[first] == INVITE_ONLY
+    if first_included and first_included != first:
+        if by_invitation:
+            reason = _("%(program)s starts at the %(first)s tier (by invitation) and is included from %(included)s; "
+                       "your company is %(tier)s.") % words
+        else:
+            reason = _("%(program)s starts at the %(first)s tier and is included from %(included)s; "
+                       "your company is %(tier)s.") % words
+    elif by_invitation:
+        reason = _("%(program)s starts at the %(first)s tier (by invitation); your company is %(tier)s.") % words
+    else:
+        reason = _("%(program)s starts at the %(first)s tier; your company is %(tier)s.") % words
     how = [reach] if reach else []
-    if cells[first] == INVITE_ONLY and TierLevel.rank(first) > TierLevel.rank(tier):
-        how.append(f"At {TierLevel(first).label}, a PAM or the program team may invite your company{regions}.")
-    return Eligibility(False, f"{starts}{included}; your company is {label}.",
-                       how or [f"Ask the program team: {label} partners do not have {name} this year."])
+    if by_invitation and TierLevel.rank(first) > TierLevel.rank(tier):
+        if poc:
+            how.append(_("At %(first)s, a PAM or the program team may invite your company (select regions).") % words)
+        else:
+            how.append(_("At %(first)s, a PAM or the program team may invite your company.") % words)
+    return Eligibility(False, reason,
+                       how or [_("Ask the program team: %(tier)s partners do not have %(program)s this year.") % words])
 
 
 def money(value) -> Decimal:
@@ -136,9 +163,9 @@ def claim_refusal(*, ends_on: datetime.date, deadline: datetime.date | None, tod
     """Why an approved request cannot be claimed today, or None. A claim is made after the activity (from its
     last day) and by the claim deadline (guide: money is paid against a claim with proof of performance)."""
     if today < ends_on:
-        return f"Claim after the activity: it ends on {day(ends_on)}."
+        return _("Claim after the activity: it ends on %(ends_on)s.") % {"ends_on": day(ends_on)}
     if deadline is not None and is_claim_overdue(deadline=deadline, today=today):
-        return f"The claim window closed on {day(deadline)}."
+        return _("The claim window closed on %(deadline)s.") % {"deadline": day(deadline)}
     return None
 
 
@@ -146,13 +173,13 @@ def request_date_errors(starts_on, ends_on, today) -> dict:
     """{field: message} for a request's activity dates (all at once). Funding is agreed before the work."""
     errors = {}
     if not isinstance(starts_on, datetime.date):
-        errors["starts_on"] = "Enter the start date."
+        errors["starts_on"] = _("Enter the start date.")
     elif starts_on < today:
-        errors["starts_on"] = "The start date must be today or later: funding is approved before the activity."
+        errors["starts_on"] = _("The start date must be today or later: funding is approved before the activity.")
     if not isinstance(ends_on, datetime.date):
-        errors["ends_on"] = "Enter the end date."
+        errors["ends_on"] = _("Enter the end date.")
     elif isinstance(starts_on, datetime.date) and ends_on < starts_on:
-        errors["ends_on"] = "The end date must not be before the start date."
+        errors["ends_on"] = _("The end date must not be before the start date.")
     return errors
 
 
@@ -162,8 +189,9 @@ def share_error(*, total_cost, requested_amount, share) -> str | None:
         return None
     cap = cofunding_cap(total_cost=total_cost, share=share)
     if requested_amount > cap:
-        return (f"MDF co-invests at most {share * 100:.0f}% of the total cost: request at most {usd(cap)} "
-                f"for a total cost of {usd(total_cost)}.")
+        return _("MDF co-invests at most %(percent)s%% of the total cost: request at most %(cap)s "
+                 "for a total cost of %(total)s.") % {"percent": f"{share * 100:.0f}", "cap": usd(cap),
+                                                      "total": usd(total_cost)}
     return None
 
 
@@ -172,5 +200,6 @@ def allocation_warning(*, requested_amount, remaining) -> str | None:
     approve at most what remains when deciding."""
     if requested_amount is None or remaining is None or requested_amount <= remaining:
         return None
-    return (f"This request is for {usd(requested_amount)} but {usd(max(remaining, 0))} remains of your MDF "
-            f"allocation. You can still submit it: your PAM sees it marked and can approve at most what remains.")
+    return _("This request is for %(requested)s but %(remaining)s remains of your MDF allocation. You can still "
+             "submit it: your PAM sees it marked and can approve at most what remains.") % {
+        "requested": usd(requested_amount), "remaining": usd(max(remaining, 0))}

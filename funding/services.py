@@ -19,11 +19,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
-from core.formatting import day
-from core.formatting import money as usd
 from partners import selectors as partner_selectors
 from partners.access import require_reviewer
 
@@ -64,24 +64,25 @@ def _money(value, field, *, allow_zero=False):
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: "Enter an amount in USD, e.g. 1500.00."})
+        raise ValidationError({field: _("Enter an amount in USD, e.g. 1500.00.")})
     if not amount.is_finite():
-        raise ValidationError({field: "Enter an amount in USD, e.g. 1500.00."})
+        raise ValidationError({field: _("Enter an amount in USD, e.g. 1500.00.")})
     if amount.as_tuple().exponent < -2:
-        raise ValidationError({field: "Use at most two decimal places (cents)."})
+        raise ValidationError({field: _("Use at most two decimal places (cents).")})
     if amount < 0 or (amount == 0 and not allow_zero):
-        raise ValidationError({field: "The amount must be positive." if not allow_zero else "The amount cannot be negative."})
+        message = _("The amount cannot be negative.") if allow_zero else _("The amount must be positive.")
+        raise ValidationError({field: message})
     if amount > MAX_AMOUNT:
-        raise ValidationError({field: "The amount is too large."})
+        raise ValidationError({field: _("The amount is too large.")})
     return amount.quantize(rules.CENT)
 
 
 def _text(value, field, *, required=True, max_length=None):
     value = (value or "").strip()
     if required and not value:
-        raise ValidationError({field: "This field is required."})
+        raise ValidationError({field: _("This field is required.")})
     if max_length and len(value) > max_length:
-        raise ValidationError({field: f"Use at most {max_length} characters."})
+        raise ValidationError({field: _("Use at most %(max)s characters.") % {"max": max_length}})
     return value
 
 
@@ -89,9 +90,27 @@ def _reason(reason, field="reason"):
     return _text(reason, field, max_length=4000)
 
 
-def _refuse(funding_request, verb):
+# Why a transition is refused, one whole sentence per transition; %(status)s is the request's status.
+REFUSALS = {
+    "withdraw": gettext_lazy("%(reference)s is %(status)s; it cannot be withdrawn."),
+    "answer": gettext_lazy("%(reference)s is %(status)s; it cannot be answered (no information was requested)."),
+    "claim": gettext_lazy("%(reference)s is %(status)s; it cannot be claimed (only an approved request can be claimed)."),
+    "request_info": gettext_lazy("%(reference)s is %(status)s; it cannot be sent back for information."),
+    "reject": gettext_lazy("%(reference)s is %(status)s; it cannot be rejected."),
+    "approve": gettext_lazy("%(reference)s is %(status)s; it cannot be approved."),
+    "approve_claim": gettext_lazy(
+        "%(reference)s is %(status)s; it cannot be given a claim approval (no claim awaits review)."),
+    "reject_claim": gettext_lazy(
+        "%(reference)s is %(status)s; it cannot be given a claim rejection (no claim awaits review)."),
+    "pay": gettext_lazy("%(reference)s is %(status)s; it cannot be marked paid (only an approved claim can be paid)."),
+    "expire": gettext_lazy("%(reference)s is %(status)s; it cannot be expired."),
+}
+
+
+def _refuse(funding_request, transition):
     raise ValidationError(
-        f"{funding_request.reference} is {funding_request.get_status_display().lower()}; it cannot be {verb}.",
+        REFUSALS[transition] % {"reference": funding_request.reference,
+                                "status": funding_request.get_status_display().lower()},
         code="invalid_transition",
     )
 
@@ -173,15 +192,15 @@ def _give_back(*, funding_request, amount, actor, note):
 
 def _dates(starts_on, ends_on, today):
     if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
-        raise ValidationError({"starts_on": "Enter the start and end dates."})
+        raise ValidationError({"starts_on": _("Enter the start and end dates.")})
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The end date must not be before the start date."})
+        raise ValidationError({"ends_on": _("The end date must not be before the start date.")})
     # Funding is agreed before the work: the activity must not have started already.
     if starts_on < today:
-        raise ValidationError({"starts_on": "The start date must be today or later: funding is approved before the activity."})
+        raise ValidationError({"starts_on": _("The start date must be today or later: funding is approved before the activity.")})
 
 
-def _submit(*, partner, user, program, fields, today, note=""):
+def _submit(*, partner, user, program, fields, today, note=None):
     with transaction.atomic():
         funding_request = FundingRequest(partner=partner, program=program, submitted_by=user, **fields)
         # Field checks here; the rules were checked above and the database enforces the constraints.
@@ -191,8 +210,10 @@ def _submit(*, partner, user, program, fields, today, note=""):
                requested_amount=funding_request.requested_amount)
         notify(
             recipients=_staff_recipients(partner),
-            subject=f"New {funding_request.get_program_display()} from {partner}: {funding_request.reference}",
-            body=f"{user} submitted {funding_request.title!r} for {usd(funding_request.requested_amount)}." + note,
+            kind="funding_submitted",
+            params={"program": funding_request.program, "partner": str(partner), "reference": funding_request.reference,
+                    "user": str(user), "title": funding_request.title,
+                    "amount": str(funding_request.requested_amount), **(note or {})},
             url=_url(funding_request),
         )
     return funding_request
@@ -200,7 +221,7 @@ def _submit(*, partner, user, program, fields, today, note=""):
 
 def _check_partner_user(user, partner):
     if user.partner_id != partner.pk:
-        raise ValidationError("Only the partner's own users may do this.")
+        raise ValidationError(_("Only the partner's own users may do this."))
 
 
 # ---------------------------------------------------------------- partner side
@@ -217,13 +238,14 @@ def poc_nominate(*, partner, user, title, customer_name, goals, success_criteria
     maximum = program_year.poc_max_amount
     if amount > maximum:
         raise ValidationError(
-            {"requested_amount": f"A POC nomination may request at most USD {maximum:,} in {program_year.year}."})
-    valid_products = {code for code, _ in TWILIO_PRODUCTS}
+            {"requested_amount": _("A POC nomination may request at most USD %(maximum)s in %(year)s.") % {
+                "maximum": f"{maximum:,}", "year": program_year.year}})
+    valid_products = {code for code, _label in TWILIO_PRODUCTS}
     products = list(dict.fromkeys(products or []))
     if not products:
-        raise ValidationError({"products": "Choose at least one Twilio product."})
+        raise ValidationError({"products": _("Choose at least one Twilio product.")})
     if not set(products) <= valid_products:
-        raise ValidationError({"products": "Choose Twilio products from the list."})
+        raise ValidationError({"products": _("Choose Twilio products from the list.")})
     _dates(starts_on, ends_on, today)
     fields = {
         "program_year": program_year, "requested_amount": amount, "starts_on": starts_on, "ends_on": ends_on,
@@ -245,7 +267,7 @@ def mdf_request_submit(*, partner, user, activity_type, title, description, star
     program_year = selectors.current_program_year(today)
     _ensure_eligible(partner=partner, program=Program.MDF, program_year=program_year)
     if activity_type not in MdfActivityType.values:
-        raise ValidationError({"activity_type": "Choose an eligible MDF activity from the list."})
+        raise ValidationError({"activity_type": _("Choose an eligible MDF activity from the list.")})
     total = _money(total_cost, "total_cost")
     amount = _money(requested_amount, "requested_amount")
     share = program_year.mdf_cofunding_share
@@ -263,8 +285,7 @@ def mdf_request_submit(*, partner, user, activity_type, title, description, star
     }
     remaining = selectors.ledger_figures(partner=partner, program_year=program_year).remaining
     over = rules.allocation_warning(requested_amount=amount, remaining=remaining)
-    note = (f" Above the remaining allocation: {usd(amount)} requested, {usd(max(remaining, 0))} remains."
-            if over else "")
+    note = {"over_allocation": True, "remaining": str(max(remaining, 0))} if over else None
     return _submit(partner=partner, user=user, program=Program.MDF, fields=fields, today=today, note=note)
 
 
@@ -274,15 +295,16 @@ def request_withdraw(*, funding_request, user, reason=""):
         funding_request = _lock(funding_request)
         _check_partner_user(user, funding_request.partner)
         if funding_request.status not in (Status.SUBMITTED, Status.INFO_REQUESTED):
-            _refuse(funding_request, "withdrawn")
+            _refuse(funding_request, "withdraw")
         before = funding_request.status
         funding_request.status = Status.WITHDRAWN
         funding_request.save(update_fields=["status", "updated_at"])
         reason = _text(reason, "reason", required=False, max_length=4000)
         _audit(actor=user, action="withdraw", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_staff_recipients(funding_request.partner),
-               subject=f"{funding_request.reference} withdrawn by {funding_request.partner}",
-               body=reason or "The partner withdrew the request.", url=_url(funding_request))
+               kind="funding_withdrawn", params={"reference": funding_request.reference,
+                                                 "partner": str(funding_request.partner), "reason": reason or ""},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -293,7 +315,7 @@ def request_answer(*, funding_request, user, answer, requested_amount=None):
         funding_request = _lock(funding_request)
         _check_partner_user(user, funding_request.partner)
         if funding_request.status != Status.INFO_REQUESTED:
-            _refuse(funding_request, "answered (no information was requested)")
+            _refuse(funding_request, "answer")
         answer = _text(answer, "answer", max_length=4000)
         before = funding_request.status
         changed = {}
@@ -302,11 +324,13 @@ def request_answer(*, funding_request, user, answer, requested_amount=None):
             if funding_request.is_mdf:
                 cap = rules.cofunding_cap(total_cost=funding_request.total_cost, share=funding_request.cofunding_share)
                 if amount > cap:
-                    raise ValidationError({"requested_amount": f"Request at most USD {cap:,} (the co-investment share)."})
+                    raise ValidationError({"requested_amount": _("Request at most USD %(cap)s (the co-investment share).") % {
+                        "cap": f"{cap:,}"}})
             else:
                 maximum = funding_request.program_year.poc_max_amount
                 if amount > maximum:
-                    raise ValidationError({"requested_amount": f"A POC nomination may request at most USD {maximum:,}."})
+                    raise ValidationError({"requested_amount": _("A POC nomination may request at most USD %(maximum)s.") % {
+                        "maximum": f"{maximum:,}"}})
             if amount != funding_request.requested_amount:
                 changed["requested_amount"] = amount
                 funding_request.requested_amount = amount
@@ -314,8 +338,9 @@ def request_answer(*, funding_request, user, answer, requested_amount=None):
         funding_request.save(update_fields=["status", "requested_amount", "updated_at"])
         _audit(actor=user, action="answer", funding_request=funding_request, before_status=before, reason=answer, **changed)
         notify(recipients=_staff_recipients(funding_request.partner),
-               subject=f"{funding_request.partner} answered on {funding_request.reference}",
-               body=answer, url=_url(funding_request))
+               kind="funding_answered", params={"partner": str(funding_request.partner),
+                                                "reference": funding_request.reference, "answer": answer},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -326,7 +351,7 @@ def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=N
         funding_request = _lock(funding_request)
         _check_partner_user(user, funding_request.partner)
         if funding_request.status != Status.APPROVED:
-            _refuse(funding_request, "claimed (only an approved request can be claimed)")
+            _refuse(funding_request, "claim")
         if refusal := rules.claim_refusal(ends_on=funding_request.ends_on, deadline=funding_request.claim_deadline,
                                           today=today):
             raise ValidationError(refusal)
@@ -348,8 +373,10 @@ def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=N
             _audit(actor=user, action="claim_submit", funding_request=funding_request, before_status=before,
                    actual_cost=cost, files=len(checked))
             notify(recipients=_staff_recipients(funding_request.partner),
-                   subject=f"Claim on {funding_request.reference} from {funding_request.partner}",
-                   body=f"Actual cost USD {cost} with {len(checked)} proof-of-performance file(s).", url=_url(funding_request))
+                   kind="funding_claim_submitted",
+                   params={"reference": funding_request.reference, "partner": str(funding_request.partner),
+                           "actual_cost": str(cost), "files": len(checked)},
+                   url=_url(funding_request))
         except Exception:
             for name in saved:  # the rows roll back; do not leave their files behind in the storage
                 default_storage.delete(name)
@@ -360,22 +387,24 @@ def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=N
 def _check_proof_files(files):
     files = list(files or [])
     if not files:
-        raise ValidationError({"files": "Attach at least one proof-of-performance file (PDF, PNG or JPEG)."})
+        raise ValidationError({"files": _("Attach at least one proof-of-performance file (PDF, PNG or JPEG).")})
     if len(files) > rules.PROOF_MAX_FILES:
-        raise ValidationError({"files": f"Attach at most {rules.PROOF_MAX_FILES} files."})
+        raise ValidationError({"files": _("Attach at most %(max)s files.") % {"max": rules.PROOF_MAX_FILES}})
     checked = []
     for upload in files:
         name = os.path.basename(getattr(upload, "name", "") or "file")
         if upload.size > rules.PROOF_MAX_BYTES:
-            raise ValidationError({"files": f"{name} is larger than {rules.PROOF_MAX_BYTES // (1024 * 1024)} MB."})
+            raise ValidationError({"files": _("%(name)s is larger than %(megabytes)s MB.") % {
+                "name": name, "megabytes": rules.PROOF_MAX_BYTES // (1024 * 1024)}})
         if upload.size == 0:
-            raise ValidationError({"files": f"{name} is empty."})
+            raise ValidationError({"files": _("%(name)s is empty.") % {"name": name}})
         upload.seek(0)
         head = upload.read(16)
         upload.seek(0)
         sniffed = rules.sniff_proof_type(head)
         if sniffed is None:
-            raise ValidationError({"files": f"{name} is not a PDF, PNG or JPEG file (checked by its content, not its name)."})
+            raise ValidationError({"files": _(
+                "%(name)s is not a PDF, PNG or JPEG file (checked by its content, not its name).") % {"name": name}})
         checked.append((upload, sniffed[0]))
     return checked
 
@@ -389,14 +418,15 @@ def request_info(*, funding_request, reviewer, reason):
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.SUBMITTED:
-            _refuse(funding_request, "sent back for information")
+            _refuse(funding_request, "request_info")
         reason = _reason(reason)
         before = funding_request.status
         funding_request.status = Status.INFO_REQUESTED
         funding_request.save(update_fields=["status", "updated_at"])
         _audit(actor=reviewer, action="request_info", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Information requested on {funding_request.reference}", body=reason, url=_url(funding_request))
+               kind="funding_info_requested", params={"reference": funding_request.reference, "reason": reason},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -405,7 +435,7 @@ def request_reject(*, funding_request, reviewer, reason):
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.SUBMITTED:
-            _refuse(funding_request, "rejected")
+            _refuse(funding_request, "reject")
         reason = _reason(reason)
         before = funding_request.status
         funding_request.status = Status.REJECTED
@@ -413,7 +443,8 @@ def request_reject(*, funding_request, reviewer, reason):
         funding_request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         _audit(actor=reviewer, action="reject", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"{funding_request.reference} was not approved", body=reason, url=_url(funding_request))
+               kind="funding_rejected", params={"reference": funding_request.reference, "reason": reason},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -424,25 +455,29 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.SUBMITTED:
-            _refuse(funding_request, "approved")
+            _refuse(funding_request, "approve")
         reason = _reason(reason)
         amount = _money(approved_amount, "approved_amount")
         if amount > funding_request.requested_amount:
-            raise ValidationError({"approved_amount": f"Approve at most the requested USD {funding_request.requested_amount:,}."})
+            raise ValidationError({"approved_amount": _("Approve at most the requested USD %(requested)s.") % {
+                "requested": f"{funding_request.requested_amount:,}"}})
         partner, program_year = funding_request.partner, funding_request.program_year
         _ensure_eligible(partner=partner, program=funding_request.program, program_year=program_year)
         if funding_request.is_mdf:
             allocation = _lock_allocation(partner=partner, program_year=program_year, actor=reviewer)
             if amount > allocation.remaining:
-                raise ValidationError({"approved_amount": (
-                    f"Only USD {allocation.remaining:,} of {partner}'s {program_year.year} MDF allocation "
-                    f"(USD {allocation.amount:,}) remains; approve at most that, or raise the allocation first.")})
+                raise ValidationError({"approved_amount": _(
+                    "Only USD %(remaining)s of %(partner)s's %(year)s MDF allocation (USD %(allocation)s) remains; "
+                    "approve at most that, or raise the allocation first.") % {
+                    "remaining": f"{allocation.remaining:,}", "partner": partner, "year": program_year.year,
+                    "allocation": f"{allocation.amount:,}"}})
             allocation.committed += amount
             allocation.save(update_fields=["committed", "updated_at"])
         else:
             maximum = program_year.poc_max_amount
             if amount > maximum:
-                raise ValidationError({"approved_amount": f"A POC nomination may receive at most USD {maximum:,}."})
+                raise ValidationError({"approved_amount": _("A POC nomination may receive at most USD %(maximum)s.") % {
+                    "maximum": f"{maximum:,}"}})
         before = funding_request.status
         funding_request.status = Status.APPROVED
         funding_request.approved_amount = amount
@@ -455,9 +490,9 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
         _audit(actor=reviewer, action="approve", funding_request=funding_request, before_status=before, reason=reason,
                approved_amount=amount, claim_deadline=funding_request.claim_deadline)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"{funding_request.reference} approved: {usd(amount)}",
-               body=(f"{reason}\n\n{usd(amount)} of the {program_year.year} program year. Claim after the activity "
-                     f"with the actual cost and proof of performance by {day(funding_request.claim_deadline)}."),
+               kind="funding_approved",
+               params={"reference": funding_request.reference, "amount": str(amount), "reason": reason,
+                       "year": program_year.year, "claim_deadline": funding_request.claim_deadline.isoformat()},
                url=_url(funding_request))
     return funding_request
 
@@ -469,16 +504,20 @@ def claim_approve(*, funding_request, reviewer, approved_amount, reason):
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.CLAIM_SUBMITTED:
-            _refuse(funding_request, "given a claim approval (no claim awaits review)")
+            _refuse(funding_request, "approve_claim")
         reason = _reason(reason)
         claim = Claim.objects.select_for_update().get(request=funding_request)
         amount = _money(approved_amount, "approved_amount")
         cap = rules.claim_cap(program=funding_request.program, approved_amount=funding_request.approved_amount,
                               actual_cost=claim.actual_cost, share=funding_request.cofunding_share)
         if amount > cap:
-            why = "the approved amount" if cap == funding_request.approved_amount else (
-                "the co-investment share of the actual cost" if funding_request.is_mdf else "the actual cost")
-            raise ValidationError({"approved_amount": f"Approve at most USD {cap:,} ({why})."})
+            if cap == funding_request.approved_amount:
+                message = _("Approve at most USD %(cap)s (the approved amount).")
+            elif funding_request.is_mdf:
+                message = _("Approve at most USD %(cap)s (the co-investment share of the actual cost).")
+            else:
+                message = _("Approve at most USD %(cap)s (the actual cost).")
+            raise ValidationError({"approved_amount": message % {"cap": f"{cap:,}"}})
         before = funding_request.status
         claim.approved_amount = amount
         claim.decided_by, claim.decided_at = reviewer, timezone.now()
@@ -491,7 +530,8 @@ def claim_approve(*, funding_request, reviewer, approved_amount, reason):
         _audit(actor=reviewer, action="claim_approve", funding_request=funding_request, before_status=before,
                reason=reason, claim_amount=amount)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Claim on {funding_request.reference} approved: USD {amount:,}", body=reason,
+               kind="funding_claim_approved",
+               params={"reference": funding_request.reference, "amount": str(amount), "reason": reason},
                url=_url(funding_request))
     return claim
 
@@ -502,7 +542,7 @@ def claim_reject(*, funding_request, reviewer, reason):
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
         if funding_request.status != Status.CLAIM_SUBMITTED:
-            _refuse(funding_request, "given a claim rejection (no claim awaits review)")
+            _refuse(funding_request, "reject_claim")
         reason = _reason(reason)
         claim = Claim.objects.select_for_update().get(request=funding_request)
         claim.decided_by, claim.decided_at = reviewer, timezone.now()
@@ -514,7 +554,8 @@ def claim_reject(*, funding_request, reviewer, reason):
                    note="Claim rejected")
         _audit(actor=reviewer, action="claim_reject", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Claim on {funding_request.reference} rejected", body=reason, url=_url(funding_request))
+               kind="funding_claim_rejected", params={"reference": funding_request.reference, "reason": reason},
+               url=_url(funding_request))
     return claim
 
 
@@ -522,7 +563,7 @@ def claim_mark_paid(*, funding_request, admin, payment_reference, reason=""):
     with transaction.atomic():
         funding_request = _lock(funding_request)
         if funding_request.status != Status.CLAIM_APPROVED:
-            _refuse(funding_request, "marked paid (only an approved claim can be paid)")
+            _refuse(funding_request, "pay")
         reference = _text(payment_reference, "payment_reference", max_length=100)
         claim = Claim.objects.select_for_update().get(request=funding_request)
         claim.payment_reference, claim.paid_by, claim.paid_at = reference, admin, timezone.now()
@@ -536,8 +577,9 @@ def claim_mark_paid(*, funding_request, admin, payment_reference, reason=""):
                reason=_text(reason, "reason", required=False, max_length=4000), payment_reference=reference,
                paid_amount=claim.approved_amount)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"{funding_request.reference} paid: USD {claim.approved_amount:,}",
-               body=f"Payment reference {reference}.", url=_url(funding_request))
+               kind="funding_paid", params={"reference": funding_request.reference,
+                                            "amount": str(claim.approved_amount), "payment_reference": reference},
+               url=_url(funding_request))
     return claim
 
 
@@ -549,9 +591,10 @@ def request_expire(*, funding_request, today):
     with transaction.atomic():
         funding_request = _lock(funding_request)
         if funding_request.status != Status.APPROVED:
-            _refuse(funding_request, "expired")
+            _refuse(funding_request, "expire")
         if not rules.is_claim_overdue(deadline=funding_request.claim_deadline, today=today):
-            raise ValidationError(f"{funding_request.reference} can be claimed until {funding_request.claim_deadline:%Y-%m-%d}.")
+            raise ValidationError(_("%(reference)s can be claimed until %(deadline)s.") % {
+                "reference": funding_request.reference, "deadline": f"{funding_request.claim_deadline:%Y-%m-%d}"})
         before = funding_request.status
         funding_request.status = Status.EXPIRED
         funding_request.save(update_fields=["status", "updated_at"])
@@ -560,8 +603,10 @@ def request_expire(*, funding_request, today):
         reason = f"No claim by the deadline {funding_request.claim_deadline:%Y-%m-%d}."
         _audit(actor=None, action="expire", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=[*_partner_recipients(funding_request), *_staff_recipients(funding_request.partner)],
-               subject=f"{funding_request.reference} expired: not claimed in time",
-               body=f"{reason} USD {funding_request.approved_amount:,} was returned.", url=_url(funding_request))
+               kind="funding_expired",
+               params={"reference": funding_request.reference, "amount": str(funding_request.approved_amount),
+                       "claim_deadline": funding_request.claim_deadline.isoformat()},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -571,15 +616,15 @@ def claim_remind(*, funding_request, days_before, today):
         funding_request = _lock(funding_request)
         if funding_request.status != Status.APPROVED:
             return False
-        _, created = ClaimReminder.objects.get_or_create(request=funding_request, days_before=days_before)
+        _reminder, created = ClaimReminder.objects.get_or_create(request=funding_request, days_before=days_before)
         if not created:
             return False
         days_left = (funding_request.claim_deadline - today).days
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Claim {funding_request.reference} by {funding_request.claim_deadline:%Y-%m-%d} ({days_left} days left)",
-               body=(f"USD {funding_request.approved_amount:,} is approved for {funding_request.title!r}. Submit your claim "
-                     f"with the actual cost and proof of performance by {funding_request.claim_deadline:%Y-%m-%d}; "
-                     "after that the approval expires and the amount returns to the allocation."),
+               kind="funding_claim_reminder",
+               params={"reference": funding_request.reference, "claim_deadline": funding_request.claim_deadline.isoformat(),
+                       "days_left": days_left, "amount": str(funding_request.approved_amount),
+                       "title": funding_request.title},
                url=_url(funding_request))
     return True
 
@@ -614,9 +659,9 @@ def allocation_set(*, partner, program_year, amount, admin, reason=""):
     with transaction.atomic():
         allocation = _lock_allocation(partner=partner, program_year=program_year, actor=admin)
         if amount < allocation.committed:
-            raise ValidationError({"amount": (
-                f"USD {allocation.committed:,} of {partner}'s allocation is already approved; "
-                "the allocation cannot be lower than that.")})
+            raise ValidationError({"amount": _(
+                "USD %(committed)s of %(partner)s's allocation is already approved; "
+                "the allocation cannot be lower than that.") % {"committed": f"{allocation.committed:,}", "partner": partner}})
         before = {"amount": str(allocation.amount), "is_custom": allocation.is_custom}
         delta = amount - allocation.amount
         allocation.amount, allocation.is_custom = amount, True
@@ -628,8 +673,9 @@ def allocation_set(*, partner, program_year, amount, admin, reason=""):
         audit_record(actor=admin, action=AuditAction.ALLOCATION_SET, obj=allocation, partner_id=partner.pk, before=before,
                      after={"amount": str(amount), "is_custom": True}, reason=reason)
         notify(recipients=partner_selectors.partner_admins(partner),
-               subject=f"Your {program_year.year} MDF allocation is USD {amount:,}",
-               body=reason or "The program team set your MDF allocation.", url=reverse("funding:overview"))
+               kind="funding_allocation_set",
+               params={"year": program_year.year, "amount": str(amount), "reason": reason or ""},
+               url=reverse("funding:overview"))
     return allocation
 
 
@@ -638,7 +684,7 @@ def tier_default_set(*, program_year, tier, amount, admin, reason=""):
     Refused (nothing written) if a partner already has more approved than the new default."""
     amount = _money(amount, "amount", allow_zero=True)
     with transaction.atomic():
-        default, _ = MdfTierDefault.objects.select_for_update().get_or_create(
+        default, _created = MdfTierDefault.objects.select_for_update().get_or_create(
             program_year=program_year, tier=tier, defaults={"amount": amount})
         before = str(default.amount)
         default.amount = amount
@@ -649,8 +695,11 @@ def tier_default_set(*, program_year, tier, amount, admin, reason=""):
         )
         short = [a for a in following if a.committed > amount]
         if short:
-            names = ", ".join(f"{a.partner} (USD {a.committed:,} approved)" for a in short)
-            raise ValidationError({"amount": f"Lower than what is already approved for: {names}."})
+            names = ", ".join(_("%(partner)s (USD %(committed)s approved)") % {"partner": a.partner,
+                                                                              "committed": f"{a.committed:,}"}
+                              for a in short)
+            raise ValidationError({"amount": _("Lower than what is already approved for: %(partners)s.") % {
+                "partners": names}})
         entries = []
         for allocation in following:
             delta = amount - allocation.amount

@@ -4,15 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import csv_export
 from core.forms import add_service_errors
+from partners.access import partners_visible_to
 from partners.models import TierLevel
 
 from . import access, forms, rules, selectors, services
+from .filters import AllocationFilter, FundingQueueFilter
 from .models import MdfActivityType, MdfAllocation, Program, Status
 
 
@@ -80,7 +84,8 @@ def _new_request(request, *, program, form_class, service, template_title, **for
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{created.reference} submitted. Your partner account manager will review it.")
+            messages.success(request, _("%(reference)s submitted. Your partner account manager will review it.") % {
+                "reference": created.reference})
             if warning := getattr(form, "allocation_warning", None):
                 messages.warning(request, warning)
             return redirect("funding:request_detail", pk=created.pk)
@@ -94,7 +99,7 @@ def _new_request(request, *, program, form_class, service, template_title, **for
 @require_http_methods(["GET", "POST"])
 def poc_new(request):
     return _new_request(request, program=Program.POC, form_class=forms.PocNominationForm,
-                        service=services.poc_nominate, template_title="Nominate a POC project")
+                        service=services.poc_nominate, template_title=_("Nominate a POC project"))
 
 
 @login_required
@@ -105,7 +110,7 @@ def mdf_new(request):
     if program_year is not None and request.user.is_authenticated and request.user.partner_id:
         remaining = selectors.ledger_figures(partner=request.user.partner, program_year=program_year).remaining
     return _new_request(request, program=Program.MDF, form_class=forms.MdfRequestForm,
-                        service=services.mdf_request_submit, template_title="Request market development funds",
+                        service=services.mdf_request_submit, template_title=_("Request market development funds"),
                         share=program_year.mdf_cofunding_share if program_year else None, remaining=remaining,
                         today=timezone.localdate())
 
@@ -190,7 +195,7 @@ def _act(request, funding_request, *, form, form_name, call, done):
 @require_POST
 def request_withdraw(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    return _act(request, fr, form=forms.WithdrawForm(request.POST), form_name="withdraw_form", done="Request withdrawn.",
+    return _act(request, fr, form=forms.WithdrawForm(request.POST), form_name="withdraw_form", done=_("Request withdrawn."),
                 call=lambda d: services.request_withdraw(funding_request=fr, user=request.user, reason=d["reason"]))
 
 
@@ -198,7 +203,7 @@ def request_withdraw(request, pk):
 @require_POST
 def request_answer(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    return _act(request, fr, form=forms.AnswerForm(request.POST), form_name="answer_form", done="Answer sent.",
+    return _act(request, fr, form=forms.AnswerForm(request.POST), form_name="answer_form", done=_("Answer sent."),
                 call=lambda d: services.request_answer(funding_request=fr, user=request.user, answer=d["answer"],
                                                        requested_amount=d["requested_amount"]))
 
@@ -207,7 +212,7 @@ def request_answer(request, pk):
 @require_POST
 def request_approve(request, pk):
     fr = access.request_for_review(request.user, pk)
-    return _act(request, fr, form=forms.ApproveForm(request.POST), form_name="approve_form", done="Request approved.",
+    return _act(request, fr, form=forms.ApproveForm(request.POST), form_name="approve_form", done=_("Request approved."),
                 call=lambda d: services.request_approve(funding_request=fr, reviewer=request.user, **d))
 
 
@@ -216,7 +221,7 @@ def request_approve(request, pk):
 def request_reject(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="reject"), form_name="reject_form",
-                done="Request rejected.",
+                done=_("Request rejected."),
                 call=lambda d: services.request_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -225,7 +230,7 @@ def request_reject(request, pk):
 def request_info(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="info"), form_name="info_form",
-                done="Information requested from the partner.",
+                done=_("Information requested from the partner."),
                 call=lambda d: services.request_info(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -245,7 +250,7 @@ def request_claim(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Claim submitted. Your partner account manager will review it.")
+            messages.success(request, _("Claim submitted. Your partner account manager will review it."))
             return redirect("funding:request_detail", pk=fr.pk)
     cap_share = fr.cofunding_share if fr.is_mdf else None
     return render(request, "funding/claim_form.html", {"r": fr, "form": form, "share": cap_share},
@@ -257,7 +262,7 @@ def request_claim(request, pk):
 def claim_approve(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ApproveForm(request.POST, prefix="claim"), form_name="claim_approve_form",
-                done="Claim approved.",
+                done=_("Claim approved."),
                 call=lambda d: services.claim_approve(funding_request=fr, reviewer=request.user, **d))
 
 
@@ -266,7 +271,7 @@ def claim_approve(request, pk):
 def claim_reject(request, pk):
     fr = access.request_for_review(request.user, pk)
     return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="claim_reject"), form_name="claim_reject_form",
-                done="Claim rejected.",
+                done=_("Claim rejected."),
                 call=lambda d: services.claim_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -274,7 +279,7 @@ def claim_reject(request, pk):
 @require_POST
 def claim_pay(request, pk):
     fr = access.request_for_payment(request.user, pk)
-    return _act(request, fr, form=forms.PayForm(request.POST), form_name="pay_form", done="Claim marked paid.",
+    return _act(request, fr, form=forms.PayForm(request.POST), form_name="pay_form", done=_("Claim marked paid."),
                 call=lambda d: services.claim_mark_paid(funding_request=fr, admin=request.user, **d))
 
 
@@ -290,12 +295,29 @@ def claim_file(request, pk):
     return response
 
 
+PAGE_SIZE = 50
+
+
+def _bad_filters(filterset):
+    return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
+        f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})
+
+
+def _queue_filter(request):
+    access.require_reviewer(request.user)
+    return FundingQueueFilter(request.GET, queryset=access.requests_visible_to(request.user), user=request.user)
+
+
 @login_required
 @require_GET
 def queue(request):
-    """PAM queue: requests and claims of assigned partners and partners without a PAM (admins: all)."""
-    access.require_reviewer(request.user)
-    rows = list(selectors.review_queue(access.requests_visible_to(request.user)))
+    """PAM queue: requests and claims of assigned partners and partners without a PAM (admins: all). By default
+    what waits on staff (requests to decide, claims to review, claims to pay); any status with the filters."""
+    filterset = _queue_filter(request)
+    valid = filterset.is_valid()
+    filtered = filterset.qs if valid else filterset.queryset.none()
+    page = Paginator(selectors.queue_rows(filtered), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = page.object_list
     allocations = {
         (a.partner_id, a.program_year_id): a
         for a in MdfAllocation.objects.filter(partner_id__in={r.partner_id for r in rows},
@@ -303,12 +325,40 @@ def queue(request):
     } if rows else {}
     for r in rows:
         r.allocation = allocations.get((r.partner_id, r.program_year_id))
-    groups = [
-        ("Requests awaiting a decision", [r for r in rows if r.status == Status.SUBMITTED]),
-        ("Claims awaiting review", [r for r in rows if r.status == Status.CLAIM_SUBMITTED]),
-        ("Approved claims to pay", [r for r in rows if r.status == Status.CLAIM_APPROVED]),
-    ]
-    return render(request, "funding/queue.html", {"groups": groups})
+    return render(request, "funding/queue.html", {
+        "page": page, "filter": filterset, "status": filterset.data.get("status"),
+        "steps": selectors.queue_counts(filterset.queryset), "totals": selectors.queue_totals(filtered),
+        "pams": filterset.pams if request.user.is_program_admin else None, "partner": filterset.chosen_partner,
+        "o": request.GET.get("o", "")[:20],
+    }, status=200 if valid else 400)
+
+
+@login_required
+@require_GET
+def queue_export(request):
+    """The queue as CSV: exactly what the page's filters select, in its order, streamed."""
+    filterset = _queue_filter(request)
+    if not filterset.is_valid():
+        return _bad_filters(filterset)
+    rows = (
+        (r.reference, r.program, r.status, r.partner_id, r.partner.name, r.partner.tier,
+         r.partner.pam.email if r.partner.pam else "", r.title, r.customer_name, r.program_year.year,
+         r.requested_amount, r.approved_amount, r.claim.actual_cost if _has_claim(r) else "", r.claimed, r.paid,
+         r.outstanding, timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+         timezone.localtime(r.decided_at).strftime("%Y-%m-%d %H:%M") if r.decided_at else "", r.claim_deadline)
+        for r in selectors.queue_rows(filterset.qs).iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="funding-requests.csv", header=QUEUE_CSV_HEADER, rows=rows)
+
+
+def _has_claim(funding_request):
+    return selectors.claim_of(funding_request) is not None
+
+
+# A file format: the column names and the status / program / tier codes stay as the API spells them.
+QUEUE_CSV_HEADER = ["reference", "program", "status", "partner id", "partner", "tier", "PAM", "name", "customer",
+                    "program year", "requested (USD)", "approved (USD)", "claimed cost (USD)", "claim approved (USD)",
+                    "paid (USD)", "approved, not paid (USD)", "submitted", "decided", "claim deadline"]
 
 
 @login_required
@@ -328,15 +378,45 @@ def partner_funding(request, partner_id):
     return render(request, "funding/partner_funding.html", context)
 
 
-def _allocations_page(request, *, status=200, default_form=None, partner_form=None, partner_form_for=None):
+def _allocation_filter(request):
+    access.require_allocation_admin(request.user)
     program_year = selectors.current_program_year()
-    rows, defaults = selectors.allocation_rows(program_year=program_year)
+    queryset, defaults = selectors.allocations(partners_visible_to(request.user), program_year=program_year)
+    return AllocationFilter(request.GET or None, queryset=queryset), program_year, defaults
+
+
+def _allocations_page(request, *, status=200, default_form=None, partner_form=None, partner_form_for=None):
+    filterset, program_year, defaults = _allocation_filter(request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    filtered = filterset.qs if valid else filterset.queryset.none()
     return render(request, "funding/allocations.html", {
-        "program_year": program_year, "rows": rows,
+        "program_year": program_year, "page": Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filter": filterset, "o": request.GET.get("o", "")[:20],
+        "totals": selectors.allocation_totals(filtered, program_year=program_year, defaults=defaults),
         "defaults": {TierLevel(tier).label: amount for tier, amount in defaults.items()},
         "default_form": default_form or forms.TierDefaultForm(),
         "partner_form": partner_form, "partner_form_for": partner_form_for,
-    }, status=status)
+    }, status=status if valid else 400)
+
+
+@login_required
+@require_GET
+def allocations_export(request):
+    """The year's allocations as CSV: exactly what the page's filters select, in its order, streamed."""
+    filterset, program_year, _defaults = _allocation_filter(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return _bad_filters(filterset)
+    rows = (
+        (p.pk, p.name, p.domain, p.tier, p.pam.email if p.pam else "", program_year.year,
+         "custom" if p.is_custom else "tier default", p.allocated, p.committed, p.claimed, p.paid, p.remaining)
+        for p in filterset.qs.iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename=f"mdf-allocations-{program_year.year}.csv", header=ALLOCATION_CSV_HEADER,
+                                 rows=rows)
+
+
+ALLOCATION_CSV_HEADER = ["partner id", "partner", "domain", "tier", "PAM", "program year", "source", "allocated (USD)",
+                         "committed (USD)", "claimed (USD)", "paid (USD)", "remaining (USD)"]
 
 
 @login_required
@@ -353,7 +433,7 @@ def allocations(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Tier default saved and applied to the partners that follow it.")
+            messages.success(request, _("Tier default saved and applied to the partners that follow it."))
             return redirect("funding:allocations")
     return _allocations_page(request, status=400, default_form=form)
 
@@ -371,6 +451,6 @@ def allocation_set(request, partner_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"MDF allocation of {partner} saved.")
+            messages.success(request, _("MDF allocation of %(partner)s saved.") % {"partner": partner})
             return redirect("funding:partner_funding", partner_id=partner.pk)
     return _allocations_page(request, status=400, partner_form=form, partner_form_for=partner)

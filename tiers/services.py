@@ -6,22 +6,24 @@ import datetime
 import gc
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
-from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
-from activity.models import AuditEntry
 from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
 from core.copy import CsvStream
+from core.formatting import day
 from partners import selectors as partner_selectors
-from partners.models import Partner, TierLevel, User
+from partners.models import Partner, TierLevel
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
 from . import parallel, rules, selectors
+from . import reasons as tier_reasons
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
 BATCH = 5_000
@@ -42,16 +44,16 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
     today = today or timezone.localdate()
     as_of = today if as_of is None else as_of
     if kind not in rules.KINDS:
-        raise ValidationError({"kind": f"Choose one of: {', '.join(rules.KINDS)}."})
+        raise ValidationError({"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(rules.KINDS)}})
     if not isinstance(as_of, datetime.date):
-        raise ValidationError({"as_of": "Enter a date (YYYY-MM-DD)."})
+        raise ValidationError({"as_of": _("Enter a date (YYYY-MM-DD).")})
     problem = rules.as_of_problem(kind, as_of, today=today)
     if problem:
         raise ValidationError({"as_of": problem})
     program_year = program_year_for(as_of, field="as_of")
     if not program_year.is_published:
-        raise ValidationError({"as_of": f"The {program_year.year} program year is closed: its tiers are history "
-                                        "and no recalculation runs on it any more."})
+        raise ValidationError({"as_of": _("The %(year)s program year is closed: its tiers are history and no "
+                                          "recalculation runs on it any more.") % {"year": program_year.year}})
     requirements = selectors.requirements_for(program_year)
     start, end = rules.revenue_window(kind, as_of)
     with transaction.atomic(), _garbage_collector_paused():
@@ -112,6 +114,7 @@ ASSESSMENT_COLUMNS = ("run_id", "partner_id", "certified_technical", "sales_trai
 TEXT_COLUMNS = ("previous_tier", "computed_tier", "applied_tier", "movement", "provisional_action")
 COPY_CHUNK = 256 * 1024
 _encode_reasons = json.JSONEncoder().encode
+_decode_reasons = json.JSONDecoder().decode
 
 
 # Below this many partners a run stays in one process: forking costs a few milliseconds and the
@@ -210,18 +213,18 @@ def run_apply(*, run, user=None):
         # a run applied a moment ago.
         program_year = ProgramYear.objects.select_for_update().get(pk=run.program_year_id)
         if not program_year.is_published:
-            raise ValidationError(f"The {program_year.year} program year is {program_year.get_status_display().lower()}: "
-                                  "its runs can no longer be applied.")
+            raise ValidationError(_("The %(year)s program year is %(status)s: its runs can no longer be applied.") % {
+                "year": program_year.year, "status": program_year.get_status_display().lower()})
         later = selectors.superseding_run(run)
         if later is not None:
             raise ValidationError(
-                f"This preview is stale: the {later.get_kind_display().lower()} run as of {later.as_of:%-d %b %Y} "
-                f"was applied after it was made, so partners' tiers are no longer the ones it started from. "
-                f"Preview again.")
+                _("This preview is stale: the %(kind)s run as of %(as_of)s was applied after it was made, so partners' "
+                  "tiers are no longer the ones it started from. Preview again.") % {
+                    "kind": later.get_kind_display().lower(), "as_of": day(later.as_of)})
         if connection.vendor == "postgresql":
-            moving, changed, _ = _apply_tiers_sql(run, actor)
+            moving, changed, _ids = _apply_tiers_sql(run, actor)
         else:
-            moving, changed, _ = _apply_tiers_orm(run, actor)
+            moving, changed, _ids = _apply_tiers_orm(run, actor)
         run.status = RecalculationRun.Status.APPLIED
         run.applied_by = actor
         run.applied_at = timezone.now()
@@ -249,72 +252,50 @@ def _notify_silver_without_pam(run):
         ).order_by("name", "pk").values_list("name", flat=True)[:NAMES_IN_A_NOTIFICATION + 1])
     if not reached:
         return
-    names = ", ".join(reached[:NAMES_IN_A_NOTIFICATION]) + (" and more" if len(reached) > NAMES_IN_A_NOTIFICATION else "")
     notify(
-        recipients=list(partner_selectors.program_admins()),
-        subject="Partners reached Silver or above without a PAM",
-        body=(f"The {run.get_kind_display().lower()} recalculation as of {run.as_of:%-d %b %Y} moved these partners "
-              f"to Silver or above, and they have no PAM yet: {names}. Silver and above get a PAM: assign one from "
-              f"the staff home."),
+        recipients=list(partner_selectors.program_admins()), kind="tiers_silver_without_pam",
+        params={"run_kind": run.kind, "as_of": run.as_of.isoformat(),
+                "names": ", ".join(reached[:NAMES_IN_A_NOTIFICATION]), "more": len(reached) > NAMES_IN_A_NOTIFICATION},
         url="/staff/?pam=none",
     )
 
 
+TIER_CHANGE_KIND = "tiers_changed"
+
+
 def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons):
-    """The subject and body of the notification a partner's users get when a run moves it (both paths, and
-    the per-partner loop of perf's benchmark)."""
-    verb = "moved up" if movement == rules.UP else "moved down"
-    subject = f"{name} {verb} to {rules.tier_name(applied_tier)}"
-    body = (f"The {run.get_kind_display().lower()} tier recalculation as of {run.as_of:%-d %b %Y} ({run.program_year.year} "
-            f"program year) {verb} your company from {rules.tier_name(previous_tier)} to {rules.tier_name(applied_tier)}."
-            "\n\n" + "\n".join(reasons))
-    return subject, body
+    """The params of the notification (kind TIER_CHANGE_KIND) a partner's users get when a run moves it (both
+    paths, and the per-partner loop of perf's benchmark)."""
+    return {"partner": name, "movement": "up" if movement == rules.UP else "down", "run_kind": run.kind,
+            "as_of": run.as_of.isoformat(), "year": run.program_year.year,
+            "previous_tier": rules.tier_name(previous_tier), "tier": rules.tier_name(applied_tier),
+            "reasons": list(reasons)}
 
 
 def _apply_tiers_sql(run, actor):
-    """PostgreSQL: the partner rows and their audit entries in one statement whatever the number of partners.
+    """PostgreSQL: the partner rows in one statement whatever the number of partners (issue 4 "At scale").
 
     The partner rows are written by the server from the run's assessments (UPDATE ... FROM): a 100,000-partner
     annual run moves ~75,000 partners, and building that many model instances in Python took most of a
-    minute. The same statement writes the audit entry of each changed partner from the rows it changed
-    (the reasons pass through as stored), so they never travel to Python and back; only the partners with
-    users to notify are read back (_notify_tier_changes).
+    minute. The audit entries and notifications are activity's set-based writes (_record_tier_changes).
     Returns (partners moving, partners changed, notification ids).
     """
-    assessment, partner, audit = Assessment._meta.db_table, Partner._meta.db_table, AuditEntry._meta.db_table
-    user = User._meta.db_table
+    assessment, partner = Assessment._meta.db_table, Partner._meta.db_table
     with connection.cursor() as cursor:
         # Only partners still at the tier the preview started from ("fresh"); the others are skipped. The
         # UPDATE locks each row it changes; a designation committed meanwhile fails the tier = previous_tier
         # re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not overwritten.
-        # The audit entries are those activity.services.audit_record_many writes: one instant, the reasons
-        # joined by spaces, in partner order.
         cursor.execute(f"""
-            WITH changed AS (
-                UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
-                FROM {assessment} a
-                WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
-                  AND p.tier = a.previous_tier
-                RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.reasons),
-            audited AS (
-                INSERT INTO {audit} (at, actor_id, action, object_type, object_id, object_repr, partner_id, before,
-                                     after, reason)
-                SELECT %(now)s, %(actor)s, %(action)s, %(type)s, c.id::text, left(c.name, 200), c.id,
-                       jsonb_build_object('tier', c.previous_tier),
-                       jsonb_build_object('tier', c.applied_tier, 'run', %(run)s::bigint),
-                       array_to_string(ARRAY(SELECT r FROM jsonb_array_elements_text(c.reasons) WITH ORDINALITY t(r, n)
-                                             ORDER BY n), ' ')
-                FROM changed c ORDER BY c.id)
-            SELECT count(*), coalesce(array_agg(c.id ORDER BY c.id) FILTER (WHERE EXISTS (
-                SELECT 1 FROM {user} u WHERE u.partner_id = c.id AND u.is_active)), '{{}}')
-            FROM changed c
+            UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
+            FROM {assessment} a
+            WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
+              AND p.tier = a.previous_tier
+            RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement, a.reasons
             """,  # noqa: S608 - table names from _meta
-                       {"run": run.pk, "same": rules.SAME, "as_of": run.as_of, "now": timezone.now(),
-                        "actor": getattr(actor, "pk", None), "action": str(AuditAction.TIER_CHANGE),
-                        "type": Partner._meta.label_lower})
-        # The changed partners that have active users (a million-partner run changes ~750,000; most
-        # partners of a large program have users, the benchmark's none): only these ids come back.
-        changed_count, with_users = cursor.fetchone()
+                       {"run": run.pk, "same": rules.SAME, "as_of": run.as_of})
+        # The reasons are codes (JSON objects); the driver hands jsonb over as text here.
+        changed = sorted((*row[:5], _decode_reasons(row[5]) if isinstance(row[5], str) else row[5])
+                         for row in cursor.fetchall())
         cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
                        [run.pk, rules.SAME])
         (moving,) = cursor.fetchone()
@@ -335,8 +316,8 @@ def _apply_tiers_sql(run, actor):
             WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
               AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
                        {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
-    ids = _notify_tier_changes(run, with_users)
-    return moving, changed_count, ids
+    ids = _record_tier_changes(run, changed, actor)
+    return moving, len(changed), ids
 
 
 CLOSING_ACTIONS = (rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED, rules.PROVISIONAL_SUPERSEDED)
@@ -374,49 +355,32 @@ def _apply_provisional_periods(run):
     )
 
 
-def _notify_tier_changes(run, changed_ids):
-    """PostgreSQL: a notification to each active user (partners.selectors.partners_users) of the changed
-    partners ``changed_ids``, as _record_tier_changes writes them; only the partners that have users are read
-    back, with their names and reasons."""
-    recipients = list(partner_selectors.partners_users(changed_ids).values_list("id", "partner_id"))
-    if not recipients:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(f"""
-            SELECT a.partner_id, p.name, a.previous_tier, a.applied_tier, a.movement,
-                   ARRAY(SELECT r FROM jsonb_array_elements_text(a.reasons) WITH ORDINALITY t(r, n) ORDER BY n)
-            FROM {Assessment._meta.db_table} a JOIN {Partner._meta.db_table} p ON p.id = a.partner_id
-            WHERE a.run_id = %s AND a.partner_id = ANY(%s)""",  # noqa: S608 - table names from _meta
-                       [run.pk, sorted({partner_id for _, partner_id in recipients})])
-        by_partner = {row[0]: row for row in cursor.fetchall()}
-    return _notify_recipients(run, by_partner, recipients)
-
-
 def _record_tier_changes(run, changed, actor):
     """One audit entry per changed partner and a notification to each of its active users, set-based through
     activity; returns the notification ids (emails go out after commit; the sweep catches up if the broker is
     down). ``changed``: (partner id, name, previous tier, applied tier, movement, reasons) in partner order."""
     partner_type = Partner._meta.label_lower
-    audit_record_many(actor=actor, rows=(
-        AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
-                 after={"tier": after, "run": run.pk}, reason=" ".join(reasons))
-        for pid, name, before, after, _movement, reasons in changed
-    ))
+    # The audit trail is a record, written once: its reason text is in the program's source language whoever
+    # applies the run (the assessment keeps the codes, which pages render in the reader's language).
+    # The notices reuse those words when they are written in the same language (scheduled and command runs).
+    words = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        audit_record_many(actor=actor, rows=(
+            AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
+                     after={"tier": after, "run": run.pk},
+                     reason=" ".join(words.setdefault(pid, tier_reasons.render_all(reasons))))
+            for pid, name, before, after, _movement, reasons in changed
+        ))
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        changed = [(*row[:5], words.get(row[0], row[5])) for row in changed]
     by_partner = {row[0]: row for row in changed}
-    recipients = partner_selectors.partners_users(by_partner).values_list("id", "partner_id")
-    return _notify_recipients(run, by_partner, recipients)
-
-
-def _notify_recipients(run, by_partner, recipients):
-    """``by_partner``: {partner id: (id, name, previous tier, applied tier, movement, reasons)};
-    ``recipients``: (user id, partner id) in partner order."""
+    recipients = partner_selectors.partners_users(by_partner)
     notices = {}
     rows = []
-    for user_id, partner_id in recipients:
+    for user_id, partner_id in recipients.values_list("id", "partner_id"):
         if partner_id not in notices:
             notices[partner_id] = tier_change_notice(run, *by_partner[partner_id][1:])
-        subject, body = notices[partner_id]
-        rows.append(NotificationRow(user_id, subject, body, TIER_PAGE_URL))
+        rows.append(NotificationRow(user_id, TIER_CHANGE_KIND, notices[partner_id], TIER_PAGE_URL))
     return notify_many(rows)
 
 
@@ -448,23 +412,23 @@ def scheduled_recalculation(*, kind, as_of, today=None):
 def _clean_reason(reason):
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason; partners and auditors read it."})
+        raise ValidationError({"reason": _("Give the reason; partners and auditors read it.")})
     if len(reason) > 2000:
-        raise ValidationError({"reason": "Keep the reason under 2,000 characters."})
+        raise ValidationError({"reason": _("Keep the reason under 2,000 characters.")})
     return reason
 
 
 def designation_give(*, partner, user, reason):
     """A program admin designates a partner Global Strategic (no published requirements, DESIGN.md §2)."""
     if not user.is_program_admin:
-        raise ValidationError("Only a program admin may designate a Global Strategic partner.")
+        raise ValidationError(_("Only a program admin may designate a Global Strategic partner."))
     reason = _clean_reason(reason)
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if partner.tier == TierLevel.GLOBAL_STRATEGIC:
-            raise ValidationError("This partner is already Global Strategic.")
+            raise ValidationError(_("This partner is already Global Strategic."))
         if not partner.tier:
-            raise ValidationError("The partner must accept the partner agreement before it can be designated.")
+            raise ValidationError(_("The partner must accept the partner agreement before it can be designated."))
         before = partner.tier
         designation = Designation.objects.create(partner=partner, given_by=user, reason=reason, tier_before=before)
         partner.tier, partner.tier_since = TierLevel.GLOBAL_STRATEGIC, timezone.localdate()
@@ -474,8 +438,7 @@ def designation_give(*, partner, user, reason):
         audit_record(actor=user, action=AuditAction.DESIGNATION_GIVE, obj=partner, partner_id=partner.pk,
                      before={"tier": before}, after={"tier": partner.tier}, reason=reason)
         notify(recipients=list(partner_selectors.partner_users(partner)),
-               subject=f"{partner.name} is now a Global Strategic partner",
-               body=f"The program designated your company Global Strategic.\n\n{reason}", url=TIER_PAGE_URL)
+               kind="tiers_designated", params={"partner": partner.name, "reason": reason}, url=TIER_PAGE_URL)
     return designation
 
 
@@ -483,16 +446,16 @@ def designation_remove(*, partner, user, reason, as_of=None):
     """A program admin removes the designation; the partner takes the tier it qualifies for today (trailing
     365 days, as a mid-year run counts it) — never lower than Registered once the agreement is accepted."""
     if not user.is_program_admin:
-        raise ValidationError("Only a program admin may remove a Global Strategic designation.")
+        raise ValidationError(_("Only a program admin may remove a Global Strategic designation."))
     reason = _clean_reason(reason)
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if partner.tier != TierLevel.GLOBAL_STRATEGIC:
-            raise ValidationError("This partner is not Global Strategic.")
+            raise ValidationError(_("This partner is not Global Strategic."))
         program_year = program_year_for(as_of)
         metrics = selectors.metrics_by_partner(kind=rules.MIDYEAR, as_of=as_of, partner_ids={partner.pk})[partner.pk]
-        qualified, _ = rules.qualified_tier(metrics, selectors.requirements_for(program_year))
+        qualified, _missing = rules.qualified_tier(metrics, selectors.requirements_for(program_year))
         after = qualified or TierLevel.REGISTERED
         Designation.objects.filter(partner=partner, removed_at__isnull=True).update(
             removed_by=user, removed_at=timezone.now(), removal_reason=reason, tier_after=after)
@@ -501,9 +464,8 @@ def designation_remove(*, partner, user, reason, as_of=None):
         audit_record(actor=user, action=AuditAction.DESIGNATION_REMOVE, obj=partner, partner_id=partner.pk,
                      before={"tier": TierLevel.GLOBAL_STRATEGIC}, after={"tier": after}, reason=reason)
         notify(recipients=list(partner_selectors.partner_users(partner)),
-               subject=f"{partner.name} is now {rules.tier_name(after)}",
-               body=f"The program removed the Global Strategic designation; by today's figures your company "
-                    f"qualifies for {rules.tier_name(after)}.\n\n{reason}", url=TIER_PAGE_URL)
+               kind="tiers_designation_removed",
+               params={"partner": partner.name, "tier": rules.tier_name(after), "reason": reason}, url=TIER_PAGE_URL)
     return partner
 
 
@@ -518,9 +480,9 @@ def program_year_copy(*, source, year, user=None):
     """Copy a program year's settings and tier requirements to a new calendar year (rules are data). The copy
     is a draft: a program admin edits it, then publishes it (or the 1 January rollover does)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ValidationError({"year": "Enter a year between 2000 and 2100."})
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
     if ProgramYear.objects.filter(year=year).exists():
-        raise ValidationError({"year": f"The {year} program year already exists; edit it instead."})
+        raise ValidationError({"year": _("The %(year)s program year already exists; edit it instead.") % {"year": year}})
     with transaction.atomic():
         new = ProgramYear.objects.create(
             year=year, name=f"{year} program year", starts_on=datetime.date(year, 1, 1),
@@ -548,12 +510,12 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
         raise ValidationError(refusal)
     errors = {}
     if not isinstance(provisional_period_days, int) or not 1 <= provisional_period_days <= 365:
-        errors["provisional_period_days"] = "Enter a number of days between 1 and 365."
+        errors["provisional_period_days"] = _("Enter a number of days between 1 and 365.")
     tiers = list(program_year.tiers.order_by("rank"))
     known = {t.level for t in tiers}
     unknown = set(requirements) - known
     if unknown:
-        errors["requirements"] = f"Unknown tiers: {', '.join(sorted(unknown))}."
+        errors["requirements"] = _("Unknown tiers: %(tiers)s.") % {"tiers": ", ".join(sorted(unknown))}
     previous = None
     for t in tiers:
         if t.is_designation:
@@ -561,11 +523,12 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
         values = {f: requirements.get(t.level, {}).get(f, getattr(t, f)) for f in TIER_FIELDS}
         for f, v in values.items():
             if v is None or v < 0:
-                errors[f"{t.level}-{f}"] = "Enter zero or more."
+                errors[f"{t.level}-{f}"] = _("Enter zero or more.")
         if previous and not any(k.startswith(f"{t.level}-") for k in errors):
             for f in TIER_FIELDS:
                 if values[f] < previous[1][f]:
-                    errors[f"{t.level}-{f}"] = f"{t.name} cannot need less than {previous[0]} (requirements are cumulative)."
+                    errors[f"{t.level}-{f}"] = _("%(tier)s cannot need less than %(lower)s (requirements are "
+                                                 "cumulative).") % {"tier": t.name, "lower": previous[0]}
         previous = (t.name, values)
     if errors:
         raise ValidationError(errors)
@@ -601,7 +564,6 @@ def expiry_notices_send(*, today):
     notification is written only for the records this call created, in the same transaction.
     Returns the number of notices recorded.
     """
-    from core.formatting import day
 
     from . import forecasts
     from .models import ExpiryNotice
@@ -645,22 +607,21 @@ def expiry_notices_send(*, today):
             if urgent:
                 notify(
                     recipients=recipients,
-                    subject=ngettext("Renew %(n)d certification to keep %(tier)s",
-                                     "Renew %(n)d certifications to keep %(tier)s", len(urgent))
-                    % {"n": len(urgent), "tier": rules.tier_name(risk.tier_if_renewed)},
-                    body=" ".join(risk.sentences()) + "\n\n" + _expiry_lines(urgent, day), url=TIER_PAGE_URL,
+                    kind="tiers_certifications_at_risk",
+                    params={"n": len(urgent), "tier": rules.tier_name(risk.tier_if_renewed),
+                            "risk": list(risk.sentences()), "completions": _expiry_lines(urgent)},
+                    url=TIER_PAGE_URL,
                 )
             if plain:
                 notify(
                     recipients=recipients,
-                    subject=ngettext("%(n)d certification expiring soon", "%(n)d certifications expiring soon",
-                                     len(plain)) % {"n": len(plain)},
-                    body="These course completions stop counting for your tier when they expire:\n\n"
-                         + _expiry_lines(plain, day),
+                    kind="tiers_certifications_expiring",
+                    params={"n": len(plain), "completions": _expiry_lines(plain)},
                     url="/partner/people/?expiring=60",
                 )
     return created
 
 
-def _expiry_lines(completions, day):
-    return "\n".join(f"- {c.person.name}: {c.get_course_display()} expires on {day(c.expires_on)}" for c in completions)
+def _expiry_lines(completions):
+    return [{"person": c.person.name, "course": str(c.get_course_display()), "expires_on": c.expires_on.isoformat()}
+            for c in completions]

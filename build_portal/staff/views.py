@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from partners import access
@@ -45,7 +46,7 @@ def reports(request):
 def chart(request, name):
     access.require_staff(request.user)
     if name not in charts.CHARTS:
-        raise Http404("No such chart.")
+        raise Http404(_("No such chart."))
     pam, _pams = _pam_filter(request)
     build, draw = charts.CHARTS[name]
     response = HttpResponse(draw(build(selectors.book(request.user, pam=pam))), content_type="image/svg+xml")

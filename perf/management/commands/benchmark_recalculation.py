@@ -39,6 +39,7 @@ from perf.scratch import broker_in_memory, foreign_key_checks_off, indexes_rebui
 from program import services as program_services
 from program.models import ProgramYear
 from program.selectors import NoProgramYear, program_year_for
+from tiers import reasons as tier_reasons
 from tiers import rules, selectors, services
 from tiers.models import Assessment, ProvisionalPeriod, RecalculationRun
 
@@ -325,11 +326,11 @@ class Command(BaseCommand):
                         partner.save(update_fields=["tier", "tier_since"])
                         audit_record(actor=None, action=AuditAction.TIER_CHANGE, obj=partner, partner_id=pid,
                                      before={"tier": tier}, after={"tier": outcome.applied_tier, "run": run.pk},
-                                     reason=" ".join(outcome.reasons))
-                        subject, body = services.tier_change_notice(run, partner.name, tier, outcome.applied_tier,
-                                                                    outcome.movement, outcome.reasons)
-                        notify(recipients=list(partner.users.filter(is_active=True)), subject=subject, body=body,
-                               url=services.TIER_PAGE_URL)
+                                     reason=" ".join(tier_reasons.render_all(outcome.reasons)))
+                        params = services.tier_change_notice(run, partner.name, tier, outcome.applied_tier,
+                                                             outcome.movement, outcome.reasons)
+                        notify(recipients=list(partner.users.filter(is_active=True)), kind=services.TIER_CHANGE_KIND,
+                               params=params, url=services.TIER_PAGE_URL)
                     out[pid] = outcome.applied_tier
                 raise _RolledBack
         except _RolledBack:
