@@ -63,7 +63,7 @@ def test_apply_writes_tiers_audit_and_notifications_once(partner_admin, partner_
     assert (partner.tier, partner.tier_since) == ("gold", ANNUAL_2023)
     entry = AuditEntry.objects.get(action="tiers.tier_change", partner_id=partner.pk)
     assert (entry.before, entry.after["tier"], entry.actor) == ({"tier": "silver"}, "gold", program_admin)
-    assert "You qualify for Gold." in entry.reason
+    assert entry.after["run"] == run.pk and f"(run {run.pk})" in entry.reason
     # The bulk notices store no words (rendered when read or sent, in the reader's language).
     subjects = {n.display_subject for n in Notification.objects.filter(recipient__partner=partner)}
     assert subjects == {"Acme Consulting moved up to Gold"}
