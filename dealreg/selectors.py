@@ -9,7 +9,14 @@ from django.utils import timezone
 from program.selectors import program_year_for
 
 from . import rules
-from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner
+from .models import (
+    CustomerAccount,
+    DealRegistration,
+    DealRegistrationEvent,
+    Opportunity,
+    OpportunityPartner,
+    SalesImport,
+)
 
 
 def with_conflicts(queryset):
@@ -66,6 +73,16 @@ def conflict_details(registration, *, visible, limit=10):
         Opportunity.objects.filter(domain=registration.domain).exclude(pk=registration.opportunity_id or 0)
         .order_by("-close_date", "pk")[:limit])
     return {"registrations": others, "accounts": accounts, "opportunities": opportunities}
+
+
+def review_details(registration, *, visible):
+    """What staff see beside a registration: the conflict flags, what they are about, and the partner's
+    other registrations for the domain."""
+    return {
+        "conflicts": registration_conflicts(registration),
+        "conflict_details": conflict_details(registration, visible=visible),
+        "same_partner_others": attach_same_partner_registrations([registration])[0].same_partner_others,
+    }
 
 
 def search(queryset, *, status="", q=""):
@@ -146,3 +163,7 @@ def limits_for(day):
     from .models import DealRegistrationLimits
 
     return DealRegistrationLimits.objects.filter(year=day.year).first() or DealRegistrationLimits(year=day.year)
+
+
+def recent_imports(limit=10):
+    return SalesImport.objects.select_related("imported_by")[:limit]

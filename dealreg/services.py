@@ -325,7 +325,7 @@ def registration_withdraw(*, registration, user, reason=""):
         _check_partner_actor(registration, user)
         _check_transition(registration, "withdraw")
         before = _snapshot(registration)
-        registration.status = rules.WITHDRAWN
+        registration.status = rules.next_status("withdraw")
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=user, action="withdraw", before=before, reason=reason,
@@ -345,7 +345,7 @@ def registration_respond(*, registration, user, answer):
         _check_partner_actor(registration, user)
         _check_transition(registration, "respond")
         before = _snapshot(registration)
-        registration.status = rules.SUBMITTED
+        registration.status = rules.next_status("respond")
         registration.waiting_since = timezone.now()
         registration.save(update_fields=["status", "waiting_since"])
         _record(
@@ -446,7 +446,7 @@ def registration_approve(*, registration, reviewer, reason, today=None):
         program_year = program_year_for(today)
         opportunity = _opportunity_for_approval(registration)
         _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today)
-        registration.status = rules.APPROVED
+        registration.status = rules.next_status("approve")
         registration.decided_by = reviewer
         registration.decided_at = timezone.now()
         registration.decision_note = reason
@@ -490,18 +490,19 @@ def _approve_claim(*, registration, reviewer, reason, today):
     before = _snapshot(registration)
     attachment = _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today,
                          source=OpportunityPartner.Source.SOURCED_CLAIM)
-    registration.status = rules.APPROVED
+    registration.status = rules.next_status("approve")
     registration.decided_by = reviewer
     registration.decided_at = timezone.now()
     registration.decision_note = reason
     registration.approved_on = today
     DealRegistrationEvent.objects.create(registration=registration, actor=reviewer, action="approve",
-                                         from_status=before["status"], to_status=rules.APPROVED, reason=reason)
+                                         from_status=before["status"], to_status=registration.status, reason=reason)
     audit_record(actor=reviewer, action=AuditAction.DEALREG_APPROVE, obj=registration, before=before,
                  after={**_snapshot(registration), "approved_claim": True, "attached_on": attachment.attached_on.isoformat(),
                         "source": attachment.source},
                  reason=reason, partner_id=registration.partner_id)
-    registration.status = rules.WON
+    # Nothing is left to protect: the approval is won at once, the next step of the same table.
+    registration.status = rules.next_status("win")
     registration.final_arr_usd = opportunity.arr_usd
     registration.closed_on = opportunity.close_date
     registration.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_on",
@@ -509,7 +510,7 @@ def _approve_claim(*, registration, reviewer, reason, today):
     words = rules.revenue_words(counts=attachment_counts(attachment, opportunity), close_date=opportunity.close_date,
                                 product_line=opportunity.product_line)
     _record(
-        registration=registration, actor=reviewer, action="win", before={**before, "status": rules.APPROVED},
+        registration=registration, actor=reviewer, action="win", before={**before, "status": rules.next_status("approve")},
         reason=f"Already closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd} USD ARR "
                f"({opportunity.external_id}).",
         audit_extra={"approved_claim": True},
@@ -547,7 +548,7 @@ def registration_reject(*, registration, reviewer, reason_code, reason):
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "reject")
         before = _snapshot(registration)
-        registration.status = rules.REJECTED
+        registration.status = rules.next_status("reject")
         registration.decided_by = reviewer
         registration.decided_at = timezone.now()
         registration.reject_reason = reason_code
@@ -570,7 +571,7 @@ def registration_request_info(*, registration, reviewer, question):
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "request_info")
         before = _snapshot(registration)
-        registration.status = rules.INFO_REQUESTED
+        registration.status = rules.next_status("request_info")
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=reviewer, action="request_info", before=before, reason=question,
@@ -613,7 +614,7 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
         opportunity.arr_usd = final_arr_usd
         opportunity.close_date = closed_on
         opportunity.save(update_fields=["stage", "arr_usd", "close_date", "updated_at"])
-        registration.status = rules.WON
+        registration.status = rules.next_status("win")
         registration.final_arr_usd = final_arr_usd
         registration.closed_on = closed_on
         registration.save(update_fields=["status", "final_arr_usd", "closed_on"])
@@ -668,7 +669,7 @@ def registration_lose(*, registration, reviewer, reason):
             )
         before = _snapshot(registration)
         _end_protection(registration)
-        registration.status = rules.LOST
+        registration.status = rules.next_status("lose")
         registration.closed_on = timezone.localdate()
         registration.save(update_fields=["status", "closed_on"])
         _record(
@@ -687,7 +688,8 @@ def registration_decide_extension(*, registration, reviewer, grant, reason, toda
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
-        if registration.status != rules.APPROVED or registration.extension != DealRegistration.Extension.REQUESTED:
+        if "decide_extension" not in rules.allowed_actions(registration.status, side=rules.REVIEWER,
+                                                           extension=registration.extension):
             raise ValidationError(_("There is no pending extension request on this registration."))
         before = _snapshot(registration)
         if grant:
@@ -732,7 +734,7 @@ def registration_expire(*, registration, today=None):
             kept = (f" The sales system records the opportunity as closed won on {won.close_date:%d %b %Y}, inside "
                     f"the protection period, so your company stays on it. "
                     + rules.revenue_words(counts=counts, close_date=won.close_date, product_line=won.product_line))
-        registration.status = rules.EXPIRED
+        registration.status = rules.next_status("expire")
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=None, action="expire", before=before,
@@ -843,6 +845,13 @@ def opportunities_import(*, rows, actor, source):
         audit_record(actor=actor, action=AuditAction.IMPORT_OPPORTUNITIES, obj=batch,
                      after={"rows": batch.rows, "created": batch.created, "updated": batch.updated})
     return batch
+
+
+def sales_import(*, kind, rows, actor, source):
+    """One upload of the sales system, by its kind: opportunities or customer accounts."""
+    if kind == SalesImport.Kind.OPPORTUNITIES:
+        return opportunities_import(rows=rows, actor=actor, source=source)
+    return customer_accounts_import(rows=rows, actor=actor, source=source)
 
 
 def _import_attachments(cleaned, by_external_id):
