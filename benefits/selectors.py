@@ -3,7 +3,6 @@
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
