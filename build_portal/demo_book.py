@@ -325,7 +325,7 @@ def _runs(partners, program_year, *, today, admin):
                 revenue_usd=PROFILE[p.tier][2], agreement_accepted=True,
                 designated=p.tier == TierLevel.GLOBAL_STRATEGIC, previous_tier=previous, computed_tier=applied,
                 applied_tier=applied, movement="up" if previous != applied else "same",
-                reasons=[f"You qualify for {dict(TierLevel.choices)[applied]}."]))
+                reasons=[{"code": "qualifies", "tier": dict(TierLevel.choices)[applied]}]))
     Assessment.objects.bulk_create(rows, batch_size=1000)
     RecalculationRun.objects.filter(pk=created[1].pk).update(up_count=up, changed_count=up)
     periods = [ProvisionalPeriod(partner=p, tier=p.tier, opened_on=midyear_on, opened_by_run=created[1],

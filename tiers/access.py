@@ -7,6 +7,7 @@ Strategic designation belong to program admins; other staff who can see the part
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from partners.access import partner_for_user, require_partner_user, require_program_admin, require_staff
 from program.models import ProgramYear
@@ -25,7 +26,7 @@ def standing_partner_for_user(user, partner_id, *, for_change=False):
     may change it (designation), others who can see it get 403."""
     partner = partner_for_user(user, partner_id)
     if for_change and not user.is_program_admin:
-        raise PermissionDenied("Only a program admin may give or remove the Global Strategic designation.")
+        raise PermissionDenied(_("Only a program admin may give or remove the Global Strategic designation."))
     return partner
 
 

@@ -4,6 +4,7 @@ Thin: serializers check shape, services check rules (a service's ValidationError
 field errors in core.api.exception_handler), tiers/access.py decides who may do what.
 """
 
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -15,12 +16,42 @@ from program import services as program_services
 from program.models import ProgramYear
 
 from . import access, rules, selectors, services
+from . import reasons as tier_reasons
 from .filters import AssessmentFilter
 from .models import Assessment, RecalculationRun, Tier
 
 BAD = OpenApiResponse(description="Invalid input: field errors.")
 FORBIDDEN = OpenApiResponse(description="Not logged in, or your role may not do this.")
 NOT_FOUND = OpenApiResponse(description="No such object, or not one you may see.")
+
+
+# --- Reasons ----------------------------------------------------------------------------------------------
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(allow_null=True, help_text="What was decided, e.g. requirement_short; null for a "
+                                                            "sentence recorded in English before reasons were codes")
+    params = serializers.DictField(help_text="The code's parameters: tier, requirement, have, need, window, dates "
+                                             "(ISO), amounts (decimal strings)")
+    text = serializers.CharField(help_text="The reason in the reader's language (Accept-Language)")
+
+
+@extend_schema_field(ReasonSerializer)
+class ReasonField(serializers.Field):
+    """A stored reason (a code with parameters, tiers/reasons.py) with its text in the reader's language."""
+
+    def to_representation(self, value):
+        return tier_reasons.as_data(value)
+
+
+def reason_fields(texts, codes):
+    """``reasons`` (the texts, in the reader's language) and ``reason_codes`` (code, parameters and text), read
+    from the attributes ``texts`` and ``codes``."""
+    def source(attribute, field):
+        return {} if attribute == field else {"source": attribute}
+
+    return (serializers.ListField(child=serializers.CharField(), read_only=True, **source(texts, "reasons")),
+            serializers.ListField(child=ReasonField(), read_only=True, **source(codes, "reason_codes")))
 
 
 # --- Standing ---------------------------------------------------------------------------------------------
@@ -48,7 +79,7 @@ class LastRecalculationSerializer(serializers.Serializer):
     previous_tier = serializers.CharField()
     computed_tier = serializers.CharField()
     applied_tier = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons, reason_codes = reason_fields("reason_texts", "reasons")
 
 
 class TierHistorySerializer(serializers.Serializer):
@@ -58,7 +89,7 @@ class TierHistorySerializer(serializers.Serializer):
     program_year = serializers.IntegerField(source="run.program_year.year")
     previous_tier = serializers.CharField()
     applied_tier = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons, reason_codes = reason_fields("reason_texts", "reasons")
 
 
 class StandingSerializer(serializers.Serializer):
@@ -76,7 +107,7 @@ class StandingSerializer(serializers.Serializer):
     qualified_tier = serializers.CharField()
     next_tier = serializers.CharField(source="next_tier.level", allow_null=True, default=None)
     progress = ProgressSerializer(many=True)
-    reasons = serializers.ListField(child=serializers.CharField())
+    reasons, reason_codes = reason_fields("reasons", "reason_codes")
     provisional_period_ends_on = serializers.DateField(source="provisional_period.ends_on", allow_null=True,
                                                        default=None)
     last_recalculation = LastRecalculationSerializer(source="last_assessment", allow_null=True)
@@ -153,18 +184,19 @@ class RunApplyInputSerializer(serializers.Serializer):
 
     def validate_confirm(self, value):
         if value is not True:
-            raise serializers.ValidationError("Send confirm: true to apply the run (see the run's counts first).")
+            raise serializers.ValidationError(_("Send confirm: true to apply the run (see the run's counts first)."))
         return value
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
     partner_name = serializers.CharField(source="partner.name")
+    reasons, reason_codes = reason_fields("reason_texts", "reasons")
 
     class Meta:
         model = Assessment
         fields = ["partner", "partner_name", "previous_tier", "computed_tier", "applied_tier", "movement",
                   "certified_technical", "sales_trained", "revenue_usd", "agreement_accepted", "designated",
-                  "reasons", "provisional_action", "provisional_ends_on"]
+                  "reasons", "reason_codes", "provisional_action", "provisional_ends_on"]
         read_only_fields = fields
 
 

@@ -2,6 +2,7 @@
 OpenAPI parameters drf-spectacular takes from it)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import TierLevel
 
@@ -9,15 +10,15 @@ from .models import Assessment
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    movement = django_filters.ChoiceFilter(choices=Assessment.Movement.choices, empty_label="Any movement")
-    q = django_filters.CharFilter(method="search", max_length=100, label="Partner",
-                                  help_text="Partner name or domain contains")
-    applied_tier = django_filters.ChoiceFilter(choices=TierLevel.choices[1:], empty_label="Any tier",
-                                               label="Applied tier")
+    movement = django_filters.ChoiceFilter(choices=Assessment.Movement.choices, empty_label=_("Any movement"))
+    q = django_filters.CharFilter(method="search", max_length=100, label=_("Partner"),
+                                  help_text=_("Partner name or domain contains"))
+    applied_tier = django_filters.ChoiceFilter(choices=TierLevel.choices[1:], empty_label=_("Any tier"),
+                                               label=_("Applied tier"))
     o = django_filters.OrderingFilter(
         fields=(("partner__name", "partner"), ("revenue_usd", "revenue"), ("certified_technical", "certified"),
                 ("sales_trained", "trained")),
-        label="Sort by", help_text="Default: partner name")
+        label=_("Sort by"), help_text=_("Default: partner name"))
 
     class Meta:
         model = Assessment

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.formatting import day, money, natural_key
@@ -20,10 +21,6 @@ from partners.models import Course
 from . import rules
 
 COUNTED_COURSES = (Course.PLATFORM, Course.SELLERS_101)
-COURSE_WORDS = {
-    Course.PLATFORM: ("platform certification", "platform certifications"),
-    Course.SELLERS_101: ("Sellers Series 101 completion", "Sellers Series 101 completions"),
-}
 # Notices before a completion expires (issue: 60, 30 and 7 days before).
 NOTICE_DAYS = (60, 30, 7)
 
@@ -53,14 +50,32 @@ class CourseRisk:
     have_now: int
     lapsing: tuple[Lapse, ...]
 
-    @property
-    def sentence_start(self):
-        one, many = COURSE_WORDS[self.course]
+    def sentence(self, *, recalculation_on, renew_by, otherwise, renewed):
+        """One whole sentence per course and count (translators see each as it reads); the plural follows the
+        number lapsing, the noun the number held ("1 of your 1 ... certification", "1 of your 10 ... certifications")."""
+        values = {"n": len(self.lapsing), "total": self.have_now, "recalculation": day(recalculation_on),
+                  "renew_by": day(renew_by), "otherwise": otherwise, "renewed": renewed}
+        if self.course == Course.PLATFORM:
+            if self.have_now == 1:
+                return _("%(n)d of your %(total)d platform certification expires before the %(recalculation)s "
+                         "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of "
+                         "%(renewed)s.") % values
+            return ngettext(
+                "%(n)d of your %(total)d platform certifications expires before the %(recalculation)s recalculation; "
+                "renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+                "%(n)d of your %(total)d platform certifications expire before the %(recalculation)s recalculation; "
+                "renew them by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+                len(self.lapsing)) % values
+        if self.have_now == 1:
+            return _("%(n)d of your %(total)d Sellers Series 101 completion expires before the %(recalculation)s "
+                     "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of "
+                     "%(renewed)s.") % values
         return ngettext(
-            "%(n)d of your %(total)d %(what)s expires",
-            "%(n)d of your %(total)d %(what)s expire",
-            len(self.lapsing),
-        ) % {"n": len(self.lapsing), "total": self.have_now, "what": one if self.have_now == 1 else many}
+            "%(n)d of your %(total)d Sellers Series 101 completions expires before the %(recalculation)s "
+            "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+            "%(n)d of your %(total)d Sellers Series 101 completions expire before the %(recalculation)s "
+            "recalculation; renew them by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+            len(self.lapsing)) % values
 
 
 @dataclass(frozen=True)
@@ -81,16 +96,13 @@ class TierRisk:
         return tuple(lapse for c in self.courses for lapse in c.lapsing)
 
     def sentences(self):
-        out = []
-        for c in self.courses:
-            out.append(
-                f"{c.sentence_start} before the {day(self.recalculation_on)} recalculation; renew "
-                f"{'it' if len(c.lapsing) == 1 else 'them'} by {day(self.renew_by)} or you will qualify for "
-                f"{rules.tier_name(self.tier_otherwise)} instead of {rules.tier_name(self.tier_if_renewed)}."
-            )
+        """In the active language, rendered when read (pages, the notice job with the recipient's language)."""
+        out = [c.sentence(recalculation_on=self.recalculation_on, renew_by=self.renew_by,
+                          otherwise=rules.tier_name(self.tier_otherwise), renewed=rules.tier_name(self.tier_if_renewed))
+               for c in self.courses]
         if self.rules_year and self.rules_year != self.recalculation_on.year:
-            out.append(f"The {self.recalculation_on.year} requirements are not published yet: this assumes the "
-                       f"{self.rules_year} ones.")
+            out.append(_("The %(year)s requirements are not published yet: this assumes the %(rules_year)s ones.") % {
+                "year": self.recalculation_on.year, "rules_year": self.rules_year})
         return out
 
 
@@ -170,9 +182,10 @@ class PipelineStep:
     threshold: Decimal
 
     def sentence(self):
-        return (f"If {self.reference} is won at its estimated ARR of {money(self.estimated_arr_usd)}, you reach "
-                f"{rules.tier_name(self.reaches_tier)} (revenue {money(self.revenue_then)} of "
-                f"{money(self.threshold)}).")
+        return _("If %(reference)s is won at its estimated ARR of %(arr)s, you reach %(tier)s (revenue %(revenue)s of "
+                 "%(threshold)s).") % {"reference": self.reference, "arr": money(self.estimated_arr_usd),
+                                      "tier": rules.tier_name(self.reaches_tier), "revenue": money(self.revenue_then),
+                                      "threshold": money(self.threshold)}
 
 
 def if_won(*, metrics, arr_usd, requirements):

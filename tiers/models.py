@@ -3,9 +3,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner, TierLevel
 from program.models import ProgramYear
+
+from . import reasons as tier_reasons
 
 
 class Tier(models.Model):
@@ -39,12 +43,12 @@ class RecalculationRun(models.Model):
     """One annual or mid-year recalculation: a preview (dry run) until a program admin applies it."""
 
     class Kind(models.TextChoices):
-        ANNUAL = "annual", "Annual"
-        MIDYEAR = "midyear", "Mid-year"
+        ANNUAL = "annual", _("Annual")
+        MIDYEAR = "midyear", _("Mid-year")
 
     class Status(models.TextChoices):
-        PREVIEW = "preview", "Preview"
-        APPLIED = "applied", "Applied"
+        PREVIEW = "preview", _("Preview")
+        APPLIED = "applied", _("Applied")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     as_of = models.DateField()
@@ -53,7 +57,7 @@ class RecalculationRun(models.Model):
     revenue_to = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", help_text="Empty for scheduled runs")
+                                   related_name="+", help_text=_("Empty for scheduled runs"))
     # Started by the beat job (tiers.tasks): at most one such run per kind and as-of date (constraint below).
     scheduled = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,8 +67,8 @@ class RecalculationRun(models.Model):
     partner_count = models.PositiveIntegerField(default=0)
     up_count = models.PositiveIntegerField(default=0)
     down_count = models.PositiveIntegerField(default=0)
-    changed_count = models.PositiveIntegerField(default=0, help_text="Partners whose tier the apply changed")
-    skipped_count = models.PositiveIntegerField(default=0, help_text="Partners whose tier changed since the preview")
+    changed_count = models.PositiveIntegerField(default=0, help_text=_("Partners whose tier the apply changed"))
+    skipped_count = models.PositiveIntegerField(default=0, help_text=_("Partners whose tier changed since the preview"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -79,7 +83,8 @@ class RecalculationRun(models.Model):
         indexes = [models.Index(fields=["status", "-applied_at"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} recalculation as of {self.as_of} ({self.get_status_display().lower()})"
+        return gettext("%(kind)s recalculation as of %(as_of)s (%(status)s)") % {
+            "kind": self.get_kind_display(), "as_of": self.as_of, "status": self.get_status_display().lower()}
 
     @property
     def same_count(self):
@@ -87,12 +92,13 @@ class RecalculationRun(models.Model):
 
 
 class Assessment(models.Model):
-    """What a run computed for one partner: the metrics it used, the tiers and the reasons in words."""
+    """What a run computed for one partner: the metrics it used, the tiers and the reasons (codes with their
+    parameters, tiers/reasons.py; a run older than the codes may keep an English sentence as it was stored)."""
 
     class Movement(models.TextChoices):
-        UP = "up", "Moves up"
-        DOWN = "down", "Moves down"
-        SAME = "same", "Stays"
+        UP = "up", _("Moves up")
+        DOWN = "down", _("Moves down")
+        SAME = "same", _("Stays")
 
     # A run writes one row per partner (100,000 at scale) with COPY. No database-level foreign keys: each
     # row would fire a check at commit that locks its partner row (FOR KEY SHARE), a second of a 100,000
@@ -127,14 +133,32 @@ class Assessment(models.Model):
     def __str__(self):
         return f"{self.partner_id}: {self.previous_tier or '-'} -> {self.applied_tier or '-'}"
 
+    # The reasons in the reader's language, rendered when read (pages, the API, the CSV export).
+    @property
+    def reason_lines(self):
+        return tier_reasons.lines(self.reasons)
+
+    @property
+    def reason_texts(self):
+        return tier_reasons.render_all(self.reasons)
+
+    @property
+    def reason_codes(self):
+        return [tier_reasons.as_data(r) for r in self.reasons or ()]
+
+    @property
+    def reasons_recorded_in_english(self):
+        """Some reason is a sentence stored in English before reasons were codes (shown as stored)."""
+        return tier_reasons.any_recorded_sentence(self.reasons)
+
 
 class ProvisionalPeriod(models.Model):
     """A certification provisional period (guide footnote 2; interpretation in docs/tiers.md)."""
 
     class Outcome(models.TextChoices):
-        MET = "met", "Counts met again"
-        EXPIRED = "expired", "Ended short: moved down"
-        SUPERSEDED = "superseded", "Closed by an annual recalculation or a designation"
+        MET = "met", _("Counts met again")
+        EXPIRED = "expired", _("Ended short: moved down")
+        SUPERSEDED = "superseded", _("Closed by an annual recalculation or a designation")
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="provisional_periods")
     tier = models.CharField(max_length=20, choices=TierLevel.choices[1:])

@@ -1,8 +1,10 @@
 """The tier rules of the program guide as plain functions over plain values (no database).
 
 Metrics and a program year's requirements go in; the qualified tier, the applied tier and the
-reasons in words come out. Sources: program guide 2022 "Requirements by tier" (p.10), "Program
-governance" (p.12) and DESIGN.md §2; the provisional-period interpretation is in docs/tiers.md.
+reasons come out. A reason is a code with its parameters (tiers/reasons.py puts it in the reader's
+words when it is read), so a run stores data, not English. Sources: program guide 2022 "Requirements
+by tier" (p.10), "Program governance" (p.12) and DESIGN.md §2; the provisional-period interpretation
+is in docs/tiers.md.
 """
 
 from dataclasses import dataclass
@@ -11,9 +13,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.formatting import day
 from partners.models import TierLevel
+
+from . import reasons as R
 
 ANNUAL = "annual"
 MIDYEAR = "midyear"
@@ -59,6 +65,7 @@ class RequirementProgress:
     have: object
     need: object
     met: bool
+    requirement: str = ""  # reasons.PARTNER_AGREEMENT, PLATFORM_CERTIFIED, SALES_TRAINED or REVENUE
 
     @property
     def percent(self):
@@ -72,7 +79,7 @@ class Outcome(NamedTuple):
     applied_tier: str
     previous_tier: str
     movement: str
-    reasons: tuple[str, ...]
+    reasons: tuple[dict, ...]  # codes with parameters (tiers/reasons.py)
     provisional_action: str = ""
     provisional_ends_on: date | None = None
     notes: tuple[str, ...] = ()
@@ -91,13 +98,8 @@ def tier_name(level):
     return NAMES[level or ""]
 
 
-def money(amount):
-    return f"${Decimal(amount):,.0f}"
-
-
-# A recalculation asks the same per-run questions (the window in words, the tiers in order, a threshold in
-# dollars) once per partner; these are pure functions of hashable values, so they are cached.
-_money_threshold = lru_cache(maxsize=64)(money)
+# A recalculation asks the same per-run questions (the revenue window, the tiers in order) once per partner;
+# these are pure functions of hashable values, so they are cached.
 
 
 @lru_cache(maxsize=64)
@@ -115,20 +117,29 @@ def as_of_problem(kind, as_of: date, *, today: date) -> str | None:
     year, 1 January, whose revenue is the prior calendar year (guide p.12). Both kinds: not in the future,
     since the revenue and people counts of a day still to come are not known yet."""
     if kind == ANNUAL and (as_of.month, as_of.day) != (1, 1):
-        return (f"An annual recalculation is as of 1 January, the start of a program year (its revenue is the "
-                f"prior calendar year): choose 1 Jan {as_of.year}, not {as_of:%-d %b %Y}.")
+        return _("An annual recalculation is as of 1 January, the start of a program year (its revenue is the "
+                 "prior calendar year): choose %(first_day)s, not %(as_of)s.") % {
+            "first_day": day(date(as_of.year, 1, 1)), "as_of": day(as_of)}
     if as_of > today:
-        return (f"{as_of:%-d %b %Y} is in the future: a recalculation counts revenue and people up to its as-of "
-                f"date, so it can be as of today ({today:%-d %b %Y}) at the latest.")
+        return _("%(as_of)s is in the future: a recalculation counts revenue and people up to its as-of date, so it "
+                 "can be as of today (%(today)s) at the latest.") % {"as_of": day(as_of), "today": day(today)}
     return None
 
 
 @lru_cache(maxsize=64)
-def window_words(kind, as_of):
+def window(kind, as_of):
+    """The revenue window as a reason parameter (tiers/reasons.py): {"year": 2022} for an annual run (the prior
+    calendar year), {"from": ISO date, "to": ISO date} for a mid-year one. One dict per run, shared by every
+    reason that names it: read it, never change it."""
     start, end = revenue_window(kind, as_of)
     if kind == ANNUAL:
-        return f"in {start.year}"
-    return f"from {start:%-d %b %Y} to {end:%-d %b %Y}"
+        return {"year": start.year}
+    return {"from": start.isoformat(), "to": end.isoformat()}
+
+
+def window_words(kind, as_of):
+    """The revenue window in the active language: "in 2022", "from 2 Oct 2021 to 1 Oct 2022"."""
+    return R.window_text(window(kind, as_of))
 
 
 def earned_tiers(requirements):
@@ -141,51 +152,67 @@ def _earned_tiers(requirements):
     return tuple(sorted((r for r in requirements if not r.is_designation), key=lambda r: r.rank))
 
 
-def progress(requirement, metrics, *, revenue_words=""):
-    """Have / need for each requirement of one tier."""
+REQUIREMENT_LABELS = {
+    R.PARTNER_AGREEMENT: gettext_lazy("Partner agreement accepted"),
+    R.PLATFORM_CERTIFIED: gettext_lazy("Platform-certified technical people"),
+    R.SALES_TRAINED: gettext_lazy("Sales-trained people"),
+}
+
+
+def _revenue_label(window):
+    if not window:
+        return _("Closed-won revenue (USD)")
+    if "year" in window:
+        return _("Closed-won revenue (USD) in %(year)s") % {"year": window["year"]}
+    return _("Closed-won revenue (USD) from %(start)s to %(end)s") % {"start": day(date.fromisoformat(window["from"])),
+                                                                      "end": day(date.fromisoformat(window["to"]))}
+
+
+def progress(requirement, metrics, *, window=None):
+    """Have / need for each requirement of one tier, labelled in the active language (``window``: the revenue
+    window, see window())."""
     rows = []
     if requirement.requires_partner_agreement:
-        rows.append(RequirementProgress("Partner agreement accepted", int(metrics.agreement_accepted), 1,
-                                        metrics.agreement_accepted))
+        rows.append(RequirementProgress(str(REQUIREMENT_LABELS[R.PARTNER_AGREEMENT]), int(metrics.agreement_accepted),
+                                        1, metrics.agreement_accepted, R.PARTNER_AGREEMENT))
     if requirement.min_certified_technical:
         rows.append(RequirementProgress(
-            "Platform-certified technical people", metrics.certified_technical, requirement.min_certified_technical,
-            metrics.certified_technical >= requirement.min_certified_technical))
+            str(REQUIREMENT_LABELS[R.PLATFORM_CERTIFIED]), metrics.certified_technical,
+            requirement.min_certified_technical, metrics.certified_technical >= requirement.min_certified_technical,
+            R.PLATFORM_CERTIFIED))
     if requirement.min_sales_trained:
         rows.append(RequirementProgress(
-            "Sales-trained people", metrics.sales_trained, requirement.min_sales_trained,
-            metrics.sales_trained >= requirement.min_sales_trained))
+            str(REQUIREMENT_LABELS[R.SALES_TRAINED]), metrics.sales_trained, requirement.min_sales_trained,
+            metrics.sales_trained >= requirement.min_sales_trained, R.SALES_TRAINED))
     if requirement.min_revenue_usd:
-        label = "Closed-won revenue (USD)" + (f" {revenue_words}" if revenue_words else "")
-        rows.append(RequirementProgress(label, metrics.revenue_usd, requirement.min_revenue_usd,
-                                        metrics.revenue_usd >= requirement.min_revenue_usd))
+        rows.append(RequirementProgress(_revenue_label(window), metrics.revenue_usd, requirement.min_revenue_usd,
+                                        metrics.revenue_usd >= requirement.min_revenue_usd, R.REVENUE))
     return rows
 
 
-def shortfalls(requirement, metrics, *, revenue_words=""):
-    """Each unmet requirement of ``requirement``, in words a partner can act on."""
+def shortfalls(requirement, metrics, *, window=None):
+    """Each unmet requirement of ``requirement`` as a reason (tiers/reasons.py renders it in words a partner can
+    act on). ``window``: the revenue window the revenue was counted over (see window()), if the reader needs it.
+
+    A plain dict per shortfall: a recalculation builds these for every partner, and a dict literal costs less
+    than the sentence it replaces."""
     name = requirement.name
     out = []
     if requirement.requires_partner_agreement and not metrics.agreement_accepted:
-        out.append(f"{name} needs the partner agreement accepted; your company has not accepted it")
+        out.append({"code": R.REQUIREMENT_SHORT, "tier": name, "requirement": R.PARTNER_AGREEMENT})
     if metrics.certified_technical < requirement.min_certified_technical:
-        out.append(_people_words(name, requirement.min_certified_technical, "platform-certified technical person",
-                                 "platform-certified technical people", metrics.certified_technical))
+        out.append({"code": R.REQUIREMENT_SHORT, "tier": name, "requirement": R.PLATFORM_CERTIFIED,
+                    "have": metrics.certified_technical, "need": requirement.min_certified_technical})
     if metrics.sales_trained < requirement.min_sales_trained:
-        out.append(_people_words(name, requirement.min_sales_trained, "sales-trained person", "sales-trained people",
-                                 metrics.sales_trained))
+        out.append({"code": R.REQUIREMENT_SHORT, "tier": name, "requirement": R.SALES_TRAINED,
+                    "have": metrics.sales_trained, "need": requirement.min_sales_trained})
     if metrics.revenue_usd < requirement.min_revenue_usd:
-        words = f" {revenue_words}" if revenue_words else ""
-        out.append(f"{name} needs {_money_threshold(requirement.min_revenue_usd)} of closed-won revenue{words}; "
-                   f"you have {money(metrics.revenue_usd)}")
+        short = {"code": R.REQUIREMENT_SHORT, "tier": name, "requirement": R.REVENUE,
+                 "have": str(metrics.revenue_usd), "need": str(requirement.min_revenue_usd)}
+        if window:
+            short["window"] = window
+        out.append(short)
     return out
-
-
-def _people_words(tier, need, singular, plural, have):
-    """"Bronze needs 1 sales-trained person; you have 0" (the plural follows the number needed)."""
-    return ngettext(f"%(tier)s needs %(need)d {singular}; you have %(have)d",
-                    f"%(tier)s needs %(need)d {plural}; you have %(have)d", need) % {
-        "tier": tier, "need": need, "have": have}
 
 
 def people_shortfalls(requirement, metrics):
@@ -201,15 +228,15 @@ def _people_only(requirement):
     )
 
 
-def qualified_tier(metrics, requirements, *, revenue_words=""):
+def qualified_tier(metrics, requirements, *, window=None):
     """Walk up from Registered while every requirement of the next tier is met ("before advancing to a new
     tier, partners must fulfil all their current tier requirements", guide p.5).
 
-    Returns the tier level ('' when not even Registered) and, in words, what the next tier still needs.
+    Returns the tier level ('' when not even Registered) and, as reasons, what the next tier still needs.
     """
     reached = TierLevel.NONE.value
     for requirement in _earned_tiers(tuple(requirements)):
-        missing = shortfalls(requirement, metrics, revenue_words=revenue_words)
+        missing = shortfalls(requirement, metrics, window=window)
         if missing:
             return reached, tuple(missing)
         reached = requirement.level
@@ -245,13 +272,11 @@ def assess(*, kind, as_of, metrics, current_tier, designated, requirements, prov
     - Annual: the partner takes the tier it qualifies for, up or down.
     - Mid-year: only up; the single exception is the certification provisional period (docs/tiers.md).
     """
-    words = window_words(kind, as_of)
-    qualified, missing = qualified_tier(metrics, requirements, revenue_words=words)
+    revenue = window(kind, as_of)
+    qualified, missing = qualified_tier(metrics, requirements, window=revenue)
     current = current_tier or TierLevel.NONE.value
-    reasons = []
-    if qualified:
-        reasons.append(f"You qualify for {tier_name(qualified)}.")
-    reasons += [f"{m}." for m in missing]
+    reasons = [{"code": R.QUALIFIES, "tier": tier_name(qualified)}] if qualified else []
+    reasons += missing
 
     def outcome(applied, *more, action="", ends_on=None):
         return Outcome(qualified_tier=qualified, applied_tier=applied, previous_tier=current,
@@ -259,47 +284,42 @@ def assess(*, kind, as_of, metrics, current_tier, designated, requirements, prov
                        provisional_action=action, provisional_ends_on=ends_on)
 
     if designated:
-        return outcome(current, f"Global Strategic is a designation given by the program; recalculation does not "
-                                f"move a designated partner (computed: {tier_name(qualified)}).",
+        return outcome(current, {"code": R.DESIGNATED, "computed": tier_name(qualified)},
                        action=PROVISIONAL_SUPERSEDED if provisional_ends_on else "")
 
     if kind == ANNUAL:
         closing = PROVISIONAL_SUPERSEDED if provisional_ends_on else ""
         if qualified == current:
-            return outcome(current, f"Annual recalculation: you stay {tier_name(current)}.", action=closing)
-        verb = "move up" if movement(current, qualified) == UP else "move down"
-        return outcome(qualified, f"Annual recalculation (revenue {words}): you {verb} to {tier_name(qualified)}.",
-                       action=closing)
+            return outcome(current, {"code": R.ANNUAL_STAY, "tier": tier_name(current)}, action=closing)
+        return outcome(qualified, {"code": R.ANNUAL_MOVE, "direction": movement(current, qualified),
+                                   "tier": tier_name(qualified), "window": revenue}, action=closing)
 
     # Mid-year: partners may only advance (guide p.12) ...
     if rank(qualified) > rank(current):
-        return outcome(qualified, f"Mid-year recalculation: you move up to {tier_name(qualified)}.",
+        return outcome(qualified, {"code": R.MIDYEAR_UP, "tier": tier_name(qualified)},
                        action=PROVISIONAL_MET if provisional_ends_on else "")
 
     # ... except after a certification provisional period (guide footnote 2, our interpretation).
     held = requirement_for(current, requirements)
     people_short = people_shortfalls(held, metrics) if held else []
     if not people_short:
-        stay = f"Mid-year recalculation: partners only move up; you stay {tier_name(current)}."
+        stay = {"code": R.MIDYEAR_STAY, "tier": tier_name(current)}
         if provisional_ends_on:
-            return outcome(current, stay, "Your certification provisional period is closed: the counts are met.",
-                           action=PROVISIONAL_MET)
+            return outcome(current, stay, {"code": R.PROVISIONAL_MET}, action=PROVISIONAL_MET)
         return outcome(current, stay)
     if provisional_ends_on is None:
         ends_on = as_of + timedelta(days=provisional_period_days)
-        return outcome(current, f"A certification provisional period opens: you keep {tier_name(current)} if the "
-                                f"certification and training counts are met again by {ends_on:%-d %b %Y}.",
+        return outcome(current, {"code": R.PROVISIONAL_OPEN, "tier": tier_name(current), "ends_on": ends_on.isoformat()},
                        action=PROVISIONAL_OPEN, ends_on=ends_on)
     if as_of < provisional_ends_on:
-        return outcome(current, f"Your certification provisional period runs until {provisional_ends_on:%-d %b %Y}; "
-                                f"you keep {tier_name(current)} until then.",
+        return outcome(current, {"code": R.PROVISIONAL_CONTINUE, "tier": tier_name(current),
+                                 "ends_on": provisional_ends_on.isoformat()},
                        action=PROVISIONAL_CONTINUE, ends_on=provisional_ends_on)
     # The exception is about certifications, and revenue never moves anyone down mid-year: the partner
     # goes to the highest tier its people counts (and the partner agreement) still meet, never lower.
     landing = people_tier(metrics, requirements, below=current)
-    return outcome(landing, f"Your certification provisional period ended on {provisional_ends_on:%-d %b %Y} with "
-                            f"the counts still short: you move down to {tier_name(landing)}, the highest tier "
-                            f"your certified and sales-trained people still meet.",
+    return outcome(landing, {"code": R.PROVISIONAL_EXPIRED, "tier": tier_name(landing),
+                             "ended_on": provisional_ends_on.isoformat()},
                    action=PROVISIONAL_EXPIRED, ends_on=provisional_ends_on)
 
 

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dealreg.revenue import revenue_by_partner
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, TierLevel
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
+from . import reasons as tier_reasons
 from . import rules
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun
 
@@ -113,23 +115,22 @@ def standing(partner: Partner, *, as_of: date | None = None) -> dict[str, Any]:
     program_year = program_year_for(as_of)
     requirements = requirements_for(program_year)
     metrics = metrics_by_partner(kind=rules.MIDYEAR, as_of=as_of, partner_ids={partner.pk})[partner.pk]
-    words = rules.window_words(rules.MIDYEAR, as_of)
-    qualified, missing = rules.qualified_tier(metrics, requirements, revenue_words=words)
+    window = rules.window(rules.MIDYEAR, as_of)
+    qualified, missing = rules.qualified_tier(metrics, requirements, window=window)
     designated = partner.tier == TierLevel.GLOBAL_STRATEGIC
     upcoming = None if designated else rules.next_tier(partner.tier, requirements)
     held = rules.requirement_for(partner.tier, requirements)
     provisional = ProvisionalPeriod.objects.filter(partner=partner, closed_on__isnull=True).first()
-    reasons = []
+    codes = []
     if designated:
-        reasons.append("Global Strategic is a designation given by the program; recalculations do not move it.")
+        codes.append({"code": tier_reasons.DESIGNATED_TODAY})
     if qualified:
-        reasons.append(f"By today's figures you qualify for {rules.tier_name(qualified)}.")
-    reasons += [f"{m}." for m in missing]
+        codes.append({"code": tier_reasons.QUALIFIES_TODAY, "tier": rules.tier_name(qualified)})
+    codes += missing
     if not designated and held is not None:
-        for shortfall in rules.shortfalls(held, metrics, revenue_words=words):
-            line = f"At the next annual recalculation: {shortfall}."
-            if f"{shortfall}." not in reasons:
-                reasons.append(line)
+        for shortfall in rules.shortfalls(held, metrics, window=window):
+            if shortfall not in missing:
+                codes.append({"code": tier_reasons.AT_NEXT_ANNUAL, "reason": shortfall})
     return {
         "partner": partner,
         "as_of": as_of,
@@ -145,9 +146,11 @@ def standing(partner: Partner, *, as_of: date | None = None) -> dict[str, Any]:
         "qualified_tier": qualified,
         "qualified_tier_name": rules.tier_name(qualified),
         "next_tier": upcoming,
-        "progress": rules.progress(upcoming, metrics, revenue_words=words) if upcoming else [],
+        "progress": rules.progress(upcoming, metrics, window=window) if upcoming else [],
         "requirements": requirements,
-        "reasons": reasons,
+        # Rendered here, in the reader's language (the page and the API read the standing once per request).
+        "reasons": tier_reasons.render_all(codes),
+        "reason_codes": codes,
         "provisional_period": provisional,
         "last_assessment": last_applied_assessment(partner),
         "history": tier_history(partner),
@@ -194,12 +197,12 @@ def program_year_edit_refusal(program_year: ProgramYear, *, has_applied_runs: bo
     """Why the year's thresholds and settings cannot be edited (None when they can): a closed year is history;
     a published year that an applied run used decided tiers with them, so the change goes in a copy."""
     if program_year.is_closed:
-        return f"The {program_year.year} program year is closed: it is read-only."
+        return _("The %(year)s program year is closed: it is read-only.") % {"year": program_year.year}
     if has_applied_runs is None:
         has_applied_runs = program_year.is_published and program_year_runs(program_year).exists()
     if program_year.is_published and has_applied_runs:
-        return (f"The {program_year.year} program year is published and an applied recalculation used its "
-                f"requirements: copy it to a new year instead and edit the copy.")
+        return _("The %(year)s program year is published and an applied recalculation used its requirements: "
+                 "copy it to a new year instead and edit the copy.") % {"year": program_year.year}
     return None
 
 

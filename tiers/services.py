@@ -7,20 +7,24 @@ import gc
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from activity.actions import AuditAction
 from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
 from core.copy import CsvStream
+from core.formatting import day
 from partners import selectors as partner_selectors
 from partners.models import Partner, TierLevel
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
+from . import reasons as tier_reasons
 from . import rules, selectors
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
@@ -43,16 +47,16 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
     today = today or timezone.localdate()
     as_of = today if as_of is None else as_of
     if kind not in rules.KINDS:
-        raise ValidationError({"kind": f"Choose one of: {', '.join(rules.KINDS)}."})
+        raise ValidationError({"kind": _("Choose one of: %(kinds)s.") % {"kinds": ", ".join(rules.KINDS)}})
     if not isinstance(as_of, datetime.date):
-        raise ValidationError({"as_of": "Enter a date (YYYY-MM-DD)."})
+        raise ValidationError({"as_of": _("Enter a date (YYYY-MM-DD).")})
     problem = rules.as_of_problem(kind, as_of, today=today)
     if problem:
         raise ValidationError({"as_of": problem})
     program_year = program_year_for(as_of, field="as_of")
     if not program_year.is_published:
-        raise ValidationError({"as_of": f"The {program_year.year} program year is closed: its tiers are history "
-                                        "and no recalculation runs on it any more."})
+        raise ValidationError({"as_of": _("The %(year)s program year is closed: its tiers are history and no "
+                                          "recalculation runs on it any more.") % {"year": program_year.year}})
     requirements = selectors.requirements_for(program_year)
     start, end = rules.revenue_window(kind, as_of)
     with transaction.atomic(), _garbage_collector_paused():
@@ -112,6 +116,7 @@ ASSESSMENT_COLUMNS = ("run_id", "partner_id", "certified_technical", "sales_trai
 TEXT_COLUMNS = ("previous_tier", "computed_tier", "applied_tier", "movement", "provisional_action")
 COPY_CHUNK = 256 * 1024
 _encode_reasons = json.JSONEncoder().encode
+_decode_reasons = json.JSONDecoder().decode
 
 
 def _write_assessments(run_id, assessed):
@@ -164,18 +169,18 @@ def run_apply(*, run, user=None):
         # a run applied a moment ago.
         program_year = ProgramYear.objects.select_for_update().get(pk=run.program_year_id)
         if not program_year.is_published:
-            raise ValidationError(f"The {program_year.year} program year is {program_year.get_status_display().lower()}: "
-                                  "its runs can no longer be applied.")
+            raise ValidationError(_("The %(year)s program year is %(status)s: its runs can no longer be applied.") % {
+                "year": program_year.year, "status": program_year.get_status_display().lower()})
         later = selectors.superseding_run(run)
         if later is not None:
             raise ValidationError(
-                f"This preview is stale: the {later.get_kind_display().lower()} run as of {later.as_of:%-d %b %Y} "
-                f"was applied after it was made, so partners' tiers are no longer the ones it started from. "
-                f"Preview again.")
+                _("This preview is stale: the %(kind)s run as of %(as_of)s was applied after it was made, so partners' "
+                  "tiers are no longer the ones it started from. Preview again.") % {
+                    "kind": later.get_kind_display().lower(), "as_of": day(later.as_of)})
         if connection.vendor == "postgresql":
-            moving, changed, _ = _apply_tiers_sql(run, actor)
+            moving, changed, _ids = _apply_tiers_sql(run, actor)
         else:
-            moving, changed, _ = _apply_tiers_orm(run, actor)
+            moving, changed, _ids = _apply_tiers_orm(run, actor)
         run.status = RecalculationRun.Status.APPLIED
         run.applied_by = actor
         run.applied_at = timezone.now()
@@ -221,7 +226,7 @@ def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons
     subject = f"{name} {verb} to {rules.tier_name(applied_tier)}"
     body = (f"The {run.get_kind_display().lower()} tier recalculation as of {run.as_of:%-d %b %Y} ({run.program_year.year} "
             f"program year) {verb} your company from {rules.tier_name(previous_tier)} to {rules.tier_name(applied_tier)}."
-            "\n\n" + "\n".join(reasons))
+            "\n\n" + "\n".join(tier_reasons.render_all(reasons)))
     return subject, body
 
 
@@ -243,11 +248,12 @@ def _apply_tiers_sql(run, actor):
             FROM {assessment} a
             WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
               AND p.tier = a.previous_tier
-            RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement,
-                      ARRAY(SELECT r FROM jsonb_array_elements_text(a.reasons) WITH ORDINALITY t(r, n) ORDER BY n)
+            RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement, a.reasons
             """,  # noqa: S608 - table names from _meta
                        {"run": run.pk, "same": rules.SAME, "as_of": run.as_of})
-        changed = sorted(cursor.fetchall())
+        # The reasons are codes (JSON objects); the driver hands jsonb over as text here.
+        changed = sorted((*row[:5], _decode_reasons(row[5]) if isinstance(row[5], str) else row[5])
+                         for row in cursor.fetchall())
         cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
                        [run.pk, rules.SAME])
         (moving,) = cursor.fetchone()
@@ -312,11 +318,19 @@ def _record_tier_changes(run, changed, actor):
     activity; returns the notification ids (emails go out after commit; the sweep catches up if the broker is
     down). ``changed``: (partner id, name, previous tier, applied tier, movement, reasons) in partner order."""
     partner_type = Partner._meta.label_lower
-    audit_record_many(actor=actor, rows=(
-        AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
-                 after={"tier": after, "run": run.pk}, reason=" ".join(reasons))
-        for pid, name, before, after, _movement, reasons in changed
-    ))
+    # The audit trail is a record, written once: its reason text is in the program's source language whoever
+    # applies the run (the assessment keeps the codes, which pages render in the reader's language).
+    # The notices reuse those words when they are written in the same language (scheduled and command runs).
+    words = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        audit_record_many(actor=actor, rows=(
+            AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
+                     after={"tier": after, "run": run.pk},
+                     reason=" ".join(words.setdefault(pid, tier_reasons.render_all(reasons))))
+            for pid, name, before, after, _movement, reasons in changed
+        ))
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        changed = [(*row[:5], words.get(row[0], row[5])) for row in changed]
     by_partner = {row[0]: row for row in changed}
     recipients = partner_selectors.partners_users(by_partner)
     notices = {}
@@ -357,23 +371,23 @@ def scheduled_recalculation(*, kind, as_of, today=None):
 def _clean_reason(reason):
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give the reason; partners and auditors read it."})
+        raise ValidationError({"reason": _("Give the reason; partners and auditors read it.")})
     if len(reason) > 2000:
-        raise ValidationError({"reason": "Keep the reason under 2,000 characters."})
+        raise ValidationError({"reason": _("Keep the reason under 2,000 characters.")})
     return reason
 
 
 def designation_give(*, partner, user, reason):
     """A program admin designates a partner Global Strategic (no published requirements, DESIGN.md §2)."""
     if not user.is_program_admin:
-        raise ValidationError("Only a program admin may designate a Global Strategic partner.")
+        raise ValidationError(_("Only a program admin may designate a Global Strategic partner."))
     reason = _clean_reason(reason)
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if partner.tier == TierLevel.GLOBAL_STRATEGIC:
-            raise ValidationError("This partner is already Global Strategic.")
+            raise ValidationError(_("This partner is already Global Strategic."))
         if not partner.tier:
-            raise ValidationError("The partner must accept the partner agreement before it can be designated.")
+            raise ValidationError(_("The partner must accept the partner agreement before it can be designated."))
         before = partner.tier
         designation = Designation.objects.create(partner=partner, given_by=user, reason=reason, tier_before=before)
         partner.tier, partner.tier_since = TierLevel.GLOBAL_STRATEGIC, timezone.localdate()
@@ -392,16 +406,16 @@ def designation_remove(*, partner, user, reason, as_of=None):
     """A program admin removes the designation; the partner takes the tier it qualifies for today (trailing
     365 days, as a mid-year run counts it) — never lower than Registered once the agreement is accepted."""
     if not user.is_program_admin:
-        raise ValidationError("Only a program admin may remove a Global Strategic designation.")
+        raise ValidationError(_("Only a program admin may remove a Global Strategic designation."))
     reason = _clean_reason(reason)
     as_of = as_of or timezone.localdate()
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if partner.tier != TierLevel.GLOBAL_STRATEGIC:
-            raise ValidationError("This partner is not Global Strategic.")
+            raise ValidationError(_("This partner is not Global Strategic."))
         program_year = program_year_for(as_of)
         metrics = selectors.metrics_by_partner(kind=rules.MIDYEAR, as_of=as_of, partner_ids={partner.pk})[partner.pk]
-        qualified, _ = rules.qualified_tier(metrics, selectors.requirements_for(program_year))
+        qualified, _missing = rules.qualified_tier(metrics, selectors.requirements_for(program_year))
         after = qualified or TierLevel.REGISTERED
         Designation.objects.filter(partner=partner, removed_at__isnull=True).update(
             removed_by=user, removed_at=timezone.now(), removal_reason=reason, tier_after=after)
@@ -427,9 +441,9 @@ def program_year_copy(*, source, year, user=None):
     """Copy a program year's settings and tier requirements to a new calendar year (rules are data). The copy
     is a draft: a program admin edits it, then publishes it (or the 1 January rollover does)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ValidationError({"year": "Enter a year between 2000 and 2100."})
+        raise ValidationError({"year": _("Enter a year between 2000 and 2100.")})
     if ProgramYear.objects.filter(year=year).exists():
-        raise ValidationError({"year": f"The {year} program year already exists; edit it instead."})
+        raise ValidationError({"year": _("The %(year)s program year already exists; edit it instead.") % {"year": year}})
     with transaction.atomic():
         new = ProgramYear.objects.create(
             year=year, name=f"{year} program year", starts_on=datetime.date(year, 1, 1),
@@ -457,12 +471,12 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
         raise ValidationError(refusal)
     errors = {}
     if not isinstance(provisional_period_days, int) or not 1 <= provisional_period_days <= 365:
-        errors["provisional_period_days"] = "Enter a number of days between 1 and 365."
+        errors["provisional_period_days"] = _("Enter a number of days between 1 and 365.")
     tiers = list(program_year.tiers.order_by("rank"))
     known = {t.level for t in tiers}
     unknown = set(requirements) - known
     if unknown:
-        errors["requirements"] = f"Unknown tiers: {', '.join(sorted(unknown))}."
+        errors["requirements"] = _("Unknown tiers: %(tiers)s.") % {"tiers": ", ".join(sorted(unknown))}
     previous = None
     for t in tiers:
         if t.is_designation:
@@ -470,11 +484,12 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
         values = {f: requirements.get(t.level, {}).get(f, getattr(t, f)) for f in TIER_FIELDS}
         for f, v in values.items():
             if v is None or v < 0:
-                errors[f"{t.level}-{f}"] = "Enter zero or more."
+                errors[f"{t.level}-{f}"] = _("Enter zero or more.")
         if previous and not any(k.startswith(f"{t.level}-") for k in errors):
             for f in TIER_FIELDS:
                 if values[f] < previous[1][f]:
-                    errors[f"{t.level}-{f}"] = f"{t.name} cannot need less than {previous[0]} (requirements are cumulative)."
+                    errors[f"{t.level}-{f}"] = _("%(tier)s cannot need less than %(lower)s (requirements are "
+                                                 "cumulative).") % {"tier": t.name, "lower": previous[0]}
         previous = (t.name, values)
     if errors:
         raise ValidationError(errors)
@@ -510,8 +525,6 @@ def expiry_notices_send(*, today):
     notification is written only for the records this call created, in the same transaction.
     Returns the number of notices recorded.
     """
-    from core.formatting import day
-
     from . import forecasts
     from .models import ExpiryNotice
 

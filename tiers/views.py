@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import csv_export
@@ -60,10 +61,10 @@ def designation(request, partner_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Designation given." if action == "give" else "Designation removed.")
+            messages.success(request, _("Designation given.") if action == "give" else _("Designation removed."))
             return redirect("tiers:partner_standing", partner_id=partner.pk)
     elif action not in ("give", "remove"):
-        form.add_error(None, "Choose to give or to remove the designation.")
+        form.add_error(None, _("Choose to give or to remove the designation."))
     partner.refresh_from_db()
     return render(request, "tiers/standing.html", {
         **_standing(request, partner), "staff_view": True,
@@ -83,7 +84,7 @@ def runs(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Preview ready: nothing has changed yet. Review it, then apply.")
+            messages.success(request, _("Preview ready: nothing has changed yet. Review it, then apply."))
             return redirect("tiers:run_detail", run_id=run.pk)
     page = Paginator(selectors.runs(), 25).get_page(request.GET.get("page"))
     return render(request, "tiers/runs.html", {"form": form, "page": page},
@@ -110,12 +111,12 @@ def run_export(request, run_id):
     run = access.run_for_user(request.user, run_id)
     filterset = AssessmentFilter(request.GET, queryset=run.assessments.all())
     if not filterset.is_valid():
-        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+        return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})
     rows = (
         (a.partner_id, a.partner.name, a.previous_tier, a.computed_tier, a.applied_tier, a.movement,
          a.certified_technical, a.sales_trained, a.revenue_usd, "yes" if a.agreement_accepted else "no",
-         "yes" if a.designated else "no", " ".join(a.reasons))
+         "yes" if a.designated else "no", " ".join(a.reason_texts))
         for a in filterset.qs.iterator(chunk_size=csv_export.CHUNK_SIZE)
     )
     return csv_export.stream_csv(filename=f"run-{run.pk}-assessments.csv", header=ASSESSMENT_CSV_HEADER, rows=rows)
@@ -135,7 +136,7 @@ def run_apply(request, run_id):
     error = None
     if request.method == "POST" and run.status != run.Status.APPLIED:
         if request.POST.get("confirm") != "yes":
-            error = "Tick the confirmation to apply this run."
+            error = _("Tick the confirmation to apply this run.")
         else:
             try:
                 run, applied = services.run_apply(run=run, user=request.user)
@@ -153,10 +154,12 @@ def run_apply(request, run_id):
 
 def _applied_redirect(request, run, applied):
     if applied:
-        messages.success(request, f"Applied: {run.changed_count} tier{pluralize(run.changed_count)} changed, "
-                                  f"{run.skipped_count} skipped because their tier changed after the preview.")
+        messages.success(request, ngettext(
+            "Applied: %(changed)d tier changed, %(skipped)d skipped because their tier changed after the preview.",
+            "Applied: %(changed)d tiers changed, %(skipped)d skipped because their tier changed after the preview.",
+            run.changed_count) % {"changed": run.changed_count, "skipped": run.skipped_count})
     else:
-        messages.info(request, "This run was already applied; nothing changed.")
+        messages.info(request, _("This run was already applied; nothing changed."))
     return redirect("tiers:run_detail", run_id=run.pk)
 
 
@@ -189,7 +192,8 @@ def program_year_lifecycle(request, year, action):
         program_year = service(program_year=program_year, user=request.user)
     except ValidationError as error:
         return _program_years_page(request, error=" ".join(error.messages), status=400)
-    messages.success(request, f"{program_year} {'published' if action == 'publish' else 'closed'}.")
+    done = _("%(year)s published.") if action == "publish" else _("%(year)s closed.")
+    messages.success(request, done % {"year": program_year})
     return redirect("tiers:program_years")
 
 
@@ -208,7 +212,7 @@ def program_year_edit(request, year):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{program_year} saved.")
+            messages.success(request, _("%(year)s saved.") % {"year": program_year})
             return redirect("tiers:program_years")
     return render(request, "tiers/program_year_edit.html", {
         "form": form, "program_year": program_year, "refusal": selectors.program_year_edit_refusal(program_year),

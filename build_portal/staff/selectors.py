@@ -21,6 +21,7 @@ from funding.models import FundingRequest, MdfAllocation, Program, Status
 from partners.access import partners_visible_to
 from partners.models import Completion, Partner, StaffRole, TierLevel, User
 from program.selectors import program_year_or_none
+from tiers import reasons as tier_reasons
 from tiers import rules as tier_rules
 from tiers import selectors as tier_selectors
 from tiers.models import Assessment, ProvisionalPeriod, RecalculationRun
@@ -168,7 +169,7 @@ def expiring_certifications(partners, *, today, requirements):
         if drop:
             found.append((pid, drop))
     names = Partner.objects.in_bulk([pid for pid, _ in found[:SECTION_ROWS]])
-    rows = [{"partner": names[pid], "reasons": drop} for pid, drop in found[:SECTION_ROWS]]
+    rows = [{"partner": names[pid], "reasons": tier_reasons.render_all(drop)} for pid, drop in found[:SECTION_ROWS]]
     return Section(count=len(found), rows=rows, extra={"run_on": run_on})
 
 

@@ -52,7 +52,7 @@ def test_program_admin_previews_and_applies_the_annual_run_and_a_partner_sees_wh
     assert (down.movement, down.previous_tier, down.computed_tier) == ("down", "silver", "registered")
     row = rows.first.inner_text()
     assert "Faded Silver" in row and "Silver" in row and "Registered" in row
-    assert down.reasons and down.reasons[0] in row
+    assert down.reasons and down.reason_texts[0] in row
     shoot(admin_page, "preview-moves-down")
     with admin_page.expect_navigation():
         admin_page.get_by_role("link", name="Stays").click()
@@ -86,7 +86,7 @@ def test_program_admin_previews_and_applies_the_annual_run_and_a_partner_sees_wh
     assert page.locator(".tier-badge").first.inner_text() == "Registered"
     last = page.locator(".card", has=page.locator(".card-header", has_text="Last recalculation")).inner_text()
     assert f"annual, as of {as_of:%-d %b %Y}" in last
-    for reason in down.reasons:
+    for reason in down.reason_texts:
         assert reason in last
     shoot(page, "partner-tier")
     assert Notification.objects.filter(recipient=faded_admin).exists()

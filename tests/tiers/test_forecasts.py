@@ -9,6 +9,7 @@ import pytest
 
 from partners.models import Course
 from tiers import forecasts, rules, selectors, services
+from tiers.reasons import render_all
 
 from .conftest import add_people, win
 
@@ -205,8 +206,8 @@ def test_tier_page_names_the_people_whose_lapse_costs_the_tier(client, partner, 
 def test_shortfall_words_use_the_singular_for_one():
     one = rules.TierRequirement("bronze", "Bronze", 2, min_certified_technical=1, min_sales_trained=1)
     metrics = rules.Metrics(certified_technical=0, sales_trained=0, revenue_usd=Decimal("0"), agreement_accepted=True)
-    assert rules.shortfalls(one, metrics) == ["Bronze needs 1 platform-certified technical person; you have 0",
-                                              "Bronze needs 1 sales-trained person; you have 0"]
+    assert render_all(rules.shortfalls(one, metrics)) == ["Bronze needs 1 platform-certified technical person; you have 0.",
+                                                          "Bronze needs 1 sales-trained person; you have 0."]
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from tiers import rules
+from tiers.reasons import render, render_all
 from tiers.rules import ANNUAL, MIDYEAR, Metrics, TierRequirement
 
 # The 2022 program year (guide p.10), as plain values.
@@ -60,20 +61,31 @@ def test_qualified_tier_walks_up_while_every_requirement_is_met(metrics, expecte
 def test_reasons_name_the_missing_requirement_in_words():
     tier, reasons = rules.qualified_tier(m(8, 5, "250000"), Y2022)
     assert tier == "bronze"
-    assert reasons == ("Silver needs 10 platform-certified technical people; you have 8",)
+    assert reasons == ({"code": "requirement_short", "tier": "Silver", "requirement": "platform_certified", "have": 8,
+                        "need": 10},)
+    assert render_all(reasons) == ["Silver needs 10 platform-certified technical people; you have 8."]
 
 
 def test_reasons_list_every_missing_requirement_with_the_revenue_window():
-    _, reasons = rules.qualified_tier(m(10, 3, "150000"), Y2022, revenue_words="in 2022")
-    assert reasons == (
-        "Silver needs 5 sales-trained people; you have 3",
-        "Silver needs $200,000 of closed-won revenue in 2022; you have $150,000",
-    )
+    _, reasons = rules.qualified_tier(m(10, 3, "150000"), Y2022, window=rules.window(ANNUAL, date(2023, 1, 1)))
+    assert render_all(reasons) == [
+        "Silver needs 5 sales-trained people; you have 3.",
+        "Silver needs $200,000 of closed-won revenue in 2022; you have $150,000.",
+    ]
+    assert reasons[1]["window"] == {"year": 2022}
+    assert (Decimal(reasons[1]["have"]), Decimal(reasons[1]["need"])) == (150000, 200000)  # decimal strings
+
+
+def test_a_mid_year_revenue_reason_names_its_trailing_window():
+    _, reasons = rules.qualified_tier(m(10, 5, "150000"), Y2022, window=rules.window(MIDYEAR, date(2022, 9, 30)))
+    assert reasons[-1]["window"] == {"from": "2021-10-01", "to": "2022-09-30"}
+    assert render(reasons[-1]) == ("Silver needs $200,000 of closed-won revenue from 1 Oct 2021 to 30 Sep 2022; "
+                                   "you have $150,000.")
 
 
 def test_missing_agreement_is_the_reason_for_not_registered():
     _, reasons = rules.qualified_tier(m(agreement=False), Y2022)
-    assert reasons == ("Registered needs the partner agreement accepted; your company has not accepted it",)
+    assert render_all(reasons) == ["Registered needs the partner agreement accepted; your company has not accepted it."]
 
 
 def test_progress_shows_have_and_need_of_each_requirement():
@@ -174,8 +186,11 @@ def test_assess(kind, metrics, current, ends_on, applied, movement, action):
 def test_provisional_period_opens_for_the_program_years_length():
     outcome = assess(MIDYEAR, m(8, 5, "300000"), "silver", as_of=date(2022, 7, 1))
     assert outcome.provisional_ends_on == date(2022, 9, 29)
-    assert "29 Sep 2022" in outcome.reasons[-1]
-    assert "Silver needs 10 platform-certified technical people; you have 8." in outcome.reasons
+    assert outcome.reasons[-1] == {"code": "provisional_open", "tier": "Silver", "ends_on": "2022-09-29"}
+    assert render(outcome.reasons[-1]) == (
+        "A certification provisional period opens: you keep Silver if the certification and training counts are met "
+        "again by 29 Sep 2022.")
+    assert "Silver needs 10 platform-certified technical people; you have 8." in render_all(outcome.reasons)
 
 
 @pytest.mark.parametrize("kind", [ANNUAL, MIDYEAR])
@@ -184,14 +199,16 @@ def test_designated_partner_is_never_moved_but_the_computed_tier_is_recorded(kin
     assert outcome.applied_tier == "global_strategic"
     assert outcome.qualified_tier == "bronze"
     assert outcome.movement == "same"
-    assert "computed: Bronze" in outcome.reasons[-1]
+    assert render(outcome.reasons[-1]) == (
+        "Global Strategic is a designation given by the program; recalculation does not move a designated partner "
+        "(computed: Bronze).")
 
 
 def test_demotion_after_an_expired_provisional_period_names_the_people_tier():
     outcome = assess(MIDYEAR, m(5, 2, "0"), "gold", provisional_ends_on=date(2022, 6, 1))
     assert outcome.qualified_tier == "registered"  # by revenue too: recorded, not applied
     assert outcome.applied_tier == "bronze"
-    assert outcome.reasons[-1] == (
+    assert render(outcome.reasons[-1]) == (
         "Your certification provisional period ended on 1 Jun 2022 with the counts still short: you move down to "
         "Bronze, the highest tier your certified and sales-trained people still meet.")
 
@@ -210,7 +227,7 @@ def test_people_tier_leaves_revenue_out(metrics, below, expected):
 def test_mid_year_run_never_demotes_for_revenue_and_says_so():
     outcome = assess(MIDYEAR, m(15, 10, "0"), "gold")
     assert outcome.qualified_tier == "registered"
-    assert outcome.reasons[-1] == "Mid-year recalculation: partners only move up; you stay Gold."
+    assert render(outcome.reasons[-1]) == "Mid-year recalculation: partners only move up; you stay Gold."
 
 
 # --- Near promotion (the staff worklist) ------------------------------------------------------------------
@@ -235,7 +252,7 @@ def test_promotion_gap(certified, trained, revenue, near):
 def test_people_drop_only_when_the_counts_are_met_today_and_short_later():
     today = rules.Metrics(10, 5, Decimal("0"), True)
     later = rules.Metrics(8, 5, Decimal("0"), True)
-    assert rules.people_drop(_SILVER, today_metrics=today, later_metrics=later) == [
-        "Silver needs 10 platform-certified technical people; you have 8"]
+    assert render_all(rules.people_drop(_SILVER, today_metrics=today, later_metrics=later)) == [
+        "Silver needs 10 platform-certified technical people; you have 8."]
     assert rules.people_drop(_SILVER, today_metrics=later, later_metrics=later) == []
     assert rules.people_drop(None, today_metrics=today, later_metrics=later) == []

@@ -41,7 +41,7 @@ def test_preview_records_every_partner_and_changes_nothing(partner_admin, partne
     assert (mine.certified_technical, mine.sales_trained, mine.revenue_usd) == (15, 10, Decimal("1000000.00"))
     other = run.assessments.get(partner=partner.__class__.objects.get(name="Other Co"))
     assert (other.applied_tier, other.movement) == ("registered", "down")
-    assert "Bronze needs 3 platform-certified technical people; you have 0." in other.reasons
+    assert "Bronze needs 3 platform-certified technical people; you have 0." in other.reason_texts
     assert (run.up_count, run.down_count) == (1, 1)
     partner.refresh_from_db()
     assert partner.tier == "silver"
@@ -204,7 +204,7 @@ def test_a_run_uses_the_program_year_of_its_as_of_date(partner_admin, partner, p
     assert run.program_year == y2024
     a = run.assessments.get(partner=partner)
     assert a.applied_tier == "bronze"
-    assert "Silver needs $250,000 of closed-won revenue in 2023; you have $200,000." in a.reasons
+    assert "Silver needs $250,000 of closed-won revenue in 2023; you have $200,000." in a.reason_texts
 
 
 def test_copy_program_year_refuses_an_existing_year_and_bad_years(program_admin):

@@ -36,6 +36,7 @@ from perf.scratch import broker_in_memory, scratch_database
 from program import services as program_services
 from program.models import ProgramYear
 from program.selectors import NoProgramYear, program_year_for
+from tiers import reasons as tier_reasons
 from tiers import rules, selectors, services
 from tiers.models import Assessment, ProvisionalPeriod, RecalculationRun
 
@@ -213,7 +214,7 @@ class Command(BaseCommand):
                         partner.save(update_fields=["tier", "tier_since"])
                         audit_record(actor=None, action=AuditAction.TIER_CHANGE, obj=partner, partner_id=pid,
                                      before={"tier": tier}, after={"tier": outcome.applied_tier, "run": run.pk},
-                                     reason=" ".join(outcome.reasons))
+                                     reason=" ".join(tier_reasons.render_all(outcome.reasons)))
                         subject, body = services.tier_change_notice(run, partner.name, tier, outcome.applied_tier,
                                                                     outcome.movement, outcome.reasons)
                         notify(recipients=list(partner.users.filter(is_active=True)), subject=subject, body=body,
