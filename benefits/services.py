@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 from PIL import Image, UnidentifiedImageError
 
 from activity.actions import AuditAction
@@ -37,7 +39,9 @@ def _partner_users(partner: Partner) -> list[User]:
 
 # Program years -----------------------------------------------------------------------------------
 
-BENEFIT_FIELDS = ("code", "name", "glossary", "gate", "quantity_note", "position")
+# Each text in every language too (django-modeltranslation's columns): the new year reads as the old one did.
+BENEFIT_FIELDS = ("code", "name", "glossary", "gate", "quantity_note", "position",
+                  *get_translation_fields("name", "glossary", "quantity_note"))
 CELL_FIELDS = ("tier", "availability", "quantity")
 
 
@@ -66,7 +70,7 @@ def program_year_copy_with_benefits(*, source: ProgramYear, year: int, user: Use
             copying.copy_year_rows(source=source, new=new, user=user)
     except IntegrityError as exc:
         # Two program admins copying to the same year at once: the second meets the unique year.
-        raise ValidationError({"year": f"The {year} program year already exists; edit it instead."}) from exc
+        raise ValidationError({"year": _("The %(year)s program year already exists; edit it instead.") % {"year": year}}) from exc
     return new
 
 
@@ -81,9 +85,9 @@ def invitation_create(*, actor: User, partner: Partner, benefit_code: str, reaso
     reason, region = (reason or "").strip(), (region or "").strip()
     errors = {}
     if len(reason) > MAX_REASON:
-        errors["reason"] = f"Keep the reason under {MAX_REASON} characters."
+        errors["reason"] = _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON}
     if len(region) > MAX_REGION:
-        errors["region"] = f"Keep the region under {MAX_REGION} characters."
+        errors["region"] = _("Keep the region under %(n)s characters.") % {"n": MAX_REGION}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -94,7 +98,7 @@ def invitation_create(*, actor: User, partner: Partner, benefit_code: str, reaso
             if year else None
         )
         if benefit is None:
-            raise ValidationError({"benefit": "No such benefit in the current program year."})
+            raise ValidationError({"benefit": _("No such benefit in the current program year.")})
         already = BenefitInvitation.objects.filter(benefit=benefit, partner=partner, withdrawn_at__isnull=True).exists()
         problems = rules.invitation_problems(
             selectors.benefit_facts(benefit), tier=partner.tier, region=region, reason=reason, already_invited=already
@@ -107,7 +111,7 @@ def invitation_create(*, actor: User, partner: Partner, benefit_code: str, reaso
                     benefit=benefit, partner=partner, invited_by=actor, reason=reason, region=region
                 )
         except IntegrityError as exc:
-            raise ValidationError({"benefit": "The partner already has an active invitation to this benefit."}) from exc
+            raise ValidationError({"benefit": _("The partner already has an active invitation to this benefit.")}) from exc
         if benefit.gate == rules.GATE_RESELL_ADDENDUM:
             # The resell program: the invitation lets the partner accept the resell addendum (partners app).
             partner_services.resell_invitation_set(partner=partner, invited=True, actor=actor, reason=reason)
@@ -115,12 +119,10 @@ def invitation_create(*, actor: User, partner: Partner, benefit_code: str, reaso
             actor=actor, action=AuditAction.BENEFIT_INVITE, obj=invitation, partner_id=partner.pk, reason=reason,
             after={"benefit": benefit.code, "program_year": year.year, "region": region, "tier": partner.tier},
         )
-        where = f" ({region})" if region else ""
         notify(
-            recipients=_partner_users(partner),
-            subject=f"You are invited: {benefit.name}{where}",
-            body=f"{actor.full_name or actor.email} invited {partner.name} to {benefit.name}{where} for the "
-                 f"{year.name}.\n\nReason: {reason}",
+            recipients=_partner_users(partner), kind="benefits_invited",
+            params={"actor": actor.full_name or actor.email, "partner": partner.name, "benefit": benefit.name,
+                    "region": region or "", "program_year": year.name, "reason": reason},
             url=reverse("benefits:benefits"),
         )
     return invitation
@@ -130,15 +132,15 @@ def invitation_withdraw(*, actor: User, invitation: BenefitInvitation, reason: s
     """Withdraw an active invitation, with a reason. The row stays as history."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason."})
+        raise ValidationError({"reason": _("Give a reason.")})
     if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+        raise ValidationError({"reason": _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON}})
     with transaction.atomic():
         invitation = (
             BenefitInvitation.objects.select_for_update().select_related("benefit", "partner").get(pk=invitation.pk)
         )
         if invitation.withdrawn_at is not None:
-            raise ValidationError({"non_field_errors": "This invitation was already withdrawn."})
+            raise ValidationError({"non_field_errors": _("This invitation was already withdrawn.")})
         invitation.withdrawn_at = timezone.now()
         invitation.withdrawn_by = actor
         invitation.withdraw_reason = reason
@@ -158,9 +160,9 @@ def invitation_withdraw(*, actor: User, invitation: BenefitInvitation, reason: s
         )
         notify(
             recipients=_partner_users(invitation.partner),
-            subject=f"Invitation withdrawn: {invitation.benefit.name}",
-            body=f"{actor.full_name or actor.email} withdrew {invitation.partner.name}'s invitation to "
-                 f"{invitation.benefit.name}.\n\nReason: {reason}",
+            kind="benefits_invitation_withdrawn",
+            params={"actor": actor.full_name or actor.email, "partner": invitation.partner.name,
+                    "benefit": invitation.benefit.name, "reason": reason},
             url=reverse("benefits:benefits"),
         )
     return invitation
@@ -177,7 +179,7 @@ def validate_logo(upload: UploadedFile) -> tuple[str, bytes]:
     """Check a logo by its content, not its name: size-limited, and Pillow must read and verify it
     as PNG or JPEG. Returns the file extension to store it under."""
     if (upload.size or 0) > LOGO_MAX_BYTES:
-        raise ValidationError({"logo": f"The logo must be at most {LOGO_MAX_BYTES // 1024} KB."})
+        raise ValidationError({"logo": _("The logo must be at most %(size)s KB.") % {"size": LOGO_MAX_BYTES // 1024}})
     upload.seek(0)
     content = upload.read(LOGO_MAX_BYTES + 1)
     upload.seek(0)
@@ -191,11 +193,11 @@ def validate_logo(upload: UploadedFile) -> tuple[str, bytes]:
             with Image.open(io.BytesIO(content)) as image:
                 image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError({"logo": "The logo is not a readable PNG or JPEG image."}) from exc
+        raise ValidationError({"logo": _("The logo is not a readable PNG or JPEG image.")}) from exc
     if image_format not in LOGO_FORMATS:
-        raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+        raise ValidationError({"logo": _("The logo must be a PNG or JPEG image.")})
     if width * height > LOGO_MAX_PIXELS:
-        raise ValidationError({"logo": "The logo is too large: at most 4096 × 4096 pixels."})
+        raise ValidationError({"logo": _("The logo is too large: at most 4096 × 4096 pixels.")})
     return LOGO_FORMATS[image_format], content
 
 
@@ -209,11 +211,11 @@ def listing_save(*, actor: User, partner: Partner, values: dict[str, Any], logo:
     (validated for shape by the form or serializer); ``logo`` is an uploaded file, checked here."""
     unknown = set(values) - set(LISTING_TEXT_FIELDS)
     if unknown:
-        raise ValidationError({"non_field_errors": f"Unknown fields: {', '.join(sorted(unknown))}."})
+        raise ValidationError({"non_field_errors": _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}})
     logo_content = validate_logo(logo) if logo is not None else None
     old_logo_name = None
     with transaction.atomic():
-        listing, _ = ShowcaseListing.objects.select_for_update().get_or_create(partner=partner)
+        listing, _created = ShowcaseListing.objects.select_for_update().get_or_create(partner=partner)
         before = {name: getattr(listing, name) for name in LISTING_TEXT_FIELDS} | {"logo": listing.logo.name}
         for name, value in values.items():
             setattr(listing, name, value)

@@ -65,7 +65,8 @@ def _url(registration: DealRegistration) -> str:
 
 
 def _record(*, registration: DealRegistration, actor: User | None, action: str, before: dict[str, Any], reason: str,
-            recipients: Iterable[User | None], subject: str, body: str, audit_extra: dict[str, Any] | None = None) -> None:
+            recipients: Iterable[User | None], kind: str, params: dict[str, Any],
+            audit_extra: dict[str, Any] | None = None) -> None:
     """History event, audit entry and notification, inside the caller's transaction."""
     DealRegistrationEvent.objects.create(
         registration=registration, actor=actor if actor is not None and actor.is_authenticated else None,
@@ -76,7 +77,22 @@ def _record(*, registration: DealRegistration, actor: User | None, action: str, 
         after={**_snapshot(registration), **(audit_extra or {})},
         reason=reason, partner_id=registration.partner_id,
     )
-    notify(recipients=recipients, subject=subject, body=body, url=_url(registration))
+    notify(recipients=recipients, kind=kind, params={"reference": registration.reference,
+                                                     "customer": registration.customer_company, **params},
+           url=_url(registration))
+
+
+def _conflict_codes(conflicts: rules.Conflicts) -> list[str]:
+    """The conflict check as the notice names it: which of its findings hold (the words are the template's)."""
+    return [name for name, _words in rules.CONFLICT_WORDS if getattr(conflicts, name)]
+
+
+def _revenue_case(counts: bool, product_line: str) -> str:
+    """Which of rules.revenue_words' three sentences a notice says (the notice renders it in the reader's
+    language)."""
+    if counts:
+        return "counts"
+    return "services" if product_line == rules.PROFESSIONAL_SERVICES else "not_added"
 
 
 def _locked(registration: DealRegistration) -> DealRegistration:
@@ -219,16 +235,14 @@ def registration_submit(
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.flags()) or "no conflicts found"  # notification text: left to the email templates
         # The conflict check goes to the PAM (notification, audit) but not into the history the partner
         # reads: it would tell the partner about another partner's registrations.
         _record(
             registration=registration, actor=submitted_by, action="submit", before={}, reason="",
             audit_extra={"conflicts": conflicts.flags()},
             recipients=_vendor_side(registration),
-            subject=f"New deal registration {registration.reference}: {registration.customer_company}",
-            body=f"{partner.name} registered a deal with {registration.customer_company} ({domain}). "
-                 f"Conflict check: {flags}.",
+            kind="dealreg_submitted",
+            params={"partner": partner.name, "domain": domain, "conflicts": _conflict_codes(conflicts)},
         )
     return registration
 
@@ -315,15 +329,14 @@ def registration_claim_submit(*, partner: Partner, submitted_by: User, opportuni
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.flags()) or "no conflicts found"  # notification text: left to the email templates
         _record(
             registration=registration, actor=submitted_by, action="submit_claim", before={}, reason=sourced_how,
             audit_extra={"conflicts": conflicts.flags(), "opportunity": opportunity.external_id},
             recipients=_vendor_side(registration),
-            subject=f"Missing sourced opportunity {registration.reference}: {registration.customer_company}",
-            body=f"{partner.name} registered {opportunity.external_id} ({registration.customer_company}), already "
-                 f"closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR, as a "
-                 f"missing sourced opportunity. How they sourced it: {sourced_how} Conflict check: {flags}.",
+            kind="dealreg_claim_submitted",
+            params={"partner": partner.name, "opportunity": opportunity.external_id,
+                    "close_date": opportunity.close_date.isoformat(), "arr_usd": str(opportunity.arr_usd),
+                    "sourced_how": sourced_how, "conflicts": _conflict_codes(conflicts)},
         )
     return registration
 
@@ -339,9 +352,7 @@ def registration_withdraw(*, registration: DealRegistration, user: User, reason:
         _record(
             registration=registration, actor=user, action="withdraw", before=before, reason=reason,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference} withdrawn by {registration.partner.name}",
-            body=f"{registration.partner.name} withdrew the registration for {registration.customer_company}."
-                 + (f" Reason: {reason}" if reason else ""),
+            kind="dealreg_withdrawn", params={"partner": registration.partner.name, "reason": reason or ""},
         )
     return registration
 
@@ -360,8 +371,7 @@ def registration_respond(*, registration: DealRegistration, user: User, answer: 
         _record(
             registration=registration, actor=user, action="respond", before=before, reason=answer,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference}: {registration.partner.name} answered your question",
-            body=f"Answer: {answer}",
+            kind="dealreg_answered", params={"partner": registration.partner.name, "answer": answer},
         )
     return registration
 
@@ -379,15 +389,16 @@ def registration_request_extension(*, registration: DealRegistration, user: User
         )
         if error:
             raise ValidationError(error)
+        assert registration.expires_on is not None  # an approval has its expiry
         before = _snapshot(registration)
         registration.extension = DealRegistration.Extension.REQUESTED
         registration.save(update_fields=["extension"])
         _record(
             registration=registration, actor=user, action="request_extension", before=before, reason=reason,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference}: extension requested",
-            body=f"{registration.partner.name} asks to extend the registration for {registration.customer_company} "
-                 f"(expires {registration.expires_on:%d %b %Y}). Reason: {reason}",
+            kind="dealreg_extension_requested",
+            params={"partner": registration.partner.name, "expires_on": registration.expires_on.isoformat(),
+                    "reason": reason},
         )
     return registration
 
@@ -483,9 +494,7 @@ def registration_approve(*, registration: DealRegistration, reviewer: User, reas
         _record(
             registration=registration, actor=reviewer, action="approve", before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} approved: {registration.customer_company}",
-            body=f"Your registration for {registration.customer_company} was approved. It is protected until "
-                 f"{registration.expires_on:%d %b %Y}. Note from your PAM: {reason}",
+            kind="dealreg_approved", params={"expires_on": registration.expires_on.isoformat(), "reason": reason},
         )
     return registration
 
@@ -505,6 +514,7 @@ def _approve_claim(*, registration: DealRegistration, reviewer: User, reason: st
     if error := rules.win_close_date_error(closed_on=opportunity.close_date, approved_on=today,
                                            already_closed=True, today=today):
         raise ValidationError(error)
+    assert opportunity.close_date is not None  # claim_opportunity_error refuses an opportunity without one
     before = _snapshot(registration)
     attachment = _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today,
                          source=OpportunityPartner.Source.SOURCED_CLAIM)
@@ -525,19 +535,16 @@ def _approve_claim(*, registration: DealRegistration, reviewer: User, reason: st
     registration.closed_on = opportunity.close_date
     registration.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_on",
                                      "final_arr_usd", "closed_on"])
-    words = rules.revenue_words(counts=attachment_counts(attachment, opportunity), close_date=opportunity.close_date,
-                                product_line=opportunity.product_line)
     _record(
         registration=registration, actor=reviewer, action="win", before={**before, "status": rules.next_status("approve")},
         reason=f"Already closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd} USD ARR "
                f"({opportunity.external_id}).",
         audit_extra={"approved_claim": True},
         recipients=_partner_side(registration),
-        subject=f"{registration.reference} approved: {registration.customer_company}",
-        body=f"Your registration of the missing sourced opportunity {opportunity.external_id} "
-             f"({registration.customer_company}) was approved: your company is added to it. It closed won on "
-             f"{opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR. {words} "
-             f"Note from your PAM: {reason}",
+        kind="dealreg_claim_approved",
+        params={"opportunity": opportunity.external_id, "close_date": opportunity.close_date.isoformat(),
+                "arr_usd": str(opportunity.arr_usd), "reason": reason,
+                "revenue": _revenue_case(attachment_counts(attachment, opportunity), opportunity.product_line)},
     )
     return registration
 
@@ -576,8 +583,7 @@ def registration_reject(*, registration: DealRegistration, reviewer: User, reaso
         _record(
             registration=registration, actor=reviewer, action="reject", before=before, reason=f"{label}: {reason}",
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} rejected: {registration.customer_company}",
-            body=f"Your registration for {registration.customer_company} was rejected. Reason: {label}. {reason}",
+            kind="dealreg_rejected", params={"reject_reason": reason_code, "reason": reason},
         )
     return registration
 
@@ -594,8 +600,7 @@ def registration_request_info(*, registration: DealRegistration, reviewer: User,
         _record(
             registration=registration, actor=reviewer, action="request_info", before=before, reason=question,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference}: your PAM needs more information",
-            body=f"About your registration for {registration.customer_company}: {question}",
+            kind="dealreg_info_requested", params={"question": question},
         )
     return registration
 
@@ -641,15 +646,14 @@ def registration_win(*, registration: DealRegistration, reviewer: User, final_ar
         attachment = OpportunityPartner.objects.filter(opportunity=opportunity,
                                                        partner_id=registration.partner_id).first()
         counts = attachment is not None and attachment_counts(attachment, opportunity)
-        words = rules.revenue_words(counts=counts, close_date=closed_on, product_line=opportunity.product_line)
         _record(
             registration=registration, actor=reviewer, action="win", before=before,
             reason=reason or f"Won: {final_arr_usd} USD ARR, closed {closed_on.isoformat()}.",
             audit_extra={"revenue_counts": counts},
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} won: {registration.customer_company}",
-            body=f"Congratulations: {registration.customer_company} closed on {closed_on:%d %b %Y} with "
-                 f"{final_arr_usd:,.2f} USD ARR. {words}",
+            kind="dealreg_won",
+            params={"closed_on": closed_on.isoformat(), "arr_usd": str(final_arr_usd), "close_date": closed_on.isoformat(),
+                    "revenue": _revenue_case(counts, opportunity.product_line)},
         )
     return registration
 
@@ -696,8 +700,7 @@ def registration_lose(*, registration: DealRegistration, reviewer: User, reason:
         _record(
             registration=registration, actor=reviewer, action="lose", before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} marked lost: {registration.customer_company}",
-            body=f"The deal with {registration.customer_company} was marked lost. Reason: {reason}",
+            kind="dealreg_lost", params={"reason": reason},
         )
     return registration
 
@@ -713,9 +716,9 @@ def registration_decide_extension(*, registration: DealRegistration, reviewer: U
         if "decide_extension" not in rules.allowed_actions(registration.status, side=rules.REVIEWER,
                                                            extension=registration.extension):
             raise ValidationError(_("There is no pending extension request on this registration."))
+        assert registration.expires_on is not None  # an approval has its expiry
         before = _snapshot(registration)
         if grant:
-            assert registration.expires_on is not None  # an approval has its expiry
             registration.extension = DealRegistration.Extension.GRANTED
             registration.expires_on = registration.expires_on + datetime.timedelta(days=program_year_for(today).deal_expiry_days)
         else:
@@ -725,10 +728,8 @@ def registration_decide_extension(*, registration: DealRegistration, reviewer: U
         _record(
             registration=registration, actor=reviewer, action=action, before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference}: extension {'granted' if grant else 'declined'}",
-            body=(f"Your registration for {registration.customer_company} now expires on "
-                  f"{registration.expires_on:%d %b %Y}." if grant else
-                  f"Your extension request for {registration.customer_company} was declined.") + f" {reason}",
+            kind="dealreg_extension_granted" if grant else "dealreg_extension_declined",
+            params={"expires_on": registration.expires_on.isoformat(), "reason": reason},
         )
     return registration
 
@@ -749,15 +750,12 @@ def registration_expire(*, registration: DealRegistration, today: datetime.date 
         # An approved attachment is never removed once the opportunity closed won inside the protection window
         # (dealreg/revenue.py): nobody marked it won in the portal, but the sale happened while it was protected.
         won = _won_inside_protection(registration)
-        kept = ""
+        counts = False
         if won is None:
             _end_protection(registration)
         else:
             attachment = OpportunityPartner.objects.filter(opportunity=won, partner_id=registration.partner_id).first()
             counts = attachment is not None and attachment_counts(attachment, won)
-            kept = (f" The sales system records the opportunity as closed won on {won.close_date:%d %b %Y}, inside "
-                    f"the protection period, so your company stays on it. "
-                    + rules.revenue_words(counts=counts, close_date=won.close_date, product_line=won.product_line))
         registration.status = rules.next_status("expire")
         registration.save(update_fields=["status"])
         _record(
@@ -767,9 +765,10 @@ def registration_expire(*, registration: DealRegistration, today: datetime.date 
                 if won is not None else ""),
             audit_extra={"attachment_kept": won is not None},
             recipients=_partner_side(registration) + _vendor_side(registration),
-            subject=f"{registration.reference} expired: {registration.customer_company}",
-            body=f"The approved registration for {registration.customer_company} expired on "
-                 f"{registration.expires_on:%d %b %Y} without being won or lost in the portal.{kept}",
+            kind="dealreg_expired",
+            params={"expires_on": registration.expires_on.isoformat(), "kept": won is not None,
+                    **({"close_date": won.close_date.isoformat(), "revenue": _revenue_case(counts, won.product_line)}
+                       if won is not None and won.close_date is not None else {})},
         )
     return registration
 
@@ -790,12 +789,10 @@ def _send_reminder(*, registration_id: int, today: datetime.date) -> bool:
             actor=None, action=AuditAction.DEALREG_REMIND_EXPIRY, obj=registration, partner_id=registration.partner_id,
             after={"expires_on": registration.expires_on.isoformat()},
         )
-        extension = " You can ask once for an extension." if not registration.extension else ""
         notify(
-            recipients=_partner_side(registration),
-            subject=f"{registration.reference} expires in {days} day(s)",
-            body=f"Your approved registration for {registration.customer_company} expires on "
-                 f"{registration.expires_on:%d %b %Y}. Mark the outcome with your PAM before then.{extension}",
+            recipients=_partner_side(registration), kind="dealreg_expiry_reminder",
+            params={"reference": registration.reference, "customer": registration.customer_company, "days": days,
+                    "expires_on": registration.expires_on.isoformat(), "may_extend": not registration.extension},
             url=_url(registration),
         )
     return True

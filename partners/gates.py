@@ -12,10 +12,11 @@ run: in middleware a token request is still anonymous.
 
 from allauth.mfa.models import Authenticator
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 
-STAFF_MFA_MESSAGE = "Staff accounts must set up two-factor authentication first."
-PARTNER_AGREEMENT_MESSAGE = "Your company must accept the partner agreement first."
+STAFF_MFA_MESSAGE = gettext_lazy("Staff accounts must set up two-factor authentication first.")
+PARTNER_AGREEMENT_MESSAGE = gettext_lazy("Your company must accept the partner agreement first.")
 
 
 def staff_mfa_missing(user):
@@ -60,8 +61,9 @@ PUBLIC = [AllowAny, *GATES]
 class PagesGate:
     """The same two gates for pages (session only). The API is left to the permission classes above."""
 
-    STAFF_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
-    PARTNER_OPEN_PREFIXES = ("/accounts/", "/static/", "/agreements/", "/healthz")
+    # /i18n/: the language switcher works on the pages these gates send people to.
+    STAFF_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+    PARTNER_OPEN_PREFIXES = ("/accounts/", "/static/", "/agreements/", "/healthz", "/i18n/")
 
     def __init__(self, get_response):
         self.get_response = get_response

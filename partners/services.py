@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify, notify_address
@@ -41,16 +42,16 @@ def agreement_accept(*, partner: Partner, agreement: Agreement, user: User,
                      ip_address: str | None = None) -> AgreementAcceptance:
     """Record the acceptance of one agreement version. The partner agreement makes the partner Registered."""
     if user.partner_id != partner.pk or not user.is_partner_admin:
-        raise ValidationError("Only a partner admin of this company may accept its agreements.")
+        raise ValidationError(_("Only a partner admin of this company may accept its agreements."))
     if not agreement.is_current:
-        raise ValidationError("This version of the agreement is no longer current.")
+        raise ValidationError(_("This version of the agreement is no longer current."))
     # Guide, "Partner agreements": only partners qualified and invited to the resell program sign the
     # resell addendum; the invitation and the accepted addendum make the partner's type resell.
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if agreement.kind == Agreement.Kind.RESELL_ADDENDUM and not partner.resell_invited:
-            raise ValidationError("The resell addendum is for partners invited to the resell program; the resell "
-                                  "program is invite-only: your PAM can invite you.")
+            raise ValidationError(_("The resell addendum is for partners invited to the resell program; the resell "
+                                  "program is invite-only: your PAM can invite you."))
         acceptance, created = AgreementAcceptance.objects.get_or_create(
             agreement=agreement, partner=partner, defaults={"accepted_by": user, "ip_address": ip_address}
         )
@@ -74,8 +75,7 @@ def agreement_accept(*, partner: Partner, agreement: Agreement, user: User,
             )
             notify(
                 recipients=list(partner.users.all()),
-                subject=f"{partner.name} is now a Registered partner",
-                body="Your company accepted the partner agreement and is now at the Registered tier.",
+                kind="partners_registered", params={"partner": partner.name},
                 url="/partner/",
             )
         return acceptance
@@ -99,8 +99,7 @@ def _sync_partner_type(partner: Partner, *, actor: User | None, reason: str) -> 
                  before={"partner_type": before}, after={"partner_type": wanted}, reason=reason)
     notify(
         recipients=list(partner.users.filter(is_active=True)),
-        subject=f"{partner.name} is now a {Partner.PartnerType(wanted).label.lower()} partner",
-        body=f"{reason} Your company's partner type is now {Partner.PartnerType(wanted).label.lower()}.",
+        kind="partners_type_changed", params={"partner": partner.name, "partner_type": wanted, "reason": reason},
         url=reverse("partners:agreements"),
     )
     return True
@@ -132,9 +131,9 @@ def partner_apply(*, company_name: str, website: str, country: str, email: str, 
     domain = normalise_domain(website)
     errors = {}
     if not is_valid_domain(domain):
-        errors["website"] = "Enter your company's website, e.g. https://example.com."
+        errors["website"] = _("Enter your company's website, e.g. https://example.com.")
     elif Partner.objects.filter(domain=domain).exists():
-        errors["website"] = "A partner with this website is already enrolled; ask its partner admin to invite you."
+        errors["website"] = _("A partner with this website is already enrolled; ask its partner admin to invite you.")
     if errors:
         raise ValidationError(errors)
     if User.objects.filter(email__iexact=email).exists():
@@ -142,10 +141,7 @@ def partner_apply(*, company_name: str, website: str, country: str, email: str, 
         # address is told by email instead (as allauth does for a password reset).
         with transaction.atomic():
             notify_address(
-                email=email, subject="Your application to become a partner",
-                body="Someone applied to become a partner with this email address, which already has a Build Portal "
-                     "account, so no new company was created. Log in (or reset your password) to reach your "
-                     "company; if this was not you, you can ignore this message.",
+                email=email, kind="partners_application_existing",
                 url="/accounts/login/",
             )
         return None, None
@@ -161,7 +157,7 @@ def partner_apply(*, company_name: str, website: str, country: str, email: str, 
             audit_record(actor=user, action=AuditAction.PARTNER_APPLY, obj=partner, partner_id=partner.pk,
                          after={"name": partner.name, "domain": domain, "country": partner.country})
     except IntegrityError:
-        raise ValidationError({"website": "A partner with this website or user with this email already exists."})
+        raise ValidationError({"website": _("A partner with this website or user with this email already exists.")})
     return partner, user
 
 
@@ -181,14 +177,16 @@ def invitation_create(*, partner: Partner, email: str, role: str, invited_by: Us
     An address outside the company's domain needs ``confirmed`` (a typo would give a stranger access)."""
     email = (email or "").strip().lower()
     if role not in PartnerRole.values:
-        raise ValidationError({"role": "Choose admin or member."})
+        raise ValidationError({"role": _("Choose admin or member.")})
     if _email_taken(email):
-        raise ValidationError({"email": "An account with this email address already exists; a person belongs to one "
-                                        "partner only."})
+        raise ValidationError({"email": _("An account with this email address already exists; a person belongs to one "
+                                        "partner only.")})
     if not confirmed and outside_company_domain(email, partner.domain):
         raise ValidationError({"email": ValidationError(
-            f"{email} is not an address at {partner.domain}. If this colleague works for {partner.name} with "
-            f"another address, tick “Invite this address anyway”.", code="confirm")})
+            # Translators: “Invite this address anyway” is the label of the tick box the form then shows.
+            _("%(email)s is not an address at %(domain)s. If this colleague works for %(partner)s with "
+              "another address, tick “Invite this address anyway”.")
+            % {"email": email, "domain": partner.domain, "partner": partner.name}, code="confirm")})
     now = timezone.now()
     token = new_token()
     with transaction.atomic():
@@ -200,8 +198,8 @@ def invitation_create(*, partner: Partner, email: str, role: str, invited_by: Us
         if Invitation.objects.annotate(lower_email=Lower("email")).filter(
             lower_email=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).exists():
-            raise ValidationError({"email": "This email address already has an open invitation; revoke it to send a "
-                                            "new one."})
+            raise ValidationError({"email": _("This email address already has an open invitation; revoke it to send a "
+                                            "new one.")})
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(
@@ -209,20 +207,19 @@ def invitation_create(*, partner: Partner, email: str, role: str, invited_by: Us
                     expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
                 )
         except IntegrityError:  # two admins invited the same address at the same moment
-            raise ValidationError({"email": "This email address already has an open invitation."})
+            raise ValidationError({"email": _("This email address already has an open invitation.")})
         audit_record(actor=invited_by, action=AuditAction.INVITATION_CREATE, obj=invitation, partner_id=partner.pk,
                      after={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()})
         inviter = invited_by.full_name or invited_by.email
         notify_address(
-            email=email, subject=f"{inviter} invited you to join {partner.name} on Build Portal",
-            body=(f"{inviter} invited you to join {partner.name} as a {PartnerRole(role).label.lower()}. "
-                  f"Open the link to choose your name and password. It works until "
-                  f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."),
+            email=email, kind="partners_invited",
+            params={"inviter": inviter, "partner": partner.name, "role": role,
+                    "expires_at": invitation.expires_at.isoformat()},
             url=f"/invitations/{token}/",
         )
         notify(recipients=[u for u in _partner_admins(partner) if u != invited_by],
-               subject=f"{inviter} invited {email} to {partner.name}",
-               body=f"Role: {PartnerRole(role).label}.", url="/partner/colleagues/")
+               kind="partners_invitation_created", params={"inviter": inviter, "email": email, "partner": partner.name,
+                                                           "role": role}, url="/partner/colleagues/")
     return invitation, token
 
 
@@ -231,7 +228,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
-            raise ValidationError("This invitation was already accepted; remove the colleague instead.")
+            raise ValidationError(_("This invitation was already accepted; remove the colleague instead."))
         if invitation.revoked_at is not None:
             return invitation
         invitation.revoked_at = now
@@ -247,15 +244,15 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     full_name = (full_name or "").strip()
     errors: dict[str, str | list[str]] = {}
     if not full_name:
-        errors["full_name"] = "Enter your name."
+        errors["full_name"] = _("Enter your name.")
     elif len(full_name) > 150:
-        errors["full_name"] = "Your name is longer than 150 characters."
+        errors["full_name"] = _("Your name is longer than 150 characters.")
     now = timezone.now()
     with transaction.atomic():
         invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("partner", "invited_by")
                       .filter(token_hash=token_hash(token or "")).first())
         if invitation is None or not invitation.is_open(now):
-            raise ValidationError("This invitation link is no longer valid; ask your partner admin for a new one.")
+            raise ValidationError(_("This invitation link is no longer valid; ask your partner admin for a new one."))
         try:
             validate_password(password or "", user=User(email=invitation.email, full_name=full_name))
         except ValidationError as exc:
@@ -263,7 +260,7 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
         if errors:
             raise ValidationError(errors)
         if _email_taken(invitation.email):
-            raise ValidationError("An account with this email address already exists; log in instead.")
+            raise ValidationError(_("An account with this email address already exists; log in instead."))
         user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name,
                                         partner=invitation.partner, partner_role=invitation.role)
         # The link reached this inbox, which proves the address: no second verification email.
@@ -274,8 +271,8 @@ def invitation_accept(*, token: str, full_name: str, password: str) -> User:
         audit_record(actor=user, action=AuditAction.INVITATION_ACCEPT, obj=invitation, partner_id=invitation.partner_id,
                      before={"status": "open"}, after={"status": "accepted", "user": user.email, "role": user.partner_role})
         notify(recipients=_partner_admins(invitation.partner) + [invitation.invited_by],
-               subject=f"{full_name} joined {invitation.partner.name}",
-               body=f"{full_name} ({user.email}) accepted the invitation as {user.get_partner_role_display().lower()}.",
+               kind="partners_colleague_joined", params={"full_name": full_name, "partner": invitation.partner.name,
+                                                         "email": user.email, "role": user.partner_role},
                url="/partner/colleagues/")
     return user
 
@@ -287,20 +284,21 @@ def colleague_remove(*, colleague: User, actor: User) -> User:
         partner = Partner.objects.select_for_update().get(pk=colleague.partner_id)
         colleague = User.objects.select_for_update().get(pk=colleague.pk)
         if not colleague.is_active:
-            raise ValidationError("This colleague was already removed.")
+            raise ValidationError(_("This colleague was already removed."))
         if colleague.pk == actor.pk:
-            raise ValidationError("You cannot remove yourself; ask another partner admin.")
+            raise ValidationError(_("You cannot remove yourself; ask another partner admin."))
         if colleague.partner_role == PartnerRole.ADMIN and not partner.users.filter(
             is_active=True, partner_role=PartnerRole.ADMIN
         ).exclude(pk=colleague.pk).exists():
-            raise ValidationError("This is the last partner admin of the company and cannot be removed.")
+            raise ValidationError(_("This is the last partner admin of the company and cannot be removed."))
         colleague.is_active = False
         colleague.save(update_fields=["is_active"])
         audit_record(actor=actor, action=AuditAction.COLLEAGUE_REMOVE, obj=colleague, partner_id=partner.pk,
                      before={"is_active": True, "role": colleague.partner_role}, after={"is_active": False})
         notify(recipients=[u for u in _partner_admins(partner) if u != actor],
-               subject=f"{colleague} was removed from {partner.name}",
-               body=f"{actor} removed {colleague.email}; the account can no longer log in.", url="/partner/colleagues/")
+               kind="partners_colleague_removed", params={"colleague": str(colleague), "partner": partner.name,
+                                                          "actor": str(actor), "email": colleague.email},
+               url="/partner/colleagues/")
     return colleague
 
 
@@ -310,11 +308,11 @@ def _person_fields(name: str | None, email: str | None, job_role: str) -> tuple[
     errors = {}
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
-        errors["name"] = "Enter the person's name."
+        errors["name"] = _("Enter the person's name.")
     if not email:
-        errors["email"] = "Enter the person's email address."
+        errors["email"] = _("Enter the person's email address.")
     if job_role not in Person.JobRole.values:
-        errors["job_role"] = "Choose technical, sales or other."
+        errors["job_role"] = _("Choose technical, sales or other.")
     if errors:
         raise ValidationError(errors)
     return name, email
@@ -324,12 +322,12 @@ def person_create(*, partner: Partner, name: str, email: str, job_role: str, act
     name, email = _person_fields(name, email, job_role)
     with transaction.atomic():
         if partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).exists():
-            raise ValidationError({"email": "Someone with this email address is already on your roster."})
+            raise ValidationError({"email": _("Someone with this email address is already on your roster.")})
         try:
             with transaction.atomic():
                 person = Person.objects.create(partner=partner, name=name, email=email, job_role=job_role)
         except IntegrityError:
-            raise ValidationError({"email": "Someone with this email address is already on your roster."})
+            raise ValidationError({"email": _("Someone with this email address is already on your roster.")})
         audit_record(actor=actor, action=AuditAction.PERSON_CREATE, obj=person, partner_id=partner.pk,
                      after={"name": name, "email": email, "job_role": job_role})
     return person
@@ -342,7 +340,7 @@ def person_update(*, person: Person, name: str, email: str, job_role: str, actor
         if Person.objects.annotate(lower_email=Lower("email")).filter(
             partner_id=person.partner_id, lower_email=email
         ).exclude(pk=person.pk).exists():
-            raise ValidationError({"email": "Someone else on your roster has this email address."})
+            raise ValidationError({"email": _("Someone else on your roster has this email address.")})
         before = {"name": person.name, "email": person.email, "job_role": person.job_role}
         person.name, person.email, person.job_role = name, email, job_role
         person.save(update_fields=["name", "email", "job_role"])
@@ -370,26 +368,27 @@ def person_move(*, partner: Partner, email: str, to_domain: str, actor: User | N
     errors = {}
     email, reason = (email or "").strip().lower(), (reason or "").strip()
     if not reason:
-        errors["reason"] = "Say why the person moves to another partner."
+        errors["reason"] = _("Say why the person moves to another partner.")
     target_domain = normalise_domain(to_domain or "")
     to_partner = Partner.objects.filter(domain=target_domain).first() if target_domain else None
     if to_partner is None:
-        errors["to_domain"] = "No partner has this web domain."
+        errors["to_domain"] = _("No partner has this web domain.")
     elif to_partner.pk == partner.pk:
-        errors["to_domain"] = "The person is already on this partner's roster."
+        errors["to_domain"] = _("The person is already on this partner's roster.")
     found = (partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).first()
              if email else None)
     if found is None:
-        errors["email"] = f"{partner.name} has nobody with this email address on its roster."
+        errors["email"] = _("%(partner)s has nobody with this email address on its roster.") % {"partner": partner.name}
     if errors or found is None or to_partner is None:
         raise ValidationError(errors)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=found.pk)
         if person.partner_id != partner.pk:
-            raise ValidationError({"email": "This person was moved a moment ago."})
+            raise ValidationError({"email": _("This person was moved a moment ago.")})
         if Person.objects.annotate(lower_email=Lower("email")).filter(
                 partner=to_partner, lower_email=person.email.lower()).exists():
-            raise ValidationError({"email": f"{to_partner.name} already has someone with this email address."})
+            raise ValidationError({"email": _("%(partner)s already has someone with this email address.") % {
+                "partner": to_partner.name}})
         person.partner = to_partner
         person.save(update_fields=["partner"])
         moved = Completion.objects.filter(person=person).update(partner=to_partner)
@@ -398,9 +397,9 @@ def person_move(*, partner: Partner, email: str, to_domain: str, actor: User | N
             audit_record(actor=actor, action=AuditAction.PERSON_MOVE, obj=person, partner_id=side.pk, reason=reason,
                          before={"partner": partner.pk, "partner_name": partner.name}, after=after)
         notify(recipients=_partner_admins(partner) + _partner_admins(to_partner),
-               subject=f"{person.name} moved from {partner.name} to {to_partner.name}",
-               body=f"{person.name} ({person.email}) and their {moved} course completion(s) moved from "
-                    f"{partner.name} to {to_partner.name}. Reason: {reason}",
+               kind="partners_person_moved", params={"person": person.name, "email": person.email, "moved": moved,
+                                                     "from_partner": partner.name, "to_partner": to_partner.name,
+                                                     "reason": reason},
                url=reverse("partners:people"))
     return person
 
@@ -485,10 +484,11 @@ def roster_import(*, partner: Partner, raw_rows: Iterable[Row], actor: User | No
         counts["completions_created"], counts["completions_updated"] = len(to_create), len(to_update)
         audit_record(actor=actor, action=AuditAction.ROSTER_IMPORT, obj=partner, partner_id=partner.pk,
                      after={**counts, "rows": len(rows), "source": source[:100]})
-        summary = (f"{counts['people_created']} people added, {counts['people_updated']} updated; "
-                   f"{counts['completions_created']} completions added, {counts['completions_updated']} updated.")
-        notify(recipients=_partner_admins(partner), subject=f"Roster import for {partner.name}: {len(rows)} rows",
-               body=f"From {source[:100]}: {summary}", url="/partner/people/")
+        notify(recipients=_partner_admins(partner), kind="partners_roster_imported",
+               params={"partner": partner.name, "rows": len(rows), "source": source[:100],
+                       **{key: counts[key] for key in ("people_created", "people_updated", "completions_created",
+                                                       "completions_updated")}},
+               url="/partner/people/")
     return counts
 
 
@@ -498,9 +498,9 @@ def partner_assign_team(*, partner: Partner, pam: User | None, psa: User | None,
     """Program admins assign a partner's PAM and PSA (guide: Silver and above get a PAM; select partners a PSA)."""
     errors = {}
     if pam is not None and (pam.staff_role != StaffRole.PAM or not pam.is_active):
-        errors["pam"] = f"{pam} is not an active partner account manager."
+        errors["pam"] = _("%(user)s is not an active partner account manager.") % {"user": pam}
     if psa is not None and (psa.staff_role != StaffRole.PSA or not psa.is_active):
-        errors["psa"] = f"{psa} is not an active partner solution architect."
+        errors["psa"] = _("%(user)s is not an active partner solution architect.") % {"user": psa}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -514,10 +514,10 @@ def partner_assign_team(*, partner: Partner, pam: User | None, psa: User | None,
         audit_record(actor=actor, action=AuditAction.ASSIGN_TEAM, obj=partner, partner_id=partner.pk,
                      before=before, after=after)
         newly = [u for u, key in ((pam, "pam"), (psa, "psa")) if u is not None and before[key] != after[key]]
-        notify(recipients=newly, subject=f"You were assigned to {partner.name}",
-               body=f"{actor} assigned you to {partner.name} ({partner.get_tier_display()}).",
+        notify(recipients=newly, kind="partners_team_assigned",
+               params={"actor": str(actor), "partner": partner.name, "tier": str(partner.get_tier_display())},
                url=f"/staff/partners/{partner.pk}/")
-        notify(recipients=_partner_admins(partner), subject=f"Your Twilio team for {partner.name} changed",
-               body=f"Partner account manager: {pam or '—'}. Partner solution architect: {psa or '—'}.",
+        notify(recipients=_partner_admins(partner), kind="partners_team_changed",
+               params={"partner": partner.name, "pam": str(pam or ""), "psa": str(psa or "")},
                url="/partner/")
     return partner
