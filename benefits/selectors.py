@@ -12,7 +12,7 @@ from program.models import ProgramYear
 from program.selectors import program_year_for  # noqa: F401 - re-exported: the benefits views read it here
 
 from . import rules
-from .models import Benefit, BenefitInvitation, TierBenefit
+from .models import Benefit, BenefitInvitation, DirectoryLead, TierBenefit
 
 
 def active_invitation(*, partner, benefit_code, program_year):
@@ -294,3 +294,8 @@ def badge_partner(token):
     if not token or len(token) > 64:
         return None
     return Partner.objects.filter(badge_token=token).first()
+
+
+def leads_of(partner):
+    """The partner's directory leads, newest first."""
+    return DirectoryLead.objects.filter(partner=partner).order_by("-created_at", "-pk")
