@@ -17,7 +17,7 @@ from partners.models import TierLevel
 
 from . import access, forms, rules, selectors, services
 from .filters import AllocationFilter, FundingQueueFilter
-from .models import MdfActivityType, MdfAllocation, Program, Status
+from .models import MdfActivityType, Program, Status
 
 
 def _partner_context(partner, program_year):
@@ -166,6 +166,8 @@ def _detail(request, funding_request, *, status=200, **bound):
                                                actual_cost=claim.actual_cost, share=funding_request.cofunding_share)
         if not bound.get("claim_approve_form"):
             context["claim_approve_form"] = forms.ApproveForm(prefix="claim", initial={"approved_amount": context["claim_cap"]})
+    # Whoever sees a request awaiting a decision reads that it asks more than remains: the PAM can approve at most that.
+    context["over_allocation_by"] = selectors.request_over_allocation(funding_request)
     if funding_request.is_mdf and may_review and s == Status.SUBMITTED:
         context["figures"] = selectors.ledger_figures(partner=funding_request.partner,
                                                       program_year=funding_request.program_year)
@@ -317,14 +319,7 @@ def queue(request):
     valid = filterset.is_valid()
     filtered = filterset.qs if valid else filterset.queryset.none()
     page = Paginator(selectors.queue_rows(filtered), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = page.object_list
-    allocations = {
-        (a.partner_id, a.program_year_id): a
-        for a in MdfAllocation.objects.filter(partner_id__in={r.partner_id for r in rows},
-                                              program_year_id__in={r.program_year_id for r in rows})
-    } if rows else {}
-    for r in rows:
-        r.allocation = allocations.get((r.partner_id, r.program_year_id))
+    page.object_list = selectors.with_remaining_allocation(page.object_list)
     return render(request, "funding/queue.html", {
         "page": page, "filter": filterset, "status": filterset.data.get("status"),
         "steps": selectors.queue_counts(filterset.queryset), "totals": selectors.queue_totals(filtered),
