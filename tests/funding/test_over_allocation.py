@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
     (None, "20000", None), ("5000", None, None),
 ])
 def test_over_allocation_rule(requested, remaining, excess):
-    dec = (lambda v: None if v is None else Decimal(v))
+    def dec(v):
+        return None if v is None else Decimal(v)
+
     assert rules.over_allocation(requested_amount=dec(requested), remaining=dec(remaining)) == dec(excess)
 
 
