@@ -16,7 +16,7 @@ from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
-partners_migration = importlib.import_module("partners.migrations.0009_normalise_country_codes")
+partners_migration = importlib.import_module("partners.migrations.0011_normalise_country_codes")
 dealreg_migration = importlib.import_module("dealreg.migrations.0007_normalise_country_codes")
 
 

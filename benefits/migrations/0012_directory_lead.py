@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('benefits', '0009_program_year_moves_to_program'),
+        ('benefits', '0011_program_2022_translations'),
         ('partners', '0008_api_tokens_hashed'),
     ]
 

@@ -53,7 +53,7 @@ def normalise(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("partners", "0008_api_tokens_hashed"),
+        ("partners", "0010_agreement_translations"),
     ]
 
     operations = [
