@@ -13,7 +13,7 @@ from program.models import ProgramYear
 from program.selectors import program_year_for  # noqa: F401 - re-exported: the benefits views read it here
 
 from . import rules
-from .models import Benefit, BenefitInvitation, TierBenefit
+from .models import Benefit, BenefitInvitation, DirectoryLead, TierBenefit
 
 
 def active_invitation(*, partner: Partner, benefit_code: str, program_year: ProgramYear) -> BenefitInvitation | None:
@@ -299,3 +299,8 @@ def badge_partner(token: str | None) -> Partner | None:
     if not token or len(token) > 64:
         return None
     return Partner.objects.filter(badge_token=token).first()
+
+
+def leads_of(partner: Partner) -> QuerySet[DirectoryLead]:
+    """The partner's directory leads, newest first."""
+    return DirectoryLead.objects.filter(partner=partner).order_by("-created_at", "-pk")

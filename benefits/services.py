@@ -27,7 +27,7 @@ from program.models import ProgramYear
 from tiers import services as tier_services
 
 from . import rules, selectors
-from .models import Benefit, BenefitInvitation, TierBenefit
+from .models import Benefit, BenefitInvitation, DirectoryLead, TierBenefit
 
 MAX_REASON = 2000
 MAX_REGION = 100
@@ -234,3 +234,28 @@ def listing_save(*, actor: User, partner: Partner, values: dict[str, Any], logo:
         if old_logo_name:
             transaction.on_commit(lambda: default_storage.delete(old_logo_name))
     return listing
+
+
+# Directory leads ----------------------------------------------------------------------------------
+
+LEAD_FIELDS = ("name", "email", "company", "country", "message")
+
+
+def lead_create(*, listing: ShowcaseListing, name: str, email: str, message: str, company: str = "",
+                country: str = "") -> DirectoryLead:
+    """Record a visitor's message to the partner of a published listing and tell the partner's admins
+    (their addresses stay private: the email comes from the portal and names the visitor to reply to).
+    The form or serializer checked the shape; the caller checked the visitor's rate limit."""
+    partner = listing.partner
+    with transaction.atomic():
+        lead = DirectoryLead.objects.create(
+            partner=partner, name=name.strip(), email=email.strip(), company=(company or "").strip(),
+            country=(country or "").strip().upper(), message=message.strip(),
+        )
+        notify(
+            recipients=partner_selectors.partner_admins(partner), kind="benefits_directory_lead",
+            params={"partner": partner.name, "name": lead.name, "email": lead.email, "company": lead.company,
+                    "country": lead.country, "message": lead.message},
+            url=reverse("benefits:leads"),
+        )
+    return lead

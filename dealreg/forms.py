@@ -104,10 +104,7 @@ class ClaimForm(forms.Form):
         label=_("How your company sourced it"), max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}),
         help_text=_("Who you worked with at the customer and what your company did to bring the sale in."),
     )
-    country = forms.CharField(
-        label=_("Country"), max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
-        help_text=_("Two-letter ISO 3166 country code of the customer."),
-    )
+    country = CountryChoiceField(label=_("Country"), widget=forms.Select(SELECT), error_for=rules.country_error)
     contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=forms.TextInput(TEXT))
     contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=forms.EmailInput(TEXT))
 

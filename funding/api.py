@@ -95,9 +95,17 @@ class FundingRequestDetailSerializer(FundingRequestSerializer):
         help_text="What you may do with this request now (the workflow's actions for your side); each is a POST "
                   "to its own URL under /api/v1/funding/requests/{id}/.")
 
+    over_allocation_by = serializers.SerializerMethodField(
+        help_text="MDF requests awaiting a decision: how much they ask beyond the remaining allocation (else null)")
+
     class Meta(FundingRequestSerializer.Meta):
-        fields = [*FundingRequestSerializer.Meta.fields, "claim", "history", "actions"]
+        fields = [*FundingRequestSerializer.Meta.fields, "claim", "history", "actions", "over_allocation_by"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(**MONEY, allow_null=True))
+    def get_over_allocation_by(self, obj):
+        excess = selectors.request_over_allocation(obj)
+        return None if excess is None else f"{excess:.2f}"
 
     @extend_schema_field(ClaimSerializer(allow_null=True))
     def get_claim(self, obj):
@@ -379,8 +387,16 @@ class QueueItemSerializer(FundingRequestSerializer):
     paid = serializers.DecimalField(**MONEY, allow_null=True, read_only=True)
     outstanding = serializers.DecimalField(**MONEY, read_only=True, help_text="Approved and not paid yet")
 
+    remaining_allocation = serializers.DecimalField(
+        **MONEY, allow_null=True, read_only=True,
+        help_text="MDF requests awaiting a decision: what remains of the partner's allocation (else null)")
+    over_allocation_by = serializers.DecimalField(
+        **MONEY, allow_null=True, read_only=True,
+        help_text="How much the request asks beyond the remaining allocation (null when it fits or is decided)")
+
     class Meta(FundingRequestSerializer.Meta):
-        fields = [*FundingRequestSerializer.Meta.fields, "claimed", "paid", "outstanding"]
+        fields = [*FundingRequestSerializer.Meta.fields, "claimed", "paid", "outstanding", "remaining_allocation",
+                  "over_allocation_by"]
         read_only_fields = fields
 
 
@@ -398,7 +414,8 @@ class QueueApi(generics.ListAPIView):
         return access.requests_visible_to(self.request.user)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(selectors.queue_rows(self.filter_queryset(self.get_queryset())))
+        page = selectors.with_remaining_allocation(
+            self.paginate_queryset(selectors.queue_rows(self.filter_queryset(self.get_queryset()))))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(tags=["funding"], responses={200: QueueItemSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},

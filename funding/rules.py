@@ -282,6 +282,15 @@ def share_error(*, total_cost, requested_amount, share) -> str | None:
     return None
 
 
+def over_allocation(*, requested_amount, remaining) -> Decimal | None:
+    """How much an MDF request asks beyond what remains of the partner's allocation (None when it fits), for the
+    PAM's queue and the request's page: the PAM can approve at most what remains (services.request_approve)."""
+    if requested_amount is None or remaining is None:
+        return None
+    excess = requested_amount - max(remaining, Decimal("0"))
+    return excess if excess > 0 else None
+
+
 def allocation_warning(*, requested_amount, remaining) -> str | None:
     """Not a refusal: a request above the remaining allocation is submitted and marked for the PAM, who can
     approve at most what remains when deciding."""

@@ -1,7 +1,7 @@
 """Reads of the funding app: figures derived from the ledger, lists, queue, history, eligibility."""
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -242,6 +242,44 @@ def queue_rows(queryset: QuerySet[FundingRequest]) -> QuerySet[FundingRequest]:
     the claim is approved, then the claim's amount); the totals are sums of the same columns."""
     return queryset.select_related("partner", "partner__pam", "submitted_by", "claim", "program_year").annotate(
         **_queue_columns())
+
+
+AWAITING_DECISION = (Status.SUBMITTED, Status.INFO_REQUESTED)
+
+
+def with_remaining_allocation(rows: Iterable[Any]) -> list[Any]:
+    """Each queue row gets ``allocation`` (its partner's MDF allocation row of the year, or None), and, for an MDF
+    request awaiting a decision, ``remaining_allocation`` (the row's remaining or, without a row, the tier default
+    its first approval writes) and ``over_allocation_by`` (rules.over_allocation). Two queries for the page."""
+    rows = list(rows)
+    mdf = [r for r in rows if r.program == Program.MDF]
+    allocations = {
+        (a.partner_id, a.program_year_id): a
+        for a in MdfAllocation.objects.filter(partner_id__in={r.partner_id for r in mdf},
+                                              program_year_id__in={r.program_year_id for r in mdf})
+    } if mdf else {}
+    waiting = [r for r in mdf if r.status in AWAITING_DECISION and (r.partner_id, r.program_year_id) not in allocations]
+    defaults = {
+        (d.program_year_id, d.tier): d.amount
+        for d in MdfTierDefault.objects.filter(program_year_id__in={r.program_year_id for r in waiting})
+    } if waiting else {}
+    for r in rows:
+        r.allocation = allocations.get((r.partner_id, r.program_year_id))
+        r.remaining_allocation = r.over_allocation_by = None
+        if r.program == Program.MDF and r.status in AWAITING_DECISION:
+            r.remaining_allocation = (r.allocation.remaining if r.allocation
+                                      else defaults.get((r.program_year_id, r.partner.tier), ZERO))
+            r.over_allocation_by = rules.over_allocation(requested_amount=r.requested_amount,
+                                                         remaining=r.remaining_allocation)
+    return rows
+
+
+def request_over_allocation(funding_request: FundingRequest) -> Decimal | None:
+    """For one MDF request awaiting a decision: how much it asks beyond the remaining allocation (None if within)."""
+    if funding_request.program != Program.MDF or funding_request.status not in AWAITING_DECISION:
+        return None
+    remaining = ledger_figures(partner=funding_request.partner, program_year=funding_request.program_year).remaining
+    return rules.over_allocation(requested_amount=funding_request.requested_amount, remaining=remaining)
 
 
 def queue_totals(queryset: QuerySet[FundingRequest]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from partners.models import TierLevel
 
 from . import access, forms, rules, selectors, services
 from .filters import AllocationFilter, FundingQueueFilter
-from .models import MdfAllocation, Program, Status
+from .models import Program, Status
 
 
 def _partner_context(partner, program_year):
@@ -132,6 +132,8 @@ def _detail(request, funding_request, *, status=200, **bound):
     context = selectors.request_page(funding_request, actions=actions, today=timezone.localdate())
     context.update(actions=actions, action_errors=action_errors, **forms.action_forms(
         actions, funding_request=funding_request, claim_cap=context.get("claim_cap"), bound=bound))
+    # Whoever sees a request awaiting a decision reads that it asks more than remains: the PAM can approve at most that.
+    context["over_allocation_by"] = selectors.request_over_allocation(funding_request)
     return render(request, "funding/request_detail.html", context, status=status)
 
 
@@ -277,14 +279,7 @@ def queue(request):
     valid = filterset.is_valid()
     filtered = filterset.qs if valid else filterset.queryset.none()
     page = Paginator(selectors.queue_rows(filtered), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = page.object_list
-    allocations = {
-        (a.partner_id, a.program_year_id): a
-        for a in MdfAllocation.objects.filter(partner_id__in={r.partner_id for r in rows},
-                                              program_year_id__in={r.program_year_id for r in rows})
-    } if rows else {}
-    for r in rows:
-        r.allocation = allocations.get((r.partner_id, r.program_year_id))
+    page.object_list = selectors.with_remaining_allocation(page.object_list)
     return render(request, "funding/queue.html", {
         "page": page, "filter": filterset, "status": filterset.data.get("status"),
         "steps": selectors.queue_counts(filterset.queryset), "totals": selectors.queue_totals(filtered),
