@@ -7,6 +7,7 @@ and badges addressed by their unguessable token.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from partners.access import (
     partner_for_user,
@@ -40,8 +41,8 @@ def may_invite_partner(user, partner):
 def who_may_invite(partner):
     """In words, for the page of someone who may not invite this partner."""
     if partner.pam_id:
-        return f"Only {partner.pam} (the partner's PAM) or a program admin may invite this partner."
-    return "Any PAM or a program admin may invite this partner: it has no PAM yet."
+        return _("Only %(pam)s (the partner's PAM) or a program admin may invite this partner.") % {"pam": partner.pam}
+    return _("Any PAM or a program admin may invite this partner: it has no PAM yet.")
 
 
 def partner_for_invitations(user, partner_id, *, for_change=False):
@@ -65,9 +66,9 @@ def invitation_for_user(user, invitation_id, *, for_change=False):
         invitations_visible_to(user).select_related("partner", "benefit", "invited_by").filter(pk=invitation_id).first()
     )
     if invitation is None:
-        raise Http404("No such invitation.")
+        raise Http404(_("No such invitation."))
     if for_change and not (user.is_program_staff and may_invite_partner(user, invitation.partner)):
-        raise PermissionDenied("Only the partner's PAM or a program admin may withdraw this invitation.")
+        raise PermissionDenied(_("Only the partner's PAM or a program admin may withdraw this invitation."))
     return invitation
 
 

@@ -5,6 +5,8 @@ errors in core.api.exception_handler)."""
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -39,7 +41,7 @@ class StrictSerializer(serializers.Serializer):
     def validate(self, attrs):
         unknown = sorted(set(getattr(self, "initial_data", {}) or {}) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return attrs
 
 
@@ -237,7 +239,8 @@ class ListingWriteSerializer(StrictSerializer):
     industries = serializers.ListField(child=serializers.ChoiceField(choices=INDUSTRIES), required=False,
                                        max_length=len(INDUSTRIES))
     countries_served = serializers.ListField(
-        child=serializers.RegexField(r"^[A-Za-z]{2}$", error_messages={"invalid": "Use a two-letter country code."}),
+        child=serializers.RegexField(r"^[A-Za-z]{2}$",
+                                     error_messages={"invalid": gettext_lazy("Use a two-letter country code.")}),
         required=False, max_length=100,
     )
     products = serializers.ListField(child=serializers.ChoiceField(choices=PRODUCTS), required=False,
@@ -250,7 +253,7 @@ class ListingWriteSerializer(StrictSerializer):
     def validate_countries_served(self, value):
         joined = join_codes(dict.fromkeys(c.upper() for c in value))
         if len(joined) > 500:
-            raise serializers.ValidationError("Too many countries.")
+            raise serializers.ValidationError(_("Too many countries."))
         return joined
 
     def validate_industries(self, value):
@@ -388,7 +391,7 @@ class DirectoryListingApi(APIView):
     def get(self, request, partner_id):
         listing = selectors.published_listing(partner_id)
         if listing is None:
-            return Response({"detail": "No such listing."}, status=status.HTTP_404_NOT_FOUND)
+            return Response({"detail": _("No such listing.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(_public_entry(request, listing))
 
 

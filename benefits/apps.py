@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class BenefitsConfig(AppConfig):
     name = "benefits"
-    verbose_name = "Benefits"
+    verbose_name = gettext_lazy("Benefits")
 
     def ready(self):
         # The tier pages (tiers, below this app) show our benefits list and our "copy a year" form.

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 BADGE_WIDTH, BADGE_HEIGHT = 240, 64
 
@@ -11,8 +12,11 @@ def badge_links(request, partner):
     Partner.badge_token, and the snippet that embeds one linking to the other."""
     svg = request.build_absolute_uri(reverse("benefits:badge_svg", kwargs={"token": partner.badge_token}))
     verify = request.build_absolute_uri(reverse("benefits:badge_verify", kwargs={"token": partner.badge_token}))
+    # The snippet is pasted into the partner's own site: its title and alt are in the language of the
+    # partner user who copies it.
     snippet = format_html(
-        '<a href="{}" title="Verify {}\'s Twilio Build tier"><img src="{}" alt="Twilio Build partner badge" '
-        'width="{}" height="{}"></a>', verify, partner.name, svg, BADGE_WIDTH, BADGE_HEIGHT,
+        '<a href="{}" title="{}"><img src="{}" alt="{}" width="{}" height="{}"></a>',
+        verify, _("Verify %(partner)s's Twilio Build tier") % {"partner": partner.name}, svg,
+        _("Twilio Build partner badge"), BADGE_WIDTH, BADGE_HEIGHT,
     )
     return {"svg_url": svg, "verify_url": verify, "snippet": str(snippet)}

@@ -3,6 +3,8 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from program.models import ProgramYear
 
@@ -10,24 +12,26 @@ from . import rules
 from .vocabulary import INDUSTRIES, PRODUCTS, join_codes, split_codes
 
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
-TIER_FILTER_CHOICES = [("", "Any tier")] + [(t, rules.TIER_NAMES[t]) for t in reversed(rules.PUBLIC_TIERS)]
+TIER_FILTER_CHOICES = [("", gettext_lazy("Any tier"))] + [(t, rules.TIER_NAMES[t]) for t in reversed(rules.PUBLIC_TIERS)]
 
 
 class ProgramYearCopyForm(forms.Form):
-    source = forms.ModelChoiceField(queryset=ProgramYear.objects.all(), label="Copy from", to_field_name="year",
+    source = forms.ModelChoiceField(queryset=ProgramYear.objects.all(), label=gettext_lazy("Copy from"), to_field_name="year",
                                     widget=forms.Select(attrs={"class": "form-select"}))
-    year = forms.IntegerField(label="New year", min_value=2000, max_value=2100,
+    year = forms.IntegerField(label=gettext_lazy("New year"), min_value=2000, max_value=2100,
                               widget=forms.NumberInput(attrs={"class": "form-control"}),
-                              help_text="Copies the settings, the tier requirements and the benefits table; "
-                                        "not the invitations.")
+                              help_text=gettext_lazy("Copies the settings, the tier requirements and the benefits table; "
+                                                     "not the invitations."))
 
 
 class InvitationForm(forms.Form):
-    benefit = forms.ChoiceField(choices=[])
-    region = forms.CharField(max_length=100, required=False,
-                             help_text="Required for POC co-funding (select regions, guide p.9); optional for the others.",
+    benefit = forms.ChoiceField(choices=[], label=gettext_lazy("Benefit"))
+    region = forms.CharField(max_length=100, required=False, label=gettext_lazy("Region"),
+                             help_text=gettext_lazy(
+                                 "Required for POC co-funding (select regions, guide p.9); optional for the others."),
                              widget=forms.TextInput(attrs={"class": "form-control"}))
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                             label=gettext_lazy("Reason"))
 
     def __init__(self, *args, benefits=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +40,8 @@ class InvitationForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                             label=gettext_lazy("Reason"))
 
 
 class CommaSeparatedCountries(forms.CharField):
@@ -45,7 +50,8 @@ class CommaSeparatedCountries(forms.CharField):
         codes = [c.upper() for c in split_codes(value)]
         bad = [c for c in codes if not COUNTRY_CODE.match(c)]
         if bad:
-            raise forms.ValidationError(f"Use two-letter country codes separated by commas (not {', '.join(bad)}).")
+            raise forms.ValidationError(_("Use two-letter country codes separated by commas (not %(codes)s).") % {
+                "codes": ", ".join(bad)})
         return join_codes(dict.fromkeys(codes))
 
 
@@ -53,20 +59,23 @@ class ListingForm(forms.Form):
     """The showcase listing draft. Every field is optional here: a draft may be incomplete; the page
     says what is missing before it can be published."""
 
-    description = forms.CharField(required=False, max_length=5000,
+    description = forms.CharField(required=False, max_length=5000, label=gettext_lazy("Description"),
                                   widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
-    services = forms.CharField(required=False, max_length=500, help_text="e.g. contact-centre migration, SMS "
-                               "campaigns, managed support", widget=forms.TextInput(attrs={"class": "form-control"}))
-    industries = forms.MultipleChoiceField(required=False, choices=INDUSTRIES,
+    services = forms.CharField(required=False, max_length=500, label=gettext_lazy("Services"),
+                               help_text=gettext_lazy("e.g. contact-centre migration, SMS campaigns, managed support"),
+                               widget=forms.TextInput(attrs={"class": "form-control"}))
+    industries = forms.MultipleChoiceField(required=False, choices=INDUSTRIES, label=gettext_lazy("Industries"),
                                            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
-    countries_served = CommaSeparatedCountries(required=False, max_length=500, help_text="Two-letter codes, e.g. "
-                                               "US, GB, DE", widget=forms.TextInput(attrs={"class": "form-control"}))
-    products = forms.MultipleChoiceField(required=False, choices=PRODUCTS,
+    countries_served = CommaSeparatedCountries(required=False, max_length=500, label=gettext_lazy("Countries served"),
+                                               help_text=gettext_lazy("Two-letter codes, e.g. US, GB, DE"),
+                                               widget=forms.TextInput(attrs={"class": "form-control"}))
+    products = forms.MultipleChoiceField(required=False, choices=PRODUCTS, label=gettext_lazy("Products"),
                                          widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
-    website = forms.URLField(required=False, max_length=300, assume_scheme="https",
+    website = forms.URLField(required=False, max_length=300, assume_scheme="https", label=gettext_lazy("Website"),
                              widget=forms.URLInput(attrs={"class": "form-control"}))
-    contact_email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"class": "form-control"}))
-    logo = forms.FileField(required=False, help_text="PNG or JPEG, at most 1 MB.",
+    contact_email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"class": "form-control"}),
+                                     label=gettext_lazy("Contact email"))
+    logo = forms.FileField(required=False, help_text=gettext_lazy("PNG or JPEG, at most 1 MB."), label=gettext_lazy("Logo"),
                            widget=forms.ClearableFileInput(attrs={"class": "form-control",
                                                                   "accept": "image/png,image/jpeg"}))
 
@@ -89,15 +98,17 @@ class ListingForm(forms.Form):
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Search",
-                        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "Name, service…"}))
-    country = forms.CharField(required=False, max_length=2, label="Country",
-                              widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "e.g. US"}))
-    product = forms.ChoiceField(required=False, choices=[("", "Any product")] + PRODUCTS,
+    q = forms.CharField(required=False, max_length=100, label=gettext_lazy("Search"),
+                        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": gettext_lazy("Name, service…")}))
+    country = forms.CharField(required=False, max_length=2, label=gettext_lazy("Country"),
+                              widget=forms.TextInput(attrs={"class": "form-control", "placeholder": gettext_lazy("e.g. US")}))
+    product = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any product"))] + PRODUCTS,
+                                label=gettext_lazy("Product"),
                                 widget=forms.Select(attrs={"class": "form-select"}))
-    industry = forms.ChoiceField(required=False, choices=[("", "Any industry")] + INDUSTRIES,
+    industry = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any industry"))] + INDUSTRIES,
+                                 label=gettext_lazy("Industry"),
                                  widget=forms.Select(attrs={"class": "form-select"}))
-    tier = forms.ChoiceField(required=False, choices=TIER_FILTER_CHOICES,
+    tier = forms.ChoiceField(required=False, choices=TIER_FILTER_CHOICES, label=gettext_lazy("Tier"),
                              widget=forms.Select(attrs={"class": "form-select"}))
     page = forms.IntegerField(required=False, min_value=1, max_value=500, widget=forms.HiddenInput)
 
@@ -109,5 +120,5 @@ class DirectorySearchForm(forms.Form):
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()
         if country and not COUNTRY_CODE.match(country):
-            raise forms.ValidationError("Use a two-letter country code, e.g. US.")
+            raise forms.ValidationError(_("Use a two-letter country code, e.g. US."))
         return country

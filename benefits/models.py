@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from partners.models import Partner, TierLevel
 from program.models import ProgramYear
@@ -10,11 +11,11 @@ class Benefit(models.Model):
     """A benefit of the program year, with its glossary text from the guide."""
 
     class Gate(models.TextChoices):
-        TIER = "tier", "By tier"
-        SUPPORT_ADDENDUM = "support_addendum", "Partner support addendum"
-        SEGMENT = "segment", "Segment sales certification and Segment agreement"
+        TIER = "tier", gettext_lazy("By tier")
+        SUPPORT_ADDENDUM = "support_addendum", gettext_lazy("Partner support addendum")
+        SEGMENT = "segment", gettext_lazy("Segment sales certification and Segment agreement")
         # The resell program: the tier cell (invite-only) and the resell addendum (guide p.4, p.9).
-        RESELL_ADDENDUM = "resell_addendum", "Tier cell and resell addendum"
+        RESELL_ADDENDUM = "resell_addendum", gettext_lazy("Tier cell and resell addendum")
 
     program_year = models.ForeignKey(ProgramYear, on_delete=models.CASCADE, related_name="benefits")
     code = models.SlugField(max_length=60)
@@ -36,13 +37,13 @@ class TierBenefit(models.Model):
     """One cell of the guide's "Benefits by tier" table. No row means the tier does not have it."""
 
     class Availability(models.TextChoices):
-        INCLUDED = "included", "Included"
-        INVITE_ONLY = "invite_only", "Invite-only"
+        INCLUDED = "included", gettext_lazy("Included")
+        INVITE_ONLY = "invite_only", gettext_lazy("Invite-only")
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="cells")
     tier = models.CharField(max_length=20, choices=TierLevel.choices[1:])
     availability = models.CharField(max_length=20, choices=Availability.choices)
-    quantity = models.PositiveIntegerField(null=True, blank=True, help_text="e.g. contact-centre licences")
+    quantity = models.PositiveIntegerField(null=True, blank=True, help_text=gettext_lazy("e.g. contact-centre licences"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["benefit", "tier"], name="tier_benefit_cell_unique")]

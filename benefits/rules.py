@@ -13,6 +13,10 @@ invite-only (issue #7) — nothing has to be revoked when a tier changes.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
 # Benefit.gate values (benefits/models.py) and what each one asks for besides the tier cell.
 GATE_TIER = "tier"
 GATE_SUPPORT_ADDENDUM = "support_addendum"
@@ -20,11 +24,11 @@ GATE_SEGMENT = "segment"
 GATE_RESELL_ADDENDUM = "resell_addendum"
 
 AGREEMENT_LABELS = {
-    "support_addendum": "the partner support addendum",
-    "segment": "the Segment partner program agreement",
-    "resell_addendum": "the resell addendum",
+    "support_addendum": gettext_lazy("the partner support addendum"),
+    "segment": gettext_lazy("the Segment partner program agreement"),
+    "resell_addendum": gettext_lazy("the resell addendum"),
 }
-SEGMENT_CERTIFICATION_LABEL = "a current Segment sales certification on your people roster"
+SEGMENT_CERTIFICATION_LABEL = gettext_lazy("a current Segment sales certification on your people roster")
 
 # Agreement kinds and certification each gate requires (guide p.9, p.13, p.4).
 GATE_AGREEMENTS = {
@@ -37,6 +41,7 @@ GATE_NEEDS_SEGMENT_CERTIFICATION = {GATE_SEGMENT}
 
 # Tier order (partners.models.TierLevel, without "not registered"); kept as plain values here.
 TIER_ORDER = ("registered", "bronze", "silver", "gold", "global_strategic")
+# The program's tier names stay as they are in every language.
 TIER_NAMES = {"registered": "Registered", "bronze": "Bronze", "silver": "Silver", "gold": "Gold",
               "global_strategic": "Global Strategic"}
 
@@ -53,12 +58,12 @@ class Status:
     NOT_OFFERED = "not_offered"  # no tier offers it this program year
 
     LABELS = {
-        INCLUDED: "Included",
-        INVITED: "Invited",
-        INVITE_ONLY: "Invite-only",
-        FROM_TIER: "Higher tier",
-        GATED: "Needs agreement or certification",
-        NOT_OFFERED: "Not offered",
+        INCLUDED: gettext_lazy("Included"),
+        INVITED: gettext_lazy("Invited"),
+        INVITE_ONLY: gettext_lazy("Invite-only"),
+        FROM_TIER: gettext_lazy("Higher tier"),
+        GATED: gettext_lazy("Needs agreement or certification"),
+        NOT_OFFERED: gettext_lazy("Not offered"),
     }
     AVAILABLE = frozenset({INCLUDED, INVITED})
 
@@ -149,7 +154,6 @@ def benefit_status(benefit: BenefitFacts, partner: PartnerFacts, *, for_staff=Fa
     """The status of one benefit for one partner (see the module docstring for the rules).
 
     ``for_staff``: the words address program staff reading about the partner, not the partner itself."""
-    your = "this partner's" if for_staff else "your"
     invitation = None
     cell = None
     if benefit.cells:
@@ -159,43 +163,53 @@ def benefit_status(benefit: BenefitFacts, partner: PartnerFacts, *, for_staff=Fa
             higher = sorted((c for c in benefit.cells if tier_rank(c.tier) > tier_rank(partner.tier)),
                             key=lambda c: tier_rank(c.tier))
             if not higher:
-                return BenefitStatus(benefit, Status.NOT_OFFERED, f"Not available at {your} tier.")
+                return BenefitStatus(benefit, Status.NOT_OFFERED, _("Not available at this partner's tier.") if for_staff
+                                     else _("Not available at your tier."))
             first = higher[0]
             name = TIER_NAMES.get(first.tier, first.tier)
-            how = "by invitation " if first.availability == INVITE_ONLY else ""
-            return BenefitStatus(benefit, Status.FROM_TIER, f"Available {how}from {name}.", from_tier=first.tier)
+            words = (_("Available by invitation from %(tier)s.") if first.availability == INVITE_ONLY
+                     else _("Available from %(tier)s.")) % {"tier": name}
+            return BenefitStatus(benefit, Status.FROM_TIER, words, from_tier=first.tier)
         if cell.availability == INVITE_ONLY:
             invitation = partner.invitations.get(benefit.code)
             if invitation is None:
                 return BenefitStatus(
                     benefit, Status.INVITE_ONLY,
-                    ("Invite-only at this partner's tier: not invited yet." if for_staff
-                     else "Invite-only at your tier: ask your partner account manager (PAM)."),
+                    (_("Invite-only at this partner's tier: not invited yet.") if for_staff
+                     else _("Invite-only at your tier: ask your partner account manager (PAM).")),
                 )
     elif benefit.gate == GATE_TIER:
-        return BenefitStatus(benefit, Status.NOT_OFFERED, "No tier offers this benefit this program year.")
+        return BenefitStatus(benefit, Status.NOT_OFFERED, _("No tier offers this benefit this program year."))
     elif not partner.tier:
         # Gated programs are for enrolled partners: the partner agreement comes first.
-        return BenefitStatus(benefit, Status.FROM_TIER, "Available from Registered.", from_tier="registered")
+        return BenefitStatus(benefit, Status.FROM_TIER, _("Available from Registered."), from_tier="registered")
 
     quantity = cell.quantity if cell else None
     qty_text = quantity_text(benefit.quantity_note, quantity)
     missing = _missing_gates(benefit, partner)
     if missing:
-        invited = (f"Invited by {invitation.invited_by} on {invitation.invited_at:%d %b %Y}; still needs "
-                   if invitation else "Needs ")
+        if invitation:
+            words = _("Invited by %(who)s on %(date)s; still needs %(missing)s.") % {
+                "who": invitation.invited_by, "date": _day(invitation.invited_at), "missing": _join(missing)}
+        else:
+            words = _("Needs %(missing)s.") % {"missing": _join(missing)}
         return BenefitStatus(
-            benefit, Status.GATED, f"{invited}{_join(missing)}.", quantity=quantity,
+            benefit, Status.GATED, words, quantity=quantity,
             quantity_text=qty_text, missing=missing, invitation=invitation,
         )
     if invitation is not None:
-        region = f" for {invitation.region}" if invitation.region else ""
+        facts = {"region": invitation.region, "who": invitation.invited_by, "date": _day(invitation.invited_at)}
         return BenefitStatus(
             benefit, Status.INVITED,
-            f"Invited{region} by {invitation.invited_by} on {invitation.invited_at:%d %b %Y}.",
+            (_("Invited for %(region)s by %(who)s on %(date)s.") if invitation.region
+             else _("Invited by %(who)s on %(date)s.")) % facts,
             quantity=quantity, quantity_text=qty_text, invitation=invitation,
         )
-    return BenefitStatus(benefit, Status.INCLUDED, f"Included in {your} tier." if cell else "Included.",
+    if not cell:
+        words = _("Included.")
+    else:
+        words = _("Included in this partner's tier.") if for_staff else _("Included in your tier.")
+    return BenefitStatus(benefit, Status.INCLUDED, words,
                          quantity=quantity, quantity_text=qty_text)
 
 
@@ -209,8 +223,16 @@ def may_invite(benefit: BenefitFacts, tier: str) -> bool:
 
 
 def _join(parts):
-    parts = list(parts)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [str(p) for p in parts]
+    if len(parts) == 1:
+        return parts[0]
+    # Translators: the end of a list: "a description, a logo and a website".
+    return _("%(items)s and %(last)s") % {"items": pgettext("list separator", ", ").join(parts[:-1]), "last": parts[-1]}
+
+
+def _day(moment):
+    """A day as "01 Dec 2026", with the month's name in the reader's language."""
+    return date_format(moment, "d M Y")
 
 
 # Invitations --------------------------------------------------------------------------------------
@@ -225,14 +247,18 @@ def invitation_problems(benefit: BenefitFacts, *, tier: str, region: str, reason
     """Why an invitation cannot be made, as {field: message}; empty when it can."""
     problems = {}
     if not may_invite(benefit, tier):
-        name = TIER_NAMES.get(tier, "this tier")
-        problems["benefit"] = f"{benefit.name} is not invite-only at {name}: nothing to invite to."
+        if tier in TIER_NAMES:
+            problems["benefit"] = _("%(benefit)s is not invite-only at %(tier)s: nothing to invite to.") % {
+                "benefit": benefit.name, "tier": TIER_NAMES[tier]}
+        else:
+            problems["benefit"] = _("%(benefit)s is not invite-only at this tier: nothing to invite to.") % {
+                "benefit": benefit.name}
     elif already_invited:
-        problems["benefit"] = f"The partner already has an active invitation to {benefit.name}."
+        problems["benefit"] = _("The partner already has an active invitation to %(benefit)s.") % {"benefit": benefit.name}
     if benefit.code in REGION_REQUIRED and not region.strip():
-        problems["region"] = f"Name the region this {benefit.name} invitation is for."
+        problems["region"] = _("Name the region this %(benefit)s invitation is for.") % {"benefit": benefit.name}
     if not reason.strip():
-        problems["reason"] = "Give a reason."
+        problems["reason"] = _("Give a reason.")
     return problems
 
 
@@ -245,14 +271,14 @@ PUBLIC_FROM_TIER = "bronze"
 PUBLIC_TIERS = tuple(t for t in TIER_ORDER if tier_rank(t) >= tier_rank(PUBLIC_FROM_TIER))
 
 LISTING_FIELDS = (
-    ("description", "a description"),
-    ("services", "the services you offer"),
-    ("industries", "the industries you serve"),
-    ("countries_served", "the countries you serve"),
-    ("products", "the Twilio products you work with"),
-    ("logo", "a logo"),
-    ("website", "a website"),
-    ("contact_email", "a contact email"),
+    ("description", gettext_lazy("a description")),
+    ("services", gettext_lazy("the services you offer")),
+    ("industries", gettext_lazy("the industries you serve")),
+    ("countries_served", gettext_lazy("the countries you serve")),
+    ("products", gettext_lazy("the Twilio products you work with")),
+    ("logo", gettext_lazy("a logo")),
+    ("website", gettext_lazy("a website")),
+    ("contact_email", gettext_lazy("a contact email")),
 )
 
 
@@ -265,12 +291,14 @@ def publication_blockers(*, tier: str, is_active: bool, missing) -> list[str]:
     """Why a listing is not in the public directory; empty means published."""
     blockers = []
     if not is_active:
-        blockers.append("Your company is no longer active in the program.")
+        blockers.append(_("Your company is no longer active in the program."))
     if tier_rank(tier) < tier_rank(PUBLIC_FROM_TIER):
-        blockers.append("Listings are published from Bronze; your company is "
-                        f"{TIER_NAMES.get(tier, 'not registered')}.")
+        if tier in TIER_NAMES:
+            blockers.append(_("Listings are published from Bronze; your company is %(tier)s.") % {"tier": TIER_NAMES[tier]})
+        else:
+            blockers.append(_("Listings are published from Bronze; your company is not registered."))
     if missing:
-        blockers.append(f"Add {_join(list(missing))}.")
+        blockers.append(_("Add %(missing)s.") % {"missing": _join(list(missing))})
     return blockers
 
 

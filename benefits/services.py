@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from activity.actions import AuditAction
@@ -62,7 +63,7 @@ def program_year_copy_with_benefits(*, source, year, user):
             copying.copy_year_rows(source=source, new=new, user=user)
     except IntegrityError as exc:
         # Two program admins copying to the same year at once: the second meets the unique year.
-        raise ValidationError({"year": f"The {year} program year already exists; edit it instead."}) from exc
+        raise ValidationError({"year": _("The %(year)s program year already exists; edit it instead.") % {"year": year}}) from exc
     return new
 
 
@@ -76,9 +77,9 @@ def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=
     reason, region = (reason or "").strip(), (region or "").strip()
     errors = {}
     if len(reason) > MAX_REASON:
-        errors["reason"] = f"Keep the reason under {MAX_REASON} characters."
+        errors["reason"] = _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON}
     if len(region) > MAX_REGION:
-        errors["region"] = f"Keep the region under {MAX_REGION} characters."
+        errors["region"] = _("Keep the region under %(n)s characters.") % {"n": MAX_REGION}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -89,7 +90,7 @@ def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=
             if year else None
         )
         if benefit is None:
-            raise ValidationError({"benefit": "No such benefit in the current program year."})
+            raise ValidationError({"benefit": _("No such benefit in the current program year.")})
         already = BenefitInvitation.objects.filter(benefit=benefit, partner=partner, withdrawn_at__isnull=True).exists()
         problems = rules.invitation_problems(
             selectors.benefit_facts(benefit), tier=partner.tier, region=region, reason=reason, already_invited=already
@@ -102,7 +103,7 @@ def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=
                     benefit=benefit, partner=partner, invited_by=actor, reason=reason, region=region
                 )
         except IntegrityError as exc:
-            raise ValidationError({"benefit": "The partner already has an active invitation to this benefit."}) from exc
+            raise ValidationError({"benefit": _("The partner already has an active invitation to this benefit.")}) from exc
         if benefit.gate == rules.GATE_RESELL_ADDENDUM:
             # The resell program: the invitation lets the partner accept the resell addendum (partners app).
             partner_services.resell_invitation_set(partner=partner, invited=True, actor=actor, reason=reason)
@@ -125,15 +126,15 @@ def invitation_withdraw(*, actor, invitation, reason):
     """Withdraw an active invitation, with a reason. The row stays as history."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Give a reason."})
+        raise ValidationError({"reason": _("Give a reason.")})
     if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+        raise ValidationError({"reason": _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON}})
     with transaction.atomic():
         invitation = (
             BenefitInvitation.objects.select_for_update().select_related("benefit", "partner").get(pk=invitation.pk)
         )
         if invitation.withdrawn_at is not None:
-            raise ValidationError({"non_field_errors": "This invitation was already withdrawn."})
+            raise ValidationError({"non_field_errors": _("This invitation was already withdrawn.")})
         invitation.withdrawn_at = timezone.now()
         invitation.withdrawn_by = actor
         invitation.withdraw_reason = reason
@@ -172,7 +173,7 @@ def validate_logo(upload):
     """Check a logo by its content, not its name: size-limited, and Pillow must read and verify it
     as PNG or JPEG. Returns the file extension to store it under."""
     if upload.size > LOGO_MAX_BYTES:
-        raise ValidationError({"logo": f"The logo must be at most {LOGO_MAX_BYTES // 1024} KB."})
+        raise ValidationError({"logo": _("The logo must be at most %(size)s KB.") % {"size": LOGO_MAX_BYTES // 1024}})
     upload.seek(0)
     content = upload.read(LOGO_MAX_BYTES + 1)
     upload.seek(0)
@@ -186,11 +187,11 @@ def validate_logo(upload):
             with Image.open(io.BytesIO(content)) as image:
                 image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ValidationError({"logo": "The logo is not a readable PNG or JPEG image."}) from exc
+        raise ValidationError({"logo": _("The logo is not a readable PNG or JPEG image.")}) from exc
     if image_format not in LOGO_FORMATS:
-        raise ValidationError({"logo": "The logo must be a PNG or JPEG image."})
+        raise ValidationError({"logo": _("The logo must be a PNG or JPEG image.")})
     if width * height > LOGO_MAX_PIXELS:
-        raise ValidationError({"logo": "The logo is too large: at most 4096 × 4096 pixels."})
+        raise ValidationError({"logo": _("The logo is too large: at most 4096 × 4096 pixels.")})
     return LOGO_FORMATS[image_format], content
 
 
@@ -203,11 +204,11 @@ def listing_save(*, actor, partner, values, logo=None, remove_logo=False):
     (validated for shape by the form or serializer); ``logo`` is an uploaded file, checked here."""
     unknown = set(values) - set(LISTING_TEXT_FIELDS)
     if unknown:
-        raise ValidationError({"non_field_errors": f"Unknown fields: {', '.join(sorted(unknown))}."})
+        raise ValidationError({"non_field_errors": _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}})
     logo_content = validate_logo(logo) if logo is not None else None
     old_logo_name = None
     with transaction.atomic():
-        listing, _ = ShowcaseListing.objects.select_for_update().get_or_create(partner=partner)
+        listing, _created = ShowcaseListing.objects.select_for_update().get_or_create(partner=partner)
         before = {name: getattr(listing, name) for name in LISTING_TEXT_FIELDS} | {"logo": listing.logo.name}
         for name, value in values.items():
             setattr(listing, name, value)

@@ -13,6 +13,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
@@ -49,7 +50,7 @@ def program_year_copy(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Copied to {new} with its benefits. Edit its requirements below.")
+            messages.success(request, _("Copied to %(year)s with its benefits. Edit its requirements below.") % {"year": new})
             return redirect("tiers:program_year_edit", year=new.year)
     return render(request, "tiers/program_years.html", {
         "years": selectors.program_years(), "copy_section": program_year_copy_section(request, form=form),
@@ -115,7 +116,7 @@ def partner_invitations(request, partner_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{partner.name} is invited; the partner has been notified.")
+            messages.success(request, _("%(partner)s is invited; the partner has been notified.") % {"partner": partner.name})
             return redirect("benefits:partner_invitations", partner_id=partner.pk)
     history = selectors.partner_invitations(partner, year) if year else []
     return render(request, "benefits/partner_invitations.html", {
@@ -136,9 +137,10 @@ def invitation_withdraw(request, invitation_id):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Invitation to {invitation.benefit.name} withdrawn; the partner was notified.")
+            messages.success(request, _("Invitation to %(benefit)s withdrawn; the partner was notified.") % {
+                "benefit": invitation.benefit.name})
     else:
-        messages.error(request, "Give a reason to withdraw the invitation.")
+        messages.error(request, _("Give a reason to withdraw the invitation."))
     return redirect("benefits:partner_invitations", partner_id=invitation.partner_id)
 
 
@@ -164,7 +166,7 @@ def showcase(request):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Listing saved.")
+                messages.success(request, _("Listing saved."))
                 return redirect("benefits:showcase")
         status = 400
     missing, blockers = selectors.listing_state(partner, listing)
@@ -186,14 +188,14 @@ def showcase_logo(request):
 
 def _logo_response(listing, *, public):
     if listing is None or not listing.logo:
-        raise Http404("No logo.")
+        raise Http404(_("No logo."))
     try:
         handle = default_storage.open(listing.logo.name, "rb")
     except FileNotFoundError as exc:
-        raise Http404("No logo.") from exc
+        raise Http404(_("No logo.")) from exc
     content_type = mimetypes.guess_type(listing.logo.name)[0]
     if content_type not in ("image/png", "image/jpeg"):
-        raise Http404("No logo.")
+        raise Http404(_("No logo."))
     response = FileResponse(handle, content_type=content_type)
     response["Cache-Control"] = "public, max-age=300" if public else "private, max-age=60"
     response["X-Content-Type-Options"] = "nosniff"
@@ -229,7 +231,7 @@ def directory(request):
 def listing(request, partner_id):
     entry = selectors.published_listing(partner_id)
     if entry is None:
-        raise Http404("No such listing.")
+        raise Http404(_("No such listing."))
     return render(request, "benefits/listing.html", _public_listing(entry))
 
 
@@ -256,7 +258,7 @@ def _badge_context(partner):
     year = selectors.program_year_for(timezone.localdate())
     return {
         "partner": partner, "valid": rules.badge_valid(tier=partner.tier, is_active=partner.is_active),
-        "tier_name": rules.TIER_NAMES.get(partner.tier, "Not registered"), "program_year": year,
+        "tier_name": rules.TIER_NAMES.get(partner.tier, _("Not registered")), "program_year": year,
         "width": BADGE_WIDTH, "height": BADGE_HEIGHT,
     }
 
@@ -265,7 +267,7 @@ def _badge_context(partner):
 def badge_svg(request, token):
     partner = selectors.badge_partner(token)
     if partner is None:
-        raise Http404("No such badge.")
+        raise Http404(_("No such badge."))
     response = render(request, "benefits/badge.svg", _badge_context(partner), content_type="image/svg+xml")
     # Embedded on other sites: short cache so a lost tier shows soon; no scripts inside the SVG.
     response["Cache-Control"] = "public, max-age=300"
@@ -279,7 +281,7 @@ def badge_svg(request, token):
 def badge_verify(request, token):
     partner = selectors.badge_partner(token)
     if partner is None:
-        raise Http404("No such badge.")
+        raise Http404(_("No such badge."))
     context = _badge_context(partner)
     context["listing_published"] = context["valid"] and selectors.published_listing(partner.pk) is not None
     context["site_url"] = settings.SITE_URL

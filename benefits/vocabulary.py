@@ -4,6 +4,9 @@ ShowcaseListing stores them as comma-separated codes ("flex,segment"); countries
 alpha-2 codes ("US,GB"), like Partner.country.
 """
 
+from django.utils.translation import gettext_lazy
+
+# Product names are Twilio's own and stay as they are in every language.
 PRODUCTS = [
     ("flex", "Flex"),
     ("segment", "Segment"),
@@ -18,16 +21,16 @@ PRODUCTS = [
 ]
 
 INDUSTRIES = [
-    ("financial-services", "Financial services"),
-    ("healthcare", "Healthcare"),
-    ("retail", "Retail and e-commerce"),
-    ("public-sector", "Public sector"),
-    ("education", "Education"),
-    ("technology", "Technology"),
-    ("travel", "Travel and hospitality"),
-    ("media", "Media and entertainment"),
-    ("manufacturing", "Manufacturing"),
-    ("telecom", "Telecommunications"),
+    ("financial-services", gettext_lazy("Financial services")),
+    ("healthcare", gettext_lazy("Healthcare")),
+    ("retail", gettext_lazy("Retail and e-commerce")),
+    ("public-sector", gettext_lazy("Public sector")),
+    ("education", gettext_lazy("Education")),
+    ("technology", gettext_lazy("Technology")),
+    ("travel", gettext_lazy("Travel and hospitality")),
+    ("media", gettext_lazy("Media and entertainment")),
+    ("manufacturing", gettext_lazy("Manufacturing")),
+    ("telecom", gettext_lazy("Telecommunications")),
 ]
 
 PRODUCT_NAMES = dict(PRODUCTS)

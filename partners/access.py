@@ -7,6 +7,7 @@ change get 403. Other apps build on these role checks.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import Completion, Invitation, Partner, Person, User
 
@@ -46,9 +47,9 @@ def partners_visible_to(user):
 def partner_for_user(user, partner_id, *, for_change=False):
     partner = partners_visible_to(user).filter(pk=partner_id).first()
     if partner is None:
-        raise Http404("No such partner.")
+        raise Http404(_("No such partner."))
     if for_change and not may_manage_partner(user, partner):
-        raise PermissionDenied("You may not change this partner.")
+        raise PermissionDenied(_("You may not change this partner."))
     return partner
 
 
@@ -66,33 +67,33 @@ def people_visible_to(user):
 def person_for_user(user, person_id, *, for_change=False):
     person = people_visible_to(user).select_related("partner").filter(pk=person_id).first()
     if person is None:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     if for_change and not may_manage_partner(user, person.partner):
-        raise PermissionDenied("Only your partner admin may change the people roster.")
+        raise PermissionDenied(_("Only your partner admin may change the people roster."))
     return person
 
 
 def require_partner_user(user):
     if not is_partner_user(user):
-        raise PermissionDenied("This page is for partner users.")
+        raise PermissionDenied(_("This page is for partner users."))
 
 
 def require_partner_admin(user):
     if not is_partner_admin(user):
-        raise PermissionDenied("Only a partner admin may do this.")
+        raise PermissionDenied(_("Only a partner admin may do this."))
 
 
 def require_staff(user, *roles):
     """Staff only; with ``roles``, only those staff roles (program admins always pass)."""
     if not is_staff_user(user):
-        raise PermissionDenied("This page is for program staff.")
+        raise PermissionDenied(_("This page is for program staff."))
     if roles and not user.is_program_admin and user.staff_role not in roles:
-        raise PermissionDenied("Your role may not do this.")
+        raise PermissionDenied(_("Your role may not do this."))
 
 
 def require_program_admin(user):
     if not is_program_admin(user):
-        raise PermissionDenied("Only a program admin may do this.")
+        raise PermissionDenied(_("Only a program admin may do this."))
 
 
 def invitations_visible_to(user):
@@ -113,8 +114,8 @@ def invitation_for_user(user, invitation_id):
         # invitation is of a partner they see, 404 otherwise.
         other = Invitation.objects.filter(pk=invitation_id, partner__in=partners_visible_to(user)).exists()
         if other:
-            raise PermissionDenied("Only a partner admin may manage invitations.")
-        raise Http404("No such invitation.")
+            raise PermissionDenied(_("Only a partner admin may manage invitations."))
+        raise Http404(_("No such invitation."))
     return invitation
 
 
@@ -123,9 +124,9 @@ def colleague_for_user(user, colleague_id, *, for_change=False):
     colleague = (User.objects.select_related("partner")
                  .filter(pk=colleague_id, partner__in=partners_visible_to(user)).first())
     if colleague is None:
-        raise Http404("No such colleague.")
+        raise Http404(_("No such colleague."))
     if for_change and not may_manage_partner(user, colleague.partner):
-        raise PermissionDenied("Only a partner admin may remove colleagues.")
+        raise PermissionDenied(_("Only a partner admin may remove colleagues."))
     return colleague
 
 
@@ -133,24 +134,24 @@ def completion_for_user(user, completion_id, *, for_change=False):
     completion = (Completion.objects.select_related("person__partner")
                   .filter(pk=completion_id, person__partner__in=partners_visible_to(user)).first())
     if completion is None:
-        raise Http404("No such completion.")
+        raise Http404(_("No such completion."))
     if for_change and not may_manage_partner(user, completion.person.partner):
-        raise PermissionDenied("Only your partner admin may change the people roster.")
+        raise PermissionDenied(_("Only your partner admin may change the people roster."))
     return completion
 
 
 def require_partner_manager(user, partner):
     if not may_manage_partner(user, partner):
-        raise PermissionDenied("Only a partner admin may do this.")
+        raise PermissionDenied(_("Only a partner admin may do this."))
 
 
 def require_reviewer(user, partner):
     """Decisions on a partner's requests (deal registrations, funding requests and claims): the partner's PAM
     (any PAM while it has none) or a program admin, and never a user of the partner itself."""
     if not (user.is_authenticated and (user.is_pam or user.is_program_admin)):
-        raise PermissionDenied("Only a PAM or a program admin may decide this.")
+        raise PermissionDenied(_("Only a PAM or a program admin may decide this."))
     if user.partner_id is not None and user.partner_id == partner.pk:
-        raise PermissionDenied("You cannot decide for your own company.")
+        raise PermissionDenied(_("You cannot decide for your own company."))
     if user.is_pam and partner.pam_id is not None and partner.pam_id != user.pk:
-        raise PermissionDenied("Only the partner's PAM or a program admin may decide this.")
+        raise PermissionDenied(_("Only the partner's PAM or a program admin may decide this."))
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy
 
 from .models import Agreement, AgreementAcceptance, Completion, Invitation, Partner, Person, User
 
@@ -23,7 +24,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password", "full_name"]}),
-        ("Role", {"fields": ["partner", "partner_role", "staff_role"]}),
+        (gettext_lazy("Role"), {"fields": ["partner", "partner_role", "staff_role"]}),
         ("Django", {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -237,7 +238,7 @@ class InvitationAcceptApi(APIView):
                                                                   403: FORBIDDEN})
     def post(self, request):
         if request.user.is_authenticated:
-            raise PermissionDenied("You are logged in already: log out to accept an invitation.")
+            raise PermissionDenied(_("You are logged in already: log out to accept an invitation."))
         serializer = InvitationAcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.invitation_accept(**serializer.validated_data)
@@ -282,7 +283,7 @@ class PersonListApi(generics.ListCreateAPIView):
     def get_queryset(self):
         params = self.request.query_params
         if params.get("expiring", "") not in ("", "60"):
-            raise serializers.ValidationError({"expiring": ["Send 60, or leave it out for everyone."]})
+            raise serializers.ValidationError({"expiring": [_("Send 60, or leave it out for everyone.")]})
         return selectors.roster(_partner_of(self.request.user), q=params.get("q", "")[:100],
                                 expiring_within=60 if params.get("expiring") == "60" else None,
                                 today=timezone.localdate())

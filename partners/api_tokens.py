@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from knox.models import AuthToken
 
 from activity.actions import AuditAction
@@ -32,10 +34,10 @@ def api_tokens_of(user):
 def api_token_for_user(user, token_id):
     """One of the user's own tokens; anyone else's, or a malformed id, is 404."""
     if len(token_id) != PUBLIC_ID_LENGTH:
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))
     token = api_tokens_of(user).filter(digest__startswith=token_id).first()
     if token is None:
-        raise Http404("No such token.")
+        raise Http404(_("No such token."))
     return token
 
 
@@ -45,7 +47,9 @@ def api_token_create(*, user):
         # Lock the user's row so two requests at once cannot both pass the limit.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if api_tokens_of(user).count() >= TOKENS_PER_USER:
-            raise ValidationError(f"You have {TOKENS_PER_USER} tokens already: revoke one first.")
+            raise ValidationError(ngettext("You have %(n)s token already: revoke it first.",
+                                           "You have %(n)s tokens already: revoke one first.",
+                                           TOKENS_PER_USER) % {"n": TOKENS_PER_USER})
         row, token = AuthToken.objects.create(user=user)
         audit_record(actor=user, action=AuditAction.API_TOKEN_CREATE, obj=user, partner_id=user.partner_id,
                      after={"token": public_id(row), "expires": row.expiry.isoformat()})
@@ -54,7 +58,7 @@ def api_token_create(*, user):
 
 def api_token_revoke(*, token, actor):
     with transaction.atomic():
-        deleted, _ = AuthToken.objects.filter(digest=token.digest).delete()
+        deleted, _rows = AuthToken.objects.filter(digest=token.digest).delete()
         if deleted:
             audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKE, obj=token.user,
                          partner_id=token.user.partner_id, before={"token": public_id(token)})

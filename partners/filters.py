@@ -5,6 +5,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from activity import selectors as activity_selectors
 from activity.models import AuditEntry
@@ -13,24 +15,25 @@ from .forms import BootstrapMixin, DateInput
 from .models import Completion, Partner, Person, StaffRole, TierLevel, User
 
 NOT_REGISTERED = "not_registered"
-TIER_CHOICES = [(NOT_REGISTERED, "Not registered"), *TierLevel.choices[1:]]
+TIER_CHOICES = [(NOT_REGISTERED, gettext_lazy("Not registered")), *TierLevel.choices[1:]]
 
 
 class PartnerFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", max_length=100,
-                                  help_text="Name or domain contains")
-    tier = django_filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier", empty_label="Any tier")
-    country = django_filters.CharFilter(method="filter_country", max_length=2, label="Country",
-                                        help_text="ISO 3166-1 alpha-2 code")
-    partner_type = django_filters.ChoiceFilter(choices=Partner.PartnerType.choices, empty_label="Any type",
-                                               label="Partner type")
-    pam = django_filters.CharFilter(method="filter_pam", label="PAM", max_length=20,
-                                    help_text='A PAM\'s user id, or "none" for partners without a PAM')
-    is_active = django_filters.BooleanFilter(label="Active")
+    q = django_filters.CharFilter(method="search", label=gettext_lazy("Search"), max_length=100,
+                                  help_text=gettext_lazy("Name or domain contains"))
+    tier = django_filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier", empty_label=gettext_lazy("Any tier"),
+                                       label=gettext_lazy("Tier"))
+    country = django_filters.CharFilter(method="filter_country", max_length=2, label=gettext_lazy("Country"),
+                                        help_text=gettext_lazy("ISO 3166-1 alpha-2 code"))
+    partner_type = django_filters.ChoiceFilter(choices=Partner.PartnerType.choices, empty_label=gettext_lazy("Any type"),
+                                               label=gettext_lazy("Partner type"))
+    pam = django_filters.CharFilter(method="filter_pam", label=gettext_lazy("PAM"), max_length=20,
+                                    help_text=gettext_lazy('A PAM\'s user id, or "none" for partners without a PAM'))
+    is_active = django_filters.BooleanFilter(label=gettext_lazy("Active"))
     o = django_filters.OrderingFilter(
         fields=(("name", "name"), ("country", "country"), ("tier_since", "tier_since"),
                 ("people_count", "people"), ("certified_count", "certified"), ("trained_count", "trained")),
-        label="Sort by",
+        label=gettext_lazy("Sort by"),
     )
 
     class Meta:
@@ -69,7 +72,7 @@ class _AuditForm(BootstrapMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return data
 
 
@@ -77,14 +80,15 @@ class AuditFilter(django_filters.FilterSet):
     """The audit trail's filters. The partner is found by name (or given by id, as the partner 360 links):
     a text search, not a select of every partner."""
 
-    partner_name = django_filters.CharFilter(method="filter_partner_name", max_length=100, label="Partner",
-                                             help_text="Partner name contains")
-    partner = django_filters.NumberFilter(method="filter_partner", label="Partner id", widget=forms.HiddenInput)
-    action = django_filters.ChoiceFilter(empty_label="Any action")
-    object_type = django_filters.ChoiceFilter(empty_label="Any type", label="Object type")
-    actor = django_filters.CharFilter(method="filter_actor", max_length=150, help_text="Email or name")
-    date_from = django_filters.DateFilter(method="filter_dates", label="From", widget=DateInput)
-    date_to = django_filters.DateFilter(method="filter_dates", label="To", widget=DateInput)
+    partner_name = django_filters.CharFilter(method="filter_partner_name", max_length=100, label=gettext_lazy("Partner"),
+                                             help_text=gettext_lazy("Partner name contains"))
+    partner = django_filters.NumberFilter(method="filter_partner", label=gettext_lazy("Partner id"), widget=forms.HiddenInput)
+    action = django_filters.ChoiceFilter(empty_label=gettext_lazy("Any action"), label=gettext_lazy("Action"))
+    object_type = django_filters.ChoiceFilter(empty_label=gettext_lazy("Any type"), label=gettext_lazy("Object type"))
+    actor = django_filters.CharFilter(method="filter_actor", max_length=150, label=gettext_lazy("Actor"),
+                                      help_text=gettext_lazy("Email or name"))
+    date_from = django_filters.DateFilter(method="filter_dates", label=gettext_lazy("From"), widget=DateInput)
+    date_to = django_filters.DateFilter(method="filter_dates", label=gettext_lazy("To"), widget=DateInput)
 
     class Meta:
         model = AuditEntry
@@ -121,16 +125,18 @@ class AuditFilter(django_filters.FilterSet):
 class PersonFilter(django_filters.FilterSet):
     """Staff's people list: who is on the rosters of the partners they see, and whose completions expire."""
 
-    q = django_filters.CharFilter(method="search", max_length=100, label="Search", help_text="Name or email contains")
-    partner = django_filters.NumberFilter(field_name="partner_id", label="Partner id", widget=forms.HiddenInput)
+    q = django_filters.CharFilter(method="search", max_length=100, label=gettext_lazy("Search"),
+                                  help_text=gettext_lazy("Name or email contains"))
+    partner = django_filters.NumberFilter(field_name="partner_id", label=gettext_lazy("Partner id"), widget=forms.HiddenInput)
     partner_name = django_filters.CharFilter(field_name="partner__name", lookup_expr="icontains", max_length=100,
-                                             label="Partner", help_text="Partner name contains")
-    job_role = django_filters.ChoiceFilter(choices=Person.JobRole.choices, empty_label="Any role", label="Job role")
+                                             label=gettext_lazy("Partner"), help_text=gettext_lazy("Partner name contains"))
+    job_role = django_filters.ChoiceFilter(choices=Person.JobRole.choices, empty_label=gettext_lazy("Any role"),
+                                           label=gettext_lazy("Job role"))
     expiring_before = django_filters.DateFilter(
-        method="filter_expiring", label="A completion expires before", widget=DateInput,
-        help_text="People with a completion that is current today and expires before this date")
+        method="filter_expiring", label=gettext_lazy("A completion expires before"), widget=DateInput,
+        help_text=gettext_lazy("People with a completion that is current today and expires before this date"))
     o = django_filters.OrderingFilter(fields=(("name", "name"), ("partner__name", "partner"), ("email", "email")),
-                                      label="Sort by", help_text="Default: partner, then name")
+                                      label=gettext_lazy("Sort by"), help_text=gettext_lazy("Default: partner, then name"))
 
     class Meta:
         model = Person

@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import CountryChoiceField
 
@@ -27,16 +30,16 @@ class BootstrapMixin:
 
 
 class PartnerApplicationForm(BootstrapMixin, forms.Form):
-    company_name = forms.CharField(max_length=200)
-    website = forms.URLField(max_length=300, assume_scheme="https")
-    country = CountryChoiceField()
+    company_name = forms.CharField(max_length=200, label=gettext_lazy("Company name"))
+    website = forms.URLField(max_length=300, assume_scheme="https", label=gettext_lazy("Website"))
+    country = CountryChoiceField(label=gettext_lazy("Country"))
     partner_type = forms.ChoiceField(
-        choices=[("si", "System integrator")],
-        help_text="The resell program is invite-only: apply as a system integrator; your PAM can invite you.",
+        choices=[("si", gettext_lazy("System integrator"))], label=gettext_lazy("Partner type"),
+        help_text=gettext_lazy("The resell program is invite-only: apply as a system integrator; your PAM can invite you."),
     )
-    full_name = forms.CharField(max_length=150, label="Your name")
-    email = forms.EmailField(label="Your work email")
-    password = forms.CharField(widget=forms.PasswordInput, min_length=8)
+    full_name = forms.CharField(max_length=150, label=gettext_lazy("Your name"))
+    email = forms.EmailField(label=gettext_lazy("Your work email"))
+    password = forms.CharField(widget=forms.PasswordInput, min_length=8, label=gettext_lazy("Password"))
 
     def clean_password(self):
         password = self.cleaned_data["password"]
@@ -49,11 +52,12 @@ class DateInput(forms.DateInput):
 
 
 class InvitationForm(BootstrapMixin, forms.Form):
-    email = forms.EmailField(max_length=254, label="Colleague's email")
-    role = forms.ChoiceField(choices=PartnerRole.choices, initial=PartnerRole.MEMBER,
-                             help_text="Partner admins accept agreements, invite colleagues and manage the roster.")
+    email = forms.EmailField(max_length=254, label=gettext_lazy("Colleague's email"))
+    role = forms.ChoiceField(choices=PartnerRole.choices, initial=PartnerRole.MEMBER, label=gettext_lazy("Role"),
+                             help_text=gettext_lazy("Partner admins accept agreements, invite colleagues and manage the roster."))
     # Shown only when the address is outside the company's domain (the service asks, code "confirm").
-    confirm_outside = forms.BooleanField(label="Invite this address anyway", required=False, widget=forms.HiddenInput)
+    confirm_outside = forms.BooleanField(label=gettext_lazy("Invite this address anyway"), required=False,
+                                         widget=forms.HiddenInput)
 
     def add_rule_errors(self, error):
         """The service's errors on their fields; an address outside the company reveals the tick."""
@@ -66,48 +70,56 @@ class InvitationForm(BootstrapMixin, forms.Form):
 
 
 class InvitationAcceptForm(BootstrapMixin, forms.Form):
-    full_name = forms.CharField(max_length=150, label="Your name")
-    password = forms.CharField(widget=forms.PasswordInput, label="Choose a password")
-    password_again = forms.CharField(widget=forms.PasswordInput, label="Password again")
+    full_name = forms.CharField(max_length=150, label=gettext_lazy("Your name"))
+    password = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Choose a password"))
+    password_again = forms.CharField(widget=forms.PasswordInput, label=gettext_lazy("Password again"))
 
     def clean(self):
         data = super().clean()
         if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
-            self.add_error("password_again", "The two passwords differ.")
+            self.add_error("password_again", _("The two passwords differ."))
         return data
 
 
 class PersonForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(max_length=150)
-    email = forms.EmailField(max_length=254)
-    job_role = forms.ChoiceField(choices=Person.JobRole.choices)
+    name = forms.CharField(max_length=150, label=gettext_lazy("Name"))
+    email = forms.EmailField(max_length=254, label=gettext_lazy("Email"))
+    job_role = forms.ChoiceField(choices=Person.JobRole.choices, label=gettext_lazy("Job role"))
 
 
 class CompletionForm(BootstrapMixin, forms.Form):
-    course = forms.ChoiceField(choices=Course.choices)
-    completed_on = forms.DateField(widget=DateInput)
-    expires_on = forms.DateField(widget=DateInput, required=False, help_text="Leave empty if it does not expire.")
+    course = forms.ChoiceField(choices=Course.choices, label=gettext_lazy("Course"))
+    completed_on = forms.DateField(widget=DateInput, label=gettext_lazy("Completed on"))
+    expires_on = forms.DateField(widget=DateInput, required=False, label=gettext_lazy("Expires on"),
+                                 help_text=gettext_lazy("Leave empty if it does not expire."))
+
+
+def _roster_file_help():
+    return _("UTF-8 CSV with a header line: %(columns)s. Only email is required for people already on the roster.") % {
+        "columns": ",".join(CSV_COLUMNS)}
 
 
 class RosterImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV with a header line: " + ",".join(CSV_COLUMNS) + ". Only email is required for people "
-                  "already on the roster.",
+        label=gettext_lazy("CSV file"),
+        # Lazy: rendered in the reader's language, with the column names (a file format) as they are.
+        help_text=lazy(_roster_file_help, str)(),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+            raise forms.ValidationError(_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)})
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("Upload a .csv file.")
+            raise forms.ValidationError(_("Upload a .csv file."))
         return upload
 
 
 class TeamForm(BootstrapMixin, forms.Form):
-    pam = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Partner account manager (PAM)")
-    psa = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Partner solution architect (PSA)")
+    pam = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                 label=gettext_lazy("Partner account manager (PAM)"))
+    psa = forms.ModelChoiceField(queryset=User.objects.none(), required=False,
+                                 label=gettext_lazy("Partner solution architect (PSA)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,8 +129,9 @@ class TeamForm(BootstrapMixin, forms.Form):
 
 
 class PersonMoveForm(BootstrapMixin, forms.Form):
-    email = forms.EmailField(label="Email of the person on this partner's roster")
-    to_domain = forms.CharField(label="Web domain of the partner they move to", max_length=253,
-                                help_text="For example example.com. Their course completions move with them.")
+    email = forms.EmailField(label=gettext_lazy("Email of the person on this partner's roster"))
+    to_domain = forms.CharField(label=gettext_lazy("Web domain of the partner they move to"), max_length=253,
+                                help_text=gettext_lazy("For example example.com. Their course completions move with them."))
     # Required by the service, which reports it together with the roster and partner checks.
-    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             label=gettext_lazy("Reason"))

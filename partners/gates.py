@@ -12,10 +12,11 @@ run: in middleware a token request is still anonymous.
 
 from allauth.mfa.models import Authenticator
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 
-STAFF_MFA_MESSAGE = "Staff accounts must set up two-factor authentication first."
-PARTNER_AGREEMENT_MESSAGE = "Your company must accept the partner agreement first."
+STAFF_MFA_MESSAGE = gettext_lazy("Staff accounts must set up two-factor authentication first.")
+PARTNER_AGREEMENT_MESSAGE = gettext_lazy("Your company must accept the partner agreement first.")
 
 
 def staff_mfa_missing(user):

@@ -5,12 +5,15 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 
 class TierLevel(models.TextChoices):
-    """The program's tiers in order (DESIGN.md §2). '' means the partner agreement is not accepted yet."""
+    """The program's tiers in order (DESIGN.md §2). '' means the partner agreement is not accepted yet.
 
-    NONE = "", "Not registered"
+    The tier names are the program's own and stay as they are in every language."""
+
+    NONE = "", gettext_lazy("Not registered")
     REGISTERED = "registered", "Registered"
     BRONZE = "bronze", "Bronze"
     SILVER = "silver", "Silver"
@@ -31,15 +34,15 @@ ENROLLED_TIERS = TierLevel.choices[1:]
 
 
 class StaffRole(models.TextChoices):
-    NONE = "", "None"
-    PAM = "pam", "Partner account manager"
-    PSA = "psa", "Partner solution architect"
-    PROGRAM_ADMIN = "program_admin", "Program admin"
+    NONE = "", gettext_lazy("None")
+    PAM = "pam", gettext_lazy("Partner account manager")
+    PSA = "psa", gettext_lazy("Partner solution architect")
+    PROGRAM_ADMIN = "program_admin", gettext_lazy("Program admin")
 
 
 class PartnerRole(models.TextChoices):
-    ADMIN = "admin", "Partner admin"
-    MEMBER = "member", "Partner member"
+    ADMIN = "admin", gettext_lazy("Partner admin")
+    MEMBER = "member", gettext_lazy("Partner member")
 
 
 class UserManager(BaseUserManager):
@@ -69,14 +72,14 @@ def new_badge_token():
 
 class Partner(models.Model):
     class PartnerType(models.TextChoices):
-        SI = "si", "System integrator"
-        RESELL = "resell", "Resell"
+        SI = "si", gettext_lazy("System integrator")
+        RESELL = "resell", gettext_lazy("Resell")
 
     name = models.CharField(max_length=200)
     website = models.URLField(max_length=300)
     # Unique through Meta.constraints, not unique=True: on PostgreSQL that would add a second (LIKE) index.
-    domain = models.CharField(max_length=253, help_text="Normalised web domain")
-    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 country code")
+    domain = models.CharField(max_length=253, help_text=gettext_lazy("Normalised web domain"))
+    country = models.CharField(max_length=2, help_text=gettext_lazy("ISO 3166-1 alpha-2 country code"))
     partner_type = models.CharField(max_length=10, choices=PartnerType.choices, default=PartnerType.SI)
     # Invited to the invite-only resell program (guide p.4, "Partner agreements": "if qualified and invited to the
     # resell program, you must sign the resell addendum"). Written by partners.services.resell_invitation_set,
@@ -110,7 +113,7 @@ class Partner(models.Model):
         # varchar_pattern_ops index beside each (for LIKE queries nobody runs on these columns).
         constraints = [
             models.UniqueConstraint(fields=["domain"], name="partner_domain_unique",
-                                    violation_error_message="A partner with this domain already exists."),
+                                    violation_error_message=gettext_lazy("A partner with this domain already exists.")),
             models.UniqueConstraint(fields=["badge_token"], name="partner_badge_token_unique"),
         ]
         indexes = [
@@ -130,7 +133,7 @@ class User(AbstractUser):
     """A person who logs in. Partner users belong to exactly one partner; staff have a staff role."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     partner_role = models.CharField(max_length=10, choices=PartnerRole.choices, blank=True, default="")
@@ -182,10 +185,10 @@ class User(AbstractUser):
 
 class Agreement(models.Model):
     class Kind(models.TextChoices):
-        PARTNER = "partner", "Partner agreement"
-        RESELL_ADDENDUM = "resell_addendum", "Resell addendum"
-        SUPPORT_ADDENDUM = "support_addendum", "Partner support addendum"
-        SEGMENT = "segment", "Segment partner program agreement"
+        PARTNER = "partner", gettext_lazy("Partner agreement")
+        RESELL_ADDENDUM = "resell_addendum", gettext_lazy("Resell addendum")
+        SUPPORT_ADDENDUM = "support_addendum", gettext_lazy("Partner support addendum")
+        SEGMENT = "segment", gettext_lazy("Segment partner program agreement")
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     version = models.CharField(max_length=20)
@@ -266,9 +269,9 @@ class Person(models.Model):
     """Someone on the partner's people roster (need not have a login)."""
 
     class JobRole(models.TextChoices):
-        TECHNICAL = "technical", "Technical"
-        SALES = "sales", "Sales"
-        OTHER = "other", "Other"
+        TECHNICAL = "technical", gettext_lazy("Technical")
+        SALES = "sales", gettext_lazy("Sales")
+        OTHER = "other", gettext_lazy("Other")
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=150)
@@ -288,9 +291,9 @@ class Person(models.Model):
 
 
 class Course(models.TextChoices):
-    PLATFORM = "platform", "Twilio platform course"
-    SELLERS_101 = "sellers_101", "Sellers Series 101: Twilio overview"
-    SEGMENT_SALES = "segment_sales", "Segment sales certification"
+    PLATFORM = "platform", gettext_lazy("Twilio platform course")
+    SELLERS_101 = "sellers_101", gettext_lazy("Sellers Series 101: Twilio overview")
+    SEGMENT_SALES = "segment_sales", gettext_lazy("Segment sales certification")
 
 
 class Completion(models.Model):

@@ -6,10 +6,13 @@ what it knows (the emails already on the roster) and gets clean rows or row erro
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from core import csv_import
 from core.csv_import import ImportRejected, RowError
@@ -21,8 +24,13 @@ REQUIRED_COLUMNS = ("email",)
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
-_COURSES = {c.value: c.value for c in Course} | {c.label.lower(): c.value for c in Course}
-_JOB_ROLES = {r.value: r.value for r in Person.JobRole} | {r.label.lower(): r.value for r in Person.JobRole}
+
+@functools.cache
+def _words(choices):
+    """A file's word for a course or job role: its code or its English label (the file format is English,
+    whatever the language of the person importing it)."""
+    with translation.override("en"):
+        return {c.value: c.value for c in choices} | {str(c.label).lower(): c.value for c in choices}
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ def _date(value, field, line, errors):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        errors.append(RowError(line, field, f"'{value[:40]}' is not a date; use YYYY-MM-DD."))
+        errors.append(RowError(line, field, _("'%(value)s' is not a date; use YYYY-MM-DD.") % {"value": value[:40]}))
         return None
 
 
@@ -65,57 +73,64 @@ def check_rows(raw_rows, *, known_emails, today):
         value = {k: ("" if v is None else str(v)).strip() for k, v in raw.items()}
         email = value.get("email", "").lower()
         if not email:
-            row_errors.append(RowError(line, "email", "Email is missing."))
+            row_errors.append(RowError(line, "email", _("Email is missing.")))
         else:
             try:
                 validate_email(email)
                 if len(email) > 254:
                     raise ValidationError("too long")
             except ValidationError:
-                row_errors.append(RowError(line, "email", f"'{email[:60]}' is not a valid email address."))
+                row_errors.append(RowError(line, "email", _("'%(email)s' is not a valid email address.") % {"email": email[:60]}))
         name = value.get("name", "")
         if len(name) > 150:
-            row_errors.append(RowError(line, "name", "Name is longer than 150 characters."))
+            row_errors.append(RowError(line, "name", _("Name is longer than 150 characters.")))
         elif not name and email and email not in known_emails and email not in seen_people:
-            row_errors.append(RowError(line, "name", "Name is missing for someone not yet on the roster."))
+            row_errors.append(RowError(line, "name", _("Name is missing for someone not yet on the roster.")))
         job_role = ""
         if value.get("job_role"):
-            job_role = _JOB_ROLES.get(value["job_role"].lower(), "")
+            job_role = _words(Person.JobRole).get(value["job_role"].lower(), "")
             if not job_role:
                 choices = ", ".join(r.value for r in Person.JobRole)
-                row_errors.append(RowError(line, "job_role", f"Unknown job role '{value['job_role'][:40]}'; use {choices}."))
+                row_errors.append(RowError(line, "job_role", _("Unknown job role '%(value)s'; use %(choices)s.") % {
+                    "value": value["job_role"][:40], "choices": choices}))
         course = ""
         completed_on = _date(value.get("completed_on"), "completed_on", line, row_errors)
         expires_on = _date(value.get("expires_on"), "expires_on", line, row_errors)
         if value.get("course"):
-            course = _COURSES.get(value["course"].lower(), "")
+            course = _words(Course).get(value["course"].lower(), "")
             if not course:
                 choices = ", ".join(c.value for c in Course)
-                row_errors.append(RowError(line, "course", f"Unknown course '{value['course'][:40]}'; use {choices}."))
+                row_errors.append(RowError(line, "course", _("Unknown course '%(value)s'; use %(choices)s.") % {
+                    "value": value["course"][:40], "choices": choices}))
             if not value.get("completed_on"):
-                row_errors.append(RowError(line, "completed_on", "Completion date is missing."))
+                row_errors.append(RowError(line, "completed_on", _("Completion date is missing.")))
         elif value.get("completed_on") or value.get("expires_on"):
-            row_errors.append(RowError(line, "course", "Course is missing for a completion date."))
+            row_errors.append(RowError(line, "course", _("Course is missing for a completion date.")))
         if completed_on and completed_on > today:
-            row_errors.append(RowError(line, "completed_on", f"Completion date {completed_on} is in the future."))
+            row_errors.append(RowError(line, "completed_on",
+                                       _("Completion date %(date)s is in the future.") % {"date": completed_on}))
         if completed_on and expires_on and expires_on <= completed_on:
-            row_errors.append(RowError(line, "expires_on", f"Expiry {expires_on} is not after completion {completed_on}."))
+            row_errors.append(RowError(line, "expires_on", _("Expiry %(expires)s is not after completion %(completed)s.") % {
+                "expires": expires_on, "completed": completed_on}))
         if email and not row_errors:
             if email in seen_people and name and seen_people[email][1] and name != seen_people[email][1]:
                 row_errors.append(RowError(
-                    line, "name", f"{email} has another name on line {seen_people[email][0]} ('{seen_people[email][1]}')."
+                    line, "name", _("%(email)s has another name on line %(line)s ('%(name)s').") % {
+                        "email": email, "line": seen_people[email][0], "name": seen_people[email][1]}
                 ))
             if course:
                 key = (email, course, completed_on)
                 if key in seen_completions:
                     row_errors.append(RowError(
-                        line, "email", f"Duplicate in file: the same completion is on line {seen_completions[key]}."
+                        line, "email", _("Duplicate in file: the same completion is on line %(line)s.") % {
+                            "line": seen_completions[key]}
                     ))
                 else:
                     seen_completions[key] = line
             elif email in seen_people:
                 first = seen_people[email][0]
-                row_errors.append(RowError(line, "email", f"Duplicate in file: {email} is already on line {first}."))
+                row_errors.append(RowError(line, "email", _("Duplicate in file: %(email)s is already on line %(line)s.") % {
+                    "email": email, "line": first}))
             seen_people.setdefault(email, (line, name))
         if row_errors:
             errors.extend(row_errors)
@@ -139,7 +154,7 @@ def api_rows(items):
     raw_rows, errors = csv_import.api_rows(items, columns=CSV_COLUMNS, row_field="row")
     for position, row in raw_rows:
         if not row.get("course") and not row.get("completed_on"):
-            errors.append(RowError(position, "course", "Course is missing."))
+            errors.append(RowError(position, "course", _("Course is missing.")))
     return raw_rows, errors
 
 

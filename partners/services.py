@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify, notify_address
@@ -38,16 +39,16 @@ INVITATION_VALID_DAYS = getattr(settings, "INVITATION_VALID_DAYS", 7)
 def agreement_accept(*, partner, agreement, user, ip_address=None):
     """Record the acceptance of one agreement version. The partner agreement makes the partner Registered."""
     if user.partner_id != partner.pk or not user.is_partner_admin:
-        raise ValidationError("Only a partner admin of this company may accept its agreements.")
+        raise ValidationError(_("Only a partner admin of this company may accept its agreements."))
     if not agreement.is_current:
-        raise ValidationError("This version of the agreement is no longer current.")
+        raise ValidationError(_("This version of the agreement is no longer current."))
     # Guide, "Partner agreements": only partners qualified and invited to the resell program sign the
     # resell addendum; the invitation and the accepted addendum make the partner's type resell.
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=partner.pk)
         if agreement.kind == Agreement.Kind.RESELL_ADDENDUM and not partner.resell_invited:
-            raise ValidationError("The resell addendum is for partners invited to the resell program; the resell "
-                                  "program is invite-only: your PAM can invite you.")
+            raise ValidationError(_("The resell addendum is for partners invited to the resell program; the resell "
+                                  "program is invite-only: your PAM can invite you."))
         acceptance, created = AgreementAcceptance.objects.get_or_create(
             agreement=agreement, partner=partner, defaults={"accepted_by": user, "ip_address": ip_address}
         )
@@ -128,9 +129,9 @@ def partner_apply(*, company_name, website, country, email, full_name, password)
     domain = normalise_domain(website)
     errors = {}
     if not is_valid_domain(domain):
-        errors["website"] = "Enter your company's website, e.g. https://example.com."
+        errors["website"] = _("Enter your company's website, e.g. https://example.com.")
     elif Partner.objects.filter(domain=domain).exists():
-        errors["website"] = "A partner with this website is already enrolled; ask its partner admin to invite you."
+        errors["website"] = _("A partner with this website is already enrolled; ask its partner admin to invite you.")
     if errors:
         raise ValidationError(errors)
     if User.objects.filter(email__iexact=email).exists():
@@ -157,7 +158,7 @@ def partner_apply(*, company_name, website, country, email, full_name, password)
             audit_record(actor=user, action=AuditAction.PARTNER_APPLY, obj=partner, partner_id=partner.pk,
                          after={"name": partner.name, "domain": domain, "country": partner.country})
     except IntegrityError:
-        raise ValidationError({"website": "A partner with this website or user with this email already exists."})
+        raise ValidationError({"website": _("A partner with this website or user with this email already exists.")})
     return partner, user
 
 
@@ -176,14 +177,16 @@ def invitation_create(*, partner, email, role, invited_by, confirmed=False):
     An address outside the company's domain needs ``confirmed`` (a typo would give a stranger access)."""
     email = (email or "").strip().lower()
     if role not in PartnerRole.values:
-        raise ValidationError({"role": "Choose admin or member."})
+        raise ValidationError({"role": _("Choose admin or member.")})
     if _email_taken(email):
-        raise ValidationError({"email": "An account with this email address already exists; a person belongs to one "
-                                        "partner only."})
+        raise ValidationError({"email": _("An account with this email address already exists; a person belongs to one "
+                                        "partner only.")})
     if not confirmed and outside_company_domain(email, partner.domain):
         raise ValidationError({"email": ValidationError(
-            f"{email} is not an address at {partner.domain}. If this colleague works for {partner.name} with "
-            f"another address, tick “Invite this address anyway”.", code="confirm")})
+            # Translators: “Invite this address anyway” is the label of the tick box the form then shows.
+            _("%(email)s is not an address at %(domain)s. If this colleague works for %(partner)s with "
+              "another address, tick “Invite this address anyway”.")
+            % {"email": email, "domain": partner.domain, "partner": partner.name}, code="confirm")})
     now = timezone.now()
     token = new_token()
     with transaction.atomic():
@@ -195,8 +198,8 @@ def invitation_create(*, partner, email, role, invited_by, confirmed=False):
         if Invitation.objects.annotate(lower_email=Lower("email")).filter(
             lower_email=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).exists():
-            raise ValidationError({"email": "This email address already has an open invitation; revoke it to send a "
-                                            "new one."})
+            raise ValidationError({"email": _("This email address already has an open invitation; revoke it to send a "
+                                            "new one.")})
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(
@@ -204,7 +207,7 @@ def invitation_create(*, partner, email, role, invited_by, confirmed=False):
                     expires_at=now + datetime.timedelta(days=INVITATION_VALID_DAYS),
                 )
         except IntegrityError:  # two admins invited the same address at the same moment
-            raise ValidationError({"email": "This email address already has an open invitation."})
+            raise ValidationError({"email": _("This email address already has an open invitation.")})
         audit_record(actor=invited_by, action=AuditAction.INVITATION_CREATE, obj=invitation, partner_id=partner.pk,
                      after={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()})
         inviter = invited_by.full_name or invited_by.email
@@ -226,7 +229,7 @@ def invitation_revoke(*, invitation, actor):
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.accepted_at is not None:
-            raise ValidationError("This invitation was already accepted; remove the colleague instead.")
+            raise ValidationError(_("This invitation was already accepted; remove the colleague instead."))
         if invitation.revoked_at is not None:
             return invitation
         invitation.revoked_at = now
@@ -242,15 +245,15 @@ def invitation_accept(*, token, full_name, password):
     full_name = (full_name or "").strip()
     errors = {}
     if not full_name:
-        errors["full_name"] = "Enter your name."
+        errors["full_name"] = _("Enter your name.")
     elif len(full_name) > 150:
-        errors["full_name"] = "Your name is longer than 150 characters."
+        errors["full_name"] = _("Your name is longer than 150 characters.")
     now = timezone.now()
     with transaction.atomic():
         invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("partner", "invited_by")
                       .filter(token_hash=token_hash(token or "")).first())
         if invitation is None or not invitation.is_open(now):
-            raise ValidationError("This invitation link is no longer valid; ask your partner admin for a new one.")
+            raise ValidationError(_("This invitation link is no longer valid; ask your partner admin for a new one."))
         try:
             validate_password(password or "", user=User(email=invitation.email, full_name=full_name))
         except ValidationError as exc:
@@ -258,7 +261,7 @@ def invitation_accept(*, token, full_name, password):
         if errors:
             raise ValidationError(errors)
         if _email_taken(invitation.email):
-            raise ValidationError("An account with this email address already exists; log in instead.")
+            raise ValidationError(_("An account with this email address already exists; log in instead."))
         user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name,
                                         partner=invitation.partner, partner_role=invitation.role)
         # The link reached this inbox, which proves the address: no second verification email.
@@ -281,13 +284,13 @@ def colleague_remove(*, colleague, actor):
         partner = Partner.objects.select_for_update().get(pk=colleague.partner_id)
         colleague = User.objects.select_for_update().get(pk=colleague.pk)
         if not colleague.is_active:
-            raise ValidationError("This colleague was already removed.")
+            raise ValidationError(_("This colleague was already removed."))
         if colleague.pk == actor.pk:
-            raise ValidationError("You cannot remove yourself; ask another partner admin.")
+            raise ValidationError(_("You cannot remove yourself; ask another partner admin."))
         if colleague.partner_role == PartnerRole.ADMIN and not partner.users.filter(
             is_active=True, partner_role=PartnerRole.ADMIN
         ).exclude(pk=colleague.pk).exists():
-            raise ValidationError("This is the last partner admin of the company and cannot be removed.")
+            raise ValidationError(_("This is the last partner admin of the company and cannot be removed."))
         colleague.is_active = False
         colleague.save(update_fields=["is_active"])
         audit_record(actor=actor, action=AuditAction.COLLEAGUE_REMOVE, obj=colleague, partner_id=partner.pk,
@@ -304,11 +307,11 @@ def _person_fields(name, email, job_role):
     errors = {}
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
-        errors["name"] = "Enter the person's name."
+        errors["name"] = _("Enter the person's name.")
     if not email:
-        errors["email"] = "Enter the person's email address."
+        errors["email"] = _("Enter the person's email address.")
     if job_role not in Person.JobRole.values:
-        errors["job_role"] = "Choose technical, sales or other."
+        errors["job_role"] = _("Choose technical, sales or other.")
     if errors:
         raise ValidationError(errors)
     return name, email
@@ -318,12 +321,12 @@ def person_create(*, partner, name, email, job_role, actor):
     name, email = _person_fields(name, email, job_role)
     with transaction.atomic():
         if partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).exists():
-            raise ValidationError({"email": "Someone with this email address is already on your roster."})
+            raise ValidationError({"email": _("Someone with this email address is already on your roster.")})
         try:
             with transaction.atomic():
                 person = Person.objects.create(partner=partner, name=name, email=email, job_role=job_role)
         except IntegrityError:
-            raise ValidationError({"email": "Someone with this email address is already on your roster."})
+            raise ValidationError({"email": _("Someone with this email address is already on your roster.")})
         audit_record(actor=actor, action=AuditAction.PERSON_CREATE, obj=person, partner_id=partner.pk,
                      after={"name": name, "email": email, "job_role": job_role})
     return person
@@ -336,7 +339,7 @@ def person_update(*, person, name, email, job_role, actor):
         if Person.objects.annotate(lower_email=Lower("email")).filter(
             partner_id=person.partner_id, lower_email=email
         ).exclude(pk=person.pk).exists():
-            raise ValidationError({"email": "Someone else on your roster has this email address."})
+            raise ValidationError({"email": _("Someone else on your roster has this email address.")})
         before = {"name": person.name, "email": person.email, "job_role": person.job_role}
         person.name, person.email, person.job_role = name, email, job_role
         person.save(update_fields=["name", "email", "job_role"])
@@ -364,26 +367,27 @@ def person_move(*, partner, email, to_domain, actor, reason):
     errors = {}
     email, reason = (email or "").strip().lower(), (reason or "").strip()
     if not reason:
-        errors["reason"] = "Say why the person moves to another partner."
+        errors["reason"] = _("Say why the person moves to another partner.")
     target_domain = normalise_domain(to_domain or "")
     to_partner = Partner.objects.filter(domain=target_domain).first() if target_domain else None
     if to_partner is None:
-        errors["to_domain"] = "No partner has this web domain."
+        errors["to_domain"] = _("No partner has this web domain.")
     elif to_partner.pk == partner.pk:
-        errors["to_domain"] = "The person is already on this partner's roster."
+        errors["to_domain"] = _("The person is already on this partner's roster.")
     person = (partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).first()
               if email else None)
     if person is None:
-        errors["email"] = f"{partner.name} has nobody with this email address on its roster."
+        errors["email"] = _("%(partner)s has nobody with this email address on its roster.") % {"partner": partner.name}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.partner_id != partner.pk:
-            raise ValidationError({"email": "This person was moved a moment ago."})
+            raise ValidationError({"email": _("This person was moved a moment ago.")})
         if Person.objects.annotate(lower_email=Lower("email")).filter(
                 partner=to_partner, lower_email=person.email.lower()).exists():
-            raise ValidationError({"email": f"{to_partner.name} already has someone with this email address."})
+            raise ValidationError({"email": _("%(partner)s already has someone with this email address.") % {
+                "partner": to_partner.name}})
         person.partner = to_partner
         person.save(update_fields=["partner"])
         moved = Completion.objects.filter(person=person).update(partner=to_partner)
@@ -489,9 +493,9 @@ def partner_assign_team(*, partner, pam, psa, actor):
     """Program admins assign a partner's PAM and PSA (guide: Silver and above get a PAM; select partners a PSA)."""
     errors = {}
     if pam is not None and (pam.staff_role != StaffRole.PAM or not pam.is_active):
-        errors["pam"] = f"{pam} is not an active partner account manager."
+        errors["pam"] = _("%(user)s is not an active partner account manager.") % {"user": pam}
     if psa is not None and (psa.staff_role != StaffRole.PSA or not psa.is_active):
-        errors["psa"] = f"{psa} is not an active partner solution architect."
+        errors["psa"] = _("%(user)s is not an active partner solution architect.") % {"user": psa}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -12,6 +12,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activity import access as activity_access
@@ -62,7 +64,7 @@ def apply(request):
                 # allauth does for a new address, so the page tells nobody which addresses have accounts.
                 get_adapter(request).add_message(request, messages.INFO, "account/messages/email_confirmation_sent.txt",
                                                  {"email": data["email"], "login": False, "signup": True})
-            messages.success(request, "Thank you. Check your email to verify your address, then log in.")
+            messages.success(request, _("Thank you. Check your email to verify your address, then log in."))
             return redirect("account_login")
     return render(request, "partners/apply.html", {"form": form})
 
@@ -78,7 +80,8 @@ def agreements(request):
         agreement = get_object_or_404(Agreement, pk=int(agreement_id) if agreement_id.isdigit() else 0, is_current=True)
         if request.POST.get("i_accept") != "yes":
             # Consent is explicit: the admin ticks "I accept" under the full text of this version.
-            messages.error(request, f"Tick “I accept the {agreement.title}, version {agreement.version}” to accept it.")
+            messages.error(request, _("Tick “I accept the %(title)s, version %(version)s” to accept it.") % {
+                "title": agreement.title, "version": agreement.version})
             return redirect("partners:agreements")
         try:
             services.agreement_accept(
@@ -87,7 +90,7 @@ def agreements(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"You accepted the {agreement.title}.")
+            messages.success(request, _("You accepted the %(title)s.") % {"title": agreement.title})
         return redirect("partners:agreements")
     accepted = {a.agreement_id: a for a in partner.acceptances.select_related("accepted_by")}
     rows = [(a, accepted.get(a.pk), selectors.may_accept(partner, a)) for a in selectors.current_agreements()]
@@ -132,8 +135,10 @@ def invite(request, partner_id):
         except ValidationError as error:
             form.add_rule_errors(error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}. The link works for "
-                                      f"{services.INVITATION_VALID_DAYS} days.")
+            messages.success(request, ngettext(
+                "Invitation sent to %(email)s. The link works for %(days)s day.",
+                "Invitation sent to %(email)s. The link works for %(days)s days.",
+                services.INVITATION_VALID_DAYS) % {"email": invitation.email, "days": services.INVITATION_VALID_DAYS})
             return _back_to_team(request, partner)
     return render(request, "partners/invite.html", {"partner": partner, "form": form})
 
@@ -147,7 +152,7 @@ def invitation_revoke(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The invitation of {invitation.email} was revoked.")
+        messages.success(request, _("The invitation of %(email)s was revoked.") % {"email": invitation.email})
     return _back_to_team(request, invitation.partner)
 
 
@@ -160,22 +165,22 @@ def colleague_remove(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{colleague} was removed and can no longer log in.")
+        messages.success(request, _("%(colleague)s was removed and can no longer log in.") % {"colleague": colleague})
     return _back_to_team(request, colleague.partner)
 
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     if request.user.is_authenticated:
-        messages.info(request, "You are logged in already: log out to accept an invitation for someone else.")
+        messages.info(request, _("You are logged in already: log out to accept an invitation for someone else."))
         return redirect("home")
     invitation = selectors.invitation_by_token(token)
     now = timezone.now()
     if invitation is None or not invitation.is_open(now):
-        reason = ("This invitation link is not valid." if invitation is None
-                  else "This invitation was already used." if invitation.accepted_at
-                  else "This invitation was revoked." if invitation.revoked_at
-                  else "This invitation has expired.")
+        reason = (_("This invitation link is not valid.") if invitation is None
+                  else _("This invitation was already used.") if invitation.accepted_at
+                  else _("This invitation was revoked.") if invitation.revoked_at
+                  else _("This invitation has expired."))
         return render(request, "partners/invitation_invalid.html", {"reason": reason}, status=404)
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -186,7 +191,7 @@ def invitation_accept(request, token):
             add_service_errors(form, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome to {user.partner.name} on Build Portal.")
+            messages.success(request, _("Welcome to %(partner)s on Build Portal.") % {"partner": user.partner.name})
             return redirect("home")
     return render(request, "partners/invitation_accept.html", {"invitation": invitation, "form": form})
 
@@ -223,7 +228,7 @@ def person_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{person.name} was added to the roster.")
+            messages.success(request, _("%(name)s was added to the roster.") % {"name": person.name})
             return redirect("partners:person_edit", pk=person.pk)
     return render(request, "partners/person_form.html", {"form": form, "person": None})
 
@@ -240,7 +245,7 @@ def person_edit(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{form.cleaned_data['name']} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": form.cleaned_data["name"]})
             return _back_to_roster(request, person)
     return _person_page(request, person, form, CompletionForm())
 
@@ -263,7 +268,7 @@ def _person_page(request, person, form, completion_form, status=200):
 def person_delete(request, pk):
     person = access.person_for_user(request.user, pk, for_change=True)
     services.person_delete(person=person, actor=request.user)
-    messages.success(request, f"{person.name} was removed from the roster.")
+    messages.success(request, _("%(name)s was removed from the roster.") % {"name": person.name})
     return _back_to_roster(request, person)
 
 
@@ -278,7 +283,7 @@ def completion_add(request, pk):
         except ValidationError as error:
             add_service_errors(completion_form, error)
         else:
-            messages.success(request, "The completion was recorded.")
+            messages.success(request, _("The completion was recorded."))
             return redirect("partners:person_edit", pk=person.pk)
     form = PersonForm(initial={"name": person.name, "email": person.email, "job_role": person.job_role})
     return _person_page(request, person, form, completion_form, status=400)
@@ -289,7 +294,7 @@ def completion_add(request, pk):
 def completion_delete(request, pk):
     completion = access.completion_for_user(request.user, pk, for_change=True)
     services.completion_delete(completion=completion, actor=request.user)
-    messages.success(request, "The completion was removed.")
+    messages.success(request, _("The completion was removed."))
     return redirect("partners:person_edit", pk=completion.person_id)
 
 
@@ -321,10 +326,12 @@ def people_import(request):
             except roster.RosterImportError as error:
                 row_errors = error.row_errors
             else:
-                messages.success(request, (
-                    f"Imported {len(raw_rows)} rows: {counts['people_created']} people added, "
-                    f"{counts['people_updated']} updated, {counts['completions_created']} completions added, "
-                    f"{counts['completions_updated']} updated."))
+                messages.success(request, ngettext(
+                    "Imported %(rows)s row: %(people_created)s people added, %(people_updated)s updated, "
+                    "%(completions_created)s completions added, %(completions_updated)s updated.",
+                    "Imported %(rows)s rows: %(people_created)s people added, %(people_updated)s updated, "
+                    "%(completions_created)s completions added, %(completions_updated)s updated.",
+                    len(raw_rows)) % {"rows": len(raw_rows), **counts})
                 return redirect("partners:people")
     status = 400 if row_errors else 200
     return render(request, "partners/people_import.html", {
@@ -360,8 +367,8 @@ def staff_partners_export(request):
     """The partner list as CSV: exactly what the page's filters select, streamed."""
     filterset = _staff_partner_list(request)
     if filterset.is_bound and not filterset.is_valid():
-        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+        return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})
     rows = (
         (p.pk, p.name, p.domain, p.country, p.get_partner_type_display(), p.get_tier_display(), p.tier_since,
          p.pam.email if p.pam else "", p.psa.email if p.psa else "", p.people_count, p.certified_count,
@@ -387,7 +394,7 @@ def partner_team(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"The team of {partner.name} was saved.")
+            messages.success(request, _("The team of %(partner)s was saved.") % {"partner": partner.name})
             return redirect("staff:partner", pk=partner.pk)
     return render(request, "partners/partner_team.html", {"partner": partner, "form": form})
 
@@ -420,8 +427,8 @@ def staff_people_export(request):
     """People and their completions as CSV: one row per completion, and one for each person without any."""
     filterset = _staff_people(request)
     if filterset.is_bound and not filterset.is_valid():
-        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+        return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})
     # One query (a LEFT JOIN on the completions) whatever the number of rows.
     roles, courses = dict(Person.JobRole.choices), dict(Course.choices)
     rows = (
@@ -458,7 +465,8 @@ def person_move(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, f"{person.name} and their completions moved to {person.partner.name}.")
+                messages.success(request, _("%(name)s and their completions moved to %(partner)s.") % {
+                    "name": person.name, "partner": person.partner.name})
                 return redirect("staff:partner", pk=person.partner_id)
     return render(request, "partners/person_move.html", {"partner": partner, "form": form}, status=status)
 
@@ -488,8 +496,8 @@ def audit_trail_export(request):
     """The audit trail as CSV: exactly what the page's filters select, newest first, streamed."""
     filterset = _audit_filter(request)
     if filterset.is_bound and not filterset.is_valid():
-        return HttpResponseBadRequest("Invalid filters: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items()))
+        return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})
     rows = (
         (e.at.isoformat(), e.actor.email if e.actor else "", e.partner_id or "", e.action, e.object_type,
          e.object_id, e.object_repr, json.dumps(e.before, sort_keys=True), json.dumps(e.after, sort_keys=True),
@@ -523,5 +531,6 @@ def api_tokens(request):
 def api_token_revoke(request, token_id):
     token = api_tokens_module.api_token_for_user(request.user, token_id)
     api_tokens_module.api_token_revoke(token=token, actor=request.user)
-    messages.success(request, f"The token {token.token_key[:8]}… was revoked: programs using it can no longer sign in.")
+    messages.success(request, _("The token %(start)s… was revoked: programs using it can no longer sign in.") % {
+        "start": token.token_key[:8]})
     return redirect("partners:api_tokens")

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ProgramConfig(AppConfig):
     name = "program"
-    verbose_name = "Program years"
+    verbose_name = gettext_lazy("Program years")

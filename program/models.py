@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -18,11 +19,11 @@ class ProgramYear(models.Model):
 
     class Status(models.TextChoices):
         # Being prepared: editable, never used by a recalculation or a page.
-        DRAFT = "draft", "Draft"
+        DRAFT = "draft", gettext_lazy("Draft")
         # In force for its dates: the year program_year_for(day) answers.
-        PUBLISHED = "published", "Published"
+        PUBLISHED = "published", gettext_lazy("Published")
         # After its end: read-only; its runs, assessments, allocations and requests stay viewable.
-        CLOSED = "closed", "Closed"
+        CLOSED = "closed", gettext_lazy("Closed")
 
     year = models.PositiveIntegerField(unique=True)
     name = models.CharField(max_length=100)

@@ -4,6 +4,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from .models import ProgramYear
 
@@ -17,9 +19,13 @@ class NoProgramYear(ValidationError):  # noqa: N818 - the domain's name for it, 
 
     def __init__(self, day: datetime.date, *, field=None, draft=False):
         self.day, self.year = day, day.year
-        state = "is a draft, not published yet" if draft else "does not exist"
-        message = (f"There is no published {day.year} program year for {day:%-d %b %Y}: the {day.year} program "
-                   f"year {state}. A program admin publishes it on the program years page.")
+        facts = {"year": day.year, "day": date_format(day, "j M Y")}
+        if draft:
+            message = _("There is no published %(year)s program year for %(day)s: the %(year)s program year is a "
+                        "draft, not published yet. A program admin publishes it on the program years page.") % facts
+        else:
+            message = _("There is no published %(year)s program year for %(day)s: the %(year)s program year does "
+                        "not exist. A program admin publishes it on the program years page.") % facts
         super().__init__({field: message} if field else message)
 
     @property
@@ -66,10 +72,10 @@ def program_year_chosen(value, *, today=None, field="year"):
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError({field: "Enter a year, e.g. 2026."}) from None
+        raise ValidationError({field: _("Enter a year, e.g. 2026.")}) from None
     year = ProgramYear.objects.filter(year=number, status__in=IN_FORCE).first()
     if year is None:
-        raise ValidationError({field: f"There is no published {number} program year."})
+        raise ValidationError({field: _("There is no published %(year)s program year.") % {"year": number}})
     return year
 
 
@@ -80,11 +86,13 @@ def program_year_notice(*, today: datetime.date | None = None):
     years = {y.year: y for y in ProgramYear.objects.filter(year__in=(today.year, today.year + 1))}
     current = years.get(today.year)
     if current is None or current.is_draft:
-        state = "is a draft, not published" if current else "does not exist"
-        return {"level": "danger", "year": today.year, "source": today.year - 1, "draft": current,
-                "text": f"The {today.year} program year {state}: pages that need the program year say so, and no "
-                        f"recalculation can run."}
+        text = (_("The %(year)s program year is a draft, not published: pages that need the program year say so, "
+                  "and no recalculation can run.") if current
+                else _("The %(year)s program year does not exist: pages that need the program year say so, and no "
+                       "recalculation can run.")) % {"year": today.year}
+        return {"level": "danger", "year": today.year, "source": today.year - 1, "draft": current, "text": text}
     if (today.month, today.day) >= (11, 1) and today.year + 1 not in years:
         return {"level": "warning", "year": today.year + 1, "source": today.year, "draft": None,
-                "text": f"The {today.year + 1} program year is not prepared yet: copy {today.year} and edit it."}
+                "text": _("The %(next)s program year is not prepared yet: copy %(year)s and edit it.") % {
+                    "next": today.year + 1, "year": today.year}}
     return None

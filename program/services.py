@@ -6,6 +6,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
 from activity.services import audit_record
@@ -15,7 +17,7 @@ from .models import ProgramYear
 
 def _require_program_admin(user):
     if user is not None and not getattr(user, "is_program_admin", False):
-        raise ValidationError("Only a program admin may publish or close a program year.")
+        raise ValidationError(_("Only a program admin may publish or close a program year."))
 
 
 def program_year_publish(*, program_year, user=None):
@@ -24,8 +26,11 @@ def program_year_publish(*, program_year, user=None):
     with transaction.atomic():
         year = ProgramYear.objects.select_for_update().get(pk=program_year.pk)
         if year.status != ProgramYear.Status.DRAFT:
-            raise ValidationError(f"The {year.year} program year is {year.get_status_display().lower()} already; "
-                                  "only a draft can be published.")
+            raise ValidationError((
+                _("The %(year)s program year is published already; only a draft can be published.")
+                if year.status == ProgramYear.Status.PUBLISHED
+                else _("The %(year)s program year is closed already; only a draft can be published.")
+            ) % {"year": year.year})
         year.status, year.published_at = ProgramYear.Status.PUBLISHED, timezone.now()
         year.save(update_fields=["status", "published_at"])
         audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_PUBLISH, obj=year, before={"status": "draft"},
@@ -40,11 +45,14 @@ def program_year_close(*, program_year, user=None, today: datetime.date | None =
     with transaction.atomic():
         year = ProgramYear.objects.select_for_update().get(pk=program_year.pk)
         if year.status != ProgramYear.Status.PUBLISHED:
-            raise ValidationError(f"Only a published program year can be closed; {year.year} is "
-                                  f"{year.get_status_display().lower()}.")
+            raise ValidationError((
+                _("Only a published program year can be closed; %(year)s is draft.")
+                if year.status == ProgramYear.Status.DRAFT
+                else _("Only a published program year can be closed; %(year)s is closed.")
+            ) % {"year": year.year})
         if today <= year.ends_on:
-            raise ValidationError(f"The {year.year} program year runs until {year.ends_on:%-d %b %Y}; close it "
-                                  "after its last day.")
+            raise ValidationError(_("The %(year)s program year runs until %(last_day)s; close it after its last day.")
+                                  % {"year": year.year, "last_day": date_format(year.ends_on, "j M Y")})
         year.status, year.closed_at = ProgramYear.Status.CLOSED, timezone.now()
         year.save(update_fields=["status", "closed_at"])
         audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_CLOSE, obj=year, before={"status": "published"},
