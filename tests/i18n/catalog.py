@@ -136,9 +136,16 @@ def english_left(text, language):
     """The msgids (sorted, once each) of which a phrase appears in ``text`` as whole words."""
     found = set()
     for phrase, msgid in english_phrases(language):
-        if phrase in text and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+        if phrase in text and re.search(_whole_words(phrase), text):
             found.add(msgid)
     return sorted(found)
+
+
+def _whole_words(phrase):
+    """A pattern for the phrase not inside a longer word ("Open deals" is not in "Reopen dealsets")."""
+    start = r"(?<!\w)" if phrase[0].isalnum() else ""
+    end = r"(?!\w)" if phrase[-1].isalnum() else ""
+    return f"{start}{re.escape(phrase)}{end}"
 
 
 class _MainText(HTMLParser):
