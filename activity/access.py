@@ -7,6 +7,7 @@ bottom (DESIGN.md §4), so it reads roles from the user object rather than impor
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .models import AuditEntry, Notification
 
@@ -20,7 +21,7 @@ def notifications_visible_to(user):
 def notification_for_user(user, notification_id):
     notification = notifications_visible_to(user).filter(pk=notification_id).first()
     if notification is None:
-        raise Http404("No such notification.")
+        raise Http404(_("No such notification."))
     return notification
 
 
@@ -30,5 +31,5 @@ def may_read_audit_trail(user):
 
 def audit_entries_visible_to(user):
     if not may_read_audit_trail(user):
-        raise PermissionDenied("Only a program admin may read the audit trail.")
+        raise PermissionDenied(_("Only a program admin may read the audit trail."))
     return AuditEntry.objects.all()

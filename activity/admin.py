@@ -23,7 +23,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "to_email", "subject", "read_at", "emailed_at", "email_attempts"]
-    list_filter = ["emailed_at"]
-    readonly_fields = ["recipient", "to_email", "subject", "body", "url", "created_at", "read_at", "emailed_at",
-                       "email_attempts"]
+    list_display = ["created_at", "recipient", "to_email", "kind", "subject", "read_at", "emailed_at", "email_attempts"]
+    list_filter = ["kind", "emailed_at"]
+    readonly_fields = ["recipient", "to_email", "kind", "params", "language", "subject", "body", "url", "created_at",
+                       "read_at", "emailed_at", "email_attempts"]

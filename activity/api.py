@@ -1,5 +1,6 @@
 """REST API of the activity app: the user's own notifications."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
@@ -11,17 +12,20 @@ from core.query import query_filters
 from . import access, services
 from .models import Notification
 
-NOT_FOUND = OpenApiResponse(description="Not one of your notifications.")
-BAD_REQUEST = OpenApiResponse(description="Invalid query values: field errors.")
-FORBIDDEN = OpenApiResponse(description="Not logged in.")
+NOT_FOUND = OpenApiResponse(description=gettext_lazy("Not one of your notifications."))
+BAD_REQUEST = OpenApiResponse(description=gettext_lazy("Invalid query values: field errors."))
+FORBIDDEN = OpenApiResponse(description=gettext_lazy("Not logged in."))
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # In the request's language (Accept-Language or the user's choice), as the page shows them.
+    subject = serializers.CharField(source="display_subject", read_only=True)
+    body = serializers.CharField(source="display_body", read_only=True)
     is_read = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "created_at", "subject", "body", "url", "is_read", "read_at"]
+        fields = ["id", "created_at", "kind", "subject", "body", "url", "is_read", "read_at"]
 
     def get_is_read(self, obj) -> bool:
         return obj.read_at is not None
@@ -39,7 +43,7 @@ class NotificationListApi(generics.ListAPIView):
     serializer_class = NotificationSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread notifications")],
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description=gettext_lazy("Only unread notifications"))],
         responses={200: NotificationSerializer(many=True), 400: BAD_REQUEST, 403: FORBIDDEN},
     )
     def get(self, request, *args, **kwargs):

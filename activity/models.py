@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -27,7 +28,8 @@ class AuditEntry(models.Model):
         # CharField adds a LIKE index too). A tier recalculation writes ~75,000 entries at once and pays for
         # each index, so object_type has none of its own: (object_type, object_id) serves it.
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["action"])]
-        verbose_name_plural = "audit entries"
+        verbose_name = gettext_lazy("audit entry")
+        verbose_name_plural = gettext_lazy("audit entries")
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
@@ -42,6 +44,15 @@ class Notification(models.Model):
     )
     to_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What happened and its facts (plain values), rendered in the reader's language when read (rendering.py).
+    # A notification from before kinds has none: it shows its stored subject and body as they are.
+    kind = models.CharField(max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # The language of an email to an address with no account behind it (no profile to ask): the one the
+    # notification was written in.
+    language = models.CharField(max_length=10, blank=True)
+    # The English words, written with the row: for search, the admin and the audit (and the only words of a
+    # notification from before kinds).
     subject = models.CharField(max_length=200)
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
@@ -65,9 +76,24 @@ class Notification(models.Model):
                 condition=models.Q(recipient__isnull=False) | ~models.Q(to_email=""), name="notification_has_addressee"
             ),
         ]
+        verbose_name = gettext_lazy("notification")
+        verbose_name_plural = gettext_lazy("notifications")
 
     def __str__(self):
         return self.subject
+
+    @property
+    def display_subject(self):
+        """The subject in the active language (the reader's): rendered from the kind; as stored before kinds."""
+        from .rendering import notification_subject
+
+        return notification_subject(self)
+
+    @property
+    def display_body(self):
+        from .rendering import notification_body
+
+        return notification_body(self)
 
     @property
     def email_address(self):

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from . import access, services
@@ -42,5 +43,6 @@ def notification_read(request, pk):
 @require_POST
 def notification_read_all(request):
     count = services.notification_mark_read(user=request.user)
-    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    messages.success(request, ngettext("%(n)d notification marked as read.", "%(n)d notifications marked as read.",
+                                       count) % {"n": count})
     return redirect("activity:notifications")

@@ -111,12 +111,10 @@ def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=
             actor=actor, action=AuditAction.BENEFIT_INVITE, obj=invitation, partner_id=partner.pk, reason=reason,
             after={"benefit": benefit.code, "program_year": year.year, "region": region, "tier": partner.tier},
         )
-        where = f" ({region})" if region else ""
         notify(
-            recipients=_partner_users(partner),
-            subject=f"You are invited: {benefit.name}{where}",
-            body=f"{actor.full_name or actor.email} invited {partner.name} to {benefit.name}{where} for the "
-                 f"{year.name}.\n\nReason: {reason}",
+            recipients=_partner_users(partner), kind="benefits_invited",
+            params={"actor": actor.full_name or actor.email, "partner": partner.name, "benefit": benefit.name,
+                    "region": region or "", "program_year": year.name, "reason": reason},
             url=reverse("benefits:benefits"),
         )
     return invitation
@@ -154,9 +152,9 @@ def invitation_withdraw(*, actor, invitation, reason):
         )
         notify(
             recipients=_partner_users(invitation.partner),
-            subject=f"Invitation withdrawn: {invitation.benefit.name}",
-            body=f"{actor.full_name or actor.email} withdrew {invitation.partner.name}'s invitation to "
-                 f"{invitation.benefit.name}.\n\nReason: {reason}",
+            kind="benefits_invitation_withdrawn",
+            params={"actor": actor.full_name or actor.email, "partner": invitation.partner.name,
+                    "benefit": invitation.benefit.name, "reason": reason},
             url=reverse("benefits:benefits"),
         )
     return invitation

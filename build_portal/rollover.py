@@ -70,7 +70,4 @@ def rollover(*, today: datetime.date | None = None) -> Rollover:
 def _tell_program_admins(current, previous):
     admins = list(User.objects.filter(staff_role=StaffRole.PROGRAM_ADMIN, is_active=True))
     notify(recipients=admins, url=PROGRAM_YEARS_URL,
-           subject=f"The {current.year} program year was created as a copy of {previous.year}",
-           body=f"Nobody had prepared the {current.year} program year, so on 1 January the portal copied the "
-                f"{previous.year} program year (tiers and thresholds, settings, benefits table, MDF tier defaults) "
-                f"and published it; the annual recalculation uses it. Review it on the program years page.")
+           kind="program_year_copied", params={"year": current.year, "previous_year": previous.year})

@@ -60,7 +60,7 @@ def _url(registration):
     return reverse("dealreg:detail", args=[registration.pk])
 
 
-def _record(*, registration, actor, action, before, reason, recipients, subject, body, audit_extra=None):
+def _record(*, registration, actor, action, before, reason, recipients, kind, params, audit_extra=None):
     """History event, audit entry and notification, inside the caller's transaction."""
     DealRegistrationEvent.objects.create(
         registration=registration, actor=actor if actor is not None and actor.is_authenticated else None,
@@ -71,7 +71,22 @@ def _record(*, registration, actor, action, before, reason, recipients, subject,
         after={**_snapshot(registration), **(audit_extra or {})},
         reason=reason, partner_id=registration.partner_id,
     )
-    notify(recipients=recipients, subject=subject, body=body, url=_url(registration))
+    notify(recipients=recipients, kind=kind, params={"reference": registration.reference,
+                                                     "customer": registration.customer_company, **params},
+           url=_url(registration))
+
+
+def _conflict_codes(conflicts):
+    """The conflict check as the notice names it: which of its findings hold (the words are the template's)."""
+    return [name for name, _words in rules.CONFLICT_WORDS if getattr(conflicts, name)]
+
+
+def _revenue_case(counts, product_line):
+    """Which of rules.revenue_words' three sentences a notice says (the notice renders it in the reader's
+    language)."""
+    if counts:
+        return "counts"
+    return "services" if product_line == rules.PROFESSIONAL_SERVICES else "not_added"
 
 
 def _locked(registration):
@@ -211,16 +226,14 @@ def registration_submit(
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.flags()) or "no conflicts found"  # notification text: left to the email templates
         # The conflict check goes to the PAM (notification, audit) but not into the history the partner
         # reads: it would tell the partner about another partner's registrations.
         _record(
             registration=registration, actor=submitted_by, action="submit", before={}, reason="",
             audit_extra={"conflicts": conflicts.flags()},
             recipients=_vendor_side(registration),
-            subject=f"New deal registration {registration.reference}: {registration.customer_company}",
-            body=f"{partner.name} registered a deal with {registration.customer_company} ({domain}). "
-                 f"Conflict check: {flags}.",
+            kind="dealreg_submitted",
+            params={"partner": partner.name, "domain": domain, "conflicts": _conflict_codes(conflicts)},
         )
     return registration
 
@@ -306,15 +319,14 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
         from .selectors import registration_conflicts
 
         conflicts = registration_conflicts(registration)
-        flags = "; ".join(conflicts.flags()) or "no conflicts found"  # notification text: left to the email templates
         _record(
             registration=registration, actor=submitted_by, action="submit_claim", before={}, reason=sourced_how,
             audit_extra={"conflicts": conflicts.flags(), "opportunity": opportunity.external_id},
             recipients=_vendor_side(registration),
-            subject=f"Missing sourced opportunity {registration.reference}: {registration.customer_company}",
-            body=f"{partner.name} registered {opportunity.external_id} ({registration.customer_company}), already "
-                 f"closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR, as a "
-                 f"missing sourced opportunity. How they sourced it: {sourced_how} Conflict check: {flags}.",
+            kind="dealreg_claim_submitted",
+            params={"partner": partner.name, "opportunity": opportunity.external_id,
+                    "close_date": opportunity.close_date.isoformat(), "arr_usd": str(opportunity.arr_usd),
+                    "sourced_how": sourced_how, "conflicts": _conflict_codes(conflicts)},
         )
     return registration
 
@@ -330,9 +342,7 @@ def registration_withdraw(*, registration, user, reason=""):
         _record(
             registration=registration, actor=user, action="withdraw", before=before, reason=reason,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference} withdrawn by {registration.partner.name}",
-            body=f"{registration.partner.name} withdrew the registration for {registration.customer_company}."
-                 + (f" Reason: {reason}" if reason else ""),
+            kind="dealreg_withdrawn", params={"partner": registration.partner.name, "reason": reason or ""},
         )
     return registration
 
@@ -351,8 +361,7 @@ def registration_respond(*, registration, user, answer):
         _record(
             registration=registration, actor=user, action="respond", before=before, reason=answer,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference}: {registration.partner.name} answered your question",
-            body=f"Answer: {answer}",
+            kind="dealreg_answered", params={"partner": registration.partner.name, "answer": answer},
         )
     return registration
 
@@ -375,9 +384,9 @@ def registration_request_extension(*, registration, user, reason, today=None):
         _record(
             registration=registration, actor=user, action="request_extension", before=before, reason=reason,
             recipients=_vendor_side(registration),
-            subject=f"{registration.reference}: extension requested",
-            body=f"{registration.partner.name} asks to extend the registration for {registration.customer_company} "
-                 f"(expires {registration.expires_on:%d %b %Y}). Reason: {reason}",
+            kind="dealreg_extension_requested",
+            params={"partner": registration.partner.name, "expires_on": registration.expires_on.isoformat(),
+                    "reason": reason},
         )
     return registration
 
@@ -465,9 +474,7 @@ def registration_approve(*, registration, reviewer, reason, today=None):
         _record(
             registration=registration, actor=reviewer, action="approve", before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} approved: {registration.customer_company}",
-            body=f"Your registration for {registration.customer_company} was approved. It is protected until "
-                 f"{registration.expires_on:%d %b %Y}. Note from your PAM: {reason}",
+            kind="dealreg_approved", params={"expires_on": registration.expires_on.isoformat(), "reason": reason},
         )
     return registration
 
@@ -506,19 +513,16 @@ def _approve_claim(*, registration, reviewer, reason, today):
     registration.closed_on = opportunity.close_date
     registration.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_on",
                                      "final_arr_usd", "closed_on"])
-    words = rules.revenue_words(counts=attachment_counts(attachment, opportunity), close_date=opportunity.close_date,
-                                product_line=opportunity.product_line)
     _record(
         registration=registration, actor=reviewer, action="win", before={**before, "status": rules.APPROVED},
         reason=f"Already closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd} USD ARR "
                f"({opportunity.external_id}).",
         audit_extra={"approved_claim": True},
         recipients=_partner_side(registration),
-        subject=f"{registration.reference} approved: {registration.customer_company}",
-        body=f"Your registration of the missing sourced opportunity {opportunity.external_id} "
-             f"({registration.customer_company}) was approved: your company is added to it. It closed won on "
-             f"{opportunity.close_date:%d %b %Y} with {opportunity.arr_usd:,.2f} USD ARR. {words} "
-             f"Note from your PAM: {reason}",
+        kind="dealreg_claim_approved",
+        params={"opportunity": opportunity.external_id, "close_date": opportunity.close_date.isoformat(),
+                "arr_usd": str(opportunity.arr_usd), "reason": reason,
+                "revenue": _revenue_case(attachment_counts(attachment, opportunity), opportunity.product_line)},
     )
     return registration
 
@@ -557,8 +561,7 @@ def registration_reject(*, registration, reviewer, reason_code, reason):
         _record(
             registration=registration, actor=reviewer, action="reject", before=before, reason=f"{label}: {reason}",
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} rejected: {registration.customer_company}",
-            body=f"Your registration for {registration.customer_company} was rejected. Reason: {label}. {reason}",
+            kind="dealreg_rejected", params={"reject_reason": reason_code, "reason": reason},
         )
     return registration
 
@@ -575,8 +578,7 @@ def registration_request_info(*, registration, reviewer, question):
         _record(
             registration=registration, actor=reviewer, action="request_info", before=before, reason=question,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference}: your PAM needs more information",
-            body=f"About your registration for {registration.customer_company}: {question}",
+            kind="dealreg_info_requested", params={"question": question},
         )
     return registration
 
@@ -620,15 +622,14 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
         attachment = OpportunityPartner.objects.filter(opportunity=opportunity,
                                                        partner_id=registration.partner_id).first()
         counts = attachment is not None and attachment_counts(attachment, opportunity)
-        words = rules.revenue_words(counts=counts, close_date=closed_on, product_line=opportunity.product_line)
         _record(
             registration=registration, actor=reviewer, action="win", before=before,
             reason=reason or f"Won: {final_arr_usd} USD ARR, closed {closed_on.isoformat()}.",
             audit_extra={"revenue_counts": counts},
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} won: {registration.customer_company}",
-            body=f"Congratulations: {registration.customer_company} closed on {closed_on:%d %b %Y} with "
-                 f"{final_arr_usd:,.2f} USD ARR. {words}",
+            kind="dealreg_won",
+            params={"closed_on": closed_on.isoformat(), "arr_usd": str(final_arr_usd), "close_date": closed_on.isoformat(),
+                    "revenue": _revenue_case(counts, opportunity.product_line)},
         )
     return registration
 
@@ -674,8 +675,7 @@ def registration_lose(*, registration, reviewer, reason):
         _record(
             registration=registration, actor=reviewer, action="lose", before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference} marked lost: {registration.customer_company}",
-            body=f"The deal with {registration.customer_company} was marked lost. Reason: {reason}",
+            kind="dealreg_lost", params={"reason": reason},
         )
     return registration
 
@@ -700,10 +700,8 @@ def registration_decide_extension(*, registration, reviewer, grant, reason, toda
         _record(
             registration=registration, actor=reviewer, action=action, before=before, reason=reason,
             recipients=_partner_side(registration),
-            subject=f"{registration.reference}: extension {'granted' if grant else 'declined'}",
-            body=(f"Your registration for {registration.customer_company} now expires on "
-                  f"{registration.expires_on:%d %b %Y}." if grant else
-                  f"Your extension request for {registration.customer_company} was declined.") + f" {reason}",
+            kind="dealreg_extension_granted" if grant else "dealreg_extension_declined",
+            params={"expires_on": registration.expires_on.isoformat(), "reason": reason},
         )
     return registration
 
@@ -723,15 +721,12 @@ def registration_expire(*, registration, today=None):
         # An approved attachment is never removed once the opportunity closed won inside the protection window
         # (dealreg/revenue.py): nobody marked it won in the portal, but the sale happened while it was protected.
         won = _won_inside_protection(registration)
-        kept = ""
+        counts = False
         if won is None:
             _end_protection(registration)
         else:
             attachment = OpportunityPartner.objects.filter(opportunity=won, partner_id=registration.partner_id).first()
             counts = attachment is not None and attachment_counts(attachment, won)
-            kept = (f" The sales system records the opportunity as closed won on {won.close_date:%d %b %Y}, inside "
-                    f"the protection period, so your company stays on it. "
-                    + rules.revenue_words(counts=counts, close_date=won.close_date, product_line=won.product_line))
         registration.status = rules.EXPIRED
         registration.save(update_fields=["status"])
         _record(
@@ -741,9 +736,10 @@ def registration_expire(*, registration, today=None):
                 if won is not None else ""),
             audit_extra={"attachment_kept": won is not None},
             recipients=_partner_side(registration) + _vendor_side(registration),
-            subject=f"{registration.reference} expired: {registration.customer_company}",
-            body=f"The approved registration for {registration.customer_company} expired on "
-                 f"{registration.expires_on:%d %b %Y} without being won or lost in the portal.{kept}",
+            kind="dealreg_expired",
+            params={"expires_on": registration.expires_on.isoformat(), "kept": won is not None,
+                    **({"close_date": won.close_date.isoformat(), "revenue": _revenue_case(counts, won.product_line)}
+                       if won is not None else {})},
         )
     return registration
 
@@ -763,12 +759,10 @@ def _send_reminder(*, registration_id, today):
             actor=None, action=AuditAction.DEALREG_REMIND_EXPIRY, obj=registration, partner_id=registration.partner_id,
             after={"expires_on": registration.expires_on.isoformat()},
         )
-        extension = " You can ask once for an extension." if not registration.extension else ""
         notify(
-            recipients=_partner_side(registration),
-            subject=f"{registration.reference} expires in {days} day(s)",
-            body=f"Your approved registration for {registration.customer_company} expires on "
-                 f"{registration.expires_on:%d %b %Y}. Mark the outcome with your PAM before then.{extension}",
+            recipients=_partner_side(registration), kind="dealreg_expiry_reminder",
+            params={"reference": registration.reference, "customer": registration.customer_company, "days": days,
+                    "expires_on": registration.expires_on.isoformat(), "may_extend": not registration.extension},
             url=_url(registration),
         )
     return True

@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
-from core.formatting import day
-from core.formatting import money as usd
 from partners import selectors as partner_selectors
 from partners.access import require_reviewer
 
@@ -202,7 +200,7 @@ def _dates(starts_on, ends_on, today):
         raise ValidationError({"starts_on": _("The start date must be today or later: funding is approved before the activity.")})
 
 
-def _submit(*, partner, user, program, fields, today, note=""):
+def _submit(*, partner, user, program, fields, today, note=None):
     with transaction.atomic():
         funding_request = FundingRequest(partner=partner, program=program, submitted_by=user, **fields)
         # Field checks here; the rules were checked above and the database enforces the constraints.
@@ -212,8 +210,10 @@ def _submit(*, partner, user, program, fields, today, note=""):
                requested_amount=funding_request.requested_amount)
         notify(
             recipients=_staff_recipients(partner),
-            subject=f"New {funding_request.get_program_display()} from {partner}: {funding_request.reference}",
-            body=f"{user} submitted {funding_request.title!r} for {usd(funding_request.requested_amount)}." + note,
+            kind="funding_submitted",
+            params={"program": funding_request.program, "partner": str(partner), "reference": funding_request.reference,
+                    "user": str(user), "title": funding_request.title,
+                    "amount": str(funding_request.requested_amount), **(note or {})},
             url=_url(funding_request),
         )
     return funding_request
@@ -285,8 +285,7 @@ def mdf_request_submit(*, partner, user, activity_type, title, description, star
     }
     remaining = selectors.ledger_figures(partner=partner, program_year=program_year).remaining
     over = rules.allocation_warning(requested_amount=amount, remaining=remaining)
-    note = (f" Above the remaining allocation: {usd(amount)} requested, {usd(max(remaining, 0))} remains."
-            if over else "")
+    note = {"over_allocation": True, "remaining": str(max(remaining, 0))} if over else None
     return _submit(partner=partner, user=user, program=Program.MDF, fields=fields, today=today, note=note)
 
 
@@ -303,8 +302,9 @@ def request_withdraw(*, funding_request, user, reason=""):
         reason = _text(reason, "reason", required=False, max_length=4000)
         _audit(actor=user, action="withdraw", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_staff_recipients(funding_request.partner),
-               subject=f"{funding_request.reference} withdrawn by {funding_request.partner}",
-               body=reason or "The partner withdrew the request.", url=_url(funding_request))
+               kind="funding_withdrawn", params={"reference": funding_request.reference,
+                                                 "partner": str(funding_request.partner), "reason": reason or ""},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -338,8 +338,9 @@ def request_answer(*, funding_request, user, answer, requested_amount=None):
         funding_request.save(update_fields=["status", "requested_amount", "updated_at"])
         _audit(actor=user, action="answer", funding_request=funding_request, before_status=before, reason=answer, **changed)
         notify(recipients=_staff_recipients(funding_request.partner),
-               subject=f"{funding_request.partner} answered on {funding_request.reference}",
-               body=answer, url=_url(funding_request))
+               kind="funding_answered", params={"partner": str(funding_request.partner),
+                                                "reference": funding_request.reference, "answer": answer},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -372,8 +373,10 @@ def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=N
             _audit(actor=user, action="claim_submit", funding_request=funding_request, before_status=before,
                    actual_cost=cost, files=len(checked))
             notify(recipients=_staff_recipients(funding_request.partner),
-                   subject=f"Claim on {funding_request.reference} from {funding_request.partner}",
-                   body=f"Actual cost USD {cost} with {len(checked)} proof-of-performance file(s).", url=_url(funding_request))
+                   kind="funding_claim_submitted",
+                   params={"reference": funding_request.reference, "partner": str(funding_request.partner),
+                           "actual_cost": str(cost), "files": len(checked)},
+                   url=_url(funding_request))
         except Exception:
             for name in saved:  # the rows roll back; do not leave their files behind in the storage
                 default_storage.delete(name)
@@ -422,7 +425,8 @@ def request_info(*, funding_request, reviewer, reason):
         funding_request.save(update_fields=["status", "updated_at"])
         _audit(actor=reviewer, action="request_info", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Information requested on {funding_request.reference}", body=reason, url=_url(funding_request))
+               kind="funding_info_requested", params={"reference": funding_request.reference, "reason": reason},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -439,7 +443,8 @@ def request_reject(*, funding_request, reviewer, reason):
         funding_request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         _audit(actor=reviewer, action="reject", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"{funding_request.reference} was not approved", body=reason, url=_url(funding_request))
+               kind="funding_rejected", params={"reference": funding_request.reference, "reason": reason},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -485,9 +490,9 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
         _audit(actor=reviewer, action="approve", funding_request=funding_request, before_status=before, reason=reason,
                approved_amount=amount, claim_deadline=funding_request.claim_deadline)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"{funding_request.reference} approved: {usd(amount)}",
-               body=(f"{reason}\n\n{usd(amount)} of the {program_year.year} program year. Claim after the activity "
-                     f"with the actual cost and proof of performance by {day(funding_request.claim_deadline)}."),
+               kind="funding_approved",
+               params={"reference": funding_request.reference, "amount": str(amount), "reason": reason,
+                       "year": program_year.year, "claim_deadline": funding_request.claim_deadline.isoformat()},
                url=_url(funding_request))
     return funding_request
 
@@ -525,7 +530,8 @@ def claim_approve(*, funding_request, reviewer, approved_amount, reason):
         _audit(actor=reviewer, action="claim_approve", funding_request=funding_request, before_status=before,
                reason=reason, claim_amount=amount)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Claim on {funding_request.reference} approved: USD {amount:,}", body=reason,
+               kind="funding_claim_approved",
+               params={"reference": funding_request.reference, "amount": str(amount), "reason": reason},
                url=_url(funding_request))
     return claim
 
@@ -548,7 +554,8 @@ def claim_reject(*, funding_request, reviewer, reason):
                    note="Claim rejected")
         _audit(actor=reviewer, action="claim_reject", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Claim on {funding_request.reference} rejected", body=reason, url=_url(funding_request))
+               kind="funding_claim_rejected", params={"reference": funding_request.reference, "reason": reason},
+               url=_url(funding_request))
     return claim
 
 
@@ -570,8 +577,9 @@ def claim_mark_paid(*, funding_request, admin, payment_reference, reason=""):
                reason=_text(reason, "reason", required=False, max_length=4000), payment_reference=reference,
                paid_amount=claim.approved_amount)
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"{funding_request.reference} paid: USD {claim.approved_amount:,}",
-               body=f"Payment reference {reference}.", url=_url(funding_request))
+               kind="funding_paid", params={"reference": funding_request.reference,
+                                            "amount": str(claim.approved_amount), "payment_reference": reference},
+               url=_url(funding_request))
     return claim
 
 
@@ -595,8 +603,10 @@ def request_expire(*, funding_request, today):
         reason = f"No claim by the deadline {funding_request.claim_deadline:%Y-%m-%d}."
         _audit(actor=None, action="expire", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=[*_partner_recipients(funding_request), *_staff_recipients(funding_request.partner)],
-               subject=f"{funding_request.reference} expired: not claimed in time",
-               body=f"{reason} USD {funding_request.approved_amount:,} was returned.", url=_url(funding_request))
+               kind="funding_expired",
+               params={"reference": funding_request.reference, "amount": str(funding_request.approved_amount),
+                       "claim_deadline": funding_request.claim_deadline.isoformat()},
+               url=_url(funding_request))
     return funding_request
 
 
@@ -611,10 +621,10 @@ def claim_remind(*, funding_request, days_before, today):
             return False
         days_left = (funding_request.claim_deadline - today).days
         notify(recipients=_partner_recipients(funding_request),
-               subject=f"Claim {funding_request.reference} by {funding_request.claim_deadline:%Y-%m-%d} ({days_left} days left)",
-               body=(f"USD {funding_request.approved_amount:,} is approved for {funding_request.title!r}. Submit your claim "
-                     f"with the actual cost and proof of performance by {funding_request.claim_deadline:%Y-%m-%d}; "
-                     "after that the approval expires and the amount returns to the allocation."),
+               kind="funding_claim_reminder",
+               params={"reference": funding_request.reference, "claim_deadline": funding_request.claim_deadline.isoformat(),
+                       "days_left": days_left, "amount": str(funding_request.approved_amount),
+                       "title": funding_request.title},
                url=_url(funding_request))
     return True
 
@@ -663,8 +673,9 @@ def allocation_set(*, partner, program_year, amount, admin, reason=""):
         audit_record(actor=admin, action=AuditAction.ALLOCATION_SET, obj=allocation, partner_id=partner.pk, before=before,
                      after={"amount": str(amount), "is_custom": True}, reason=reason)
         notify(recipients=partner_selectors.partner_admins(partner),
-               subject=f"Your {program_year.year} MDF allocation is USD {amount:,}",
-               body=reason or "The program team set your MDF allocation.", url=reverse("funding:overview"))
+               kind="funding_allocation_set",
+               params={"year": program_year.year, "amount": str(amount), "reason": reason or ""},
+               url=reverse("funding:overview"))
     return allocation
 
 

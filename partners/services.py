@@ -72,8 +72,7 @@ def agreement_accept(*, partner, agreement, user, ip_address=None):
             )
             notify(
                 recipients=list(partner.users.all()),
-                subject=f"{partner.name} is now a Registered partner",
-                body="Your company accepted the partner agreement and is now at the Registered tier.",
+                kind="partners_registered", params={"partner": partner.name},
                 url="/partner/",
             )
         return acceptance
@@ -97,8 +96,7 @@ def _sync_partner_type(partner, *, actor, reason):
                  before={"partner_type": before}, after={"partner_type": wanted}, reason=reason)
     notify(
         recipients=list(partner.users.filter(is_active=True)),
-        subject=f"{partner.name} is now a {Partner.PartnerType(wanted).label.lower()} partner",
-        body=f"{reason} Your company's partner type is now {Partner.PartnerType(wanted).label.lower()}.",
+        kind="partners_type_changed", params={"partner": partner.name, "partner_type": wanted, "reason": reason},
         url=reverse("partners:agreements"),
     )
     return True
@@ -139,10 +137,7 @@ def partner_apply(*, company_name, website, country, email, full_name, password)
         # address is told by email instead (as allauth does for a password reset).
         with transaction.atomic():
             notify_address(
-                email=email, subject="Your application to become a partner",
-                body="Someone applied to become a partner with this email address, which already has a Build Portal "
-                     "account, so no new company was created. Log in (or reset your password) to reach your "
-                     "company; if this was not you, you can ignore this message.",
+                email=email, kind="partners_application_existing",
                 url="/accounts/login/",
             )
         return None, None
@@ -212,15 +207,14 @@ def invitation_create(*, partner, email, role, invited_by, confirmed=False):
                      after={"email": email, "role": role, "expires_at": invitation.expires_at.isoformat()})
         inviter = invited_by.full_name or invited_by.email
         notify_address(
-            email=email, subject=f"{inviter} invited you to join {partner.name} on Build Portal",
-            body=(f"{inviter} invited you to join {partner.name} as a {PartnerRole(role).label.lower()}. "
-                  f"Open the link to choose your name and password. It works until "
-                  f"{invitation.expires_at:%Y-%m-%d %H:%M} UTC."),
+            email=email, kind="partners_invited",
+            params={"inviter": inviter, "partner": partner.name, "role": role,
+                    "expires_at": invitation.expires_at.isoformat()},
             url=f"/invitations/{token}/",
         )
         notify(recipients=[u for u in _partner_admins(partner) if u != invited_by],
-               subject=f"{inviter} invited {email} to {partner.name}",
-               body=f"Role: {PartnerRole(role).label}.", url="/partner/colleagues/")
+               kind="partners_invitation_created", params={"inviter": inviter, "email": email, "partner": partner.name,
+                                                           "role": role}, url="/partner/colleagues/")
     return invitation, token
 
 
@@ -272,8 +266,8 @@ def invitation_accept(*, token, full_name, password):
         audit_record(actor=user, action=AuditAction.INVITATION_ACCEPT, obj=invitation, partner_id=invitation.partner_id,
                      before={"status": "open"}, after={"status": "accepted", "user": user.email, "role": user.partner_role})
         notify(recipients=_partner_admins(invitation.partner) + [invitation.invited_by],
-               subject=f"{full_name} joined {invitation.partner.name}",
-               body=f"{full_name} ({user.email}) accepted the invitation as {user.get_partner_role_display().lower()}.",
+               kind="partners_colleague_joined", params={"full_name": full_name, "partner": invitation.partner.name,
+                                                         "email": user.email, "role": user.partner_role},
                url="/partner/colleagues/")
     return user
 
@@ -296,8 +290,9 @@ def colleague_remove(*, colleague, actor):
         audit_record(actor=actor, action=AuditAction.COLLEAGUE_REMOVE, obj=colleague, partner_id=partner.pk,
                      before={"is_active": True, "role": colleague.partner_role}, after={"is_active": False})
         notify(recipients=[u for u in _partner_admins(partner) if u != actor],
-               subject=f"{colleague} was removed from {partner.name}",
-               body=f"{actor} removed {colleague.email}; the account can no longer log in.", url="/partner/colleagues/")
+               kind="partners_colleague_removed", params={"colleague": str(colleague), "partner": partner.name,
+                                                          "actor": str(actor), "email": colleague.email},
+               url="/partner/colleagues/")
     return colleague
 
 
@@ -396,9 +391,9 @@ def person_move(*, partner, email, to_domain, actor, reason):
             audit_record(actor=actor, action=AuditAction.PERSON_MOVE, obj=person, partner_id=side.pk, reason=reason,
                          before={"partner": partner.pk, "partner_name": partner.name}, after=after)
         notify(recipients=_partner_admins(partner) + _partner_admins(to_partner),
-               subject=f"{person.name} moved from {partner.name} to {to_partner.name}",
-               body=f"{person.name} ({person.email}) and their {moved} course completion(s) moved from "
-                    f"{partner.name} to {to_partner.name}. Reason: {reason}",
+               kind="partners_person_moved", params={"person": person.name, "email": person.email, "moved": moved,
+                                                     "from_partner": partner.name, "to_partner": to_partner.name,
+                                                     "reason": reason},
                url=reverse("partners:people"))
     return person
 
@@ -480,10 +475,11 @@ def roster_import(*, partner, raw_rows, actor, source, shape_errors=()):
         counts["completions_created"], counts["completions_updated"] = len(to_create), len(to_update)
         audit_record(actor=actor, action=AuditAction.ROSTER_IMPORT, obj=partner, partner_id=partner.pk,
                      after={**counts, "rows": len(rows), "source": source[:100]})
-        summary = (f"{counts['people_created']} people added, {counts['people_updated']} updated; "
-                   f"{counts['completions_created']} completions added, {counts['completions_updated']} updated.")
-        notify(recipients=_partner_admins(partner), subject=f"Roster import for {partner.name}: {len(rows)} rows",
-               body=f"From {source[:100]}: {summary}", url="/partner/people/")
+        notify(recipients=_partner_admins(partner), kind="partners_roster_imported",
+               params={"partner": partner.name, "rows": len(rows), "source": source[:100],
+                       **{key: counts[key] for key in ("people_created", "people_updated", "completions_created",
+                                                       "completions_updated")}},
+               url="/partner/people/")
     return counts
 
 
@@ -509,10 +505,10 @@ def partner_assign_team(*, partner, pam, psa, actor):
         audit_record(actor=actor, action=AuditAction.ASSIGN_TEAM, obj=partner, partner_id=partner.pk,
                      before=before, after=after)
         newly = [u for u, key in ((pam, "pam"), (psa, "psa")) if u is not None and before[key] != after[key]]
-        notify(recipients=newly, subject=f"You were assigned to {partner.name}",
-               body=f"{actor} assigned you to {partner.name} ({partner.get_tier_display()}).",
+        notify(recipients=newly, kind="partners_team_assigned",
+               params={"actor": str(actor), "partner": partner.name, "tier": str(partner.get_tier_display())},
                url=f"/staff/partners/{partner.pk}/")
-        notify(recipients=_partner_admins(partner), subject=f"Your Twilio team for {partner.name} changed",
-               body=f"Partner account manager: {pam or '—'}. Partner solution architect: {psa or '—'}.",
+        notify(recipients=_partner_admins(partner), kind="partners_team_changed",
+               params={"partner": partner.name, "pam": str(pam or ""), "psa": str(psa or "")},
                url="/partner/")
     return partner

@@ -13,7 +13,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from activity.actions import AuditAction
 from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
@@ -208,26 +207,24 @@ def _notify_silver_without_pam(run):
         ).order_by("name", "pk").values_list("name", flat=True)[:NAMES_IN_A_NOTIFICATION + 1])
     if not reached:
         return
-    names = ", ".join(reached[:NAMES_IN_A_NOTIFICATION]) + (" and more" if len(reached) > NAMES_IN_A_NOTIFICATION else "")
     notify(
-        recipients=list(partner_selectors.program_admins()),
-        subject="Partners reached Silver or above without a PAM",
-        body=(f"The {run.get_kind_display().lower()} recalculation as of {run.as_of:%-d %b %Y} moved these partners "
-              f"to Silver or above, and they have no PAM yet: {names}. Silver and above get a PAM: assign one from "
-              f"the staff home."),
+        recipients=list(partner_selectors.program_admins()), kind="tiers_silver_without_pam",
+        params={"run_kind": run.kind, "as_of": run.as_of.isoformat(),
+                "names": ", ".join(reached[:NAMES_IN_A_NOTIFICATION]), "more": len(reached) > NAMES_IN_A_NOTIFICATION},
         url="/staff/?pam=none",
     )
 
 
+TIER_CHANGE_KIND = "tiers_changed"
+
+
 def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons):
-    """The subject and body of the notification a partner's users get when a run moves it (both paths, and
-    the per-partner loop of perf's benchmark)."""
-    verb = "moved up" if movement == rules.UP else "moved down"
-    subject = f"{name} {verb} to {rules.tier_name(applied_tier)}"
-    body = (f"The {run.get_kind_display().lower()} tier recalculation as of {run.as_of:%-d %b %Y} ({run.program_year.year} "
-            f"program year) {verb} your company from {rules.tier_name(previous_tier)} to {rules.tier_name(applied_tier)}."
-            "\n\n" + "\n".join(tier_reasons.render_all(reasons)))
-    return subject, body
+    """The params of the notification (kind TIER_CHANGE_KIND) a partner's users get when a run moves it (both
+    paths, and the per-partner loop of perf's benchmark)."""
+    return {"partner": name, "movement": "up" if movement == rules.UP else "down", "run_kind": run.kind,
+            "as_of": run.as_of.isoformat(), "year": run.program_year.year,
+            "previous_tier": rules.tier_name(previous_tier), "tier": rules.tier_name(applied_tier),
+            "reasons": list(reasons)}
 
 
 def _apply_tiers_sql(run, actor):
@@ -338,8 +335,7 @@ def _record_tier_changes(run, changed, actor):
     for user_id, partner_id in recipients.values_list("id", "partner_id"):
         if partner_id not in notices:
             notices[partner_id] = tier_change_notice(run, *by_partner[partner_id][1:])
-        subject, body = notices[partner_id]
-        rows.append(NotificationRow(user_id, subject, body, TIER_PAGE_URL))
+        rows.append(NotificationRow(user_id, TIER_CHANGE_KIND, notices[partner_id], TIER_PAGE_URL))
     return notify_many(rows)
 
 
@@ -397,8 +393,7 @@ def designation_give(*, partner, user, reason):
         audit_record(actor=user, action=AuditAction.DESIGNATION_GIVE, obj=partner, partner_id=partner.pk,
                      before={"tier": before}, after={"tier": partner.tier}, reason=reason)
         notify(recipients=list(partner_selectors.partner_users(partner)),
-               subject=f"{partner.name} is now a Global Strategic partner",
-               body=f"The program designated your company Global Strategic.\n\n{reason}", url=TIER_PAGE_URL)
+               kind="tiers_designated", params={"partner": partner.name, "reason": reason}, url=TIER_PAGE_URL)
     return designation
 
 
@@ -424,9 +419,8 @@ def designation_remove(*, partner, user, reason, as_of=None):
         audit_record(actor=user, action=AuditAction.DESIGNATION_REMOVE, obj=partner, partner_id=partner.pk,
                      before={"tier": TierLevel.GLOBAL_STRATEGIC}, after={"tier": after}, reason=reason)
         notify(recipients=list(partner_selectors.partner_users(partner)),
-               subject=f"{partner.name} is now {rules.tier_name(after)}",
-               body=f"The program removed the Global Strategic designation; by today's figures your company "
-                    f"qualifies for {rules.tier_name(after)}.\n\n{reason}", url=TIER_PAGE_URL)
+               kind="tiers_designation_removed",
+               params={"partner": partner.name, "tier": rules.tier_name(after), "reason": reason}, url=TIER_PAGE_URL)
     return partner
 
 
@@ -525,6 +519,7 @@ def expiry_notices_send(*, today):
     notification is written only for the records this call created, in the same transaction.
     Returns the number of notices recorded.
     """
+
     from . import forecasts
     from .models import ExpiryNotice
 
@@ -567,22 +562,21 @@ def expiry_notices_send(*, today):
             if urgent:
                 notify(
                     recipients=recipients,
-                    subject=ngettext("Renew %(n)d certification to keep %(tier)s",
-                                     "Renew %(n)d certifications to keep %(tier)s", len(urgent))
-                    % {"n": len(urgent), "tier": rules.tier_name(risk.tier_if_renewed)},
-                    body=" ".join(risk.sentences()) + "\n\n" + _expiry_lines(urgent, day), url=TIER_PAGE_URL,
+                    kind="tiers_certifications_at_risk",
+                    params={"n": len(urgent), "tier": rules.tier_name(risk.tier_if_renewed),
+                            "risk": list(risk.sentences()), "completions": _expiry_lines(urgent)},
+                    url=TIER_PAGE_URL,
                 )
             if plain:
                 notify(
                     recipients=recipients,
-                    subject=ngettext("%(n)d certification expiring soon", "%(n)d certifications expiring soon",
-                                     len(plain)) % {"n": len(plain)},
-                    body="These course completions stop counting for your tier when they expire:\n\n"
-                         + _expiry_lines(plain, day),
+                    kind="tiers_certifications_expiring",
+                    params={"n": len(plain), "completions": _expiry_lines(plain)},
                     url="/partner/people/?expiring=60",
                 )
     return created
 
 
-def _expiry_lines(completions, day):
-    return "\n".join(f"- {c.person.name}: {c.get_course_display()} expires on {day(c.expires_on)}" for c in completions)
+def _expiry_lines(completions):
+    return [{"person": c.person.name, "course": str(c.get_course_display()), "expires_on": c.expires_on.isoformat()}
+            for c in completions]

@@ -43,14 +43,15 @@ def test_audit_record_many_refuses_an_unknown_action():
 def test_notify_many_writes_in_order_and_sends_after_commit_in_chunks(django_capture_on_commit_callbacks, monkeypatch):
     users = UserFactory.create_batch(3)
     monkeypatch.setattr(services, "EMAIL_CHUNK", 2)
-    rows = [services.NotificationRow(u.pk, f"Subject {i}" + "!" * 300, f"Body {i}", "/tier/") for i, u in enumerate(users)]
+    rows = [services.NotificationRow(u.pk, "funding_info_requested", {"reference": f"R{i}" + "!" * 300, "reason": f"Body {i}"},
+                                     "/tier/") for i, u in enumerate(users)]
     with mock.patch("activity.tasks.send_notification_emails.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             ids = services.notify_many(rows)
     written = list(Notification.objects.filter(pk__in=ids).order_by("id"))
-    assert [(n.recipient_id, n.body, n.url, n.to_email) for n in written] == [(u.pk, f"Body {i}", "/tier/", "")
-                                                                             for i, u in enumerate(users)]
-    assert all(len(n.subject) == 200 for n in written)
+    assert [(n.recipient_id, n.kind, n.params["reason"], n.display_body, n.url, n.to_email) for n in written] == [
+        (u.pk, "funding_info_requested", f"Body {i}", f"Body {i}", "/tier/", "") for i, u in enumerate(users)]
+    assert all((n.subject, n.body) == ("", "") for n in written)  # no words stored: rendered when read or sent
     assert [c.args[0] for c in delay.call_args_list] == [ids[:2], ids[2:]]
 
 
@@ -67,7 +68,8 @@ def test_the_bulk_writes_are_one_statement_each_on_postgresql(partner, django_as
         services.audit_record_many(actor=None, rows=[
             services.AuditRow(AuditAction.TIER_CHANGE, "partners.partner", i, "p") for i in range(50)])
     with django_assert_num_queries(1):
-        services.notify_many([services.NotificationRow(u.pk, "s", "b") for u in users])
+        services.notify_many([services.NotificationRow(u.pk, "funding_rejected", {"reference": "R", "reason": "b"})
+                              for u in users])
 
 
 def test_every_action_the_services_write_is_a_member():

@@ -53,7 +53,8 @@ def user(db):
 
 def test_email_is_sent_after_commit(worker, user):
     with transaction.atomic():
-        services.notify(recipients=[user], subject="Deal approved", body="Your deal was approved.", url="/deals/1/")
+        services.notify(recipients=[user], kind="funding_info_requested",
+                        params={"reference": "MDF-1", "reason": "Which venue?"}, url="/funding/1/")
         # The worker is running: if the task were queued now it would find no committed row.
         time.sleep(0.5)
         assert mail.outbox == []
@@ -61,15 +62,17 @@ def test_email_is_sent_after_commit(worker, user):
     assert wait_for(lambda: Notification.objects.filter(emailed_at__isnull=False).exists())
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.to == ["reader@example.com"] and message.subject == "Deal approved"
-    assert message.body.endswith("/deals/1/")
+    assert message.to == ["reader@example.com"] and message.subject == "Information requested on MDF-1"
+    assert message.body.startswith("Which venue?") and message.body.endswith("/funding/1/")
+    [(html, mimetype)] = message.alternatives  # the same words in the portal's email layout, with the link back
+    assert mimetype == "text/html" and "Which venue?" in html and "/funding/1/" in html
     row = Notification.objects.get()
     assert row.emailed_at is not None and row.email_attempts == 1
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(worker, user, finished_tasks):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.notify(recipients=[user], subject="Never", body="Rolled back.")
+        services.notify(recipients=[user], kind="funding_rejected", params={"reference": "Never", "reason": "Rolled back."})
         raise RuntimeError("the change failed")
     sweep_notifications.delay()
     assert wait_for(lambda: "activity.tasks.sweep_notifications" in finished_tasks)
@@ -102,7 +105,7 @@ def test_broker_outage_delays_but_never_loses_nor_doubles(user, finished_tasks):
 
 def test_two_sweeps_at_the_same_moment_send_each_email_once(user):
     for i in range(20):
-        services.notify(recipients=[user], subject=f"N{i}", body="x")
+        services.notify(recipients=[user], kind="funding_rejected", params={"reference": f"N{i}", "reason": "x"})
     Notification.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
     barrier = threading.Barrier(2)
     results = []

@@ -9,11 +9,16 @@ from activity.services import notify
 pytestmark = pytest.mark.django_db
 
 
+def note(user, reference, reason, url=""):
+    """A notification whose subject reads "<reference> was not approved"."""
+    notify(recipients=[user], kind="funding_rejected", params={"reference": reference, "reason": reason}, url=url)
+
+
 @pytest.fixture
 def inbox(partner_admin, partner_member):
-    notify(recipients=[partner_admin], subject="First", body="One", url="/partner/people/")
-    notify(recipients=[partner_admin], subject="Second", body="Two")
-    notify(recipients=[partner_member], subject="Not yours", body="Three")
+    note(partner_admin, "First", "One", url="/partner/people/")
+    note(partner_admin, "Second", "Two")
+    note(partner_member, "Not yours", "Three")
     return list(Notification.objects.filter(recipient=partner_admin).order_by("id"))
 
 
@@ -31,7 +36,7 @@ def test_mark_one_read_then_filter_unread(client, partner_admin, inbox):
     response = client.post(reverse("activity:notification_read", args=[inbox[0].pk]), {"open": "1"})
     assert response["Location"] == "/partner/people/"
     unread = client.get(reverse("activity:notifications"), {"show": "unread"}).context["page"]
-    assert [n.subject for n in unread] == ["Second"]
+    assert [n.subject for n in unread] == ["Second was not approved"]
 
 
 def test_mark_all_read(client, partner_admin, partner_member, inbox):
@@ -58,11 +63,12 @@ def test_someone_elses_notification_is_404(client, partner_member, inbox):
 def test_api_list_unread_and_mark(client, partner_admin, inbox):
     client.force_login(partner_admin)
     listed = client.get(reverse("api:notification_list")).json()
-    assert [n["subject"] for n in listed["results"]] == ["Second", "First"]
+    assert [(n["kind"], n["subject"], n["body"]) for n in listed["results"]] == [
+        ("funding_rejected", "Second was not approved", "Two"), ("funding_rejected", "First was not approved", "One")]
     assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 2}
     assert client.post(reverse("api:notification_read", args=[inbox[0].pk])).json() == {"marked": 1}
     unread = client.get(reverse("api:notification_list"), {"unread": "true"}).json()
-    assert [n["subject"] for n in unread["results"]] == ["Second"]
+    assert [n["subject"] for n in unread["results"]] == ["Second was not approved"]
     assert client.post(reverse("api:notifications_read_all")).json() == {"marked": 1}
     assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 0}
 
@@ -75,13 +81,13 @@ def test_api_mark_read_rejects_other_methods_and_bad_ids(client, partner_admin, 
 
 def test_list_query_count_does_not_grow(client, partner_admin, django_assert_max_num_queries):
     client.force_login(partner_admin)
-    notify(recipients=[partner_admin], subject="One", body="x")
+    note(partner_admin, "One", "x")
     with django_assert_max_num_queries(10):
         client.get(reverse("activity:notifications"))
     with django_assert_max_num_queries(6):
         client.get(reverse("api:notification_list"))
     for i in range(40):
-        notify(recipients=[partner_admin], subject=f"N{i}", body="x")
+        note(partner_admin, f"N{i}", "x")
     with django_assert_max_num_queries(10):
         client.get(reverse("activity:notifications"))
     with django_assert_max_num_queries(6):

@@ -31,7 +31,7 @@ def test_reminder_is_sent_once_inside_the_reminder_window(approved, partner_admi
     assert _run(first_day + datetime.timedelta(days=1)) == {"expired": 0, "reminded": 0}
     reminders = Notification.objects.filter(recipient=partner_admin, subject__contains="expires in")
     assert reminders.count() == 1
-    assert "10 day(s)" in reminders.get().subject
+    assert "10 days" in reminders.get().subject  # a real plural (ngettext) where it was "day(s)"
 
 
 def test_expiry_after_the_last_protected_day_once(approved, partner_admin, pam):

@@ -144,7 +144,8 @@ class Worker:
 def _notify(user, n, label):
     """n committed notifications, queued to the worker after commit as the portal does it."""
     with transaction.atomic():
-        rows = [services.notify(recipients=[user], subject=f"{label} {i}", body="x")[0] for i in range(n)]
+        rows = [services.notify(recipients=[user], kind="funding_info_requested",
+                                 params={"reference": f"{label} {i}", "reason": "x"})[0] for i in range(n)]
     return [row.pk for row in rows]
 
 

@@ -58,7 +58,7 @@ def test_tier_page_query_count_does_not_grow_with_data(client, partner_admin, pa
         win(partner, "1000", date(2022, 1, 1 + i))
         win(other_partner, "5000", date(2022, 2, 1 + i))
     services.recalculate(kind="midyear", as_of=date.today(), apply=True)
-    notify(recipients=[partner_admin] * 15, subject="News", body="x")
+    notify(recipients=[partner_admin] * 15, kind="funding_info_requested", params={"reference": "News", "reason": "x"})
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("tiers:standing")).status_code == 200
 

@@ -220,8 +220,11 @@ def test_the_audit_trail_and_the_email_read_the_reasons_in_words(partner, partne
     entry = AuditEntry.objects.get(partner_id=partner.pk, action=AuditAction.TIER_CHANGE)
     assert "Silver needs 10 platform-certified technical people; you have 8." in entry.reason
     assert "{" not in entry.reason
-    subject, body = services.tier_change_notice(run, partner.name, "silver", "bronze", "down",
-                                                Assessment.objects.get(run=run, partner=partner).reasons)
+    from activity.rendering import render_text
+
+    params = services.tier_change_notice(run, partner.name, "silver", "bronze", "down",
+                                         Assessment.objects.get(run=run, partner=partner).reasons)
+    body = render_text(services.TIER_CHANGE_KIND, params, "en")
     assert "Annual recalculation (revenue in 2022): you move down to Bronze." in body
 
 

@@ -63,10 +63,11 @@ def test_apply_writes_tiers_audit_and_notifications_once(partner_admin, partner_
     entry = AuditEntry.objects.get(action="tiers.tier_change", partner_id=partner.pk)
     assert (entry.before, entry.after["tier"], entry.actor) == ({"tier": "silver"}, "gold", program_admin)
     assert "You qualify for Gold." in entry.reason
-    subjects = set(Notification.objects.filter(recipient__partner=partner).values_list("subject", flat=True))
+    # The bulk notices store no words (rendered when read or sent, in the reader's language).
+    subjects = {n.display_subject for n in Notification.objects.filter(recipient__partner=partner)}
     assert subjects == {"Acme Consulting moved up to Gold"}
     assert Notification.objects.filter(recipient__partner=partner).count() == 2  # admin and member
-    body = Notification.objects.filter(recipient__partner=partner).first().body
+    body = Notification.objects.filter(recipient__partner=partner).first().display_body
     assert body.startswith("The annual tier recalculation as of 1 Jan 2023 (2023 program year) moved up")
 
     again, applied_again = services.run_apply(run=run, user=program_admin)

@@ -215,10 +215,10 @@ class Command(BaseCommand):
                         audit_record(actor=None, action=AuditAction.TIER_CHANGE, obj=partner, partner_id=pid,
                                      before={"tier": tier}, after={"tier": outcome.applied_tier, "run": run.pk},
                                      reason=" ".join(tier_reasons.render_all(outcome.reasons)))
-                        subject, body = services.tier_change_notice(run, partner.name, tier, outcome.applied_tier,
-                                                                    outcome.movement, outcome.reasons)
-                        notify(recipients=list(partner.users.filter(is_active=True)), subject=subject, body=body,
-                               url=services.TIER_PAGE_URL)
+                        params = services.tier_change_notice(run, partner.name, tier, outcome.applied_tier,
+                                                             outcome.movement, outcome.reasons)
+                        notify(recipients=list(partner.users.filter(is_active=True)), kind=services.TIER_CHANGE_KIND,
+                               params=params, url=services.TIER_PAGE_URL)
                     out[pid] = outcome.applied_tier
                 raise _RolledBack
         except _RolledBack:
