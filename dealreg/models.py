@@ -94,14 +94,14 @@ class DealRegistration(models.Model):
     """
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        INFO_REQUESTED = "info_requested", _("Information requested")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        WON = "won", _("Won")
-        LOST = "lost", _("Lost")
-        EXPIRED = "expired", _("Expired")
+        SUBMITTED = "submitted", pgettext_lazy("deal registration status", "Submitted")
+        INFO_REQUESTED = "info_requested", pgettext_lazy("deal registration status", "Information requested")
+        APPROVED = "approved", pgettext_lazy("deal registration status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("deal registration status", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("deal registration status", "Withdrawn")
+        WON = "won", pgettext_lazy("deal registration status", "Won")
+        LOST = "lost", pgettext_lazy("deal registration status", "Lost")
+        EXPIRED = "expired", pgettext_lazy("deal registration status", "Expired")
 
     class RejectReason(models.TextChoices):
         DUPLICATE = "duplicate", _("Duplicate registration")

@@ -4,17 +4,27 @@ ValidationError becomes a 400 with field errors in core/api.py); access decides 
 
 from django.http import FileResponse
 from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.query import query_filters
-from partners.models import TierLevel
+from partners.access import partners_visible_to
+from partners.models import Partner, TierLevel
 
 from . import access, rules, selectors, services
+from .filters import AllocationFilter, FundingQueueFilter
 from .models import TWILIO_PRODUCTS, FundingRequest, LedgerEntry, MdfActivityType, Program, Status
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -356,16 +366,37 @@ class ClaimFileApi(APIView):
 # ---------------------------------------------------------------- staff side
 
 
+class QueueItemSerializer(FundingRequestSerializer):
+    claimed = serializers.DecimalField(**MONEY, allow_null=True, read_only=True, help_text="The claim's approved amount")
+    paid = serializers.DecimalField(**MONEY, allow_null=True, read_only=True)
+    outstanding = serializers.DecimalField(**MONEY, read_only=True, help_text="Approved and not paid yet")
+
+    class Meta(FundingRequestSerializer.Meta):
+        fields = [*FundingRequestSerializer.Meta.fields, "claimed", "paid", "outstanding"]
+        read_only_fields = fields
+
+
 class QueueApi(generics.ListAPIView):
-    serializer_class = FundingRequestSerializer
+    """The funding queue with the page's filters and ordering (funding.filters.FundingQueueFilter)."""
+
+    serializer_class = QueueItemSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FundingQueueFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no rows
+            return FundingRequest.objects.none()
         access.require_reviewer(self.request.user)
-        return selectors.review_queue(access.requests_visible_to(self.request.user)).select_related("program_year")
+        return access.requests_visible_to(self.request.user)
 
-    @extend_schema(tags=["funding"], responses={200: FundingRequestSerializer(many=True), 403: ERRORS[403]},
-                   description="Requests awaiting a decision, claims awaiting review and approved claims to pay, "
-                               "of the PAM's partners and partners without a PAM (program admins: all).")
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(selectors.queue_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(tags=["funding"], responses={200: QueueItemSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
+                   description="By default what waits on staff: requests awaiting a decision, claims awaiting review "
+                               "and approved claims to pay, of the PAM's partners and partners without a PAM (program "
+                               "admins: all); any status with the filters.")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -424,28 +455,71 @@ class PartnerSummaryApi(APIView):
         return Response(_summary(partner, selectors.program_year_chosen(request.query_params.get("year")), ledger=True))
 
 
-AllocationRow = inline_serializer("MdfAllocationRow", {
-    "partner": serializers.IntegerField(), "partner_name": serializers.CharField(), "tier": serializers.CharField(),
-    "amount": serializers.DecimalField(**MONEY), "committed": serializers.DecimalField(**MONEY),
-    "remaining": serializers.DecimalField(**MONEY), "is_custom": serializers.BooleanField(),
-})
+class AllocationRowSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(source="pk")
+    partner_name = serializers.CharField(source="name")
+    tier = serializers.CharField()
+    amount = serializers.DecimalField(**MONEY, source="allocated")
+    committed = serializers.DecimalField(**MONEY)
+    claimed = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    remaining = serializers.DecimalField(**MONEY)
+    is_custom = serializers.BooleanField()
 
 
-class AllocationListApi(APIView):
-    @extend_schema(tags=["funding"], responses={200: inline_serializer("MdfAllocations", {
-        "program_year": serializers.IntegerField(), "tier_defaults": serializers.DictField(),
-        "partners": AllocationRow}), 403: ERRORS[403]})
-    def get(self, request):
-        access.require_allocation_admin(request.user)
-        program_year = selectors.current_program_year()
-        rows, defaults = selectors.allocation_rows(program_year=program_year)
+class AllocationTotalsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    allocated = serializers.DecimalField(**MONEY)
+    committed = serializers.DecimalField(**MONEY)
+    claimed = serializers.DecimalField(**MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    remaining = serializers.DecimalField(**MONEY)
+
+
+@extend_schema_serializer(many=False)
+class AllocationsSerializer(serializers.Serializer):
+    program_year = serializers.IntegerField()
+    tier_defaults = serializers.DictField(child=serializers.DecimalField(**MONEY))
+    totals = AllocationTotalsSerializer(help_text="Of every partner the filters select, not only this page")
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    partners = AllocationRowSerializer(many=True)
+
+
+class AllocationListApi(generics.ListAPIView):
+    """The year's MDF allocations with the page's filters and ordering (funding.filters.AllocationFilter),
+    a page of partners at a time, with the totals of all that the filters select."""
+
+    serializer_class = AllocationRowSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AllocationFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no rows
+            return Partner.objects.none()
+        access.require_allocation_admin(self.request.user)
+        self.program_year = selectors.current_program_year()
+        queryset, self.defaults = selectors.allocations(partners_visible_to(self.request.user),
+                                                        program_year=self.program_year)
+        return queryset
+
+    def list(self, request, *args, **kwargs):
+        filtered = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(filtered)
         return Response({
-            "program_year": program_year.year,
-            "tier_defaults": {tier: str(amount) for tier, amount in defaults.items()},
-            "partners": [{"partner": r["partner"].pk, "partner_name": r["partner"].name, "tier": r["partner"].tier,
-                          "amount": str(r["amount"]), "committed": str(r["committed"]), "remaining": str(r["remaining"]),
-                          "is_custom": r["is_custom"]} for r in rows],
+            "program_year": self.program_year.year,
+            "tier_defaults": {tier: str(amount) for tier, amount in self.defaults.items()},
+            "totals": AllocationTotalsSerializer(selectors.allocation_totals(
+                filtered, program_year=self.program_year, defaults=self.defaults)).data,
+            "count": self.paginator.page.paginator.count,
+            "next": self.paginator.get_next_link(), "previous": self.paginator.get_previous_link(),
+            "partners": AllocationRowSerializer(page, many=True).data,
         })
+
+    @extend_schema(tags=["funding"], responses={200: AllocationsSerializer, 400: ERRORS[400], 403: ERRORS[403]})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class AllocationSetApi(APIView):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dealreg.models import Opportunity
 from partners.models import Partner, TierLevel
@@ -27,16 +28,16 @@ class Status(models.TextChoices):
     approved → claim_submitted → claim_approved | claim_rejected; claim_approved → paid;
     withdrawn by the partner before a decision; approved → expired when the claim window closes."""
 
-    SUBMITTED = "submitted", _("Submitted")
-    INFO_REQUESTED = "info_requested", _("Information requested")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CLAIM_SUBMITTED = "claim_submitted", _("Claim submitted")
-    CLAIM_APPROVED = "claim_approved", _("Claim approved")
-    CLAIM_REJECTED = "claim_rejected", _("Claim rejected")
-    PAID = "paid", _("Paid")
-    EXPIRED = "expired", _("Expired (not claimed in time)")
+    SUBMITTED = "submitted", pgettext_lazy("funding request status", "Submitted")
+    INFO_REQUESTED = "info_requested", pgettext_lazy("funding request status", "Information requested")
+    APPROVED = "approved", pgettext_lazy("funding request status", "Approved")
+    REJECTED = "rejected", pgettext_lazy("funding request status", "Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("funding request status", "Withdrawn")
+    CLAIM_SUBMITTED = "claim_submitted", pgettext_lazy("funding request status", "Claim submitted")
+    CLAIM_APPROVED = "claim_approved", pgettext_lazy("funding request status", "Claim approved")
+    CLAIM_REJECTED = "claim_rejected", pgettext_lazy("funding request status", "Claim rejected")
+    PAID = "paid", pgettext_lazy("funding request status", "Paid")
+    EXPIRED = "expired", pgettext_lazy("funding request status", "Expired (not claimed in time)")
 
 
 # Statuses in which an approved amount is held against the allocation (or, for POC, promised).

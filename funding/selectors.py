@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, FilteredRelation, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, gettext_lazy
 
 from activity.models import AuditEntry
@@ -173,20 +174,91 @@ def claim_of(funding_request):
         return None
 
 
-def allocation_rows(*, program_year):
-    """Eligible-tier partners (Bronze and above) with their allocation row (or None) and the tier default."""
+# --- Staff lists at size: the funding queue and the year's allocations (funding.filters) --------------------
+
+OUTSTANDING_STATUSES = (Status.APPROVED, Status.CLAIM_SUBMITTED)
+MONEY_FIELD = {"output_field": DecimalField(max_digits=12, decimal_places=2)}
+
+
+def _queue_columns():
+    claimed = F("claim__approved_amount")
+    return {
+        "claimed": ExpressionWrapper(claimed, **MONEY_FIELD),
+        "paid": Case(When(claim__paid_at__isnull=False, then=claimed), default=None, **MONEY_FIELD),
+        "outstanding": Case(When(status__in=OUTSTANDING_STATUSES, then=F("approved_amount")),
+                            When(status=Status.CLAIM_APPROVED, then=claimed), default=Value(ZERO), **MONEY_FIELD),
+    }
+
+
+def queue_rows(queryset):
+    """The funding queue's columns, keeping the queryset's order. ``claimed`` is the claim's approved amount,
+    ``paid`` that amount once paid, ``outstanding`` what is approved and not paid yet (the approved amount until
+    the claim is approved, then the claim's amount); the totals are sums of the same columns."""
+    return queryset.select_related("partner", "partner__pam", "submitted_by", "claim", "program_year").annotate(
+        **_queue_columns())
+
+
+def queue_totals(queryset):
+    """Count and money of the filtered queue in one query: requested, approved, claimed, paid, outstanding."""
+    # The sums are of the columns' expressions: Django cannot sum these annotations by name.
+    sums = queryset.order_by().aggregate(
+        count=Count("pk"), requested=Sum("requested_amount"), approved=Sum("approved_amount"),
+        **{name: Sum(column) for name, column in _queue_columns().items()})
+    return {k: v if k == "count" else v or ZERO for k, v in sums.items()}
+
+
+def queue_counts(queryset):
+    """How many requests wait in each step of the queue (one query), for the page's shortcuts."""
+    counts = dict(queryset.filter(status__in=[Status.SUBMITTED, Status.CLAIM_SUBMITTED, Status.CLAIM_APPROVED])
+                  .order_by().values_list("status").annotate(n=Count("pk")))
+    return [(status, label, counts.get(status, 0)) for status, label in (
+        (Status.SUBMITTED, gettext("Requests awaiting a decision")), (Status.CLAIM_SUBMITTED, gettext("Claims awaiting review")),
+        (Status.CLAIM_APPROVED, gettext("Approved claims to pay")))]
+
+
+def _allocation_columns(defaults):
+    """Each partner's allocation row of the year or, without one, its tier's default (what the first approval
+    writes): allocated, committed (from the row) and remaining, as expressions over ``year_allocation``."""
+    default = Case(*[When(tier=tier, then=Value(amount)) for tier, amount in defaults.items()], default=Value(ZERO),
+                   **MONEY_FIELD)
+    allocated = Coalesce(F("year_allocation__amount"), default, **MONEY_FIELD)
+    committed = Coalesce(F("year_allocation__committed"), Value(ZERO), **MONEY_FIELD)
+    return {"allocated": allocated, "committed": committed,
+            "remaining": ExpressionWrapper(allocated - committed, **MONEY_FIELD)}
+
+
+def _with_allocation(partners, *, program_year):
+    return partners.annotate(
+        year_allocation=FilteredRelation("mdf_allocations", condition=Q(mdf_allocations__program_year=program_year)))
+
+
+def allocations(partners, *, program_year):
+    """The year's MDF allocation of each partner at Bronze or above, with claimed and paid from the ledger, and
+    the tier defaults: one query for the defaults; the rows are one grouped query."""
     defaults = {d.tier: d.amount for d in MdfTierDefault.objects.filter(program_year=program_year)}
-    allocations = {a.partner_id: a for a in MdfAllocation.objects.filter(program_year=program_year)}
-    partners = Partner.objects.filter(
-        tier__in=[TierLevel.BRONZE, TierLevel.SILVER, TierLevel.GOLD, TierLevel.GLOBAL_STRATEGIC]
-    ).order_by("name")
-    rows = []
-    for p in partners:
-        alloc = allocations.get(p.pk)
-        amount = alloc.amount if alloc else defaults.get(p.tier, ZERO)
-        committed = alloc.committed if alloc else ZERO
-        rows.append({
-            "partner": p, "allocation": alloc, "amount": amount, "committed": committed,
-            "remaining": amount - committed, "is_custom": bool(alloc and alloc.is_custom),
-        })
-    return rows, defaults
+    eligible = partners.filter(tier__in=[TierLevel.BRONZE, TierLevel.SILVER, TierLevel.GOLD, TierLevel.GLOBAL_STRATEGIC])
+    queryset = _with_allocation(eligible, program_year=program_year).annotate(
+        **_allocation_columns(defaults), is_custom=Coalesce(F("year_allocation__is_custom"), Value(False)),
+        year_ledger=FilteredRelation("funding_ledger", condition=Q(
+            funding_ledger__program_year=program_year, funding_ledger__program=Program.MDF,
+            funding_ledger__kind__in=[LedgerEntry.Kind.CLAIM_APPROVED, LedgerEntry.Kind.PAID])),
+    ).annotate(
+        claimed=Coalesce(Sum("year_ledger__amount", filter=Q(year_ledger__kind=LedgerEntry.Kind.CLAIM_APPROVED)),
+                         Value(ZERO), **MONEY_FIELD),
+        paid=Coalesce(Sum("year_ledger__amount", filter=Q(year_ledger__kind=LedgerEntry.Kind.PAID)),
+                      Value(ZERO), **MONEY_FIELD),
+    ).select_related("pam")
+    return queryset, defaults
+
+
+def allocation_totals(queryset, *, program_year, defaults):
+    """Count and money of the filtered allocations, the sums of the rows' columns (two queries: the allocations,
+    and claimed and paid from the ledger)."""
+    chosen = queryset.order_by().values("pk")
+    # The sums are of the columns' expressions: Django cannot sum an annotation over a filtered relation by name.
+    sums = _with_allocation(Partner.objects.filter(pk__in=chosen), program_year=program_year).aggregate(
+        count=Count("pk"), **{name: Sum(column) for name, column in _allocation_columns(defaults).items()})
+    sums.update(LedgerEntry.objects.filter(partner_id__in=chosen, program_year=program_year, program=Program.MDF).aggregate(
+        claimed=Sum("amount", filter=Q(kind=LedgerEntry.Kind.CLAIM_APPROVED)),
+        paid=Sum("amount", filter=Q(kind=LedgerEntry.Kind.PAID))))
+    return {k: v if k == "count" else v or ZERO for k, v in sums.items()}

@@ -21,7 +21,9 @@ urlpatterns = [
     path("funding/requests/<int:pk>/claim/pay/", views.claim_pay, name="claim_pay"),
     path("funding/files/<int:pk>/", views.claim_file, name="claim_file"),
     path("funding/queue/", views.queue, name="queue"),
+    path("funding/queue/export.csv", views.queue_export, name="queue_export"),
     path("funding/partners/<int:partner_id>/", views.partner_funding, name="partner_funding"),
     path("funding/allocations/", views.allocations, name="allocations"),
+    path("funding/allocations/export.csv", views.allocations_export, name="allocations_export"),
     path("funding/allocations/<int:partner_id>/", views.allocation_set, name="allocation_set"),
 ]

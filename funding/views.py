@@ -4,16 +4,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import csv_export
 from core.forms import add_service_errors
+from partners.access import partners_visible_to
 from partners.models import TierLevel
 
 from . import access, forms, rules, selectors, services
+from .filters import AllocationFilter, FundingQueueFilter
 from .models import MdfActivityType, MdfAllocation, Program, Status
 
 
@@ -292,12 +295,29 @@ def claim_file(request, pk):
     return response
 
 
+PAGE_SIZE = 50
+
+
+def _bad_filters(filterset):
+    return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
+        f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})
+
+
+def _queue_filter(request):
+    access.require_reviewer(request.user)
+    return FundingQueueFilter(request.GET, queryset=access.requests_visible_to(request.user), user=request.user)
+
+
 @login_required
 @require_GET
 def queue(request):
-    """PAM queue: requests and claims of assigned partners and partners without a PAM (admins: all)."""
-    access.require_reviewer(request.user)
-    rows = list(selectors.review_queue(access.requests_visible_to(request.user)))
+    """PAM queue: requests and claims of assigned partners and partners without a PAM (admins: all). By default
+    what waits on staff (requests to decide, claims to review, claims to pay); any status with the filters."""
+    filterset = _queue_filter(request)
+    valid = filterset.is_valid()
+    filtered = filterset.qs if valid else filterset.queryset.none()
+    page = Paginator(selectors.queue_rows(filtered), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = page.object_list
     allocations = {
         (a.partner_id, a.program_year_id): a
         for a in MdfAllocation.objects.filter(partner_id__in={r.partner_id for r in rows},
@@ -305,12 +325,40 @@ def queue(request):
     } if rows else {}
     for r in rows:
         r.allocation = allocations.get((r.partner_id, r.program_year_id))
-    groups = [
-        (_("Requests awaiting a decision"), [r for r in rows if r.status == Status.SUBMITTED]),
-        (_("Claims awaiting review"), [r for r in rows if r.status == Status.CLAIM_SUBMITTED]),
-        (_("Approved claims to pay"), [r for r in rows if r.status == Status.CLAIM_APPROVED]),
-    ]
-    return render(request, "funding/queue.html", {"groups": groups})
+    return render(request, "funding/queue.html", {
+        "page": page, "filter": filterset, "status": filterset.data.get("status"),
+        "steps": selectors.queue_counts(filterset.queryset), "totals": selectors.queue_totals(filtered),
+        "pams": filterset.pams if request.user.is_program_admin else None, "partner": filterset.chosen_partner,
+        "o": request.GET.get("o", "")[:20],
+    }, status=200 if valid else 400)
+
+
+@login_required
+@require_GET
+def queue_export(request):
+    """The queue as CSV: exactly what the page's filters select, in its order, streamed."""
+    filterset = _queue_filter(request)
+    if not filterset.is_valid():
+        return _bad_filters(filterset)
+    rows = (
+        (r.reference, r.program, r.status, r.partner_id, r.partner.name, r.partner.tier,
+         r.partner.pam.email if r.partner.pam else "", r.title, r.customer_name, r.program_year.year,
+         r.requested_amount, r.approved_amount, r.claim.actual_cost if _has_claim(r) else "", r.claimed, r.paid,
+         r.outstanding, timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+         timezone.localtime(r.decided_at).strftime("%Y-%m-%d %H:%M") if r.decided_at else "", r.claim_deadline)
+        for r in selectors.queue_rows(filterset.qs).iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename="funding-requests.csv", header=QUEUE_CSV_HEADER, rows=rows)
+
+
+def _has_claim(funding_request):
+    return selectors.claim_of(funding_request) is not None
+
+
+# A file format: the column names and the status / program / tier codes stay as the API spells them.
+QUEUE_CSV_HEADER = ["reference", "program", "status", "partner id", "partner", "tier", "PAM", "name", "customer",
+                    "program year", "requested (USD)", "approved (USD)", "claimed cost (USD)", "claim approved (USD)",
+                    "paid (USD)", "approved, not paid (USD)", "submitted", "decided", "claim deadline"]
 
 
 @login_required
@@ -330,15 +378,45 @@ def partner_funding(request, partner_id):
     return render(request, "funding/partner_funding.html", context)
 
 
-def _allocations_page(request, *, status=200, default_form=None, partner_form=None, partner_form_for=None):
+def _allocation_filter(request):
+    access.require_allocation_admin(request.user)
     program_year = selectors.current_program_year()
-    rows, defaults = selectors.allocation_rows(program_year=program_year)
+    queryset, defaults = selectors.allocations(partners_visible_to(request.user), program_year=program_year)
+    return AllocationFilter(request.GET or None, queryset=queryset), program_year, defaults
+
+
+def _allocations_page(request, *, status=200, default_form=None, partner_form=None, partner_form_for=None):
+    filterset, program_year, defaults = _allocation_filter(request)
+    valid = not filterset.is_bound or filterset.is_valid()
+    filtered = filterset.qs if valid else filterset.queryset.none()
     return render(request, "funding/allocations.html", {
-        "program_year": program_year, "rows": rows,
+        "program_year": program_year, "page": Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filter": filterset, "o": request.GET.get("o", "")[:20],
+        "totals": selectors.allocation_totals(filtered, program_year=program_year, defaults=defaults),
         "defaults": {TierLevel(tier).label: amount for tier, amount in defaults.items()},
         "default_form": default_form or forms.TierDefaultForm(),
         "partner_form": partner_form, "partner_form_for": partner_form_for,
-    }, status=status)
+    }, status=status if valid else 400)
+
+
+@login_required
+@require_GET
+def allocations_export(request):
+    """The year's allocations as CSV: exactly what the page's filters select, in its order, streamed."""
+    filterset, program_year, _defaults = _allocation_filter(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return _bad_filters(filterset)
+    rows = (
+        (p.pk, p.name, p.domain, p.tier, p.pam.email if p.pam else "", program_year.year,
+         "custom" if p.is_custom else "tier default", p.allocated, p.committed, p.claimed, p.paid, p.remaining)
+        for p in filterset.qs.iterator(chunk_size=csv_export.CHUNK_SIZE)
+    )
+    return csv_export.stream_csv(filename=f"mdf-allocations-{program_year.year}.csv", header=ALLOCATION_CSV_HEADER,
+                                 rows=rows)
+
+
+ALLOCATION_CSV_HEADER = ["partner id", "partner", "domain", "tier", "PAM", "program year", "source", "allocated (USD)",
+                         "committed (USD)", "claimed (USD)", "paid (USD)", "remaining (USD)"]
 
 
 @login_required

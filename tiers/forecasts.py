@@ -98,7 +98,7 @@ class TierRisk:
     def sentences(self):
         """In the active language, rendered when read (pages, the notice job with the recipient's language)."""
         out = [c.sentence(recalculation_on=self.recalculation_on, renew_by=self.renew_by,
-                          otherwise=rules.tier_name(self.tier_otherwise), renewed=rules.tier_name(self.tier_if_renewed))
+                          otherwise=rules.tier_label(self.tier_otherwise), renewed=rules.tier_label(self.tier_if_renewed))
                for c in self.courses]
         if self.rules_year and self.rules_year != self.recalculation_on.year:
             out.append(_("The %(year)s requirements are not published yet: this assumes the %(rules_year)s ones.") % {
@@ -184,7 +184,7 @@ class PipelineStep:
     def sentence(self):
         return _("If %(reference)s is won at its estimated ARR of %(arr)s, you reach %(tier)s (revenue %(revenue)s of "
                  "%(threshold)s).") % {"reference": self.reference, "arr": money(self.estimated_arr_usd),
-                                      "tier": rules.tier_name(self.reaches_tier), "revenue": money(self.revenue_then),
+                                      "tier": rules.tier_label(self.reaches_tier), "revenue": money(self.revenue_then),
                                       "threshold": money(self.threshold)}
 
 

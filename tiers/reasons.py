@@ -159,11 +159,18 @@ _RENDER = {
 }
 
 
+# The one tier label that is words rather than a name: stored in English, rendered in the reader's language.
+NOT_REGISTERED = "Not registered"
+
+
 def render(reason: dict | str) -> str:
     """One reason as a sentence in the active language. A stored sentence (a string) comes back as it is;
     a code this version does not know (or a parameter missing) gives the code itself, never an error page."""
     if isinstance(reason, str):
         return reason
+    if NOT_REGISTERED in (reason.get("tier"), reason.get("computed")):
+        reason = {**reason, **{key: _("Not registered") for key in ("tier", "computed")
+                               if reason.get(key) == NOT_REGISTERED}}
     try:
         return _RENDER[reason["code"]](reason)
     except (KeyError, TypeError, ValueError):

@@ -87,7 +87,9 @@ class Outcome(NamedTuple):
 
 # TierLevel.rank walks the enum on every call; a recalculation asks it a few hundred thousand times.
 RANK = {level.value: i for i, level in enumerate(TierLevel)}
-NAMES = {level.value: level.label for level in TierLevel}
+# Stored in reasons as plain text (the tier names are the program's own in every language); "Not registered"
+# is the one label that is words, and tiers/reasons.py renders it in the reader's language.
+NAMES = {level.value: str(level.label) if level.value else "Not registered" for level in TierLevel}
 
 
 def rank(level):
@@ -95,7 +97,13 @@ def rank(level):
 
 
 def tier_name(level):
+    """The tier's name as stored in reasons and notifications (plain text, English for "Not registered")."""
     return NAMES[level or ""]
+
+
+def tier_label(level):
+    """The tier's name for a page or a sentence rendered now, in the reader's language."""
+    return str(TierLevel(level or "").label)
 
 
 # A recalculation asks the same per-run questions (the revenue window, the tiers in order) once per partner;

@@ -9,16 +9,17 @@ import datetime
 from decimal import Decimal
 
 import pygal
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DurationField, ExpressionWrapper, Q, Sum
+from django.db.models.functions import ExtractIsoWeekDay, TruncDate, TruncMonth
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from pygal.style import Style
 
 from core.formatting import day
 from dealreg.models import DealRegistration
-from funding.models import LedgerEntry, Program
+from dealreg.rules import business_days_between
+from funding.models import FundingRequest, LedgerEntry, Program
 from partners.models import TierLevel
 from program.selectors import program_year_or_none
 from tiers.models import Assessment, RecalculationRun
@@ -64,16 +65,21 @@ def tier_mix_svg(data):
 
 # --- Tier mix over the applied runs ----------------------------------------------------------------------
 
-def tier_mix_by_run(partners):
+def _applied_runs():
+    """The last RUNS_SHOWN applied recalculation runs, oldest first, with their labels."""
     runs = list(RecalculationRun.objects.filter(status=RecalculationRun.Status.APPLIED)
                 .order_by("-applied_at", "-pk")[:RUNS_SHOWN])[::-1]
+    return runs, [f"{r.get_kind_display()} {day(r.as_of)}" for r in runs]
+
+
+def tier_mix_by_run(partners):
+    runs, labels = _applied_runs()
     counts = {}
     if runs:
         qs = (Assessment.objects.filter(run__in=runs, partner__in=partners).order_by()
               .values_list("run_id", "applied_tier").annotate(n=Count("pk")))
         counts = {(run_id, tier): n for run_id, tier, n in qs}
     tiers = TierLevel.choices[1:]
-    labels = [f"{r.get_kind_display()} {day(r.as_of)}" for r in runs]
     rows = [(label, *[counts.get((run.pk, value), 0) for value, _name in tiers])
             for run, label in zip(runs, labels, strict=True)]
     return {"title": _("Tier mix after each applied recalculation"), "columns": [_("Run"), *[str(n) for _v, n in tiers]],
@@ -82,9 +88,10 @@ def tier_mix_by_run(partners):
 
 def stacked_svg(data):
     chart = pygal.StackedBar(**_config(title=data["title"], print_values=False, x_label_rotation=20))
-    chart.x_labels = [row[0] for row in data["rows"]]
+    chart.x_labels = [str(row[0]) for row in data["rows"]]
     for i, name in enumerate(data["columns"][1:], start=1):
-        chart.add(name, [float(row[i]) for row in data["rows"]])
+        # str(): a lazily translated label (a status's) is not something pygal can write into the SVG.
+        chart.add(str(name), [float(row[i]) for row in data["rows"]])
     return render(chart)
 
 
@@ -150,9 +157,109 @@ def grouped_svg(data):
     return render(chart)
 
 
+# --- Tier movements per run -----------------------------------------------------------------------------
+
+def tier_movements(partners):
+    """How many partners of the book each applied run moved up, moved down or kept at their tier."""
+    runs, labels = _applied_runs()
+    counts = {}
+    if runs:
+        qs = (Assessment.objects.filter(run__in=runs, partner__in=partners).order_by()
+              .values_list("run_id", "movement").annotate(n=Count("pk")))
+        counts = {(run_id, movement): n for run_id, movement, n in qs}
+    movements = [(Assessment.Movement.UP, _("Moved up")), (Assessment.Movement.DOWN, _("Moved down")),
+                 (Assessment.Movement.SAME, _("Stayed"))]
+    rows = [(label, *[counts.get((run.pk, m), 0) for m, _name in movements])
+            for run, label in zip(runs, labels, strict=True)]
+    return {"title": _("Tier movements per applied recalculation"),
+            "columns": [_("Run"), *[name for _, name in movements]], "rows": rows}
+
+
+def counts_svg(data):
+    chart = pygal.Bar(**_config(title=data["title"], x_label_rotation=20 if len(data["rows"]) > 4 else 0))
+    chart.x_labels = [str(row[0]) for row in data["rows"]]
+    for i, name in enumerate(data["columns"][1:], start=1):
+        chart.add(name, [row[i] for row in data["rows"]])
+    return render(chart)
+
+
+# --- Review times against the service level ---------------------------------------------------------------
+
+# ISO weekday 1 (Monday) to 7: a Monday to count business days from (any week does).
+_A_MONDAY = datetime.date(2024, 1, 1)
+
+
+def _business_days(iso_weekday, days):
+    """Business days between a start on ``iso_weekday`` and ``days`` calendar days later (dealreg.rules)."""
+    start = _A_MONDAY + datetime.timedelta(days=iso_weekday - 1)
+    return business_days_between(start, start + datetime.timedelta(days=days))
+
+
+def _days_to_decision(queryset, *, start_field):
+    """{(ISO weekday of the start, calendar days to the decision): how many}: one grouped query whatever the
+    number of decisions (business days depend only on the two)."""
+    days = ExpressionWrapper(TruncDate("decided_at") - TruncDate(start_field), output_field=DurationField())
+    qs = (queryset.order_by().annotate(weekday=ExtractIsoWeekDay(start_field), days=days)
+          .values_list("weekday", "days").annotate(n=Count("pk")))
+    return {(weekday, delta.days if isinstance(delta, datetime.timedelta) else int(delta)): n
+            for weekday, delta, n in qs}
+
+
+def review_times(partners, *, today=None):
+    """Business days from (re)submission to the decision of the reviews decided in the last twelve months,
+    against the review service level. Deal registrations count from when they last entered "submitted" (an
+    answer to a question restarts the clock, as the service level does); funding requests from their
+    submission. The guide sets a service level for deal reviews only (the program year's
+    ``deal_review_business_days``); funding requests are shown against the same one for comparison."""
+    today = today or timezone.localdate()
+    program_year = program_year_or_none(today)
+    allowed = program_year.deal_review_business_days if program_year else None
+    if allowed is None:
+        return {"title": _("Review times against the service level"), "columns": [], "rows": [],
+                "note": _("No program year is in force, so there is no service level to measure against.")}
+    since = datetime.datetime.combine(_months(today)[0], datetime.time.min, tzinfo=timezone.get_current_timezone())
+    step = max(allowed, 1)
+    edges = [allowed, allowed + step, allowed + 4 * step]  # within; up to twice; up to five times; longer
+    labels = [
+        _("%(days)s or fewer (within the service level)") % {"days": allowed},
+        _("%(low)s to %(high)s") % {"low": edges[0] + 1, "high": edges[1]},
+        _("%(low)s to %(high)s") % {"low": edges[1] + 1, "high": edges[2]},
+        _("more than %(days)s") % {"days": edges[2]},
+    ]
+    kinds = [
+        (_("Deal registrations"), DealRegistration.objects.filter(
+            partner__in=partners, decided_at__gte=since), "waiting_since"),
+        (_("Funding requests"), FundingRequest.objects.filter(
+            partner__in=partners, decided_at__gte=since), "submitted_at"),
+    ]
+    buckets = []
+    for _name, queryset, start_field in kinds:
+        counts = [0] * len(labels)
+        for (weekday, days), n in _days_to_decision(queryset, start_field=start_field).items():
+            business = _business_days(weekday, days)
+            counts[next((i for i, edge in enumerate(edges) if business <= edge), len(edges))] += n
+        buckets.append(counts)
+    rows = [(label, *[counts[i] for counts in buckets]) for i, label in enumerate(labels)]
+    within = [(name, counts[0], sum(counts)) for (name, _qs, _f), counts in zip(kinds, buckets, strict=True)]
+    note = ngettext(
+        "Service level: %(days)s business day from (re)submission to a decision (the program year's deal review "
+        "setting; the guide sets none for funding requests, shown against the same for comparison).",
+        "Service level: %(days)s business days from (re)submission to a decision (the program year's deal review "
+        "setting; the guide sets none for funding requests, shown against the same for comparison).",
+        allowed) % {"days": allowed}
+    shares = " ".join(
+        _("%(kind)s: %(within)s of %(total)s decided within it.") % {"kind": name, "within": n, "total": total}
+        for name, n, total in within)
+    return {"title": _("Review times against the service level, last twelve months"),
+            "columns": [_("Business days to a decision"), *[name for name, _qs, _f in kinds]], "rows": rows,
+            "note": f"{note} {shares}"}
+
+
 CHARTS = {
     "tier-mix": (tier_mix, tier_mix_svg),
     "tier-runs": (tier_mix_by_run, stacked_svg),
     "deal-pipeline": (deal_pipeline, stacked_svg),
     "mdf-by-tier": (mdf_by_tier, grouped_svg),
+    "tier-movements": (tier_movements, counts_svg),
+    "review-times": (review_times, counts_svg),
 }

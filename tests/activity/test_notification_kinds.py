@@ -142,7 +142,7 @@ CASES = [
     ("funding_answered", {"partner": partner, "reference": "MDF-9", "answer": "Here it is."},
      f"{partner} answered on MDF-9", "Here it is."),
     ("funding_claim_submitted", {"reference": "MDF-9", "partner": partner, "actual_cost": "3500.00", "files": 2},
-     f"Claim on MDF-9 from {partner}", "Actual cost USD 3500.00 with 2 proof-of-performance files."),
+     f"Claim on MDF-9 from {partner}", "Actual cost $3,500 with 2 proof-of-performance files."),
     ("funding_info_requested", {"reference": "MDF-9", "reason": reason}, "Information requested on MDF-9", reason),
     ("funding_rejected", {"reference": "MDF-9", "reason": reason}, "MDF-9 was not approved", reason),
     ("funding_approved", {"reference": "MDF-9", "amount": "4000.00", "reason": reason, "year": 2026,
@@ -151,19 +151,19 @@ CASES = [
      f"{reason}\n\n$4,000 of the 2026 program year. Claim after the activity with the actual cost and proof of "
      "performance by 1 Feb 2027."),
     ("funding_claim_approved", {"reference": "MDF-9", "amount": "3500.00", "reason": reason},
-     f"Claim on MDF-9 approved: USD {3500:,.2f}", reason),
+     "Claim on MDF-9 approved: $3,500", reason),
     ("funding_claim_rejected", {"reference": "MDF-9", "reason": reason}, "Claim on MDF-9 rejected", reason),
     ("funding_paid", {"reference": "MDF-9", "amount": "3500.00", "payment_reference": "PAY-1"},
-     f"MDF-9 paid: USD {3500:,.2f}", "Payment reference PAY-1."),
+     "MDF-9 paid: $3,500", "Payment reference PAY-1."),
     ("funding_expired", {"reference": "MDF-9", "amount": "4000.00", "claim_deadline": "2027-02-01"},
-     "MDF-9 expired: not claimed in time", f"No claim by the deadline 2027-02-01. USD {4000:,.2f} was returned."),
+     "MDF-9 expired: not claimed in time", "No claim by the deadline 2027-02-01. $4,000 was returned."),
     ("funding_claim_reminder", {"reference": "MDF-9", "claim_deadline": "2027-02-01", "days_left": 14,
                                 "amount": "4000.00", "title": "Summit"},
      "Claim MDF-9 by 2027-02-01 (14 days left)",
-     f"USD {4000:,.2f} is approved for {'Summit'!r}. Submit your claim with the actual cost and proof of performance "
+     f"$4,000 is approved for {'Summit'!r}. Submit your claim with the actual cost and proof of performance "
      "by 2027-02-01; after that the approval expires and the amount returns to the allocation."),
     ("funding_allocation_set", {"year": 2026, "amount": "20000.00", "reason": ""},
-     f"Your 2026 MDF allocation is USD {20000:,.2f}", "The program team set your MDF allocation."),
+     "Your 2026 MDF allocation is $20,000", "The program team set your MDF allocation."),
     ("tiers_silver_without_pam", {"run_kind": "midyear", "as_of": "2026-07-01", "names": "Acme, Beta", "more": True},
      "Partners reached Silver or above without a PAM",
      "The mid-year recalculation as of 1 Jul 2026 moved these partners to Silver or above, and they have no PAM yet: "

@@ -89,8 +89,10 @@ CASES = [
     Case("funding:claim_pay", PAY_PAGE, kwargs=claimed_id, method="post", data=empty),
     Case("funding:claim_file", SEE_PAGE, kwargs=lambda w: {"pk": w["funding_file"].pk}),
     Case("funding:queue", QUEUE_PAGE),
+    Case("funding:queue_export", QUEUE_PAGE),
     Case("funding:partner_funding", STAFF_PARTNER_PAGE, kwargs=partner_id),
     Case("funding:allocations", expect(403, anonymous=LOGIN, program_admin=200)),
+    Case("funding:allocations_export", expect(403, anonymous=LOGIN, program_admin=200)),
     Case("funding:allocations", ADMIN_POST_PAGE, method="post", data=empty, id_suffix="-post"),
     Case("funding:allocation_set", ADMIN_POST_PAGE, kwargs=partner_id, method="post", data=empty),
     # API.

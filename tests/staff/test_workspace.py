@@ -39,6 +39,8 @@ PAGES = [
     lambda p: reverse("staff:chart", kwargs={"name": "tier-runs"}),
     lambda p: reverse("staff:chart", kwargs={"name": "deal-pipeline"}),
     lambda p: reverse("staff:chart", kwargs={"name": "mdf-by-tier"}),
+    lambda p: reverse("staff:chart", kwargs={"name": "tier-movements"}),
+    lambda p: reverse("staff:chart", kwargs={"name": "review-times"}),
     lambda p: reverse("staff:partner", kwargs={"pk": p.pk}),
 ]
 
