@@ -117,11 +117,12 @@ def test_two_partners_register_one_customer_and_the_pam_decides(page, shoot, lan
     log_in(page, "admin@second.example", PASSWORD)
     page.wait_for_url("**/partner/")
     page.goto("/notifications/")
-    # The notice names the registration and gives the reason (the code's label and the PAM's words).
+    # The notice names the registration and gives the reason (the code, in words, and the PAM's words).
     item = page.locator(".list-group-item", has_text=second_reg.reference)
     assert item.count() == 1
     notice = item.inner_text()
-    assert duplicate in notice and "Another partner registered Globex first and was approved." in notice
+    assert t(language, "Reason: Duplicate registration.") in notice
+    assert "Another partner registered Globex first and was approved." in notice
     shoot(page, "second-notifications")
     with page.expect_navigation():
         item.locator("button[name=open]").click()
