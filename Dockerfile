@@ -9,6 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# msgfmt (Debian's gettext) compiles the translation catalogs below; .mo files are not committed.
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/*
+
 # XStatic-Bootstrap ships only an sdist that needs pkg_resources (see requirements-static.txt).
 COPY requirements.txt requirements-static.txt ./
 RUN pip install "setuptools<81" wheel \
@@ -21,6 +24,8 @@ COPY . .
 # import but touches neither the database nor Redis; these throwaway values exist only in this RUN.
 RUN DJANGO_SECRET_KEY=collectstatic-only DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
     REDIS_URL=redis://127.0.0.1:6379/0 python manage.py collectstatic --noinput \
+    && DJANGO_SECRET_KEY=compilemessages-only DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    REDIS_URL=redis://127.0.0.1:6379/0 python manage.py compilemessages --ignore=staticfiles --ignore=media \
     && useradd --system --uid 10001 --home-dir /app portal \
     && mkdir -p /app/media && chown portal /app/media
 

@@ -7,9 +7,9 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.query import query_filters
+from core.query import PageNumberPagination, query_filters
 
-from . import access, services
+from . import access, selectors, services
 from .models import Notification
 
 NOT_FOUND = OpenApiResponse(description=gettext_lazy("Not one of your notifications."))
@@ -39,8 +39,29 @@ class NotificationFilters(serializers.Serializer):
     unread = serializers.BooleanField(required=False, default=False)
 
 
+class CappedPagination(PageNumberPagination):
+    """Pages over the newest CAP rows at most: ``count`` stops at CAP and ``count_is_capped`` says there are
+    more. An exact count of a million rows costs on every request what the page itself does not."""
+
+    django_paginator_class = selectors.CappedPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["count_is_capped"] = self.page.paginator.count.capped
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["description"] = f"How many there are, at most {self.django_paginator_class.CAP:,}"
+        schema["properties"]["count_is_capped"] = {
+            "type": "boolean", "description": "There are more than the count says; the newest are paged"}
+        schema["required"].append("count_is_capped")
+        return schema
+
+
 class NotificationListApi(generics.ListAPIView):
     serializer_class = NotificationSerializer
+    pagination_class = CappedPagination
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description=gettext_lazy("Only unread notifications"))],

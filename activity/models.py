@@ -39,8 +39,10 @@ class Notification(models.Model):
     """In-app notification and email outbox row, written in the same transaction as the change."""
 
     # A user, or (for someone without an account yet, e.g. an invited colleague) only an email address.
+    # No index of its own: (recipient, created_at) below serves the foreign key too.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+        db_index=False,
     )
     to_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -67,8 +69,12 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # A user's list reads newest first and stops after a page; the unread list, the unread count and "mark
+        # all read" read only the unread ones, which a partial index keeps small whatever the user has read.
         indexes = [
-            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_recent"),
+            models.Index(fields=["recipient", "-created_at", "-id"], condition=models.Q(read_at__isnull=True),
+                         name="notification_unread"),
             models.Index(fields=["emailed_at"], condition=models.Q(emailed_at__isnull=True), name="notification_unsent"),
         ]
         constraints = [

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, services
+from . import access, selectors, services
 
 
 def _safe_next(request, fallback):
@@ -24,7 +23,7 @@ def notification_list(request):
     notifications = access.notifications_visible_to(request.user)
     if show == "unread":
         notifications = notifications.filter(read_at__isnull=True)
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(notifications, 25).get_page(request.GET.get("page"))
     return render(request, "activity/notifications.html", {"page": page, "show": show})
 
 

@@ -1,11 +1,14 @@
 """The 2022 program year, transcribed from ../shared/program-guide-2022.txt (version 3.0, May 2022).
 
 Plain data; `load_program_year` writes it idempotently. A data migration and `manage.py load_program`
-both call it, so the rules are rows a program admin can copy and edit for the next year.
+both call it, so the rules are rows a program admin can copy and edit for the next year. The texts in the
+program's other languages are in program_2022_translations.
 """
 
 import datetime
 from decimal import Decimal
+
+from . import program_2022_translations as translations
 
 YEAR = 2022
 
@@ -148,11 +151,33 @@ AGREEMENTS = [
 ]
 
 
+def _translated(model, field, english, texts):
+    """The per-language columns of ``field`` (django-modeltranslation): English and each translation in
+    ``texts`` ({language: text}). Nothing for a model without them: the migrations before benefits 0010
+    load the year with models that have one column per text."""
+    columns = {f.name for f in model._meta.fields}  # forward fields only: the reverse ones re-render a migration's models
+    values = {translations.column(field, "en"): english,
+              **{translations.column(field, language): text for language, text in texts.items()}}
+    return {name: value for name, value in values.items() if name in columns}
+
+
+def _in_each_language(table, key, index=None):
+    """{language: text} of one key of a translations table (``index`` picks from a (name, text) pair)."""
+    found = {}
+    for language in translations.LANGUAGES:
+        value = table.get(language, {}).get(key)
+        if value is not None:
+            found[language] = value if index is None else value[index]
+    return found
+
+
 def load_program_year(*, ProgramYear, Tier, Benefit, TierBenefit, Agreement):
     """Write the 2022 program year. Safe to run again: rows are matched by their natural keys."""
     year, _ = ProgramYear.objects.update_or_create(year=YEAR, defaults=PROGRAM_YEAR)
     for row in TIERS:
-        Tier.objects.update_or_create(program_year=year, level=row["level"], defaults=row)
+        description = _translated(Tier, "description", row["description"],
+                                  _in_each_language(translations.TIER_DESCRIPTIONS, row["level"]))
+        Tier.objects.update_or_create(program_year=year, level=row["level"], defaults={**row, **description})
     position = 0
     for code, name, cells in BENEFITS_BY_TIER:
         position += 1
@@ -160,7 +185,8 @@ def load_program_year(*, ProgramYear, Tier, Benefit, TierBenefit, Agreement):
             program_year=year, code=code,
             defaults={"name": name, "glossary": GLOSSARY[code], "gate": TIER_CELL_GATES.get(code, "tier"),
                       "position": position,
-                      "quantity_note": QUANTITY_NOTES.get(code, "")},
+                      "quantity_note": QUANTITY_NOTES.get(code, ""),
+                      **_benefit_texts(Benefit, code, name)},
         )
         for level, availability in zip(LEVELS, cells, strict=True):
             if availability is None:
@@ -176,11 +202,26 @@ def load_program_year(*, ProgramYear, Tier, Benefit, TierBenefit, Agreement):
         position += 1
         Benefit.objects.update_or_create(
             program_year=year, code=code,
-            defaults={"name": name, "glossary": GLOSSARY[code], "gate": gate, "position": position},
+            defaults={"name": name, "glossary": GLOSSARY[code], "gate": gate, "position": position,
+                      **_benefit_texts(Benefit, code, name)},
         )
     for kind, version, title, body in AGREEMENTS:
         if not Agreement.objects.filter(kind=kind, version=version).exists():
             Agreement.objects.filter(kind=kind, is_current=True).update(is_current=False)
-            Agreement.objects.create(kind=kind, version=version, title=title, body=body,
-                                     published_on=datetime.date(2022, 1, 1), is_current=True)
+            Agreement.objects.create(
+                kind=kind, version=version, title=title, body=body, published_on=datetime.date(2022, 1, 1),
+                is_current=True,
+                **_translated(Agreement, "title", title, _in_each_language(translations.AGREEMENTS, kind, 0)),
+                **_translated(Agreement, "body", body, _in_each_language(translations.AGREEMENTS, kind, 1)),
+            )
     return year
+
+
+def _benefit_texts(Benefit, code, name):
+    """A benefit's name, glossary text and quantity note in every language the program speaks."""
+    return {
+        **_translated(Benefit, "name", name, _in_each_language(translations.BENEFITS, code, 0)),
+        **_translated(Benefit, "glossary", GLOSSARY[code], _in_each_language(translations.BENEFITS, code, 1)),
+        **_translated(Benefit, "quantity_note", QUANTITY_NOTES.get(code, ""),
+                      _in_each_language(translations.QUANTITY_NOTES, code)),
+    }

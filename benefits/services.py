@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 from PIL import Image, UnidentifiedImageError
 
 from activity.actions import AuditAction
@@ -34,7 +35,9 @@ def _partner_users(partner):
 
 # Program years -----------------------------------------------------------------------------------
 
-BENEFIT_FIELDS = ("code", "name", "glossary", "gate", "quantity_note", "position")
+# Each text in every language too (django-modeltranslation's columns): the new year reads as the old one did.
+BENEFIT_FIELDS = ("code", "name", "glossary", "gate", "quantity_note", "position",
+                  *get_translation_fields("name", "glossary", "quantity_note"))
 CELL_FIELDS = ("tier", "availability", "quantity")
 
 

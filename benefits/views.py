@@ -60,8 +60,7 @@ def program_year_copy(request):
 def tier_benefits_section(request, *, partner, program_year):
     """The benefits list of the tier page (tiers.sections): staff read about the partner, not "your tier"."""
     for_staff = request.user.is_authenticated and bool(request.user.staff_role)
-    return render_to_string("benefits/_tier_benefits.html",
-                            benefits_tags.tier_benefits(partner, program_year=program_year, for_staff=for_staff))
+    return benefits_tags.tier_benefits(partner, program_year=program_year, for_staff=for_staff)
 
 
 def program_year_copy_section(request, *, form=None):

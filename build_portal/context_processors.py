@@ -1,4 +1,4 @@
-from activity.models import Notification
+from activity.selectors import unread_count
 
 
 def navigation(request):
@@ -6,5 +6,5 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "unread_notifications": unread_count(user),
     }

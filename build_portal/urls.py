@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import partner_home_api, views
+from . import language, partner_home_api, views
 
 # Every app owns two URL modules: urls.py (pages) and api_urls.py (REST API under /api/v1/).
 api_v1 = [
@@ -28,6 +28,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # The partner home composes tiers, deals and funding, so it lives above them (DESIGN.md §4).
     path("partner/", views.partner_home, name="partner_home"),
+    # The language switcher on every page posts here (Django's set_language, plus the session and profile).
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

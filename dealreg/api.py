@@ -13,6 +13,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activity.api import CappedPagination
+from activity.selectors import CappedPaginator
 from core.query import PageNumberPagination, query_filters
 from partners.access import require_staff
 
@@ -391,11 +393,20 @@ class DecideExtensionApi(_RegistrationActionApi):
         return services.registration_decide_extension(registration=registration, reviewer=user, **data)
 
 
+class _QueuePaginator(CappedPaginator):
+    # As the queue page (dealreg.views.QueuePaginator): the oldest 1,000 at most, then the filters narrow it.
+    CAP = 1_000
+
+
+class QueuePagination(CappedPagination):
+    django_paginator_class = _QueuePaginator
+
+
 class ReviewQueueApi(generics.ListAPIView):
     """The review queue with the page's filters and ordering (dealreg.filters.ReviewQueueFilter)."""
 
     serializer_class = QueueItemSerializer
-    pagination_class = PageNumberPagination
+    pagination_class = QueuePagination
     filter_backends = [DjangoFilterBackend]
     filterset_class = ReviewQueueFilter
 

@@ -52,7 +52,8 @@ class QueuePaginator(Paginator):
 
     @cached_property
     def _counted(self):
-        return self.object_list[: self.CAP + 1].count()
+        # Only the ids: the rows' conflict flags (EXISTS subqueries) are for the page shown, not for the count.
+        return self.object_list.values("pk")[: self.CAP + 1].count()
 
     @property
     def more_than_cap(self):

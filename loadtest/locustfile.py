@@ -13,7 +13,7 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, tag, task
 
 SESSIONS = json.load(open(os.environ.get("LOADTEST_SESSIONS", "artifacts/loadtest-sessions.json")))  # noqa: SIM115
 _partner_sessions = itertools.cycle(SESSIONS["partner_sessions"])
@@ -33,6 +33,10 @@ class PartnerUser(HttpUser):
     @task(4)
     def tier_page(self):
         self.client.get("/tier/", name="partner tier page")
+
+    @task(2)
+    def partner_home(self):
+        self.client.get("/partner/", name="partner home")
 
     @task(4)
     def registration_list(self):
@@ -67,9 +71,14 @@ class Pam(HttpUser):
     def on_start(self):
         self.client.cookies.set("sessionid", next(_pam_sessions))
 
-    @task
+    @task(2)
     def queue(self):
         self.client.get("/staff/deals/", name="PAM review queue")
+
+    @tag("staff_home")  # EXCLUDE=staff_home leaves it out
+    @task(1)
+    def staff_home(self):
+        self.client.get("/staff/", name="staff home")
 
 
 class Visitor(HttpUser):
@@ -82,3 +91,8 @@ class Visitor(HttpUser):
         if random.random() < 0.5:  # noqa: S311
             params["country"] = random.choice(["US", "GB", "DE", "JP"])  # noqa: S311
         self.client.get("/directory/", params=params, name="public directory search")
+
+    @task
+    def login_page(self):
+        # The floor of the same server under the same load: a page with no data behind it.
+        self.client.get("/accounts/login/", name="login page")

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from .models import Agreement, AgreementAcceptance, Completion, Invitation, Partner, Person, User
 
@@ -23,7 +24,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["staff_role", "partner_role", "is_active"]
     search_fields = ["email", "full_name"]
     fieldsets = [
-        (None, {"fields": ["email", "password", "full_name"]}),
+        (None, {"fields": ["email", "password", "full_name", "language"]}),
         (gettext_lazy("Role"), {"fields": ["partner", "partner_role", "staff_role"]}),
         ("Django", {"fields": ["is_active", "is_staff", "is_superuser", "last_login", "date_joined"]}),
     ]
@@ -32,7 +33,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(TranslationAdmin):
+    """The title and text in each language (django-modeltranslation); partners accept the kind and version."""
+
     list_display = ["title", "kind", "version", "published_on", "is_current"]
     list_filter = ["kind", "is_current"]
 

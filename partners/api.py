@@ -14,8 +14,9 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from activity import access as activity_access
+from activity import selectors as activity_selectors
+from activity.api import CappedPagination
 from activity.models import AuditEntry
-from core.query import PageNumberPagination
 
 from . import access, api_tokens, gates, roster, selectors, services
 from .filters import AuditFilter, PartnerFilter, PersonFilter
@@ -417,8 +418,9 @@ class AuditEntrySerializer(serializers.ModelSerializer):
                   "after", "reason"]
 
 
-class AuditPagination(PageNumberPagination):
+class AuditPagination(CappedPagination):
     page_size = 50
+    django_paginator_class = activity_selectors.AuditPaginator
 
 
 class AuditListApi(generics.ListAPIView):

@@ -4,6 +4,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,8 +81,12 @@ class AuditFilter(django_filters.FilterSet):
     """The audit trail's filters. The partner is found by name (or given by id, as the partner 360 links):
     a text search, not a select of every partner."""
 
-    partner_name = django_filters.CharFilter(method="filter_partner_name", max_length=100, label=gettext_lazy("Partner"),
-                                             help_text=gettext_lazy("Partner name contains"))
+    partner_name = django_filters.CharFilter(
+        method="filter_partner_name", max_length=100, label=gettext_lazy("Partner"),
+        help_text=gettext_lazy("Partner name contains"),
+        # static/js/partner_search.js suggests names as staff type and puts the chosen one's id in "partner".
+        widget=forms.TextInput(attrs={"data-partner-search": reverse_lazy("partners:partner_names"),
+                                      "autocomplete": "off"}))
     partner = django_filters.NumberFilter(method="filter_partner", label=gettext_lazy("Partner id"), widget=forms.HiddenInput)
     action = django_filters.ChoiceFilter(empty_label=gettext_lazy("Any action"), label=gettext_lazy("Action"))
     object_type = django_filters.ChoiceFilter(empty_label=gettext_lazy("Any type"), label=gettext_lazy("Object type"))

@@ -61,8 +61,9 @@ PUBLIC = [AllowAny, *GATES]
 class PagesGate:
     """The same two gates for pages (session only). The API is left to the permission classes above."""
 
-    STAFF_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
-    PARTNER_OPEN_PREFIXES = ("/accounts/", "/static/", "/agreements/", "/healthz")
+    # /i18n/: the language switcher works on the pages these gates send people to.
+    STAFF_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+    PARTNER_OPEN_PREFIXES = ("/accounts/", "/static/", "/agreements/", "/healthz", "/i18n/")
 
     def __init__(self, get_response):
         self.get_response = get_response

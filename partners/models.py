@@ -138,6 +138,11 @@ class User(AbstractUser):
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     partner_role = models.CharField(max_length=10, choices=PartnerRole.choices, blank=True, default="")
     staff_role = models.CharField(max_length=20, choices=StaffRole.choices, blank=True, default="")
+    # The switcher's choice (build_portal.language), one of settings.LANGUAGES, each named in itself.
+    language = models.CharField(
+        gettext_lazy("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default="",
+        help_text=gettext_lazy("Blank: the language of your browser."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -21,6 +21,7 @@ urlpatterns = [
     path("colleagues/<int:pk>/remove/", views.colleague_remove, name="colleague_remove"),
     path("staff/partners/", views.staff_partners, name="staff_partners"),
     path("staff/partners/export.csv", views.staff_partners_export, name="staff_partners_export"),
+    path("staff/partners/names/", views.partner_names, name="partner_names"),
     path("staff/partners/<int:pk>/team/", views.partner_team, name="partner_team"),
     path("staff/partners/<int:pk>/people/move/", views.person_move, name="person_move"),
     path("staff/people/", views.staff_people, name="staff_people"),

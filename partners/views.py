@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activity import access as activity_access
+from activity import selectors as activity_selectors
 from core import csv_export
 from core.forms import add_service_errors
 
@@ -445,6 +446,26 @@ def staff_people_export(request):
 PEOPLE_CSV_HEADER = ["partner id", "partner", "person", "email", "job role", "course", "completed on", "expires on"]
 
 
+# Enough to pick from while typing; a longer list means the name typed is not yet specific.
+PARTNER_NAME_SUGGESTIONS = 10
+
+
+@login_required
+@require_GET
+def partner_names(request):
+    """Partners whose name contains what staff typed, for the partner filters' suggestions
+    (static/js/partner_search.js): a few names and ids, never the whole list."""
+    access.require_staff(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    found = []
+    if len(q) >= 2:  # one letter matches most names, and a trigram index needs two or more
+        # Any few that match, in name order: asking the database for the first few by name would sort every
+        # match (a common word matches a tenth of a million partners); typing more narrows the list.
+        found = sorted(access.partners_visible_to(request.user).filter(name__icontains=q).order_by()
+                       .values("id", "name")[:PARTNER_NAME_SUGGESTIONS], key=lambda p: (p["name"], p["id"]))
+    return JsonResponse({"results": found})
+
+
 def _audit_filter(request):
     return AuditFilter(request.GET or None, queryset=activity_access.audit_entries_visible_to(request.user))
 
@@ -476,7 +497,8 @@ def person_move(request, pk):
 def audit_trail(request):
     filterset = _audit_filter(request)
     valid = not filterset.is_bound or filterset.is_valid()
-    page = Paginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(request.GET.get("page"))
+    page = activity_selectors.AuditPaginator(filterset.qs if valid else filterset.queryset.none(), 50).get_page(
+        request.GET.get("page"))
     # The bottom app stores only partner ids; one query names the partners of this page.
     names = dict(Partner.objects.filter(pk__in={e.partner_id for e in page if e.partner_id}).values_list("pk", "name"))
     for entry in page:

@@ -13,6 +13,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
+from benefits.services import program_year_copy_with_benefits
 from benefits.vocabulary import INDUSTRIES, PRODUCTS
 from dealreg.models import DealRegistration, Opportunity, OpportunityPartner
 from partners.models import (
@@ -27,6 +28,9 @@ from partners.models import (
     StaffRole,
     User,
 )
+from program.models import ProgramYear
+from program.selectors import program_year_or_none
+from program.services import program_year_publish
 
 BATCH = 5000
 TIERS = ["registered"] * 40 + ["bronze"] * 30 + ["silver"] * 18 + ["gold"] * 10 + ["global_strategic"] * 2
@@ -58,8 +62,23 @@ def _session_for(user):
 
 
 @transaction.atomic
+def program_year_of_today(stdout=print):
+    """The pages answer 409 without a program year in force today: copy the latest year to this one and publish
+    it, as the 1 January rollover would (idempotent; the migrations publish only the guide's 2022)."""
+    today = timezone.localdate()
+    if program_year_or_none(today) is not None:
+        return
+    source = ProgramYear.objects.filter(year__lt=today.year).order_by("-year").first()
+    year = ProgramYear.objects.filter(year=today.year).first() or program_year_copy_with_benefits(
+        source=source, year=today.year, user=None)
+    program_year_publish(program_year=year)
+    stdout(f"program year {today.year} copied from {source.year} and published")
+
+
+@transaction.atomic
 def seed(*, partners, load_users, out, stdout=print):
     rng = random.Random(2022)  # noqa: S311 - repeatable fake data
+    program_year_of_today(stdout)
     today = timezone.localdate()
     password = make_password("loadtest-password")
     agreement = Agreement.objects.get(kind=Agreement.Kind.PARTNER, is_current=True)

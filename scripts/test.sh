@@ -89,7 +89,13 @@ dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_install fonts-noto-cjk || echo "te
 # Browser journeys drive Debian's Chromium; nothing downloads a browser.
 command -v chromium >/dev/null 2>&1 || apt_install chromium || echo "test.sh: could not install chromium"
 
+# Catalogs: msgfmt compiles them (.mo files are not committed) and the catalog tests run makemessages.
+command -v msgfmt >/dev/null 2>&1 || apt_install gettext || echo "test.sh: could not install gettext"
+
 export TEST_RUN_ID="$RUN_ID"
 export DJANGO_SETTINGS_MODULE=build_portal.settings.test
+if command -v msgfmt >/dev/null 2>&1; then
+  "$PY" manage.py compilemessages --ignore=.venv --ignore=staticfiles --ignore=media >/dev/null
+fi
 # pytest exits 5 when it collected nothing: that is a failure here too (set -e).
 .venv/bin/pytest "$@"

@@ -18,6 +18,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _english_until_asked():
+    """Each test starts and ends in English: LocaleMiddleware leaves the last request's language active on
+    the thread (Django does not reset it), so a request in French would otherwise turn the next test French."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (rate limits, throttles), deleting only this run's keys:
     the Redis server is shared with other runs and with the Celery broker."""

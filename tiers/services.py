@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 
 from activity.actions import AuditAction
 from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
@@ -446,7 +447,8 @@ def program_year_copy(*, source, year, user=None):
         Tier.objects.bulk_create([
             Tier(program_year=new, level=t.level, name=t.name, rank=t.rank, description=t.description,
                  requires_partner_agreement=t.requires_partner_agreement, is_designation=t.is_designation,
-                 **{f: getattr(t, f) for f in TIER_FIELDS})
+                 # The description in every language (django-modeltranslation's columns).
+                 **{f: getattr(t, f) for f in (*TIER_FIELDS, *get_translation_fields("description"))})
             for t in source.tiers.all()
         ])
         audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_COPY, obj=new, before={"from": source.year},

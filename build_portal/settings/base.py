@@ -80,6 +80,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in env("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin: its TranslationAdmin tabs and per-language columns patch the admin's forms.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -117,9 +119,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a request: the session's choice, else the browser's Accept-Language, else English.
+    # After the session (it reads the choice there), before CommonMiddleware (which may redirect).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's profile language (else the switcher's choice in the session) over the browser's.
+    "build_portal.language.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -147,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "build_portal.context_processors.navigation",
+                "build_portal.language.languages",
             ],
         },
     },
@@ -193,9 +201,23 @@ LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 
-LANGUAGE_CODE = "en-us"
+# The guide offers training "in English, French, Japanese, Portuguese, and Spanish": the portal speaks the
+# same five. Each language is named in itself, as the switcher shows it. English is the source language
+# and the fallback for anything not translated.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "français"),
+    ("ja", "日本語"),
+    ("pt-br", "português (Brasil)"),
+    ("es", "español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# django-modeltranslation: one column per language for admin-written program data, English when empty.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -246,7 +268,8 @@ CELERY_TIMEZONE = TIME_ZONE
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a request without credentials a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's, answering in the token user's profile language when the request names none.
+        "build_portal.language.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # partners.gates.SIGNED_IN; public views use partners.gates.PUBLIC (the same gates, no sign-in needed).

@@ -1,6 +1,7 @@
-"""Template filters for the one date format and the one money format (core/formatting.py).
+"""Template filters for the one date format, the one money format and numbers (core/formatting.py), each
+written for the page's language.
 
-    {% load formatting %}  {{ registration.expires_on|day }}  {{ figures.remaining|money }}
+    {% load formatting %}  {{ registration.expires_on|day }}  {{ figures.remaining|money }}  {{ n|number }}
 """
 
 from collections.abc import Iterable
@@ -26,6 +27,11 @@ def moment(value: Any) -> str:
 @register.filter
 def money(value: object) -> str:
     return formatting.money(value)
+
+
+@register.filter
+def number(value: object) -> str:
+    return formatting.number(value)
 
 
 @register.filter

@@ -99,3 +99,50 @@ def test_a_notification_needs_a_recipient_or_an_address(db):
 
     with pytest.raises(IntegrityError):
         Notification.objects.create(subject="Nobody", body="x")
+
+
+def test_the_unread_count_stops_at_99(client, partner_admin):
+    note(partner_admin, "Many", "Again")
+    Notification.objects.bulk_create(
+        [Notification(recipient=partner_admin, subject=f"Many {i}", body="Again") for i in range(100)])
+    client.force_login(partner_admin)
+    response = client.get(reverse("activity:notifications"))
+    assert response.context["unread_notifications"] == 99
+    assert 'aria-label="99+ unread"' in response.content.decode()
+    # The API still answers the exact number.
+    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 101}
+
+
+def test_list_queries_do_not_grow_and_the_count_is_capped(client, partner_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activity import selectors
+
+    client.force_login(partner_admin)
+    Notification.objects.bulk_create(
+        [Notification(recipient=partner_admin, subject=f"N {i}", body="b") for i in range(30)])
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("activity:notifications"))
+    Notification.objects.bulk_create(
+        [Notification(recipient=partner_admin, subject=f"M {i}", body="b") for i in range(300)])
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("activity:notifications"), {"page": 3})
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert response.context["page"].paginator.count == 330
+    paginator = selectors.CappedPaginator(Notification.objects.filter(recipient=partner_admin), 25, cap=100)
+    assert paginator.count == 100 and str(paginator.count) == "100+" and paginator.num_pages == 4
+    assert str(selectors.CappedPaginator(Notification.objects.filter(recipient=partner_admin), 25).count) == "330"
+
+
+def test_api_list_count_stops_at_the_cap(client, partner_admin, monkeypatch):
+    from activity import selectors
+
+    Notification.objects.bulk_create(
+        [Notification(recipient=partner_admin, subject=f"N {i}", body="b") for i in range(30)])
+    client.force_login(partner_admin)
+    body = client.get(reverse("api:notification_list")).json()
+    assert body["count"] == 30 and body["count_is_capped"] is False
+    monkeypatch.setattr(selectors.CappedPaginator, "CAP", 20)
+    body = client.get(reverse("api:notification_list")).json()
+    assert body["count"] == 20 and body["count_is_capped"] is True and body["next"] is None

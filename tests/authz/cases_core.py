@@ -85,6 +85,7 @@ CASES = [
     Case("partners:invitation_accept", expect(302, anonymous=200), kwargs=lambda w: {"token": w["core_token"]}),
     Case("partners:colleague_remove", MANAGE_POST, kwargs=lambda w: {"pk": w["core_colleague"].pk}, method="post"),
     Case("partners:staff_partners", STAFF_PAGE),
+    Case("partners:partner_names", STAFF_PAGE),
     Case("partners:partner_team", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
     Case("partners:person_move", PROGRAM_ADMIN_PAGE, kwargs=partner_pk),
     Case("partners:person_move", expect(403, anonymous=LOGIN, program_admin=302), kwargs=partner_pk, method="post",

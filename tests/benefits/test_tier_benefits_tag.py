@@ -68,3 +68,53 @@ def test_overview_takes_the_program_year_the_page_has_looked_up(partner, django_
         overview = benefit_overview(partner, program_year=year)
     assert overview == benefit_overview(partner)
     assert overview.statuses
+
+
+def _queries(partner, **kwargs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benefits.templatetags.benefits_tags import tier_benefits
+
+    with CaptureQueriesContext(connection) as ctx:
+        html = tier_benefits(partner, **kwargs)
+    return len(ctx.captured_queries), html
+
+
+def test_a_published_years_list_is_rendered_once_per_facts_and_language(partner, pam):
+    from django.utils import translation
+
+    year = program_year_for(timezone.localdate())
+    first, html = _queries(partner, program_year=year)
+    again, same = _queries(partner, program_year=year)
+    assert same == html and again == first - 2  # the year's benefits and their cells are not read again
+    # Another language reads the same facts in other words: its own entry.
+    with translation.override("fr"):
+        assert _queries(partner, program_year=year)[0] == first
+        assert _queries(partner, program_year=year)[0] == again
+    # Staff read "this partner's" where the partner reads "your": their own entry too.
+    assert _queries(partner, program_year=year, for_staff=True)[0] == first
+
+
+def test_a_change_of_the_partners_facts_shows_at_once(partner, pam):
+    year = program_year_for(timezone.localdate())
+    partner.tier = "bronze"
+    partner.save()
+    assert 'id="benefit-poc-cofunding" data-status="invite_only"' in _queries(partner, program_year=year)[1]
+    BenefitInvitation.objects.create(benefit=benefit_of_this_year("poc-cofunding"), partner=partner, invited_by=pam,
+                                     reason="EMEA pilot", region="EMEA")
+    assert 'id="benefit-poc-cofunding" data-status="invited"' in _queries(partner, program_year=year)[1]
+    partner.tier = "silver"
+    partner.save()
+    assert 'id="benefit-partner-account-manager" data-status="included"' in _queries(partner, program_year=year)[1]
+
+
+def test_a_draft_years_list_is_never_kept(partner, pam):
+    from benefits.services import program_year_copy_with_benefits
+
+    today = timezone.localdate()
+    draft = program_year_copy_with_benefits(source=program_year_for(today), year=today.year + 1, user=None)
+    first, html = _queries(partner, program_year=draft)
+    Benefit.objects.filter(program_year=draft, code="poc-cofunding").update(name="Proof of concept, renamed")
+    again, changed = _queries(partner, program_year=draft)
+    assert again == first and "Proof of concept, renamed" in changed and changed != html

@@ -152,6 +152,20 @@ def test_queue_api(client, pam, registration, other_partner_admin, submit):
     assert client.get(reverse("api:dealreg-queue"), {"status": "x"}).status_code == 400
 
 
+def test_queue_api_counts_the_oldest_up_to_a_cap(client, pam, registration, partner_admin, submit, monkeypatch):
+    from dealreg import api
+
+    submit(partner_admin, website="second.example")
+    submit(partner_admin, website="third.example")
+    client.force_login(pam)
+    data = client.get(reverse("api:dealreg-queue")).json()
+    assert data["count"] == 3 and data["count_is_capped"] is False
+    monkeypatch.setattr(api._QueuePaginator, "CAP", 2)
+    data = client.get(reverse("api:dealreg-queue")).json()
+    assert data["count"] == 2 and data["count_is_capped"] is True
+    assert [r["id"] for r in data["results"]][0] == registration.pk  # the oldest first
+
+
 def test_schema_documents_the_error_responses(client, program_admin):
     client.force_login(program_admin)
     schema = client.get(reverse("api:schema"), {"format": "json"}).json()

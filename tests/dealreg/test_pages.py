@@ -208,6 +208,20 @@ def test_a_long_queue_is_counted_only_up_to_its_cap(client, pam, submit, partner
     assert not narrowed.paginator.more_than_cap and narrowed.paginator.count == 1
 
 
+def test_the_queue_count_reads_ids_only(client, pam, submit, partner_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit(partner_admin)
+    client.force_login(pam)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("dealreg:queue"))
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")
+              and "dealreg_dealregistration" in q["sql"]]
+    # The conflict flags (EXISTS subqueries) are computed for the rows shown, not inside the count.
+    assert counts and all("EXISTS" not in sql for sql in counts)
+
+
 def test_review_page_names_the_conflicting_registration_and_a_refusal_is_said_once(
         client, program_admin, submit, partner_admin, other_partner_admin):
     theirs = submit(other_partner_admin, website="contested.example")

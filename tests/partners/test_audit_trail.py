@@ -89,3 +89,33 @@ def test_api_and_page_are_for_program_admins_only(client, pam):
     client.force_login(pam)
     assert client.get(reverse("api:audit_list")).status_code == 403
     assert client.get(reverse("partners:audit")).status_code == 403
+
+
+def test_action_and_type_choices_are_those_the_trail_holds(entries):
+    from activity import selectors
+
+    everything = AuditEntry.objects.all()
+    assert selectors.audit_actions(everything) == ["partners.assign_team", "partners.person_create",
+                                                   "tiers.tier_change"]
+    assert selectors.audit_object_types(everything) == ["partners.partner"]
+    assert selectors.audit_actions(everything.filter(action__startswith="tiers.")) == ["tiers.tier_change"]
+    assert selectors.audit_actions(AuditEntry.objects.none()) == []
+
+
+def test_page_and_api_count_up_to_a_cap_without_sorting(client, program_admin, entries, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from activity import selectors
+
+    monkeypatch.setattr(selectors.AuditPaginator, "CAP", 2)
+    client.force_login(program_admin)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("partners:audit"), {"object_type": "partners.partner"})
+    assert str(response.context["page"].paginator.count) == "2+" and "2+ entries" in response.content.decode()
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "activity_auditentry" in q["sql"]]
+    # Which entries are counted does not matter: no ORDER BY, so the database need not sort every match first.
+    assert counts and all("ORDER BY" not in sql for sql in counts)
+    body = client.get(reverse("api:audit_list")).json()
+    # Only the newest CAP are paged (the page in the browser alike).
+    assert body["count"] == 2 and body["count_is_capped"] is True and len(body["results"]) == 2

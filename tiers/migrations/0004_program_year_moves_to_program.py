@@ -10,6 +10,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("program", "0001_initial"),
         ("tiers", "0003_assessment_without_database_foreign_keys"),
+        # The 2022 loads (benefits 0003 and 0005) write tiers through tiers.ProgramYear: they run first,
+        # whatever order the rest of the graph suggests.
+        ("benefits", "0005_resell_gate_and_quantity_notes"),
     ]
 
     operations = [
