@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 # machine-readable answers, and the API's documentation (Swagger's own page, not ours).
 NOT_PAGES = {
     "healthz", "api:schema", "api:docs", "partners:people_import_template", "benefits:showcase_logo",
-    "benefits:listing_logo", "benefits:badge_svg", "funding:claim_file", "staff:chart",
+    "benefits:listing_logo", "benefits:badge_svg", "funding:claim_file", "staff:chart", "partners:partner_names",
 }
 # Pages the matrix leaves out (allauth's) that everyone meets first.
 EXTRA = [Case("account_login", PUBLIC)]
@@ -78,9 +78,11 @@ def test_pages_make_the_same_queries_in_english_and_french(client, people):
     client.force_login(people.partner_admin)
     for name in ("partner_home", "tiers:standing", "dealreg:list", "funding:overview"):
         url = reverse(name)
-        client.get(url, HTTP_ACCEPT_LANGUAGE="en")  # the first request: the session and per-process caches settle
         counts = {}
         for language in ("en", "fr"):
+            # A first request in each language fills the caches kept per language (the tier page's benefits
+            # table): the second one is what every later reader costs.
+            client.get(url, HTTP_ACCEPT_LANGUAGE=language)
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url, HTTP_ACCEPT_LANGUAGE=language)["Content-Language"] == language
             counts[language] = len(queries)
