@@ -32,7 +32,7 @@ messages: $(STAMP)
 # the portal shows.
 MAKEMESSAGES_OPTIONS := -e html,txt,py,svg --ignore=.venv --ignore=staticfiles --ignore=media --ignore=artifacts --ignore=tests --ignore=loadtest --ignore=perf --ignore=docs --ignore=scripts
 makemessages: $(STAMP)
-	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py makemessages -l fr -l ja -l pt_BR -l es $(MAKEMESSAGES_OPTIONS)
+	DJANGO_SETTINGS_MODULE=build_portal.settings.local $(PY) manage.py makemessages -l fr -l ja -l pt_BR -l es --no-wrap --no-obsolete $(MAKEMESSAGES_OPTIONS)
 
 # SQLite, eager Celery tasks, email printed to the console.
 run: $(STAMP) messages
