@@ -8,6 +8,7 @@ tuple per partner, so holding them in memory is cheap."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.utils import timezone
@@ -62,19 +63,32 @@ def partners_with_agreement(partner_ids=None):
 
 def metrics_by_partner(*, kind, as_of, partner_ids):
     """{partner_id: rules.Metrics} for the given partners, in three queries whatever their number."""
+    sources = metric_sources(kind=kind, as_of=as_of, partner_ids=partner_ids)
+    ids = partner_ids if partner_ids is not None else set(sources.revenue) | set(sources.people) | sources.agreed
+    return {pid: sources.metrics(pid) for pid in ids}
+
+
+class MetricSources(NamedTuple):
+    """The three reads behind the metrics, by partner: a recalculation makes each partner's rules.Metrics
+    from them where its rules run (tiers.parallel), not all at once beforehand."""
+
+    revenue: dict
+    people: dict
+    agreed: set
+
+    def metrics(self, partner_id):
+        certified, trained = self.people.get(partner_id, (0, 0))
+        return rules.Metrics(certified_technical=certified, sales_trained=trained,
+                             revenue_usd=self.revenue.get(partner_id, Decimal("0")),
+                             agreement_accepted=partner_id in self.agreed)
+
+
+def metric_sources(*, kind, as_of, partner_ids=None):
     start, end = rules.revenue_window(kind, as_of)
     narrowed = None if partner_ids is None else list(partner_ids)
-    revenue = revenue_by_partner(start=start, end=end, partner_ids=narrowed)
-    people = people_counts(as_of=as_of, partner_ids=narrowed)
-    agreed = partners_with_agreement(narrowed)
-    ids = partner_ids if partner_ids is not None else set(revenue) | set(people) | agreed
-    return {
-        pid: rules.Metrics(
-            certified_technical=people.get(pid, (0, 0))[0], sales_trained=people.get(pid, (0, 0))[1],
-            revenue_usd=revenue.get(pid, Decimal("0")), agreement_accepted=pid in agreed,
-        )
-        for pid in ids
-    }
+    return MetricSources(revenue=revenue_by_partner(start=start, end=end, partner_ids=narrowed),
+                         people=people_counts(as_of=as_of, partner_ids=narrowed),
+                         agreed=partners_with_agreement(narrowed))
 
 
 def open_provisional_ends(partner_ids=None):
