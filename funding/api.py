@@ -90,9 +90,13 @@ class HistorySerializer(serializers.Serializer):
 class FundingRequestDetailSerializer(FundingRequestSerializer):
     claim = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(rules.TRANSITIONS)), read_only=True,
+        help_text="What you may do with this request now (the workflow's actions for your side); each is a POST "
+                  "to its own URL under /api/v1/funding/requests/{id}/.")
 
     class Meta(FundingRequestSerializer.Meta):
-        fields = [*FundingRequestSerializer.Meta.fields, "claim", "history"]
+        fields = [*FundingRequestSerializer.Meta.fields, "claim", "history", "actions"]
         read_only_fields = fields
 
     @extend_schema_field(ClaimSerializer(allow_null=True))
@@ -223,9 +227,11 @@ def _valid(serializer_class, request):
     return serializer.validated_data
 
 
-def _detail(funding_request, code=status.HTTP_200_OK):
+def _detail(request, funding_request, code=status.HTTP_200_OK):
     funding_request = FundingRequest.objects.select_related("partner", "program_year", "submitted_by").get(
         pk=funding_request.pk)
+    offered = access.actions_for(request.user, funding_request)
+    funding_request.actions = [action for action in rules.TRANSITIONS if action in offered]
     return Response(FundingRequestDetailSerializer(funding_request).data, status=code)
 
 
@@ -272,7 +278,7 @@ class PocCreateApi(APIView):
         _require_eligible(request.user, Program.POC)
         data = _valid(PocNominationInput, request)
         created = services.poc_nominate(partner=request.user.partner, user=request.user, **data)
-        return _detail(created, status.HTTP_201_CREATED)
+        return _detail(request, created, status.HTTP_201_CREATED)
 
 
 class MdfCreateApi(APIView):
@@ -285,7 +291,7 @@ class MdfCreateApi(APIView):
         _require_eligible(request.user, Program.MDF)
         data = _valid(MdfRequestInput, request)
         created = services.mdf_request_submit(partner=request.user.partner, user=request.user, **data)
-        return _detail(created, status.HTTP_201_CREATED)
+        return _detail(request, created, status.HTTP_201_CREATED)
 
 
 class RequestFilters(serializers.Serializer):
@@ -312,7 +318,7 @@ class RequestListApi(generics.ListAPIView):
 class RequestDetailApi(APIView):
     @extend_schema(tags=["funding"], responses={200: FundingRequestDetailSerializer, **READ_ERRORS})
     def get(self, request, pk):
-        return _detail(access.request_for_user(request.user, pk))
+        return _detail(request, access.request_for_user(request.user, pk))
 
 
 def _action(input_class, description):
@@ -324,14 +330,16 @@ class WithdrawApi(APIView):
     @_action(WithdrawInput, "The partner withdraws a request before a decision.")
     def post(self, request, pk):
         fr = access.request_for_user(request.user, pk, for_change=True)
-        return _detail(services.request_withdraw(funding_request=fr, user=request.user, **_valid(WithdrawInput, request)))
+        changed = services.request_withdraw(funding_request=fr, user=request.user, **_valid(WithdrawInput, request))
+        return _detail(request, changed)
 
 
 class AnswerApi(APIView):
     @_action(AnswerInput, "The partner answers a request for information (optionally with a revised amount).")
     def post(self, request, pk):
         fr = access.request_for_user(request.user, pk, for_change=True)
-        return _detail(services.request_answer(funding_request=fr, user=request.user, **_valid(AnswerInput, request)))
+        changed = services.request_answer(funding_request=fr, user=request.user, **_valid(AnswerInput, request))
+        return _detail(request, changed)
 
 
 class ClaimApi(APIView):
@@ -347,7 +355,7 @@ class ClaimApi(APIView):
                                       "files": request.FILES.getlist("files")})
         serializer.is_valid(raise_exception=True)
         services.claim_submit(funding_request=fr, user=request.user, **serializer.validated_data)
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class ClaimFileApi(APIView):
@@ -405,21 +413,24 @@ class ApproveApi(APIView):
     @_action(ApproveInput, "Approve with an amount (at most the requested amount and, for MDF, the remaining allocation).")
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
-        return _detail(services.request_approve(funding_request=fr, reviewer=request.user, **_valid(ApproveInput, request)))
+        changed = services.request_approve(funding_request=fr, reviewer=request.user, **_valid(ApproveInput, request))
+        return _detail(request, changed)
 
 
 class RejectApi(APIView):
     @_action(ReasonInput, "Reject a request, with the reason.")
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
-        return _detail(services.request_reject(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request)))
+        changed = services.request_reject(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request))
+        return _detail(request, changed)
 
 
 class RequestInfoApi(APIView):
     @_action(ReasonInput, "Ask the partner for information (the reason is the question).")
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
-        return _detail(services.request_info(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request)))
+        changed = services.request_info(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request))
+        return _detail(request, changed)
 
 
 class ClaimApproveApi(APIView):
@@ -427,7 +438,7 @@ class ClaimApproveApi(APIView):
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
         services.claim_approve(funding_request=fr, reviewer=request.user, **_valid(ApproveInput, request))
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class ClaimRejectApi(APIView):
@@ -435,7 +446,7 @@ class ClaimRejectApi(APIView):
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
         services.claim_reject(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request))
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class ClaimPayApi(APIView):
@@ -443,7 +454,7 @@ class ClaimPayApi(APIView):
     def post(self, request, pk):
         fr = access.request_for_payment(request.user, pk)
         services.claim_mark_paid(funding_request=fr, admin=request.user, **_valid(PayInput, request))
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class PartnerSummaryApi(APIView):

@@ -255,11 +255,14 @@ def test_the_email_has_text_and_html_with_the_link_back_in_the_recipients_langua
     row.recipient.language = "fr"
     message = services._email(row, None)
     assert seen == ["fr"]
-    assert message.subject == f"{ref} marked lost: {customer}"
-    assert message.body == f"The deal with {customer} was marked lost. Reason: {reason}\n\n{settings.SITE_URL}/deals/1/"
+    # French, from the catalog: the subject, the body and the button of the HTML part.
+    assert message.subject.startswith(f"{ref} marqué comme perdu") and message.subject.endswith(customer)
+    assert "marqué" in message.body and message.body.endswith(f"{settings.SITE_URL}/deals/1/")
     [(html, mimetype)] = message.alternatives
-    assert mimetype == "text/html" and f'href="{settings.SITE_URL}/deals/1/"' in html
-    assert "Open in Build Portal" in html and f"{ref} marked lost: {customer}" in html
+    with translation.override("fr"):
+        open_in_portal = translation.gettext("Open in Build Portal")
+    assert open_in_portal != "Open in Build Portal"
+    assert mimetype == "text/html" and f'href="{settings.SITE_URL}/deals/1/"' in html and open_in_portal in html
 
 
 @pytest.mark.django_db
