@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from activity.actions import AuditAction
 from activity.models import AuditEntry
 from activity.services import audit_record, notify
+from core.formatting import money
 from partners import selectors as partner_selectors
 from partners.access import require_reviewer
 from partners.models import Partner, User
@@ -665,8 +666,8 @@ def allocation_set(*, partner: Partner, program_year: ProgramYear, amount: Decim
         allocation = _lock_allocation(partner=partner, program_year=program_year, actor=admin)
         if amount < allocation.committed:
             raise ValidationError({"amount": _(
-                "USD %(committed)s of %(partner)s's allocation is already approved; "
-                "the allocation cannot be lower than that.") % {"committed": f"{allocation.committed:,}", "partner": partner}})
+                "%(committed)s of %(partner)s's allocation is already approved; "
+                "the allocation cannot be lower than that.") % {"committed": money(allocation.committed), "partner": partner}})
         before = {"amount": str(allocation.amount), "is_custom": allocation.is_custom}
         delta = amount - allocation.amount
         allocation.amount, allocation.is_custom = amount, True
@@ -674,7 +675,7 @@ def allocation_set(*, partner: Partner, program_year: ProgramYear, amount: Decim
         if delta:
             LedgerEntry.objects.create(partner=partner, program_year=program_year, program=Program.MDF,
                                        kind=LedgerEntry.Kind.ALLOCATION, amount=delta, actor=admin,
-                                       note=(reason or "Allocation set for the partner")[:300])
+                                       note=reason[:300])  # the kind's label says what happened; the note why
         audit_record(actor=admin, action=AuditAction.ALLOCATION_SET, obj=allocation, partner_id=partner.pk, before=before,
                      after={"amount": str(amount), "is_custom": True}, reason=reason)
         notify(recipients=partner_selectors.partner_admins(partner),

@@ -15,13 +15,14 @@ older than this module that the data migration could not parse): it is shown as 
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.autoreload import file_changed
 
+from core import formatting
 from core.formatting import day
 
 # Codes. Stored in the database and given by the API: never rename one.
@@ -81,8 +82,8 @@ def _catalog_changed(sender, file_path, **kwargs):
 
 
 def money(amount: Any) -> str:
-    """Whole US dollars, as the reasons have always written a threshold: "$250,000"."""
-    return f"${Decimal(amount):,.0f}"
+    """Whole US dollars, as the reasons have always written a threshold ("$250,000"), in the reader's locale."""
+    return formatting.money(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _date(value: Any) -> str:

@@ -24,7 +24,6 @@ from program.models import ProgramYear
 from program.selectors import program_year_for
 
 from . import parallel, rules, selectors
-from . import reasons as tier_reasons
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
 BATCH = 5_000
