@@ -133,7 +133,8 @@ def _detail(request, funding_request, *, status=200, **bound):
     context.update(actions=actions, action_errors=action_errors, **forms.action_forms(
         actions, funding_request=funding_request, claim_cap=context.get("claim_cap"), bound=bound))
     # Whoever sees a request awaiting a decision reads that it asks more than remains: the PAM can approve at most that.
-    context["over_allocation_by"] = selectors.request_over_allocation(funding_request)
+    context.update(over_allocation_by=selectors.request_over_allocation(funding_request),
+                   may_review=access.may_review(request.user))
     return render(request, "funding/request_detail.html", context, status=status)
 
 

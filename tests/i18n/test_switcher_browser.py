@@ -3,7 +3,7 @@ language is enough (static/js/language.js), without it the submit input sends th
 
 import pytest
 
-from tests.browser.conftest import browser, log_in, page  # noqa: F401 - fixtures
+from tests.browser.conftest import browser, language, log_in, page  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
