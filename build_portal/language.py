@@ -17,6 +17,7 @@ from django.utils.translation import trans_real
 from django.views.decorators.http import require_POST
 from django.views.i18n import LANGUAGE_QUERY_PARAMETER
 from django.views.i18n import set_language as django_set_language
+from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 
 from partners.models import User
@@ -81,6 +82,14 @@ class TokenAuthentication(KnoxTokenAuthentication):
             if language:
                 _activate(request, language)
         return result
+
+
+class TokenScheme(KnoxTokenScheme):
+    """The schema names this authentication as drf-spectacular names knox's (a header ``Authorization: Token
+    ...``): its extension matches knox's class only, and without one the schema would list no token scheme, so
+    clients (and schemathesis's authentication checks) would not know where the token goes."""
+
+    target_class = "build_portal.language.TokenAuthentication"
 
 
 @require_POST
