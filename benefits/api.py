@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -236,6 +242,10 @@ class InvitationWithdrawApi(APIView):
 # Showcase listing ----------------------------------------------------------------------------------------
 
 
+# In the schema a country is a two-letter code (the list of ~250 codes is ISO 3166-1's, not ours to repeat
+# as an enum in every field that takes one).
+@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{2}$", "example": "GB",
+                      "description": "ISO 3166-1 alpha-2 country code"})
 class CountryCodeField(serializers.ChoiceField):
     """An ISO 3166-1 alpha-2 code from django-countries' list, in any case ("gb" is GB); ZZ, UK or EU are refused."""
 

@@ -382,7 +382,7 @@ class ClaimFileApi(APIView):
 # ---------------------------------------------------------------- staff side
 
 
-class QueueItemSerializer(FundingRequestSerializer):
+class FundingQueueItemSerializer(FundingRequestSerializer):
     claimed = serializers.DecimalField(**MONEY, allow_null=True, read_only=True, help_text="The claim's approved amount")
     paid = serializers.DecimalField(**MONEY, allow_null=True, read_only=True)
     outstanding = serializers.DecimalField(**MONEY, read_only=True, help_text="Approved and not paid yet")
@@ -403,7 +403,7 @@ class QueueItemSerializer(FundingRequestSerializer):
 class QueueApi(generics.ListAPIView):
     """The funding queue with the page's filters and ordering (funding.filters.FundingQueueFilter)."""
 
-    serializer_class = QueueItemSerializer
+    serializer_class = FundingQueueItemSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = FundingQueueFilter
 
@@ -418,7 +418,7 @@ class QueueApi(generics.ListAPIView):
             self.paginate_queryset(selectors.queue_rows(self.filter_queryset(self.get_queryset()))))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(tags=["funding"], responses={200: QueueItemSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
+    @extend_schema(tags=["funding"], responses={200: FundingQueueItemSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
                    description="By default what waits on staff: requests awaiting a decision, claims awaiting review "
                                "and approved claims to pay, of the PAM's partners and partners without a PAM (program "
                                "admins: all); any status with the filters.")
