@@ -23,7 +23,7 @@ from core.forms import add_service_errors
 
 from . import access, roster, selectors, services
 from . import api_tokens as api_tokens_module
-from .filters import AuditFilter, PartnerFilter, PersonFilter
+from .filters import AuditFilter, PartnerFilter, PersonFilter, sorted_by_count
 from .forms import (
     CompletionForm,
     InvitationAcceptForm,
@@ -342,15 +342,12 @@ def people_import(request):
 
 # --- Staff: partners, their team, the audit trail ------------------------------------------------------
 
-COUNT_ORDERINGS = ("people", "certified", "trained")
-
-
 def _staff_partner_list(request, *, counts=False):
     """The filtered partners. Their roster counts are annotated on every row only when they are needed for
     all of them (the export, or a sort by a count); a page otherwise counts its own 50 rows (with_counts)."""
     access.require_staff(request.user)
     partners = access.partners_visible_to(request.user).select_related("pam", "psa").order_by("name", "pk")
-    if counts or any(key.lstrip("-") in COUNT_ORDERINGS for key in request.GET.get("o", "").split(",")):
+    if counts or sorted_by_count(request.GET.get("o")):
         partners = selectors.with_roster_counts(partners, as_of=timezone.localdate())
     return PartnerFilter(request.GET or None, queryset=partners)
 
