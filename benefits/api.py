@@ -10,12 +10,14 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from core.formatting import country_choices
 from core.query import PageNumberPagination, query_filters
 from partners import gates
 from program.models import ProgramYear
@@ -24,6 +26,7 @@ from tiers.api import ProgramYearSerializer
 from . import access, rules, selectors, services
 from .badges import badge_links
 from .forms import DirectorySearchForm
+from .throttles import lead_allowance
 from .vocabulary import INDUSTRIES, INDUSTRY_NAMES, PRODUCT_NAMES, PRODUCTS, join_codes, names, split_codes
 
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
@@ -233,16 +236,26 @@ class InvitationWithdrawApi(APIView):
 # Showcase listing ----------------------------------------------------------------------------------------
 
 
+class CountryCodeField(serializers.ChoiceField):
+    """An ISO 3166-1 alpha-2 code from django-countries' list, in any case ("gb" is GB); ZZ, UK or EU are refused."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 country code")
+        # DRF fills {input} in with str.format.
+        kwargs.setdefault("error_messages", {"invalid_choice": gettext_lazy("{input} is not an ISO 3166-1 country code.")})
+        super().__init__(choices=country_choices(), **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.strip().upper() if isinstance(data, str) else data)
+
+
+
 class ListingWriteSerializer(StrictSerializer):
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     services = serializers.CharField(max_length=500, required=False, allow_blank=True)
     industries = serializers.ListField(child=serializers.ChoiceField(choices=INDUSTRIES), required=False,
                                        max_length=len(INDUSTRIES))
-    countries_served = serializers.ListField(
-        child=serializers.RegexField(r"^[A-Za-z]{2}$",
-                                     error_messages={"invalid": gettext_lazy("Use a two-letter country code.")}),
-        required=False, max_length=100,
-    )
+    countries_served = serializers.ListField(child=CountryCodeField(), required=False, max_length=100)
     products = serializers.ListField(child=serializers.ChoiceField(choices=PRODUCTS), required=False,
                                      max_length=len(PRODUCTS))
     website = serializers.URLField(max_length=300, required=False, allow_blank=True)
@@ -393,6 +406,67 @@ class DirectoryListingApi(APIView):
         if listing is None:
             return Response({"detail": _("No such listing.")}, status=status.HTTP_404_NOT_FOUND)
         return Response(_public_entry(request, listing))
+
+
+# Directory leads -----------------------------------------------------------------------------------------
+
+
+class LeadWriteSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    country = CountryCodeField(required=False, allow_blank=True, default="")
+    message = serializers.CharField(max_length=4000)
+
+
+class LeadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    company = serializers.CharField()
+    country = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DirectoryLeadCreateApi(APIView):
+    """Anyone may write to the partner of a published listing, a few times an hour per address
+    (benefits.throttles, shared with the listing page). The answer names no one's address."""
+
+    permission_classes = gates.PUBLIC
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(operation_id="directory_lead_create", summary="Send a message to the partner of a published listing",
+                   request=LeadWriteSerializer,
+                   responses={201: inline_serializer("LeadSent", {"detail": serializers.CharField()}), **R400, **R404,
+                              429: OpenApiResponse(ERROR, description="Too many messages from this address.")},
+                   auth=[])
+    def post(self, request, partner_id):
+        listing = selectors.published_listing(partner_id)
+        if listing is None:
+            return Response({"detail": _("No such listing.")}, status=status.HTTP_404_NOT_FOUND)
+        serializer = LeadWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        allowed, wait = lead_allowance(request)
+        if not allowed:
+            raise Throttled(wait=wait)
+        services.lead_create(listing=listing, **serializer.validated_data)
+        return Response({"detail": _("Your message was sent to %(partner)s. They will reply by email.") % {
+            "partner": listing.partner.name}}, status=status.HTTP_201_CREATED)
+
+
+class LeadListApi(APIView):
+    """The messages visitors sent from the partner's listing (its admins and members), newest first."""
+
+    pagination_class = PageNumberPagination  # also tells the schema the list is paginated
+
+    @extend_schema(operation_id="directory_leads", summary="Your company's directory leads",
+                   responses={200: LeadSerializer(many=True), **R403})
+    def get(self, request):
+        partner = access.partner_of_user(request.user)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(selectors.leads_of(partner), request, view=self)
+        return paginator.get_paginated_response(LeadSerializer(page, many=True).data)
 
 
 # Tier badge ----------------------------------------------------------------------------------------------

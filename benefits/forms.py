@@ -1,17 +1,15 @@
 """Forms validate shape; services (benefits/services.py) validate the rules."""
 
-import re
-
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import country_choices
+from core.forms import CountryChoiceField
 from program.models import ProgramYear
 
 from . import rules
 from .vocabulary import INDUSTRIES, PRODUCTS, join_codes, split_codes
 
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 TIER_FILTER_CHOICES = [("", gettext_lazy("Any tier"))] + [(t, rules.TIER_NAMES[t]) for t in reversed(rules.PUBLIC_TIERS)]
 
 
@@ -44,17 +42,6 @@ class WithdrawForm(forms.Form):
                              label=gettext_lazy("Reason"))
 
 
-class CommaSeparatedCountries(forms.CharField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        codes = [c.upper() for c in split_codes(value)]
-        bad = [c for c in codes if not COUNTRY_CODE.match(c)]
-        if bad:
-            raise forms.ValidationError(_("Use two-letter country codes separated by commas (not %(codes)s).") % {
-                "codes": ", ".join(bad)})
-        return join_codes(dict.fromkeys(codes))
-
-
 class ListingForm(forms.Form):
     """The showcase listing draft. Every field is optional here: a draft may be incomplete; the page
     says what is missing before it can be published."""
@@ -66,9 +53,10 @@ class ListingForm(forms.Form):
                                widget=forms.TextInput(attrs={"class": "form-control"}))
     industries = forms.MultipleChoiceField(required=False, choices=INDUSTRIES, label=gettext_lazy("Industries"),
                                            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
-    countries_served = CommaSeparatedCountries(required=False, max_length=500, label=gettext_lazy("Countries served"),
-                                               help_text=gettext_lazy("Two-letter codes, e.g. US, GB, DE"),
-                                               widget=forms.TextInput(attrs={"class": "form-control"}))
+    countries_served = forms.MultipleChoiceField(
+        required=False, choices=country_choices, label=gettext_lazy("Countries served"),
+        help_text=gettext_lazy("Hold Ctrl (Cmd on a Mac) to choose more than one."),
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}))
     products = forms.MultipleChoiceField(required=False, choices=PRODUCTS, label=gettext_lazy("Products"),
                                          widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}))
     website = forms.URLField(required=False, max_length=300, assume_scheme="https", label=gettext_lazy("Website"),
@@ -85,13 +73,16 @@ class ListingForm(forms.Form):
     def clean_products(self):
         return join_codes(self.cleaned_data["products"])
 
+    def clean_countries_served(self):
+        return join_codes(dict.fromkeys(self.cleaned_data["countries_served"]))
+
     @classmethod
     def initial_for(cls, listing):
         if listing is None:
             return {}
         return {
             "description": listing.description, "services": listing.services,
-            "industries": split_codes(listing.industries), "countries_served": listing.countries_served.replace(",", ", "),
+            "industries": split_codes(listing.industries), "countries_served": split_codes(listing.countries_served),
             "products": split_codes(listing.products), "website": listing.website,
             "contact_email": listing.contact_email,
         }
@@ -100,8 +91,9 @@ class ListingForm(forms.Form):
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, label=gettext_lazy("Search"),
                         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": gettext_lazy("Name, service…")}))
-    country = forms.CharField(required=False, max_length=2, label=gettext_lazy("Country"),
-                              widget=forms.TextInput(attrs={"class": "form-control", "placeholder": gettext_lazy("e.g. US")}))
+    country = CountryChoiceField(required=False, label=gettext_lazy("Country"),
+                                 choices=lambda: [("", gettext_lazy("Any country")), *country_choices()],
+                                 widget=forms.Select(attrs={"class": "form-select"}))
     product = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any product"))] + PRODUCTS,
                                 label=gettext_lazy("Product"),
                                 widget=forms.Select(attrs={"class": "form-select"}))
@@ -117,8 +109,18 @@ class DirectorySearchForm(forms.Form):
         return {"text": data["q"], "country": data["country"], "product": data["product"],
                 "industry": data["industry"], "tier": data["tier"]}
 
-    def clean_country(self):
-        country = self.cleaned_data["country"].strip().upper()
-        if country and not COUNTRY_CODE.match(country):
-            raise forms.ValidationError(_("Use a two-letter country code, e.g. US."))
-        return country
+
+class LeadForm(forms.Form):
+    """The public "contact this partner" form of a published listing."""
+
+    name = forms.CharField(max_length=150, label=gettext_lazy("Your name"),
+                           widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}))
+    email = forms.EmailField(max_length=254, label=gettext_lazy("Your email"),
+                             help_text=gettext_lazy("The partner replies to this address."),
+                             widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"}))
+    company = forms.CharField(max_length=200, required=False, label=gettext_lazy("Company"),
+                              widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "organization"}))
+    country = CountryChoiceField(required=False, label=gettext_lazy("Country"),
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    message = forms.CharField(max_length=4000, label=gettext_lazy("Message"),
+                              widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))

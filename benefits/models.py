@@ -83,3 +83,24 @@ class BenefitInvitation(models.Model):
     @property
     def is_active(self):
         return self.withdrawn_at is None
+
+
+class DirectoryLead(models.Model):
+    """A visitor's message to a partner from its public directory listing (the "contact this partner" form).
+    Kept for the partner's users to read; the visitor is told only that the partner received it."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="directory_leads")
+    name = models.CharField(max_length=150, verbose_name=gettext_lazy("Name"))
+    email = models.EmailField(max_length=254, verbose_name=gettext_lazy("Email"))
+    company = models.CharField(max_length=200, blank=True, verbose_name=gettext_lazy("Company"))
+    country = models.CharField(max_length=2, blank=True, verbose_name=gettext_lazy("Country"),
+                               help_text=gettext_lazy("ISO 3166-1 alpha-2 country code"))
+    message = models.TextField(verbose_name=gettext_lazy("Message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["partner", "-created_at"], name="benefits_lead_partner_recent")]
+
+    def __str__(self):
+        return f"Lead for {self.partner} from {self.email}"

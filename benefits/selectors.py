@@ -1,10 +1,11 @@
 """Reads of the benefits app. Each selector runs a fixed number of queries, whatever the data size."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from partners.models import AgreementAcceptance, Completion, Course, Partner, ShowcaseListing
@@ -12,10 +13,10 @@ from program.models import ProgramYear
 from program.selectors import program_year_for  # noqa: F401 - re-exported: the benefits views read it here
 
 from . import rules
-from .models import Benefit, BenefitInvitation, TierBenefit
+from .models import Benefit, BenefitInvitation, DirectoryLead, TierBenefit
 
 
-def active_invitation(*, partner, benefit_code, program_year):
+def active_invitation(*, partner: Partner, benefit_code: str, program_year: ProgramYear) -> BenefitInvitation | None:
     """The partner's active invitation to a benefit of the program year, or None."""
     return (
         BenefitInvitation.objects.filter(
@@ -26,18 +27,18 @@ def active_invitation(*, partner, benefit_code, program_year):
     )
 
 
-def program_years():
+def program_years() -> QuerySet[ProgramYear]:
     """Every program year with its tiers, for the program years page (2 queries)."""
     return ProgramYear.objects.prefetch_related("tiers")
 
 
-def benefit_cells(*, program_year, benefit_code):
+def benefit_cells(*, program_year: ProgramYear, benefit_code: str) -> list[tuple[str, str]]:
     """(tier, availability) of each cell of one benefit of the year (1 query)."""
     return list(TierBenefit.objects.filter(benefit__program_year=program_year, benefit__code=benefit_code)
                 .values_list("tier", "availability"))
 
 
-def benefits_of_year(program_year):
+def benefits_of_year(program_year: ProgramYear) -> list[Benefit]:
     """The year's benefits with their tier cells (2 queries)."""
     return list(
         Benefit.objects.filter(program_year=program_year)
@@ -46,7 +47,7 @@ def benefits_of_year(program_year):
     )
 
 
-def benefit_facts(benefit):
+def benefit_facts(benefit: Benefit) -> rules.BenefitFacts:
     return rules.BenefitFacts(
         code=benefit.code, name=benefit.name, gate=benefit.gate, quantity_note=benefit.quantity_note,
         glossary=benefit.glossary,
@@ -54,7 +55,7 @@ def benefit_facts(benefit):
     )
 
 
-def invitation_facts(invitation):
+def invitation_facts(invitation: BenefitInvitation) -> rules.InvitationFacts:
     by = invitation.invited_by
     return rules.InvitationFacts(
         benefit_code=invitation.benefit.code, invited_by=by.full_name or by.email, invited_at=invitation.invited_at,
@@ -62,7 +63,7 @@ def invitation_facts(invitation):
     )
 
 
-def partner_facts(partner, program_year, *, as_of):
+def partner_facts(partner: Partner, program_year: ProgramYear, *, as_of: datetime.date) -> rules.PartnerFacts:
     """The partner's tier, active invitations of the year, accepted agreement kinds and Segment
     certification (3 queries)."""
     invitations = (
@@ -92,7 +93,8 @@ class BenefitOverview:
     statuses: list  # of (Benefit, rules.BenefitStatus)
 
 
-def benefit_overview(partner, *, as_of=None, program_year=None, for_staff=False):
+def benefit_overview(partner: Partner, *, as_of: datetime.date | None = None, program_year: ProgramYear | None = None,
+                     for_staff: bool = False) -> BenefitOverview:
     """Every benefit of the partner's program year and its status for the partner (at most 7 queries:
     program year 1-2, benefits + cells 2, invitations 1, agreements 1, certification 1). A caller that
     has looked up program_year_for(as_of) already (the tier page) passes it as ``program_year``."""
@@ -104,7 +106,8 @@ def benefit_overview(partner, *, as_of=None, program_year=None, for_staff=False)
     return BenefitOverview(year, facts, statuses)
 
 
-def benefit_status_for(partner, *, benefit_code, as_of=None):
+def benefit_status_for(partner: Partner, *, benefit_code: str,
+                       as_of: datetime.date | None = None) -> rules.BenefitStatus | None:
     """One benefit's status for a partner, e.g. for funding's eligibility check of POC/MDF
     (rules.Status.AVAILABLE means the partner may use it). None when the year has no such benefit."""
     as_of = as_of or timezone.localdate()
@@ -118,12 +121,12 @@ def benefit_status_for(partner, *, benefit_code, as_of=None):
 # Invitations -------------------------------------------------------------------------------------
 
 
-def invitable_benefits(partner, program_year):
+def invitable_benefits(partner: Partner, program_year: ProgramYear) -> list[Benefit]:
     """Benefits of the year whose cell at the partner's tier is invite-only (2 queries)."""
     return [b for b in benefits_of_year(program_year) if rules.may_invite(benefit_facts(b), partner.tier)]
 
 
-def partner_invitations(partner, program_year):
+def partner_invitations(partner: Partner, program_year: ProgramYear) -> list[BenefitInvitation]:
     """All invitations of the partner in the year, active first, with who invited and withdrew (1 query)."""
     return list(
         BenefitInvitation.objects.filter(partner=partner, benefit__program_year=program_year)
@@ -132,7 +135,7 @@ def partner_invitations(partner, program_year):
     )
 
 
-def invitation_rows(invitations_qs):
+def invitation_rows(invitations_qs: QuerySet[BenefitInvitation]) -> list[tuple[BenefitInvitation, bool]]:
     """Invitations with the partner, benefit and its cells, and whether the invitation counts at the
     partner's *current* tier (a partner that moved down keeps it only where the cell is still
     invite-only). 3 queries for any number of rows."""
@@ -152,7 +155,7 @@ TIER_ORDERING = Case(
 )
 
 
-def published_listings():
+def published_listings() -> QuerySet[ShowcaseListing]:
     """Listings the public may see: partner active, Bronze or above, every field filled in."""
     complete = Q()
     for name, _ in rules.LISTING_FIELDS:
@@ -162,20 +165,21 @@ def published_listings():
     )
 
 
-def _code_filter(field_name, code):
+def _code_filter(field_name: str, code: str) -> Q:
     # Codes are stored comma-separated; match one whole code.
     return Q(**{f"{field_name}__iregex": rf"(^|,){re.escape(code)}(,|$)"})
 
 
-def _text_in_name(text):
+def _text_in_name(text: str) -> Q:
     return Q(partner__name__icontains=text)
 
 
-def _text_in_listing(text):
+def _text_in_listing(text: str) -> Q:
     return Q(description__icontains=text) | Q(services__icontains=text)
 
 
-def _filtered_listings(*, country="", product="", industry="", tier=""):
+def _filtered_listings(*, country: str = "", product: str = "", industry: str = "",
+                       tier: str = "") -> QuerySet[ShowcaseListing]:
     listings = published_listings()
     if country:
         listings = listings.filter(_code_filter("countries_served", country.upper()))
@@ -191,7 +195,7 @@ def _filtered_listings(*, country="", product="", industry="", tier=""):
 DIRECTORY_ORDER = ("tier_order", "partner__name", "partner_id")
 
 
-def _in_directory_order(listings):
+def _in_directory_order(listings: QuerySet[ShowcaseListing]) -> QuerySet[ShowcaseListing]:
     return (
         listings.select_related("partner")
         .only(*[f for f in ("description", "services", "industries", "countries_served", "products", "logo",
@@ -202,7 +206,8 @@ def _in_directory_order(listings):
     )
 
 
-def directory_search(*, text="", country="", product="", industry="", tier=""):
+def directory_search(*, text: str = "", country: str = "", product: str = "", industry: str = "",
+                     tier: str = "") -> QuerySet[ShowcaseListing]:
     """The public directory: published listings matching the filters, highest tier first, then by name.
     The text matches the partner's name, the listing's description or its services."""
     listings = _filtered_listings(country=country, product=product, industry=industry, tier=tier)
@@ -212,7 +217,7 @@ def directory_search(*, text="", country="", product="", industry="", tier=""):
     return _in_directory_order(listings)
 
 
-def directory_slice(*, offset, limit, text="", **filters):
+def directory_slice(*, offset: int, limit: int, text: str = "", **filters: str) -> QuerySet[ShowcaseListing]:
     """Rows offset..offset+limit of directory_search, as one query.
 
     On PostgreSQL a text search is a UNION of two ordered, limited branches: the name (on
@@ -241,15 +246,15 @@ class DirectoryPage:
     has_next: bool
 
     @property
-    def has_previous(self):
+    def has_previous(self) -> bool:
         return self.number > 1
 
     @property
-    def first_index(self):
+    def first_index(self) -> int:
         return (self.number - 1) * DIRECTORY_PAGE_SIZE + 1 if self.entries else 0
 
     @property
-    def last_index(self):
+    def last_index(self) -> int:
         return (self.number - 1) * DIRECTORY_PAGE_SIZE + len(self.entries)
 
 
@@ -257,7 +262,7 @@ DIRECTORY_PAGE_SIZE = 20
 DIRECTORY_MAX_PAGE = 500  # 10,000 results; past that, a narrower search is the better answer
 
 
-def directory_page(*, page=1, **filters):
+def directory_page(*, page: int | str = 1, **filters: str) -> DirectoryPage:
     """One page of the directory in ONE query, whatever the number of partners.
 
     No total count: counting every match is a scan of all listings (about a second at 100,000
@@ -270,12 +275,12 @@ def directory_page(*, page=1, **filters):
     return DirectoryPage(number=page, entries=rows[:DIRECTORY_PAGE_SIZE], has_next=len(rows) > DIRECTORY_PAGE_SIZE)
 
 
-def listing_of(partner):
+def listing_of(partner: Partner) -> ShowcaseListing | None:
     """The partner's own listing (draft or published), or None."""
     return ShowcaseListing.objects.filter(partner=partner).first()
 
 
-def listing_state(partner, listing):
+def listing_state(partner: Partner, listing: ShowcaseListing | None) -> tuple[list[str], list[str]]:
     """What the listing lacks and why it is not published (both empty: it is in the directory)."""
     values = {name: getattr(listing, name) for name, _ in rules.LISTING_FIELDS} if listing else {}
     if listing is not None:
@@ -284,13 +289,18 @@ def listing_state(partner, listing):
     return missing, rules.publication_blockers(tier=partner.tier, is_active=partner.is_active, missing=missing)
 
 
-def published_listing(partner_id):
+def published_listing(partner_id: int) -> ShowcaseListing | None:
     """One published listing by its partner's id, or None (unpublished and absent look the same)."""
     return published_listings().select_related("partner").filter(partner_id=partner_id).first()
 
 
-def badge_partner(token):
+def badge_partner(token: str | None) -> Partner | None:
     """The partner a badge token belongs to, or None. Only the token finds it: ids are never accepted."""
     if not token or len(token) > 64:
         return None
     return Partner.objects.filter(badge_token=token).first()
+
+
+def leads_of(partner: Partner) -> QuerySet[DirectoryLead]:
+    """The partner's directory leads, newest first."""
+    return DirectoryLead.objects.filter(partner=partner).order_by("-created_at", "-pk")

@@ -1,12 +1,15 @@
 """Writes of the benefits app: copying a program year with its benefits, invitations and the showcase
 listing. Each runs in one transaction with its audit entry and notifications (activity.services)."""
 
+import datetime
 import io
 import uuid
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,18 +21,19 @@ from activity.actions import AuditAction
 from activity.services import audit_record, notify
 from partners import selectors as partner_selectors
 from partners import services as partner_services
-from partners.models import Partner, ShowcaseListing
+from partners.models import Partner, ShowcaseListing, User
 from program import copying
+from program.models import ProgramYear
 from tiers import services as tier_services
 
 from . import rules, selectors
-from .models import Benefit, BenefitInvitation, TierBenefit
+from .models import Benefit, BenefitInvitation, DirectoryLead, TierBenefit
 
 MAX_REASON = 2000
 MAX_REGION = 100
 
 
-def _partner_users(partner):
+def _partner_users(partner: Partner) -> list[User]:
     return list(partner_selectors.partner_users(partner))
 
 
@@ -41,7 +45,7 @@ BENEFIT_FIELDS = ("code", "name", "glossary", "gate", "quantity_note", "position
 CELL_FIELDS = ("tier", "availability", "quantity")
 
 
-def program_year_copy_with_benefits(*, source, year, user):
+def program_year_copy_with_benefits(*, source: ProgramYear, year: int, user: User | None) -> ProgramYear:
     """Copy a program year to a new calendar year: its settings and tier requirements
     (tiers.services.program_year_copy) and its benefits table, every Benefit and every TierBenefit
     cell, so the new year offers what the source offered until a program admin edits it.
@@ -70,7 +74,8 @@ def program_year_copy_with_benefits(*, source, year, user):
     return new
 
 
-def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=None):
+def invitation_create(*, actor: User, partner: Partner, benefit_code: str, reason: str, region: str = "",
+                      as_of: datetime.date | None = None) -> BenefitInvitation:
     """Invite ``partner`` to an invite-only benefit of the current program year.
 
     Allowed only where the partner's tier has an invite-only cell for the benefit (guide p.6) and the
@@ -123,7 +128,7 @@ def invitation_create(*, actor, partner, benefit_code, reason, region="", as_of=
     return invitation
 
 
-def invitation_withdraw(*, actor, invitation, reason):
+def invitation_withdraw(*, actor: User, invitation: BenefitInvitation, reason: str) -> BenefitInvitation:
     """Withdraw an active invitation, with a reason. The row stays as history."""
     reason = (reason or "").strip()
     if not reason:
@@ -170,10 +175,10 @@ LOGO_MAX_PIXELS = 4096 * 4096
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
 
 
-def validate_logo(upload):
+def validate_logo(upload: UploadedFile) -> tuple[str, bytes]:
     """Check a logo by its content, not its name: size-limited, and Pillow must read and verify it
     as PNG or JPEG. Returns the file extension to store it under."""
-    if upload.size > LOGO_MAX_BYTES:
+    if (upload.size or 0) > LOGO_MAX_BYTES:
         raise ValidationError({"logo": _("The logo must be at most %(size)s KB.") % {"size": LOGO_MAX_BYTES // 1024}})
     upload.seek(0)
     content = upload.read(LOGO_MAX_BYTES + 1)
@@ -200,7 +205,8 @@ LISTING_TEXT_FIELDS = ("description", "services", "industries", "countries_serve
                        "contact_email")
 
 
-def listing_save(*, actor, partner, values, logo=None, remove_logo=False):
+def listing_save(*, actor: User, partner: Partner, values: dict[str, Any], logo: UploadedFile | None = None,
+                 remove_logo: bool = False) -> ShowcaseListing:
     """Create or update the partner's showcase listing draft. ``values`` holds only the fields to change
     (validated for shape by the form or serializer); ``logo`` is an uploaded file, checked here."""
     unknown = set(values) - set(LISTING_TEXT_FIELDS)
@@ -228,3 +234,28 @@ def listing_save(*, actor, partner, values, logo=None, remove_logo=False):
         if old_logo_name:
             transaction.on_commit(lambda: default_storage.delete(old_logo_name))
     return listing
+
+
+# Directory leads ----------------------------------------------------------------------------------
+
+LEAD_FIELDS = ("name", "email", "company", "country", "message")
+
+
+def lead_create(*, listing: ShowcaseListing, name: str, email: str, message: str, company: str = "",
+                country: str = "") -> DirectoryLead:
+    """Record a visitor's message to the partner of a published listing and tell the partner's admins
+    (their addresses stay private: the email comes from the portal and names the visitor to reply to).
+    The form or serializer checked the shape; the caller checked the visitor's rate limit."""
+    partner = listing.partner
+    with transaction.atomic():
+        lead = DirectoryLead.objects.create(
+            partner=partner, name=name.strip(), email=email.strip(), company=(company or "").strip(),
+            country=(country or "").strip().upper(), message=message.strip(),
+        )
+        notify(
+            recipients=partner_selectors.partner_admins(partner), kind="benefits_directory_lead",
+            params={"partner": partner.name, "name": lead.name, "email": lead.email, "company": lead.company,
+                    "country": lead.country, "message": lead.message},
+            url=reverse("benefits:leads"),
+        )
+    return lead

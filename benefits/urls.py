@@ -8,6 +8,7 @@ urlpatterns = [
     path("benefits/", views.benefits, name="benefits"),
     path("showcase/", views.showcase, name="showcase"),
     path("showcase/logo/", views.showcase_logo, name="showcase_logo"),
+    path("showcase/leads/", views.leads, name="leads"),
     path("badge/", views.badge, name="badge"),
     # Staff
     path("benefits/invitations/", views.invitations, name="invitations"),

@@ -14,17 +14,20 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
 
 from . import access, rules, selectors, services
 from .badges import BADGE_HEIGHT, BADGE_WIDTH, badge_links
-from .forms import DirectorySearchForm, InvitationForm, ListingForm, ProgramYearCopyForm, WithdrawForm
+from .forms import DirectorySearchForm, InvitationForm, LeadForm, ListingForm, ProgramYearCopyForm, WithdrawForm
 from .templatetags import benefits_tags
+from .throttles import lead_allowance
 from .vocabulary import INDUSTRY_NAMES, PRODUCT_NAMES, names, split_codes
 
 INVITATIONS_PAGE_SIZE = 50
+LEADS_PAGE_SIZE = 50
 
 
 @login_required
@@ -179,6 +182,16 @@ def showcase(request):
 
 @login_required
 @require_GET
+def leads(request):
+    """Messages visitors sent from the public listing: the partner's admins and members read them."""
+    partner = access.partner_of_user(request.user)
+    page = Paginator(selectors.leads_of(partner), LEADS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "benefits/leads.html", {"partner": partner, "page": page,
+                                                   "published": selectors.published_listing(partner.pk) is not None})
+
+
+@login_required
+@require_GET
 def showcase_logo(request):
     """The draft's logo, for the partner's own users (the public one is served only when published)."""
     partner = access.partner_of_user(request.user)
@@ -226,12 +239,30 @@ def directory(request):
     })
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def listing(request, partner_id):
+    """A published listing with its "contact this partner" form: the message goes to the partner's admins
+    through the outbox and is kept for the partner; the visitor sees no address but the listing's own."""
     entry = selectors.published_listing(partner_id)
     if entry is None:
         raise Http404(_("No such listing."))
-    return render(request, "benefits/listing.html", _public_listing(entry))
+    form = LeadForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            allowed, wait = lead_allowance(request)
+            if allowed:
+                services.lead_create(listing=entry, **form.cleaned_data)
+                messages.success(request, _("Your message was sent to %(partner)s. They will reply by email.") % {
+                    "partner": entry.partner.name})
+                return redirect(f"{request.path}#contact")
+            status = 429
+            minutes = max(1, round((wait or 60) / 60))
+            form.add_error(None, ngettext(
+                "Too many messages from your network. Try again in %(n)s minute.",
+                "Too many messages from your network. Try again in %(n)s minutes.", minutes) % {"n": minutes})
+    return render(request, "benefits/listing.html", {**_public_listing(entry), "lead_form": form}, status=status)
 
 
 @require_GET

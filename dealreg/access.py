@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from partners.access import partners_visible_to, require_program_admin
 
+from . import rules
 from .models import DealRegistration
 
 
@@ -30,6 +31,26 @@ def may_review(user):
     return user.is_authenticated and (user.is_pam or user.is_program_admin)
 
 
+def sides_of(user, registration):
+    """The sides of the workflow (dealreg.rules) ``user`` stands on for ``registration``: its partner's users
+    act as the partner; PAMs and program admins as reviewers (the services check the partner's own PAM)."""
+    sides = []
+    if user.is_authenticated and user.partner_id == registration.partner_id:
+        sides.append(rules.PARTNER)
+    if may_review(user):
+        sides.append(rules.REVIEWER)
+    return sides
+
+
+def actions_for(user, registration):
+    """The actions the page and the API offer ``user`` on ``registration``: the workflow table's, for each
+    side the user stands on."""
+    return frozenset(
+        action for side in sides_of(user, registration)
+        for action in rules.allowed_actions(registration.status, side=side, extension=registration.extension)
+    )
+
+
 def require_partner_user(user):
     if not (user.is_authenticated and user.partner_id):
         raise PermissionDenied(_("Deal registrations are submitted by partner users."))
@@ -41,8 +62,9 @@ def require_reviewer(user):
 
 
 def registration_for_user(user, registration_id, *, for_change=None):
-    """The registration, or 404 for outsiders. ``for_change``: "partner" (the partner's own actions) or
-    "review" (a PAM's or program admin's decisions) -> 403 for those who may see but not do that."""
+    """The registration, or 404 for outsiders. ``for_change``: the side of the workflow (dealreg.rules) the
+    user acts on, rules.PARTNER (the partner's own actions) or rules.REVIEWER (a PAM's or program admin's
+    decisions) -> 403 for those who may see but not act on that side."""
     registration = (
         registrations_visible_to(user)
         .select_related("partner", "partner__pam", "submitted_by", "decided_by", "opportunity")
@@ -51,9 +73,9 @@ def registration_for_user(user, registration_id, *, for_change=None):
     )
     if registration is None:
         raise Http404(_("No such deal registration."))
-    if for_change == "partner" and user.partner_id != registration.partner_id:
+    if for_change == rules.PARTNER and user.partner_id != registration.partner_id:
         raise PermissionDenied(_("Only the partner that registered this deal may do this."))
-    if for_change == "review":
+    if for_change == rules.REVIEWER:
         require_reviewer(user)
     return registration
 

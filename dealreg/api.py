@@ -131,6 +131,10 @@ class ConflictsSerializer(serializers.Serializer):
 
 class RegistrationDetailSerializer(RegistrationSerializer):
     history = EventSerializer(many=True, read_only=True)
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(rules.TRANSITIONS)), read_only=True,
+        help_text="What you may do with this registration now (the workflow's actions for your side); each is "
+                  "a POST to /api/v1/deal-registrations/{id}/<action>/, its name written with hyphens.")
     conflicts = ConflictsSerializer(read_only=True, allow_null=True, help_text="Staff only.")
     claimed_opportunity = ClaimedOpportunitySerializer(
         read_only=True, allow_null=True, default=None,
@@ -138,7 +142,7 @@ class RegistrationDetailSerializer(RegistrationSerializer):
                   "close_date with arr_usd).")
 
     class Meta(RegistrationSerializer.Meta):
-        fields = [*RegistrationSerializer.Meta.fields, "history", "conflicts", "claimed_opportunity"]
+        fields = [*RegistrationSerializer.Meta.fields, "history", "actions", "conflicts", "claimed_opportunity"]
         read_only_fields = fields
 
 
@@ -210,6 +214,8 @@ class ImportErrorsSerializer(serializers.Serializer):
 
 def _detail(request, registration):
     registration.history = list(selectors.history(registration))
+    offered = access.actions_for(request.user, registration)
+    registration.actions = [action for action in rules.TRANSITIONS if action in offered]
     registration.conflicts = selectors.registration_conflicts(registration) if request.user.staff_role else None
     registration.claimed_opportunity = _claimed(registration) if request.user.staff_role else None
     selectors.review_state([registration])
@@ -299,13 +305,14 @@ class RegistrationDetailApi(APIView):
 
 
 class _RegistrationActionApi(APIView):
-    """POST one transition. Subclasses set ``side`` ("partner" or "review"), ``input`` and ``perform``."""
+    """POST one action of the workflow table (dealreg.rules.TRANSITIONS). Subclasses set ``action``, ``input``
+    and ``perform``; who may call it is the side the table gives the action."""
 
-    side = "partner"
+    action: str
     input = ReasonSerializer
 
     def post(self, request, pk):
-        registration = access.registration_for_user(request.user, pk, for_change=self.side)
+        registration = access.registration_for_user(request.user, pk, for_change=rules.TRANSITIONS[self.action].side)
         serializer = self.input(data=request.data)
         serializer.is_valid(raise_exception=True)
         registration = self.perform(registration, request.user, serializer.validated_data)
@@ -321,6 +328,7 @@ def _action_schema(input_serializer, summary):
 
 @_action_schema(OptionalReasonSerializer, "Partner withdraws a registration before a decision")
 class WithdrawApi(_RegistrationActionApi):
+    action = "withdraw"
     input = OptionalReasonSerializer
 
     def perform(self, registration, user, data):
@@ -329,6 +337,7 @@ class WithdrawApi(_RegistrationActionApi):
 
 @_action_schema(AnswerSerializer, "Partner answers the PAM's request for information")
 class RespondApi(_RegistrationActionApi):
+    action = "respond"
     input = AnswerSerializer
 
     def perform(self, registration, user, data):
@@ -337,13 +346,15 @@ class RespondApi(_RegistrationActionApi):
 
 @_action_schema(ReasonSerializer, "Partner asks once to extend an approved registration")
 class RequestExtensionApi(_RegistrationActionApi):
+    action = "request_extension"
+
     def perform(self, registration, user, data):
         return services.registration_request_extension(registration=registration, user=user, reason=data["reason"])
 
 
 @_action_schema(ReasonSerializer, "PAM approves")
 class ApproveApi(_RegistrationActionApi):
-    side = "review"
+    action = "approve"
 
     def perform(self, registration, user, data):
         return services.registration_approve(registration=registration, reviewer=user, reason=data["reason"])
@@ -351,7 +362,7 @@ class ApproveApi(_RegistrationActionApi):
 
 @_action_schema(RejectSerializer, "PAM rejects with a reason code and a reason")
 class RejectApi(_RegistrationActionApi):
-    side = "review"
+    action = "reject"
     input = RejectSerializer
 
     def perform(self, registration, user, data):
@@ -361,7 +372,7 @@ class RejectApi(_RegistrationActionApi):
 
 @_action_schema(ReasonSerializer, "PAM asks the partner for information")
 class RequestInfoApi(_RegistrationActionApi):
-    side = "review"
+    action = "request_info"
 
     def perform(self, registration, user, data):
         return services.registration_request_info(registration=registration, reviewer=user, question=data["reason"])
@@ -369,7 +380,7 @@ class RequestInfoApi(_RegistrationActionApi):
 
 @_action_schema(WinSerializer, "Mark an approved registration won (final ARR, close date)")
 class WinApi(_RegistrationActionApi):
-    side = "review"
+    action = "win"
     input = WinSerializer
 
     def perform(self, registration, user, data):
@@ -378,7 +389,7 @@ class WinApi(_RegistrationActionApi):
 
 @_action_schema(ReasonSerializer, "Mark an approved registration lost")
 class LoseApi(_RegistrationActionApi):
-    side = "review"
+    action = "lose"
 
     def perform(self, registration, user, data):
         return services.registration_lose(registration=registration, reviewer=user, reason=data["reason"])
@@ -386,7 +397,7 @@ class LoseApi(_RegistrationActionApi):
 
 @_action_schema(ExtensionDecisionSerializer, "Grant or decline the partner's extension request")
 class DecideExtensionApi(_RegistrationActionApi):
-    side = "review"
+    action = "decide_extension"
     input = ExtensionDecisionSerializer
 
     def perform(self, registration, user, data):

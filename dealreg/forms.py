@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from core.forms import CountryChoiceField
 
 from . import rules
+from .imports import ACCOUNT_COLUMNS, OPPORTUNITY_COLUMNS, OPPORTUNITY_REQUIRED, read_csv
 from .models import DealRegistration, Opportunity, SalesImport
 
 TEXT = {"class": "form-control"}
@@ -47,6 +48,20 @@ class RegistrationForm(forms.Form):
             if getattr(error, "code", None) == "confirm":
                 self.fields["confirm"].widget = forms.CheckboxInput({"class": "form-check-input"})
         return self
+
+    def submission(self):
+        """The cleaned fields as the services' keyword arguments ("The figures are right" is ``confirmed``)."""
+        data = dict(self.cleaned_data)
+        data["confirmed"] = data.pop("confirm", False)
+        return data
+
+    def is_valid_under(self, rule_errors, *, partner):
+        """Shape and the service's rules together (``rule_errors``: services.registration_errors, run on every
+        field that parsed), so every error shows on the first submit. True when both pass."""
+        valid = self.is_valid()
+        errors = rule_errors(partner=partner, today=timezone.localdate(), **self.submission())
+        self.add_rule_errors(errors)
+        return valid and not errors
 
     @property
     def needs_confirmation(self):
@@ -89,10 +104,7 @@ class ClaimForm(forms.Form):
         label=_("How your company sourced it"), max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}),
         help_text=_("Who you worked with at the customer and what your company did to bring the sale in."),
     )
-    country = forms.CharField(
-        label=_("Country"), max_length=2, widget=forms.TextInput({**TEXT, "placeholder": "US", "style": "max-width: 6rem"}),
-        help_text=_("Two-letter ISO 3166 country code of the customer."),
-    )
+    country = CountryChoiceField(label=_("Country"), widget=forms.Select(SELECT), error_for=rules.country_error)
     contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=forms.TextInput(TEXT))
     contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=forms.EmailInput(TEXT))
 
@@ -171,9 +183,42 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("Upload a .csv file."))
         return upload
 
+    def rows(self):
+        """The uploaded file's (line, row) pairs with the columns of its kind; ImportRejected when unreadable."""
+        if self.cleaned_data["kind"] == SalesImport.Kind.OPPORTUNITIES:
+            columns, required = OPPORTUNITY_COLUMNS, OPPORTUNITY_REQUIRED
+        else:
+            columns = required = ACCOUNT_COLUMNS
+        return read_csv(self.cleaned_data["file"].read(), columns=columns, required=required)
+
 
 class ListFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status"))] + DealRegistration.Status.choices, widget=forms.Select(SELECT))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.TextInput({**TEXT, "placeholder": _("Company, domain, contact or DR-number")}))
+
+
+# The detail page's form for each action of the workflow table (dealreg.rules.TRANSITIONS), under the name
+# the template reads; one form may carry several actions (a decision, an outcome).
+ACTION_FORMS = {
+    "withdraw": ("withdraw_form", WithdrawForm),
+    "respond": ("respond_form", RespondForm),
+    "request_extension": ("extension_form", ReasonForm),
+    "approve": ("decision_form", DecisionForm),
+    "reject": ("decision_form", DecisionForm),
+    "request_info": ("decision_form", DecisionForm),
+    "win": ("outcome_form", OutcomeForm),
+    "lose": ("outcome_form", OutcomeForm),
+    "decide_extension": ("extension_decision_form", ExtensionDecisionForm),
+}
+
+
+def action_forms(actions, *, bound):
+    """{name: form} for the ``actions`` offered: the posted form (``bound``, with its errors) where there is
+    one, a blank one otherwise."""
+    forms_ = dict(bound)
+    for action in actions:
+        name, form_class = ACTION_FORMS[action]
+        forms_.setdefault(name, form_class())
+    return forms_

@@ -30,18 +30,52 @@ OPEN_STATUSES = (SUBMITTED, INFO_REQUESTED)
 ACTIVE_STATUSES = (SUBMITTED, INFO_REQUESTED, APPROVED)
 FINAL_STATUSES = (REJECTED, WITHDRAWN, WON, LOST, EXPIRED)
 
-# action -> (statuses it may start from, status it leads to)
-TRANSITIONS = {
-    "approve": ((SUBMITTED,), APPROVED),
-    "reject": ((SUBMITTED,), REJECTED),
-    "request_info": ((SUBMITTED,), INFO_REQUESTED),
-    "respond": ((INFO_REQUESTED,), SUBMITTED),
+# Who takes an action: the partner's users, its reviewers (its PAM, any PAM while it has none, or a program
+# admin: DESIGN.md §1) or the daily job. A person may stand on more than one side.
+PARTNER = "partner"
+REVIEWER = "reviewer"
+SCHEDULE = "schedule"
+
+
+@dataclass(frozen=True)
+class Transition:
+    side: str
+    sources: tuple[str, ...]
+    target: str
+
+
+# The deal registration workflow of DESIGN.md §3, the one table services check and pages, API and
+# tests read: action -> who takes it, the statuses it may start from, the status it leads to.
+TRANSITIONS: dict[str, Transition] = {
+    "approve": Transition(REVIEWER, (SUBMITTED,), APPROVED),
+    "reject": Transition(REVIEWER, (SUBMITTED,), REJECTED),
+    "request_info": Transition(REVIEWER, (SUBMITTED,), INFO_REQUESTED),
+    "respond": Transition(PARTNER, (INFO_REQUESTED,), SUBMITTED),
     # "Withdrawn by the partner before a decision": while it is submitted or waiting for the partner's answer.
-    "withdraw": ((SUBMITTED, INFO_REQUESTED), WITHDRAWN),
-    "win": ((APPROVED,), WON),
-    "lose": ((APPROVED,), LOST),
-    "expire": ((APPROVED,), EXPIRED),
+    "withdraw": Transition(PARTNER, (SUBMITTED, INFO_REQUESTED), WITHDRAWN),
+    "win": Transition(REVIEWER, (APPROVED,), WON),
+    "lose": Transition(REVIEWER, (APPROVED,), LOST),
+    "expire": Transition(SCHEDULE, (APPROVED,), EXPIRED),
+    # "One extension request" of an approval (DESIGN.md §3): the status stays approved; the extension's own
+    # state (EXTENSION_NEEDS) says whether it may be asked for or decided.
+    "request_extension": Transition(PARTNER, (APPROVED,), APPROVED),
+    "decide_extension": Transition(REVIEWER, (APPROVED,), APPROVED),
 }
+
+# The extension state (DealRegistration.extension) an extension action needs: none asked yet, or one pending.
+EXTENSION_NONE = ""
+EXTENSION_REQUESTED = "requested"
+EXTENSION_NEEDS = {"request_extension": EXTENSION_NONE, "decide_extension": EXTENSION_REQUESTED}
+
+
+def allowed_actions(status: str, *, side: str, extension: str = EXTENSION_NONE) -> tuple[str, ...]:
+    """The actions ``side`` may take on a registration in ``status`` (and ``extension`` state), in the
+    table's order: what a page offers as buttons and what a service accepts."""
+    return tuple(
+        action for action, t in TRANSITIONS.items()
+        if t.side == side and status in t.sources and EXTENSION_NEEDS.get(action, extension) == extension
+    )
+
 
 # Why an action is refused, one whole sentence per action (translators see the sentence, not a verb to glue in);
 # %(status)s is one of STATUS_WORDS.
@@ -176,16 +210,15 @@ def claim_opportunity_error(*, stage, close_date, arr_usd, product_line, already
     return None
 
 
-def transition_error(action, status):
+def transition_error(action: str, status: str) -> str | None:
     """None when ``action`` may happen in ``status``; otherwise the sentence that says why not."""
-    allowed_from, _next = TRANSITIONS[action]
-    if status in allowed_from:
+    if status in TRANSITIONS[action].sources:
         return None
     return TRANSITION_REFUSALS[action] % {"status": STATUS_WORDS.get(status, status)}
 
 
-def next_status(action):
-    return TRANSITIONS[action][1]
+def next_status(action: str) -> str:
+    return TRANSITIONS[action].target
 
 
 def business_days_between(start: datetime.date, end: datetime.date) -> int:
@@ -218,7 +251,7 @@ def reminder_due(*, expires_on: datetime.date, today: datetime.date, reminder_da
 
 def extension_error(*, status, extension, expires_on, today):
     """One extension request per approved registration, before it expires."""
-    if status != APPROVED:
+    if status not in TRANSITIONS["request_extension"].sources:
         return _("Only an approved registration can be extended; this one is %(status)s.") % {
             "status": STATUS_WORDS.get(status, status)}
     if extension:

@@ -1,18 +1,30 @@
 """Reads of the dealreg app: lists, the review queue and conflict flags, in a fixed number of queries."""
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from program.selectors import program_year_for
 
 from . import rules
-from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner
+from .models import (
+    CustomerAccount,
+    DealRegistration,
+    DealRegistrationEvent,
+    DealRegistrationLimits,
+    ExcludedCustomerDomain,
+    Opportunity,
+    OpportunityPartner,
+    SalesImport,
+)
 
 
-def with_conflicts(queryset):
+def with_conflicts(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
     """Annotate the conflict flags (DESIGN.md §3) as subqueries: no query per row."""
     return queryset.annotate(
         conflict_other_partner=Exists(
@@ -38,20 +50,18 @@ def with_conflicts(queryset):
     )
 
 
-def registration_conflicts(registration):
-    row = with_conflicts(DealRegistration.objects.filter(pk=registration.pk)).values(
-        "conflict_other_partner", "conflict_existing_customer", "conflict_opportunity",
-        "conflict_other_partner_attached",
-    ).get()
-    return rules.Conflicts(
-        other_partner=row["conflict_other_partner"],
-        existing_customer=row["conflict_existing_customer"],
-        opportunity=row["conflict_opportunity"],
-        other_partner_attached=row["conflict_other_partner_attached"],
-    )
+# The flags with_conflicts annotates, by the names rules.Conflicts gives them.
+CONFLICT_FLAGS = {"conflict_other_partner": "other_partner", "conflict_existing_customer": "existing_customer",
+                  "conflict_opportunity": "opportunity", "conflict_other_partner_attached": "other_partner_attached"}
 
 
-def conflict_details(registration, *, visible, limit=10):
+def registration_conflicts(registration: DealRegistration) -> rules.Conflicts:
+    row = with_conflicts(DealRegistration.objects.filter(pk=registration.pk)).values(*CONFLICT_FLAGS).get()
+    return rules.Conflicts(**{name: row[flag] for flag, name in CONFLICT_FLAGS.items()})
+
+
+def conflict_details(registration: DealRegistration, *, visible: QuerySet[DealRegistration],
+                     limit: int = 10) -> dict[str, list[Any]]:
     """What the conflict flags are about, by name: other partners' open or approved registrations for the
     domain (``visible``: the registrations the reader may open), the known customer accounts and the
     sales system's opportunities. Three queries, at most ``limit`` rows each."""
@@ -60,7 +70,7 @@ def conflict_details(registration, *, visible, limit=10):
         .exclude(partner_id=registration.partner_id).select_related("partner").order_by("created_at", "pk")[:limit])
     openable = set(visible.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True)) if others else set()
     for other in others:
-        other.may_open = other.pk in openable
+        other.may_open = other.pk in openable  # type: ignore[attr-defined]  # for the page
     accounts = list(CustomerAccount.objects.filter(domain=registration.domain).order_by("name", "pk")[:limit])
     opportunities = list(
         Opportunity.objects.filter(domain=registration.domain).exclude(pk=registration.opportunity_id or 0)
@@ -68,7 +78,17 @@ def conflict_details(registration, *, visible, limit=10):
     return {"registrations": others, "accounts": accounts, "opportunities": opportunities}
 
 
-def search(queryset, *, status="", q=""):
+def review_details(registration: DealRegistration, *, visible: QuerySet[DealRegistration]) -> dict[str, Any]:
+    """What staff see beside a registration: the conflict flags, what they are about, and the partner's
+    other registrations for the domain."""
+    return {
+        "conflicts": registration_conflicts(registration),
+        "conflict_details": conflict_details(registration, visible=visible),
+        "same_partner_others": attach_same_partner_registrations([registration])[0].same_partner_others,  # type: ignore[attr-defined]
+    }
+
+
+def search(queryset: QuerySet[DealRegistration], *, status: str = "", q: str = "") -> QuerySet[DealRegistration]:
     if status:
         queryset = queryset.filter(status=status)
     q = (q or "").strip()
@@ -81,37 +101,38 @@ def search(queryset, *, status="", q=""):
     return queryset
 
 
-def review_state(registrations, *, today=None):
+def review_state(registrations: Iterable[DealRegistration], *, today: datetime.date | None = None
+                 ) -> Iterable[DealRegistration]:
     """Set ``business_days_waiting`` and ``is_overdue`` on open registrations (review service level)."""
     today = today or timezone.localdate()
     allowed = program_year_for(today).deal_review_business_days
     for r in registrations:
         waiting = timezone.localdate(r.waiting_since)
-        r.business_days_waiting = rules.business_days_between(waiting, today)
-        r.is_overdue = r.status == rules.SUBMITTED and rules.is_review_overdue(
+        r.business_days_waiting = rules.business_days_between(waiting, today)  # type: ignore[attr-defined]  # for the page
+        r.is_overdue = r.status == rules.SUBMITTED and rules.is_review_overdue(  # type: ignore[attr-defined]
             waiting_since=waiting, today=today, allowed_business_days=allowed
         )
     return registrations
 
 
-def overdue(queryset, *, today=None):
+def overdue(queryset: QuerySet[DealRegistration], *, today: datetime.date | None = None) -> QuerySet[DealRegistration]:
     """Submitted registrations past the review service level (ProgramYear.deal_review_business_days)."""
     today = today or timezone.localdate()
     cutoff = rules.overdue_cutoff(today=today, allowed_business_days=program_year_for(today).deal_review_business_days)
     return queryset.filter(status=rules.SUBMITTED, waiting_since__date__lte=cutoff)
 
 
-def queue_rows(queryset):
+def queue_rows(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
     """The queue's columns (partner, PAM, submitter, conflict flags), keeping the queryset's order."""
     return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by", "opportunity"))
 
 
-def review_queue(queryset):
+def review_queue(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
     """Oldest first: the registration that has waited longest is decided first."""
     return queue_rows(queryset).order_by("waiting_since", "pk")
 
 
-def attach_same_partner_registrations(registrations):
+def attach_same_partner_registrations(registrations: Iterable[DealRegistration]) -> list[DealRegistration]:
     """For each registration, the partner's other registrations for that domain: one query for a page."""
     registrations = list(registrations)
     if not registrations:
@@ -125,24 +146,24 @@ def attach_same_partner_registrations(registrations):
         if (other.partner_id, other.domain) in pairs:
             others[(other.partner_id, other.domain)].append(other)
     for r in registrations:
-        r.same_partner_others = [o for o in others[(r.partner_id, r.domain)] if o.pk != r.pk]
+        r.same_partner_others = [o for o in others[(r.partner_id, r.domain)] if o.pk != r.pk]  # type: ignore[attr-defined]  # for the page
     return registrations
 
 
-def history(registration):
+def history(registration: DealRegistration) -> QuerySet[DealRegistrationEvent]:
     return DealRegistrationEvent.objects.filter(registration=registration).select_related("actor")
 
 
-def excluded_domains_for(domain):
+def excluded_domains_for(domain: str) -> dict[str, str]:
     """{excluded domain: reason} among ``domain`` and its parent domains (one query)."""
-    from .models import ExcludedCustomerDomain
-
     return dict(ExcludedCustomerDomain.objects.filter(domain__in=rules.domain_and_parents(domain))
                 .values_list("domain", "reason"))
 
 
-def limits_for(day):
+def limits_for(day: datetime.date) -> DealRegistrationLimits:
     """The year's confirmation limits; the model's defaults when a program admin has not set them."""
-    from .models import DealRegistrationLimits
-
     return DealRegistrationLimits.objects.filter(year=day.year).first() or DealRegistrationLimits(year=day.year)
+
+
+def recent_imports(limit: int = 10) -> QuerySet[SalesImport]:
+    return SalesImport.objects.select_related("imported_by")[:limit]

@@ -6,7 +6,9 @@ all in one transaction. An impossible transition raises ValidationError and writ
 """
 
 import datetime
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,9 +19,11 @@ from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify
+from core.csv_import import Row
 from partners import selectors as partner_selectors
 from partners.access import require_reviewer
 from partners.domains import is_valid_domain, normalise_domain
+from partners.models import Partner, User
 from program.selectors import program_year_for
 
 from . import rules, selectors
@@ -33,11 +37,11 @@ PRODUCT_CHOICES = {value for value, _label in Opportunity.ProductLine.choices}
 
 # --- helpers -------------------------------------------------------------------------------------------
 
-def _today(today):
+def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
-def _snapshot(registration):
+def _snapshot(registration: DealRegistration) -> dict[str, Any]:
     return {
         "status": registration.status,
         "expires_on": registration.expires_on.isoformat() if registration.expires_on else None,
@@ -46,21 +50,23 @@ def _snapshot(registration):
     }
 
 
-def _partner_side(registration):
+def _partner_side(registration: DealRegistration) -> list[User]:
     """The partner's admins and whoever submitted it."""
     return partner_selectors.partner_admins(registration.partner, also=registration.submitted_by)
 
 
-def _vendor_side(registration):
+def _vendor_side(registration: DealRegistration) -> list[User]:
     """The partner's PAM; for a partner with no PAM, the program admins."""
     return partner_selectors.vendor_contacts(registration.partner)
 
 
-def _url(registration):
+def _url(registration: DealRegistration) -> str:
     return reverse("dealreg:detail", args=[registration.pk])
 
 
-def _record(*, registration, actor, action, before, reason, recipients, kind, params, audit_extra=None):
+def _record(*, registration: DealRegistration, actor: User | None, action: str, before: dict[str, Any], reason: str,
+            recipients: Iterable[User | None], kind: str, params: dict[str, Any],
+            audit_extra: dict[str, Any] | None = None) -> None:
     """History event, audit entry and notification, inside the caller's transaction."""
     DealRegistrationEvent.objects.create(
         registration=registration, actor=actor if actor is not None and actor.is_authenticated else None,
@@ -76,12 +82,12 @@ def _record(*, registration, actor, action, before, reason, recipients, kind, pa
            url=_url(registration))
 
 
-def _conflict_codes(conflicts):
+def _conflict_codes(conflicts: rules.Conflicts) -> list[str]:
     """The conflict check as the notice names it: which of its findings hold (the words are the template's)."""
     return [name for name, _words in rules.CONFLICT_WORDS if getattr(conflicts, name)]
 
 
-def _revenue_case(counts, product_line):
+def _revenue_case(counts: bool, product_line: str) -> str:
     """Which of rules.revenue_words' three sentences a notice says (the notice renders it in the reader's
     language)."""
     if counts:
@@ -89,7 +95,7 @@ def _revenue_case(counts, product_line):
     return "services" if product_line == rules.PROFESSIONAL_SERVICES else "not_added"
 
 
-def _locked(registration):
+def _locked(registration: DealRegistration) -> DealRegistration:
     """Re-read the row under a lock: the state machine is checked on what is committed, not on a stale copy."""
     return (
         DealRegistration.objects.select_for_update(of=("self",))
@@ -98,32 +104,32 @@ def _locked(registration):
     )
 
 
-def _check_transition(registration, action):
+def _check_transition(registration: DealRegistration, action: str) -> None:
     error = rules.transition_error(action, registration.status)
     if error:
         raise ValidationError(error)
 
 
-def _check_partner_actor(registration, user):
+def _check_partner_actor(registration: DealRegistration, user: User) -> None:
     if user.partner_id != registration.partner_id:
         raise PermissionDenied(_("Only the partner that registered this deal may do this."))
 
 
-def _check_reviewer(registration, reviewer):
+def _check_reviewer(registration: DealRegistration, reviewer: User) -> None:
     """The partner's reviewers decide (partners.access.require_reviewer), but never a registration they submitted."""
     require_reviewer(reviewer, registration.partner)
     if reviewer.pk == registration.submitted_by_id:
         raise PermissionDenied(_("You submitted this registration, so someone else must decide it."))
 
 
-def _required(value, field, message):
+def _required(value: str | None, field: str, message: str) -> str:
     text = (value or "").strip()
     if not text:
         raise ValidationError({field: message})
     return text
 
 
-def _active_for_domain(*, domain, partner_id):
+def _active_for_domain(*, domain: str, partner_id: int) -> DealRegistration | None:
     return (
         DealRegistration.objects.filter(domain=domain, partner_id=partner_id, status__in=rules.ACTIVE_STATUSES,
                                         already_closed=False)
@@ -132,7 +138,7 @@ def _active_for_domain(*, domain, partner_id):
     )
 
 
-def _duplicate_message(existing):
+def _duplicate_message(existing: DealRegistration) -> str:
     return _(
         "Your company already has registration %(reference)s for %(domain)s (%(status)s, registered %(registered)s). "
         "Follow that one instead of registering the customer again."
@@ -142,11 +148,13 @@ def _duplicate_message(existing):
 
 # --- partner side --------------------------------------------------------------------------------------
 
-def registration_errors(*, partner, today, website=None, country=None, products=None, estimated_arr_usd=None,
-                        expected_close_date=None, confirmed=False, **_other):
+def registration_errors(*, partner: Partner, today: datetime.date, website: str | None = None, country: str | None = None,
+                        products: list[str] | None = None, estimated_arr_usd: Decimal | None = None,
+                        expected_close_date: datetime.date | None = None, confirmed: bool = False,
+                        **_other: Any) -> dict[str, str | ValidationError]:
     """Every rule a new registration breaks, as {field: message}: what the page and the API show at once,
     field by field. Fields that are None were missing or malformed (the form or serializer says why)."""
-    errors = {}
+    errors: dict[str, str | ValidationError] = {}
     if website is not None:
         domain = normalise_domain(website)
         if not is_valid_domain(domain):
@@ -186,9 +194,10 @@ CONFIRM_CODE = "confirm"
 
 
 def registration_submit(
-    *, partner, submitted_by, customer_company, website, country, contact_name, contact_email, products, use_case,
-    estimated_arr_usd, expected_close_date, today=None, confirmed=False,
-):
+    *, partner: Partner, submitted_by: User, customer_company: str, website: str, country: str, contact_name: str,
+    contact_email: str, products: list[str], use_case: str, estimated_arr_usd: Decimal,
+    expected_close_date: datetime.date, today: datetime.date | None = None, confirmed: bool = False,
+) -> DealRegistration:
     """Register a deal. The domain is normalised; a second active registration of one partner for one
     domain is refused with the existing one named. Customers that cannot be registered (free mail, the
     vendor, the partner itself) are refused; unusual figures need ``confirmed``. Conflicts are flagged for
@@ -238,7 +247,7 @@ def registration_submit(
     return registration
 
 
-def _claimable_opportunity(*, opportunity_id, domain):
+def _claimable_opportunity(*, opportunity_id: str, domain: str) -> Opportunity:
     """The closed-won opportunity a partner names by the sales system's id or the customer's domain."""
     opportunity_id = (opportunity_id or "").strip()
     if opportunity_id:
@@ -261,13 +270,14 @@ def _claimable_opportunity(*, opportunity_id, domain):
     return won[0]
 
 
-def registration_claim_submit(*, partner, submitted_by, opportunity_id="", website="", sourced_how, country,
-                              contact_name, contact_email, today=None):
+def registration_claim_submit(*, partner: Partner, submitted_by: User, opportunity_id: str = "", website: str = "",
+                              sourced_how: str, country: str, contact_name: str, contact_email: str,
+                              today: datetime.date | None = None) -> DealRegistration:
     """Register a missing sourced opportunity (guide p.10): one the sales system already closed won without the
     partner. The partner names it by the sales system's opportunity id or the customer domain and says how it
     sourced it; the PAM reviews it like any registration, with the close date and ARR in view."""
     today = _today(today)
-    errors = {}
+    errors: dict[str, Any] = {}
     sourced_how = (sourced_how or "").strip()
     if not sourced_how:
         errors["sourced_how"] = _("Say how your company sourced this opportunity.")
@@ -279,23 +289,23 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
         errors["contact_email"] = _("Give the customer contact's email address.")
     if not (partner.is_active and partner.is_registered):
         errors["__all__"] = _("Your company must be a registered partner to register deals.")
+    named: Opportunity | None = None
     try:
-        opportunity = _claimable_opportunity(opportunity_id=opportunity_id, domain=website)
+        named = _claimable_opportunity(opportunity_id=opportunity_id, domain=website)
     except ValidationError as error:
         errors.update(error.message_dict)
-        opportunity = None
-    if errors:
+    if errors or named is None:
         raise ValidationError(errors)
     with transaction.atomic():
-        opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        opportunity = Opportunity.objects.select_for_update().get(pk=named.pk)
         attachment = OpportunityPartner.objects.filter(opportunity=opportunity, partner=partner).first()
-        error = rules.claim_opportunity_error(
+        refusal = rules.claim_opportunity_error(
             stage=opportunity.stage, close_date=opportunity.close_date, arr_usd=opportunity.arr_usd,
             product_line=opportunity.product_line, today=today,
             already_counts=attachment is not None and attachment_counts(attachment, opportunity),
         )
-        if error:
-            raise ValidationError({"opportunity_id": error})
+        if refusal or opportunity.close_date is None:
+            raise ValidationError({"opportunity_id": refusal})
         existing = DealRegistration.objects.filter(
             partner=partner, opportunity=opportunity, already_closed=True, status__in=rules.ACTIVE_STATUSES
         ).first()
@@ -331,13 +341,13 @@ def registration_claim_submit(*, partner, submitted_by, opportunity_id="", websi
     return registration
 
 
-def registration_withdraw(*, registration, user, reason=""):
+def registration_withdraw(*, registration: DealRegistration, user: User, reason: str = "") -> DealRegistration:
     with transaction.atomic():
         registration = _locked(registration)
         _check_partner_actor(registration, user)
         _check_transition(registration, "withdraw")
         before = _snapshot(registration)
-        registration.status = rules.WITHDRAWN
+        registration.status = rules.next_status("withdraw")
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=user, action="withdraw", before=before, reason=reason,
@@ -347,7 +357,7 @@ def registration_withdraw(*, registration, user, reason=""):
     return registration
 
 
-def registration_respond(*, registration, user, answer):
+def registration_respond(*, registration: DealRegistration, user: User, answer: str) -> DealRegistration:
     """Answer a PAM's request for information: the registration goes back to submitted and waits anew."""
     answer = _required(answer, "answer", _("Write your answer to the PAM's question."))
     with transaction.atomic():
@@ -355,7 +365,7 @@ def registration_respond(*, registration, user, answer):
         _check_partner_actor(registration, user)
         _check_transition(registration, "respond")
         before = _snapshot(registration)
-        registration.status = rules.SUBMITTED
+        registration.status = rules.next_status("respond")
         registration.waiting_since = timezone.now()
         registration.save(update_fields=["status", "waiting_since"])
         _record(
@@ -366,7 +376,8 @@ def registration_respond(*, registration, user, answer):
     return registration
 
 
-def registration_request_extension(*, registration, user, reason, today=None):
+def registration_request_extension(*, registration: DealRegistration, user: User, reason: str,
+                                   today: datetime.date | None = None) -> DealRegistration:
     """Once per approved registration, before it expires (DESIGN.md §3). A PAM grants or declines it."""
     reason = _required(reason, "reason", _("Say why you need more time."))
     today = _today(today)
@@ -378,6 +389,7 @@ def registration_request_extension(*, registration, user, reason, today=None):
         )
         if error:
             raise ValidationError(error)
+        assert registration.expires_on is not None  # an approval has its expiry
         before = _snapshot(registration)
         registration.extension = DealRegistration.Extension.REQUESTED
         registration.save(update_fields=["extension"])
@@ -393,7 +405,13 @@ def registration_request_extension(*, registration, user, reason, today=None):
 
 # --- vendor side ---------------------------------------------------------------------------------------
 
-def _opportunity_for_approval(registration):
+def _locked_opportunity(registration: DealRegistration) -> Opportunity:
+    """The opportunity an approval attached (an approved registration always has one), locked."""
+    assert registration.opportunity_id is not None
+    return Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+
+
+def _opportunity_for_approval(registration: DealRegistration) -> Opportunity:
     """The open opportunity for the customer domain, or a new one made from the registration."""
     opportunity = (
         Opportunity.objects.select_for_update()
@@ -414,7 +432,8 @@ def _opportunity_for_approval(registration):
     return opportunity
 
 
-def _attach(*, opportunity, partner_id, on, source=OpportunityPartner.Source.DEAL_REGISTRATION):
+def _attach(*, opportunity: Opportunity, partner_id: int, on: datetime.date,
+            source: str = OpportunityPartner.Source.DEAL_REGISTRATION) -> OpportunityPartner:
     """Attach the partner with the approval date: this is what makes its revenue count (dealreg/revenue.py).
     An earlier attachment by the sales team is kept, since it already counts from its own date; a later one
     (or one that does not count) gives way to the approval, which is the earlier evidence."""
@@ -433,7 +452,8 @@ def _attach(*, opportunity, partner_id, on, source=OpportunityPartner.Source.DEA
     return attachment
 
 
-def registration_approve(*, registration, reviewer, reason, today=None):
+def registration_approve(*, registration: DealRegistration, reviewer: User, reason: str,
+                         today: datetime.date | None = None) -> DealRegistration:
     reason = _required(reason, "reason", _("Give a reason for the approval."))
     today = _today(today)
     with transaction.atomic():
@@ -455,7 +475,7 @@ def registration_approve(*, registration, reviewer, reason, today=None):
         program_year = program_year_for(today)
         opportunity = _opportunity_for_approval(registration)
         _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today)
-        registration.status = rules.APPROVED
+        registration.status = rules.next_status("approve")
         registration.decided_by = reviewer
         registration.decided_at = timezone.now()
         registration.decision_note = reason
@@ -479,12 +499,12 @@ def registration_approve(*, registration, reviewer, reason, today=None):
     return registration
 
 
-def _approve_claim(*, registration, reviewer, reason, today):
+def _approve_claim(*, registration: DealRegistration, reviewer: User, reason: str, today: datetime.date) -> DealRegistration:
     """Approve a missing sourced opportunity: the partner is added to the opportunity that already closed won
     and, since there is nothing left to protect, the registration is won at once with the sales system's ARR
     and close date. Another partner on the opportunity or registered for the customer was flagged for the
     PAM; it does not block (every partner attached in time counts in full)."""
-    opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+    opportunity = _locked_opportunity(registration)
     error = rules.claim_opportunity_error(
         stage=opportunity.stage, close_date=opportunity.close_date, arr_usd=opportunity.arr_usd,
         product_line=opportunity.product_line, already_counts=False, today=today,
@@ -494,27 +514,29 @@ def _approve_claim(*, registration, reviewer, reason, today):
     if error := rules.win_close_date_error(closed_on=opportunity.close_date, approved_on=today,
                                            already_closed=True, today=today):
         raise ValidationError(error)
+    assert opportunity.close_date is not None  # claim_opportunity_error refuses an opportunity without one
     before = _snapshot(registration)
     attachment = _attach(opportunity=opportunity, partner_id=registration.partner_id, on=today,
                          source=OpportunityPartner.Source.SOURCED_CLAIM)
-    registration.status = rules.APPROVED
+    registration.status = rules.next_status("approve")
     registration.decided_by = reviewer
     registration.decided_at = timezone.now()
     registration.decision_note = reason
     registration.approved_on = today
     DealRegistrationEvent.objects.create(registration=registration, actor=reviewer, action="approve",
-                                         from_status=before["status"], to_status=rules.APPROVED, reason=reason)
+                                         from_status=before["status"], to_status=registration.status, reason=reason)
     audit_record(actor=reviewer, action=AuditAction.DEALREG_APPROVE, obj=registration, before=before,
                  after={**_snapshot(registration), "approved_claim": True, "attached_on": attachment.attached_on.isoformat(),
                         "source": attachment.source},
                  reason=reason, partner_id=registration.partner_id)
-    registration.status = rules.WON
+    # Nothing is left to protect: the approval is won at once, the next step of the same table.
+    registration.status = rules.next_status("win")
     registration.final_arr_usd = opportunity.arr_usd
     registration.closed_on = opportunity.close_date
     registration.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_on",
                                      "final_arr_usd", "closed_on"])
     _record(
-        registration=registration, actor=reviewer, action="win", before={**before, "status": rules.APPROVED},
+        registration=registration, actor=reviewer, action="win", before={**before, "status": rules.next_status("approve")},
         reason=f"Already closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd} USD ARR "
                f"({opportunity.external_id}).",
         audit_extra={"approved_claim": True},
@@ -527,7 +549,7 @@ def _approve_claim(*, registration, reviewer, reason, today):
     return registration
 
 
-def _refuse_second_approval(registration):
+def _refuse_second_approval(registration: DealRegistration) -> None:
     approved = (
         DealRegistration.objects.filter(domain=registration.domain, status=rules.APPROVED)
         .exclude(pk=registration.pk)
@@ -542,7 +564,7 @@ def _refuse_second_approval(registration):
         )
 
 
-def registration_reject(*, registration, reviewer, reason_code, reason):
+def registration_reject(*, registration: DealRegistration, reviewer: User, reason_code: str, reason: str) -> DealRegistration:
     if reason_code not in DealRegistration.RejectReason.values:
         raise ValidationError({"reason_code": _("Choose a rejection reason.")})
     reason = _required(reason, "reason", _("Explain the rejection to the partner."))
@@ -551,7 +573,7 @@ def registration_reject(*, registration, reviewer, reason_code, reason):
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "reject")
         before = _snapshot(registration)
-        registration.status = rules.REJECTED
+        registration.status = rules.next_status("reject")
         registration.decided_by = reviewer
         registration.decided_at = timezone.now()
         registration.reject_reason = reason_code
@@ -566,14 +588,14 @@ def registration_reject(*, registration, reviewer, reason_code, reason):
     return registration
 
 
-def registration_request_info(*, registration, reviewer, question):
+def registration_request_info(*, registration: DealRegistration, reviewer: User, question: str) -> DealRegistration:
     question = _required(question, "reason", _("Ask the partner what you need to know."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "request_info")
         before = _snapshot(registration)
-        registration.status = rules.INFO_REQUESTED
+        registration.status = rules.next_status("request_info")
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=reviewer, action="request_info", before=before, reason=question,
@@ -583,14 +605,15 @@ def registration_request_info(*, registration, reviewer, question):
     return registration
 
 
-def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason="", today=None):
+def registration_win(*, registration: DealRegistration, reviewer: User, final_arr_usd: Decimal | None,
+                     closed_on: datetime.date | None, reason: str = "", today: datetime.date | None = None) -> DealRegistration:
     """Won, with the final ARR and close date: the opportunity becomes closed-won, which is the revenue
     the tier engine counts for the partner attached on approval. A close date before the approval is refused
     (the attachment would come after the close and not count) unless the registration claimed an opportunity
     that had already closed. The partner is told whether the revenue counts, by the rule that counts it."""
     today = _today(today)
 
-    def field_errors(registration):
+    def field_errors(registration: DealRegistration) -> dict[str, str]:
         errors = {}
         if final_arr_usd is None or final_arr_usd <= 0:
             errors["final_arr_usd"] = _("The final ARR must be more than 0 USD.")
@@ -609,13 +632,14 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
         _check_transition(registration, "win")
         if errors := field_errors(registration):
             raise ValidationError(errors)
+        assert final_arr_usd is not None and closed_on is not None  # field_errors refuses them missing
         before = _snapshot(registration)
-        opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+        opportunity = _locked_opportunity(registration)
         opportunity.stage = Opportunity.Stage.CLOSED_WON
         opportunity.arr_usd = final_arr_usd
         opportunity.close_date = closed_on
         opportunity.save(update_fields=["stage", "arr_usd", "close_date", "updated_at"])
-        registration.status = rules.WON
+        registration.status = rules.next_status("win")
         registration.final_arr_usd = final_arr_usd
         registration.closed_on = closed_on
         registration.save(update_fields=["status", "final_arr_usd", "closed_on"])
@@ -634,18 +658,19 @@ def registration_win(*, registration, reviewer, final_arr_usd, closed_on, reason
     return registration
 
 
-def _won_inside_protection(registration):
+def _won_inside_protection(registration: DealRegistration) -> Opportunity | None:
     """The opportunity closed won between the approval and the expiry: the sale the registration protected."""
-    opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+    opportunity = _locked_opportunity(registration)
     won = rules.in_protection_window(stage=opportunity.stage, close_date=opportunity.close_date,
                                      approved_on=registration.approved_on, expires_on=registration.expires_on)
     return opportunity if won else None
 
 
-def _end_protection(registration):
+def _end_protection(registration: DealRegistration) -> None:
     """Lost and expired end the protection of an opportunity still open: the partner's attachment made by the
     approval goes, and an opportunity the approval created (nothing in the sales system behind it) is closed
     as lost. Callers first keep an opportunity that closed won inside the protection window (revenue.py)."""
+    assert registration.opportunity_id is not None
     OpportunityPartner.objects.filter(
         opportunity_id=registration.opportunity_id, partner_id=registration.partner_id,
         source=OpportunityPartner.Source.DEAL_REGISTRATION,
@@ -655,13 +680,13 @@ def _end_protection(registration):
     ).update(stage=Opportunity.Stage.CLOSED_LOST, updated_at=timezone.now())
 
 
-def registration_lose(*, registration, reviewer, reason):
+def registration_lose(*, registration: DealRegistration, reviewer: User, reason: str) -> DealRegistration:
     reason = _required(reason, "reason", _("Say why the deal was lost."))
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
         _check_transition(registration, "lose")
-        opportunity = Opportunity.objects.select_for_update().get(pk=registration.opportunity_id)
+        opportunity = _locked_opportunity(registration)
         if opportunity.stage == Opportunity.Stage.CLOSED_WON:
             raise ValidationError(
                 _("The sales system records %(opportunity)s as closed won on %(closed_on)s; mark the registration "
@@ -669,7 +694,7 @@ def registration_lose(*, registration, reviewer, reason):
             )
         before = _snapshot(registration)
         _end_protection(registration)
-        registration.status = rules.LOST
+        registration.status = rules.next_status("lose")
         registration.closed_on = timezone.localdate()
         registration.save(update_fields=["status", "closed_on"])
         _record(
@@ -680,15 +705,18 @@ def registration_lose(*, registration, reviewer, reason):
     return registration
 
 
-def registration_decide_extension(*, registration, reviewer, grant, reason, today=None):
+def registration_decide_extension(*, registration: DealRegistration, reviewer: User, grant: bool, reason: str,
+                                  today: datetime.date | None = None) -> DealRegistration:
     """Grant (the expiry moves by the program year's expiry period) or decline the one extension request."""
     reason = _required(reason, "reason", _("Give a reason for your decision on the extension."))
     today = _today(today)
     with transaction.atomic():
         registration = _locked(registration)
         _check_reviewer(registration, reviewer)
-        if registration.status != rules.APPROVED or registration.extension != DealRegistration.Extension.REQUESTED:
+        if "decide_extension" not in rules.allowed_actions(registration.status, side=rules.REVIEWER,
+                                                           extension=registration.extension):
             raise ValidationError(_("There is no pending extension request on this registration."))
+        assert registration.expires_on is not None  # an approval has its expiry
         before = _snapshot(registration)
         if grant:
             registration.extension = DealRegistration.Extension.GRANTED
@@ -708,12 +736,13 @@ def registration_decide_extension(*, registration, reviewer, grant, reason, toda
 
 # --- daily job -----------------------------------------------------------------------------------------
 
-def registration_expire(*, registration, today=None):
+def registration_expire(*, registration: DealRegistration, today: datetime.date | None = None) -> DealRegistration:
     """System transition: an approval past its expiry date ends (the last protected day is expires_on)."""
     today = _today(today)
     with transaction.atomic():
         registration = _locked(registration)
         _check_transition(registration, "expire")
+        assert registration.expires_on is not None  # an approval has its expiry
         if registration.expires_on >= today:
             raise ValidationError(_("%(reference)s is protected until %(expires_on)s.") % {
                 "reference": registration.reference, "expires_on": rules.day(registration.expires_on)})
@@ -727,7 +756,7 @@ def registration_expire(*, registration, today=None):
         else:
             attachment = OpportunityPartner.objects.filter(opportunity=won, partner_id=registration.partner_id).first()
             counts = attachment is not None and attachment_counts(attachment, won)
-        registration.status = rules.EXPIRED
+        registration.status = rules.next_status("expire")
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=None, action="expire", before=before,
@@ -739,18 +768,19 @@ def registration_expire(*, registration, today=None):
             kind="dealreg_expired",
             params={"expires_on": registration.expires_on.isoformat(), "kept": won is not None,
                     **({"close_date": won.close_date.isoformat(), "revenue": _revenue_case(counts, won.product_line)}
-                       if won is not None else {})},
+                       if won is not None and won.close_date is not None else {})},
         )
     return registration
 
 
-def _send_reminder(*, registration_id, today):
+def _send_reminder(*, registration_id: int, today: datetime.date) -> bool:
     with transaction.atomic():
         registration = DealRegistration.objects.select_for_update(of=("self",)).select_related(
             "partner", "partner__pam", "submitted_by"
         ).get(pk=registration_id)
         # Re-checked under the lock: a second run (or a concurrent one) finds the reminder recorded.
-        if registration.status != rules.APPROVED or registration.reminder_sent_for == registration.expires_on:
+        if (registration.status != rules.APPROVED or registration.expires_on is None
+                or registration.reminder_sent_for == registration.expires_on):
             return False
         registration.reminder_sent_for = registration.expires_on
         registration.save(update_fields=["reminder_sent_for"])
@@ -768,7 +798,7 @@ def _send_reminder(*, registration_id, today):
     return True
 
 
-def registrations_expire_and_remind(*, today=None):
+def registrations_expire_and_remind(*, today: datetime.date | None = None) -> dict[str, int]:
     """The daily job: expire approvals past their expiry date, remind those within the reminder window.
     Safe to run twice: expired ones are no longer approved and a reminder is recorded per expiry date."""
     today = _today(today)
@@ -787,14 +817,14 @@ def registrations_expire_and_remind(*, today=None):
         .values_list("pk", "expires_on")
     )
     for pk, expires_on in candidates:
-        if rules.reminder_due(expires_on=expires_on, today=today, reminder_days=reminder_days):
+        if expires_on is not None and rules.reminder_due(expires_on=expires_on, today=today, reminder_days=reminder_days):
             reminded += _send_reminder(registration_id=pk, today=today)
     return {"expired": expired, "reminded": reminded}
 
 
 # --- sales-system imports ------------------------------------------------------------------------------
 
-def opportunities_import(*, rows, actor, source):
+def opportunities_import(*, rows: Sequence[Row], actor: User | None, source: str) -> SalesImport:
     """Upsert opportunities by external id, all or nothing. ``rows`` are (line, dict) pairs.
 
     Raises ImportRejected (a ValidationError) listing every bad row; nothing is written then.
@@ -839,7 +869,14 @@ def opportunities_import(*, rows, actor, source):
     return batch
 
 
-def _import_attachments(cleaned, by_external_id):
+def sales_import(*, kind: str, rows: Sequence[Row], actor: User | None, source: str) -> SalesImport:
+    """One upload of the sales system, by its kind: opportunities or customer accounts."""
+    if kind == SalesImport.Kind.OPPORTUNITIES:
+        return opportunities_import(rows=rows, actor=actor, source=source)
+    return customer_accounts_import(rows=rows, actor=actor, source=source)
+
+
+def _import_attachments(cleaned: list[dict[str, Any]], by_external_id: dict[str, Opportunity]) -> set[str]:
     """The sales team's attachments (partner_domain + attached_on). An attachment made by an approved deal
     registration is left as it is: the sales system does not know about it."""
     wanted = {}
@@ -869,7 +906,7 @@ def _import_attachments(cleaned, by_external_id):
     return changed
 
 
-def customer_accounts_import(*, rows, actor, source):
+def customer_accounts_import(*, rows: Sequence[Row], actor: User | None, source: str) -> SalesImport:
     """Upsert known customer accounts by external id, all or nothing, like opportunities_import."""
     cleaned = validate_account_rows(rows)
     with transaction.atomic():

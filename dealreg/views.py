@@ -30,9 +30,10 @@ from .forms import (
     RegistrationForm,
     RespondForm,
     WithdrawForm,
+    action_forms,
 )
-from .imports import ACCOUNT_COLUMNS, OPPORTUNITY_COLUMNS, OPPORTUNITY_REQUIRED, ImportRejected, read_csv
-from .models import DealRegistration, SalesImport
+from .imports import ACCOUNT_COLUMNS, OPPORTUNITY_COLUMNS, ImportRejected
+from .models import DealRegistration
 
 PAGE_SIZE = 25
 
@@ -80,20 +81,11 @@ def registration_list(request):
 @require_http_methods(["GET", "POST"])
 def registration_create(request):
     access.require_partner_user(request.user)
+    partner = request.user.partner
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST":
-        valid = form.is_valid()
-        data = dict(form.cleaned_data)
-        confirmed = data.pop("confirm", False)
-        # The rules run on every field that parsed, so every error shows on the first submit.
-        errors = services.registration_errors(partner=request.user.partner, today=timezone.localdate(),
-                                              confirmed=confirmed, **data)
-        form.add_rule_errors(errors)
-    if request.method == "POST" and valid and not errors:
+    if request.method == "POST" and form.is_valid_under(services.registration_errors, partner=partner):
         try:
-            registration = services.registration_submit(
-                partner=request.user.partner, submitted_by=request.user, confirmed=confirmed, **data
-            )
+            registration = services.registration_submit(partner=partner, submitted_by=request.user, **form.submission())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -124,38 +116,20 @@ def registration_claim(request):
     return render(request, "dealreg/claim.html", {"form": form}, status=status)
 
 
-def _detail_context(request, registration, **forms):
+def _detail_context(request, registration, **bound):
+    """The detail page: the registration, its history, and a form for each action the workflow table offers
+    the reader (dealreg.rules.allowed_actions through access.actions_for)."""
     user = request.user
-    is_partner_side = user.partner_id == registration.partner_id
-    may_review = access.may_review(user)
-    context = {
-        "registration": registration,
-        "events": selectors.history(registration),
-        "is_partner_side": is_partner_side,
-        "may_review": may_review,
-        "extension_open": registration.status == rules.APPROVED and not registration.extension,
-        "extension_pending": registration.extension == DealRegistration.Extension.REQUESTED,
-    }
+    actions = access.actions_for(user, registration)
     selectors.review_state([registration])
-    context["forecast_section"] = sections.render(sections.REGISTRATION_FORECAST, request, registration=registration)
-    context["staff_view"] = bool(user.staff_role)
+    context = {
+        "registration": registration, "events": selectors.history(registration), "actions": actions,
+        "is_partner_side": user.partner_id == registration.partner_id, "staff_view": bool(user.staff_role),
+        "forecast_section": sections.render(sections.REGISTRATION_FORECAST, request, registration=registration),
+        **action_forms(actions, bound=bound),
+    }
     if user.staff_role:
-        context["conflicts"] = selectors.registration_conflicts(registration)
-        context["conflict_details"] = selectors.conflict_details(
-            registration, visible=access.registrations_visible_to(user))
-        context["same_partner_others"] = selectors.attach_same_partner_registrations([registration])[0].same_partner_others
-    if is_partner_side:
-        context.update(
-            withdraw_form=forms.get("withdraw_form") or WithdrawForm(),
-            respond_form=forms.get("respond_form") or RespondForm(),
-            extension_form=forms.get("extension_form") or ReasonForm(),
-        )
-    if may_review:
-        context.update(
-            decision_form=forms.get("decision_form") or DecisionForm(),
-            outcome_form=forms.get("outcome_form") or OutcomeForm(),
-            extension_decision_form=forms.get("extension_decision_form") or ExtensionDecisionForm(),
-        )
+        context.update(selectors.review_details(registration, visible=access.registrations_visible_to(user)))
     return context
 
 
@@ -187,7 +161,7 @@ def _act(request, registration, form_name, form, call):
 @login_required
 @require_POST
 def registration_withdraw(request, pk):
-    registration = access.registration_for_user(request.user, pk, for_change="partner")
+    registration = access.registration_for_user(request.user, pk, for_change=rules.PARTNER)
     return _act(request, registration, "withdraw_form", WithdrawForm(request.POST), lambda data: (
         services.registration_withdraw(registration=registration, user=request.user, reason=data["reason"]),
         messages.success(request, _("%(reference)s withdrawn.") % {"reference": registration.reference}),
@@ -197,7 +171,7 @@ def registration_withdraw(request, pk):
 @login_required
 @require_POST
 def registration_respond(request, pk):
-    registration = access.registration_for_user(request.user, pk, for_change="partner")
+    registration = access.registration_for_user(request.user, pk, for_change=rules.PARTNER)
     return _act(request, registration, "respond_form", RespondForm(request.POST), lambda data: (
         services.registration_respond(registration=registration, user=request.user, answer=data["answer"]),
         messages.success(request, _("Answer sent; the registration is back with your PAM.")),
@@ -207,7 +181,7 @@ def registration_respond(request, pk):
 @login_required
 @require_POST
 def registration_request_extension(request, pk):
-    registration = access.registration_for_user(request.user, pk, for_change="partner")
+    registration = access.registration_for_user(request.user, pk, for_change=rules.PARTNER)
     return _act(request, registration, "extension_form", ReasonForm(request.POST), lambda data: (
         services.registration_request_extension(registration=registration, user=request.user, reason=data["reason"]),
         messages.success(request, _("Extension requested.")),
@@ -217,7 +191,7 @@ def registration_request_extension(request, pk):
 @login_required
 @require_POST
 def registration_decide(request, pk):
-    registration = access.registration_for_user(request.user, pk, for_change="review")
+    registration = access.registration_for_user(request.user, pk, for_change=rules.REVIEWER)
 
     def call(data):
         reviewer, reason = request.user, data["reason"]
@@ -237,7 +211,7 @@ def registration_decide(request, pk):
 @login_required
 @require_POST
 def registration_outcome(request, pk):
-    registration = access.registration_for_user(request.user, pk, for_change="review")
+    registration = access.registration_for_user(request.user, pk, for_change=rules.REVIEWER)
 
     def call(data):
         if data["outcome"] == "win":
@@ -253,7 +227,7 @@ def registration_outcome(request, pk):
 @login_required
 @require_POST
 def registration_extension_decide(request, pk):
-    registration = access.registration_for_user(request.user, pk, for_change="review")
+    registration = access.registration_for_user(request.user, pk, for_change=rules.REVIEWER)
     return _act(request, registration, "extension_decision_form", ExtensionDecisionForm(request.POST), lambda data: (
         services.registration_decide_extension(registration=registration, reviewer=request.user, grant=data["grant"],
                                                reason=data["reason"]),
@@ -316,31 +290,21 @@ def sales_import(request):
     access.require_importer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     row_errors = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            kind = form.cleaned_data["kind"]
-            upload = form.cleaned_data["file"]
-            try:
-                if kind == SalesImport.Kind.OPPORTUNITIES:
-                    rows = read_csv(upload.read(), columns=OPPORTUNITY_COLUMNS, required=OPPORTUNITY_REQUIRED)
-                    batch = services.opportunities_import(rows=rows, actor=request.user, source=upload.name)
-                else:
-                    rows = read_csv(upload.read(), columns=ACCOUNT_COLUMNS, required=ACCOUNT_COLUMNS)
-                    batch = services.customer_accounts_import(rows=rows, actor=request.user, source=upload.name)
-            except ImportRejected as rejected:
-                row_errors = rejected.row_errors
-            else:
-                # "row(s)" as the English always said; other languages choose their plural by the row count.
-                messages.success(request, ngettext(
-                    "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
-                    "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
-                    batch.rows) % {"rows": batch.rows, "created": batch.created, "updated": batch.updated,
-                                   "unchanged": batch.unchanged})
-                return redirect("dealreg:import")
-    recent = SalesImport.objects.select_related("imported_by")[:10]
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.sales_import(kind=form.cleaned_data["kind"], rows=form.rows(), actor=request.user,
+                                          source=form.cleaned_data["file"].name)
+        except ImportRejected as rejected:
+            row_errors = rejected.row_errors
+        else:
+            # "row(s)" as the English always said; other languages choose their plural by the row count.
+            messages.success(request, ngettext(
+                "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
+                "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged.",
+                batch.rows) % {"rows": batch.rows, "created": batch.created, "updated": batch.updated,
+                               "unchanged": batch.unchanged})
+            return redirect("dealreg:import")
     return render(request, "dealreg/import.html", {
-        "form": form, "row_errors": row_errors, "recent": recent,
+        "form": form, "row_errors": row_errors, "recent": selectors.recent_imports(),
         "opportunity_columns": OPPORTUNITY_COLUMNS, "account_columns": ACCOUNT_COLUMNS,
-    }, status=status)
+    }, status=400 if request.method == "POST" else 200)

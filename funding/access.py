@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from partners.access import partners_visible_to, require_partner_user, require_program_admin, require_staff
 from partners.models import StaffRole
 
+from . import rules
 from .models import ClaimFile, FundingRequest
 
 
@@ -25,6 +26,25 @@ def requests_visible_to(user):
 
 def may_review(user):
     return user.is_authenticated and (user.is_pam or user.is_program_admin)
+
+
+def sides_of(user, funding_request):
+    """The sides of the workflows (funding.rules) ``user`` stands on for ``funding_request``: its partner's
+    users act as the partner; PAMs and program admins as reviewers; program admins also pay claims."""
+    sides = []
+    if user.is_authenticated and user.partner_id == funding_request.partner_id:
+        sides.append(rules.PARTNER)
+    if may_review(user):
+        sides.append(rules.REVIEWER)
+    if user.is_authenticated and user.is_program_admin:
+        sides.append(rules.PROGRAM_ADMIN)
+    return sides
+
+
+def actions_for(user, funding_request):
+    """The actions the page and the API offer ``user``: the workflow tables', for each side the user stands on."""
+    return frozenset(action for side in sides_of(user, funding_request)
+                     for action in rules.allowed_actions(funding_request.status, side=side))
 
 
 def _visible(user, request_id):

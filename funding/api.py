@@ -90,10 +90,22 @@ class HistorySerializer(serializers.Serializer):
 class FundingRequestDetailSerializer(FundingRequestSerializer):
     claim = serializers.SerializerMethodField()
     history = serializers.SerializerMethodField()
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(rules.TRANSITIONS)), read_only=True,
+        help_text="What you may do with this request now (the workflow's actions for your side); each is a POST "
+                  "to its own URL under /api/v1/funding/requests/{id}/.")
+
+    over_allocation_by = serializers.SerializerMethodField(
+        help_text="MDF requests awaiting a decision: how much they ask beyond the remaining allocation (else null)")
 
     class Meta(FundingRequestSerializer.Meta):
-        fields = [*FundingRequestSerializer.Meta.fields, "claim", "history"]
+        fields = [*FundingRequestSerializer.Meta.fields, "claim", "history", "actions", "over_allocation_by"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(**MONEY, allow_null=True))
+    def get_over_allocation_by(self, obj):
+        excess = selectors.request_over_allocation(obj)
+        return None if excess is None else f"{excess:.2f}"
 
     @extend_schema_field(ClaimSerializer(allow_null=True))
     def get_claim(self, obj):
@@ -223,9 +235,11 @@ def _valid(serializer_class, request):
     return serializer.validated_data
 
 
-def _detail(funding_request, code=status.HTTP_200_OK):
+def _detail(request, funding_request, code=status.HTTP_200_OK):
     funding_request = FundingRequest.objects.select_related("partner", "program_year", "submitted_by").get(
         pk=funding_request.pk)
+    offered = access.actions_for(request.user, funding_request)
+    funding_request.actions = [action for action in rules.TRANSITIONS if action in offered]
     return Response(FundingRequestDetailSerializer(funding_request).data, status=code)
 
 
@@ -272,7 +286,7 @@ class PocCreateApi(APIView):
         _require_eligible(request.user, Program.POC)
         data = _valid(PocNominationInput, request)
         created = services.poc_nominate(partner=request.user.partner, user=request.user, **data)
-        return _detail(created, status.HTTP_201_CREATED)
+        return _detail(request, created, status.HTTP_201_CREATED)
 
 
 class MdfCreateApi(APIView):
@@ -285,7 +299,7 @@ class MdfCreateApi(APIView):
         _require_eligible(request.user, Program.MDF)
         data = _valid(MdfRequestInput, request)
         created = services.mdf_request_submit(partner=request.user.partner, user=request.user, **data)
-        return _detail(created, status.HTTP_201_CREATED)
+        return _detail(request, created, status.HTTP_201_CREATED)
 
 
 class RequestFilters(serializers.Serializer):
@@ -312,7 +326,7 @@ class RequestListApi(generics.ListAPIView):
 class RequestDetailApi(APIView):
     @extend_schema(tags=["funding"], responses={200: FundingRequestDetailSerializer, **READ_ERRORS})
     def get(self, request, pk):
-        return _detail(access.request_for_user(request.user, pk))
+        return _detail(request, access.request_for_user(request.user, pk))
 
 
 def _action(input_class, description):
@@ -324,14 +338,16 @@ class WithdrawApi(APIView):
     @_action(WithdrawInput, "The partner withdraws a request before a decision.")
     def post(self, request, pk):
         fr = access.request_for_user(request.user, pk, for_change=True)
-        return _detail(services.request_withdraw(funding_request=fr, user=request.user, **_valid(WithdrawInput, request)))
+        changed = services.request_withdraw(funding_request=fr, user=request.user, **_valid(WithdrawInput, request))
+        return _detail(request, changed)
 
 
 class AnswerApi(APIView):
     @_action(AnswerInput, "The partner answers a request for information (optionally with a revised amount).")
     def post(self, request, pk):
         fr = access.request_for_user(request.user, pk, for_change=True)
-        return _detail(services.request_answer(funding_request=fr, user=request.user, **_valid(AnswerInput, request)))
+        changed = services.request_answer(funding_request=fr, user=request.user, **_valid(AnswerInput, request))
+        return _detail(request, changed)
 
 
 class ClaimApi(APIView):
@@ -347,7 +363,7 @@ class ClaimApi(APIView):
                                       "files": request.FILES.getlist("files")})
         serializer.is_valid(raise_exception=True)
         services.claim_submit(funding_request=fr, user=request.user, **serializer.validated_data)
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class ClaimFileApi(APIView):
@@ -371,8 +387,16 @@ class QueueItemSerializer(FundingRequestSerializer):
     paid = serializers.DecimalField(**MONEY, allow_null=True, read_only=True)
     outstanding = serializers.DecimalField(**MONEY, read_only=True, help_text="Approved and not paid yet")
 
+    remaining_allocation = serializers.DecimalField(
+        **MONEY, allow_null=True, read_only=True,
+        help_text="MDF requests awaiting a decision: what remains of the partner's allocation (else null)")
+    over_allocation_by = serializers.DecimalField(
+        **MONEY, allow_null=True, read_only=True,
+        help_text="How much the request asks beyond the remaining allocation (null when it fits or is decided)")
+
     class Meta(FundingRequestSerializer.Meta):
-        fields = [*FundingRequestSerializer.Meta.fields, "claimed", "paid", "outstanding"]
+        fields = [*FundingRequestSerializer.Meta.fields, "claimed", "paid", "outstanding", "remaining_allocation",
+                  "over_allocation_by"]
         read_only_fields = fields
 
 
@@ -390,7 +414,8 @@ class QueueApi(generics.ListAPIView):
         return access.requests_visible_to(self.request.user)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(selectors.queue_rows(self.filter_queryset(self.get_queryset())))
+        page = selectors.with_remaining_allocation(
+            self.paginate_queryset(selectors.queue_rows(self.filter_queryset(self.get_queryset()))))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(tags=["funding"], responses={200: QueueItemSerializer(many=True), 400: ERRORS[400], 403: ERRORS[403]},
@@ -405,21 +430,24 @@ class ApproveApi(APIView):
     @_action(ApproveInput, "Approve with an amount (at most the requested amount and, for MDF, the remaining allocation).")
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
-        return _detail(services.request_approve(funding_request=fr, reviewer=request.user, **_valid(ApproveInput, request)))
+        changed = services.request_approve(funding_request=fr, reviewer=request.user, **_valid(ApproveInput, request))
+        return _detail(request, changed)
 
 
 class RejectApi(APIView):
     @_action(ReasonInput, "Reject a request, with the reason.")
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
-        return _detail(services.request_reject(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request)))
+        changed = services.request_reject(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request))
+        return _detail(request, changed)
 
 
 class RequestInfoApi(APIView):
     @_action(ReasonInput, "Ask the partner for information (the reason is the question).")
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
-        return _detail(services.request_info(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request)))
+        changed = services.request_info(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request))
+        return _detail(request, changed)
 
 
 class ClaimApproveApi(APIView):
@@ -427,7 +455,7 @@ class ClaimApproveApi(APIView):
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
         services.claim_approve(funding_request=fr, reviewer=request.user, **_valid(ApproveInput, request))
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class ClaimRejectApi(APIView):
@@ -435,7 +463,7 @@ class ClaimRejectApi(APIView):
     def post(self, request, pk):
         fr = access.request_for_review(request.user, pk)
         services.claim_reject(funding_request=fr, reviewer=request.user, **_valid(ReasonInput, request))
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class ClaimPayApi(APIView):
@@ -443,7 +471,7 @@ class ClaimPayApi(APIView):
     def post(self, request, pk):
         fr = access.request_for_payment(request.user, pk)
         services.claim_mark_paid(funding_request=fr, admin=request.user, **_valid(PayInput, request))
-        return _detail(fr)
+        return _detail(request, fr)
 
 
 class PartnerSummaryApi(APIView):

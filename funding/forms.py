@@ -109,6 +109,39 @@ class PayForm(forms.Form):
     reason = _text(4000, rows=2, required=False, label=gettext_lazy("Note (optional)"))
 
 
+# The form of each action on a request's page (funding.rules.TRANSITIONS), under the name the template reads,
+# with its prefix (several reason forms share the page). A claim has its own page (ClaimForm).
+ACTION_FORMS = {
+    "withdraw": ("withdraw_form", WithdrawForm, None),
+    "answer": ("answer_form", AnswerForm, None),
+    "approve": ("approve_form", ApproveForm, None),
+    "reject": ("reject_form", ReasonForm, "reject"),
+    "request_info": ("info_form", ReasonForm, "info"),
+    "approve_claim": ("claim_approve_form", ApproveForm, "claim"),
+    "reject_claim": ("claim_reject_form", ReasonForm, "claim_reject"),
+    "pay": ("pay_form", PayForm, None),
+}
+
+
+def action_form(action, data=None, *, initial=None):
+    _name, form_class, prefix = ACTION_FORMS[action]
+    return form_class(data, prefix=prefix, initial=initial)
+
+
+def action_forms(actions, *, funding_request, claim_cap=None, bound):
+    """{name: form} for the ``actions`` offered: the posted form (``bound``, with its errors) where there is
+    one, a blank one otherwise. Amounts start at the most that can be approved."""
+    initial = {
+        "approve": {"approved_amount": funding_request.requested_amount},
+        "approve_claim": {"approved_amount": funding_request.approved_amount if claim_cap is None else claim_cap},
+    }
+    forms_ = dict(bound)
+    for action in actions:
+        if action in ACTION_FORMS:
+            forms_.setdefault(ACTION_FORMS[action][0], action_form(action, initial=initial.get(action)))
+    return forms_
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

@@ -31,6 +31,93 @@ PROGRAM_NAMES = {POC: gettext_lazy("POC co-funding"), MDF: gettext_lazy("MDF co-
 BENEFIT_CODES = {POC: "poc-cofunding", MDF: "mdf-cofunding"}
 
 
+# --- the workflows of DESIGN.md §3 (POC nomination and MDF request, then their claim) ---------------------
+# The statuses of FundingRequest.status (funding.models.Status), as plain values.
+SUBMITTED = "submitted"
+INFO_REQUESTED = "info_requested"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+CLAIM_SUBMITTED = "claim_submitted"
+CLAIM_APPROVED = "claim_approved"
+CLAIM_REJECTED = "claim_rejected"
+PAID = "paid"
+EXPIRED = "expired"
+
+# Who takes an action: the partner's users; its reviewers (its PAM, any PAM while it has none, or a program
+# admin); program admins alone mark a claim paid (DESIGN.md §1); the daily job expires unclaimed approvals.
+# A program admin stands on both staff sides.
+PARTNER = "partner"
+REVIEWER = "reviewer"
+PROGRAM_ADMIN = "program_admin"
+SCHEDULE = "schedule"
+
+
+@dataclass(frozen=True)
+class Transition:
+    side: str
+    sources: tuple[str, ...]
+    target: str
+
+
+# A request: "submitted → approved (with an approved amount) | rejected | info_requested", the partner answers
+# or withdraws before a decision, and an approval not claimed by the claim deadline expires.
+REQUEST_TRANSITIONS: dict[str, Transition] = {
+    "approve": Transition(REVIEWER, (SUBMITTED,), APPROVED),
+    "request_info": Transition(REVIEWER, (SUBMITTED,), INFO_REQUESTED),
+    "reject": Transition(REVIEWER, (SUBMITTED,), REJECTED),
+    "answer": Transition(PARTNER, (INFO_REQUESTED,), SUBMITTED),
+    "withdraw": Transition(PARTNER, (SUBMITTED, INFO_REQUESTED), WITHDRAWN),
+    "expire": Transition(SCHEDULE, (APPROVED,), EXPIRED),
+}
+# Its claim: "approved → claim_submitted → claim_approved | claim_rejected", and an approved claim is paid.
+CLAIM_TRANSITIONS: dict[str, Transition] = {
+    "claim": Transition(PARTNER, (APPROVED,), CLAIM_SUBMITTED),
+    "approve_claim": Transition(REVIEWER, (CLAIM_SUBMITTED,), CLAIM_APPROVED),
+    "reject_claim": Transition(REVIEWER, (CLAIM_SUBMITTED,), CLAIM_REJECTED),
+    "pay": Transition(PROGRAM_ADMIN, (CLAIM_APPROVED,), PAID),
+}
+TRANSITIONS: dict[str, Transition] = {**REQUEST_TRANSITIONS, **CLAIM_TRANSITIONS}
+
+
+def allowed_actions(status: str, *, side: str) -> tuple[str, ...]:
+    """The actions ``side`` may take on a request in ``status``, in the tables' order: what a page offers as
+    buttons and what a service accepts."""
+    return tuple(action for action, t in TRANSITIONS.items() if t.side == side and status in t.sources)
+
+
+def may(action: str, status: str) -> bool:
+    return status in TRANSITIONS[action].sources
+
+
+def next_status(action: str) -> str:
+    return TRANSITIONS[action].target
+
+
+# Why an action is refused, one whole sentence per action; %(status)s is the request's status in words.
+REFUSALS = {
+    "withdraw": gettext_lazy("%(reference)s is %(status)s; it cannot be withdrawn."),
+    "answer": gettext_lazy("%(reference)s is %(status)s; it cannot be answered (no information was requested)."),
+    "claim": gettext_lazy("%(reference)s is %(status)s; it cannot be claimed (only an approved request can be claimed)."),
+    "request_info": gettext_lazy("%(reference)s is %(status)s; it cannot be sent back for information."),
+    "reject": gettext_lazy("%(reference)s is %(status)s; it cannot be rejected."),
+    "approve": gettext_lazy("%(reference)s is %(status)s; it cannot be approved."),
+    "approve_claim": gettext_lazy(
+        "%(reference)s is %(status)s; it cannot be given a claim approval (no claim awaits review)."),
+    "reject_claim": gettext_lazy(
+        "%(reference)s is %(status)s; it cannot be given a claim rejection (no claim awaits review)."),
+    "pay": gettext_lazy("%(reference)s is %(status)s; it cannot be marked paid (only an approved claim can be paid)."),
+    "expire": gettext_lazy("%(reference)s is %(status)s; it cannot be expired."),
+}
+
+
+def transition_error(action: str, status: str, *, reference: str, status_words: str) -> str | None:
+    """None when ``action`` may happen in ``status``; otherwise the sentence that says why not."""
+    if may(action, status):
+        return None
+    return REFUSALS[action] % {"reference": reference, "status": status_words}
+
+
 @dataclass(frozen=True)
 class Eligibility:
     eligible: bool
@@ -193,6 +280,15 @@ def share_error(*, total_cost, requested_amount, share) -> str | None:
                  "for a total cost of %(total)s.") % {"percent": f"{share * 100:.0f}", "cap": usd(cap),
                                                       "total": usd(total_cost)}
     return None
+
+
+def over_allocation(*, requested_amount, remaining) -> Decimal | None:
+    """How much an MDF request asks beyond what remains of the partner's allocation (None when it fits), for the
+    PAM's queue and the request's page: the PAM can approve at most what remains (services.request_approve)."""
+    if requested_amount is None or remaining is None:
+        return None
+    excess = requested_amount - max(remaining, Decimal("0"))
+    return excess if excess > 0 else None
 
 
 def allocation_warning(*, requested_amount, remaining) -> str | None:

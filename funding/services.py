@@ -12,20 +12,25 @@ PAMs approving at the same moment are serialised and the database check refuses 
 
 import datetime
 import os
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from activity.actions import AuditAction
+from activity.models import AuditEntry
 from activity.services import audit_record, notify
 from partners import selectors as partner_selectors
 from partners.access import require_reviewer
+from partners.models import Partner, User
+from program.models import ProgramYear
 
 from . import rules, selectors
 from .models import (
@@ -48,7 +53,7 @@ MAX_AMOUNT = Decimal("9999999999.99")
 # ---------------------------------------------------------------- helpers
 
 
-def tier_defaults_copy(*, source, new, user):
+def tier_defaults_copy(*, source: ProgramYear, new: ProgramYear, user: User | None) -> None:
     """A copied program year starts with the MDF tier defaults of the year it copies (partners' own
     allocations are not copied: a new year starts from the defaults). Runs in every copy of a year
     (program.copying, registered in FundingConfig.ready)."""
@@ -60,14 +65,16 @@ def tier_defaults_copy(*, source, new, user):
                  after={"year": new.year, "tier_defaults": len(defaults)})
 
 
-def _money(value, field, *, allow_zero=False):
+def _money(value: object, field: str, *, allow_zero: bool = False) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError({field: _("Enter an amount in USD, e.g. 1500.00.")})
     if not amount.is_finite():
         raise ValidationError({field: _("Enter an amount in USD, e.g. 1500.00.")})
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite Decimal's exponent is a number
+    if exponent < -2:
         raise ValidationError({field: _("Use at most two decimal places (cents).")})
     if amount < 0 or (amount == 0 and not allow_zero):
         message = _("The amount cannot be negative.") if allow_zero else _("The amount must be positive.")
@@ -77,7 +84,7 @@ def _money(value, field, *, allow_zero=False):
     return amount.quantize(rules.CENT)
 
 
-def _text(value, field, *, required=True, max_length=None):
+def _text(value: str | None, field: str, *, required: bool = True, max_length: int | None = None) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: _("This field is required.")})
@@ -86,36 +93,33 @@ def _text(value, field, *, required=True, max_length=None):
     return value
 
 
-def _reason(reason, field="reason"):
+def _reason(reason: str | None, field: str = "reason") -> str:
     return _text(reason, field, max_length=4000)
 
 
-# Why a transition is refused, one whole sentence per transition; %(status)s is the request's status.
-REFUSALS = {
-    "withdraw": gettext_lazy("%(reference)s is %(status)s; it cannot be withdrawn."),
-    "answer": gettext_lazy("%(reference)s is %(status)s; it cannot be answered (no information was requested)."),
-    "claim": gettext_lazy("%(reference)s is %(status)s; it cannot be claimed (only an approved request can be claimed)."),
-    "request_info": gettext_lazy("%(reference)s is %(status)s; it cannot be sent back for information."),
-    "reject": gettext_lazy("%(reference)s is %(status)s; it cannot be rejected."),
-    "approve": gettext_lazy("%(reference)s is %(status)s; it cannot be approved."),
-    "approve_claim": gettext_lazy(
-        "%(reference)s is %(status)s; it cannot be given a claim approval (no claim awaits review)."),
-    "reject_claim": gettext_lazy(
-        "%(reference)s is %(status)s; it cannot be given a claim rejection (no claim awaits review)."),
-    "pay": gettext_lazy("%(reference)s is %(status)s; it cannot be marked paid (only an approved claim can be paid)."),
-    "expire": gettext_lazy("%(reference)s is %(status)s; it cannot be expired."),
-}
+def _check_transition(funding_request: FundingRequest, action: str) -> str:
+    """The one place a request's impossible transition is refused (the table in funding/rules.py); returns
+    the status the action leads to."""
+    error = rules.transition_error(action, funding_request.status, reference=funding_request.reference,
+                                   status_words=funding_request.get_status_display().lower())
+    if error:
+        raise ValidationError(error, code="invalid_transition")
+    return rules.next_status(action)
 
 
-def _refuse(funding_request, transition):
-    raise ValidationError(
-        REFUSALS[transition] % {"reference": funding_request.reference,
-                                "status": funding_request.get_status_display().lower()},
-        code="invalid_transition",
-    )
+def _approved(funding_request: FundingRequest) -> Decimal:
+    """The approved amount, which every funded request has (the funding_funded_has_amount_and_deadline check)."""
+    assert funding_request.approved_amount is not None
+    return funding_request.approved_amount
 
 
-def _lock(funding_request):
+def _deadline(funding_request: FundingRequest) -> datetime.date:
+    """The claim deadline, which every funded request has (the same check)."""
+    assert funding_request.claim_deadline is not None
+    return funding_request.claim_deadline
+
+
+def _lock(funding_request: FundingRequest) -> FundingRequest:
     return (
         FundingRequest.objects.select_for_update(of=("self",))
         .select_related("partner", "program_year", "submitted_by")
@@ -123,19 +127,20 @@ def _lock(funding_request):
     )
 
 
-def _url(funding_request):
+def _url(funding_request: FundingRequest) -> str:
     return reverse("funding:request_detail", args=[funding_request.pk])
 
 
-def _partner_recipients(funding_request):
+def _partner_recipients(funding_request: FundingRequest) -> list[User]:
     return partner_selectors.partner_admins(funding_request.partner, also=funding_request.submitted_by)
 
 
-def _staff_recipients(partner):
+def _staff_recipients(partner: Partner) -> list[User]:
     return partner_selectors.vendor_contacts(partner)
 
 
-def _audit(*, actor, action, funding_request, before_status, reason="", **after):
+def _audit(*, actor: User | None, action: str, funding_request: FundingRequest, before_status: str, reason: str = "",
+           **after: Any) -> AuditEntry:
     return audit_record(
         actor=actor, action=AuditAction(f"funding.{action}"), obj=funding_request, partner_id=funding_request.partner_id,
         before={"status": before_status}, after={"status": funding_request.status, **{k: str(v) for k, v in after.items()}},
@@ -143,21 +148,22 @@ def _audit(*, actor, action, funding_request, before_status, reason="", **after)
     )
 
 
-def _ledger(*, funding_request, kind, amount, actor, note=""):
+def _ledger(*, funding_request: FundingRequest, kind: str, amount: Decimal, actor: User | None,
+            note: str = "") -> LedgerEntry:
     return LedgerEntry.objects.create(
         partner_id=funding_request.partner_id, program_year_id=funding_request.program_year_id,
         program=funding_request.program, kind=kind, amount=amount, request=funding_request, actor=actor, note=note[:300],
     )
 
 
-def _ensure_eligible(*, partner, program, program_year):
+def _ensure_eligible(*, partner: Partner, program: str, program_year: ProgramYear) -> rules.Eligibility:
     verdict = selectors.eligibility(partner=partner, program=program, program_year=program_year)
     if not verdict.eligible:
         raise ValidationError(" ".join([verdict.reason, *verdict.how_to_become_eligible]), code="not_eligible")
     return verdict
 
 
-def _lock_allocation(*, partner, program_year, actor):
+def _lock_allocation(*, partner: Partner, program_year: ProgramYear, actor: User | None) -> MdfAllocation:
     """The partner's allocation row for the year, locked until the transaction ends. Created on first use
     with the tier default of the year (and its ledger entry); a concurrent creator makes us wait and reuse it."""
     locked = MdfAllocation.objects.select_for_update()
@@ -179,7 +185,7 @@ def _lock_allocation(*, partner, program_year, actor):
     return allocation
 
 
-def _give_back(*, funding_request, amount, actor, note):
+def _give_back(*, funding_request: FundingRequest, amount: Decimal, actor: User | None, note: str) -> None:
     """Return an approved amount that will not be paid (claim lower or rejected, expiry)."""
     if amount <= 0:
         return
@@ -190,7 +196,7 @@ def _give_back(*, funding_request, amount, actor, note):
     _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.RETURNED, amount=amount, actor=actor, note=note)
 
 
-def _dates(starts_on, ends_on, today):
+def _dates(starts_on: object, ends_on: object, today: datetime.date) -> None:
     if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
         raise ValidationError({"starts_on": _("Enter the start and end dates.")})
     if ends_on < starts_on:
@@ -200,7 +206,8 @@ def _dates(starts_on, ends_on, today):
         raise ValidationError({"starts_on": _("The start date must be today or later: funding is approved before the activity.")})
 
 
-def _submit(*, partner, user, program, fields, today, note=None):
+def _submit(*, partner: Partner, user: User, program: str, fields: dict[str, Any], today: datetime.date,
+            note: dict[str, Any] | None = None) -> FundingRequest:
     with transaction.atomic():
         funding_request = FundingRequest(partner=partner, program=program, submitted_by=user, **fields)
         # Field checks here; the rules were checked above and the database enforces the constraints.
@@ -219,7 +226,7 @@ def _submit(*, partner, user, program, fields, today, note=None):
     return funding_request
 
 
-def _check_partner_user(user, partner):
+def _check_partner_user(user: User, partner: Partner) -> None:
     if user.partner_id != partner.pk:
         raise ValidationError(_("Only the partner's own users may do this."))
 
@@ -227,8 +234,9 @@ def _check_partner_user(user, partner):
 # ---------------------------------------------------------------- partner side
 
 
-def poc_nominate(*, partner, user, title, customer_name, goals, success_criteria, next_steps, products,
-                 requested_amount, starts_on, ends_on, today=None):
+def poc_nominate(*, partner: Partner, user: User, title: str, customer_name: str, goals: str, success_criteria: str,
+                 next_steps: str, products: list[str], requested_amount: Decimal | str, starts_on: datetime.date,
+                 ends_on: datetime.date, today: datetime.date | None = None) -> FundingRequest:
     """A POC nomination (guide: "Proof-of-concept (POC) program")."""
     today = today or timezone.localdate()
     _check_partner_user(user, partner)
@@ -259,8 +267,9 @@ def poc_nominate(*, partner, user, title, customer_name, goals, success_criteria
     return _submit(partner=partner, user=user, program=Program.POC, fields=fields, today=today)
 
 
-def mdf_request_submit(*, partner, user, activity_type, title, description, starts_on, ends_on, total_cost,
-                       requested_amount, today=None):
+def mdf_request_submit(*, partner: Partner, user: User, activity_type: str, title: str, description: str,
+                       starts_on: datetime.date, ends_on: datetime.date, total_cost: Decimal | str,
+                       requested_amount: Decimal | str, today: datetime.date | None = None) -> FundingRequest:
     """An MDF request: a co-investment of at most the program year's share of the activity's total cost."""
     today = today or timezone.localdate()
     _check_partner_user(user, partner)
@@ -289,15 +298,14 @@ def mdf_request_submit(*, partner, user, activity_type, title, description, star
     return _submit(partner=partner, user=user, program=Program.MDF, fields=fields, today=today, note=note)
 
 
-def request_withdraw(*, funding_request, user, reason=""):
+def request_withdraw(*, funding_request: FundingRequest, user: User, reason: str = "") -> FundingRequest:
     """The partner withdraws before a decision."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
         _check_partner_user(user, funding_request.partner)
-        if funding_request.status not in (Status.SUBMITTED, Status.INFO_REQUESTED):
-            _refuse(funding_request, "withdraw")
+        target = _check_transition(funding_request, "withdraw")
         before = funding_request.status
-        funding_request.status = Status.WITHDRAWN
+        funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
         reason = _text(reason, "reason", required=False, max_length=4000)
         _audit(actor=user, action="withdraw", funding_request=funding_request, before_status=before, reason=reason)
@@ -308,20 +316,21 @@ def request_withdraw(*, funding_request, user, reason=""):
     return funding_request
 
 
-def request_answer(*, funding_request, user, answer, requested_amount=None):
+def request_answer(*, funding_request: FundingRequest, user: User, answer: str,
+                   requested_amount: Decimal | str | None = None) -> FundingRequest:
     """The partner answers a request for information; the request goes back to the queue. The partner may
     lower or change the requested amount in the answer (the same rules as on submission apply)."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
         _check_partner_user(user, funding_request.partner)
-        if funding_request.status != Status.INFO_REQUESTED:
-            _refuse(funding_request, "answer")
+        target = _check_transition(funding_request, "answer")
         answer = _text(answer, "answer", max_length=4000)
         before = funding_request.status
         changed = {}
         if requested_amount not in (None, ""):
             amount = _money(requested_amount, "requested_amount")
             if funding_request.is_mdf:
+                assert funding_request.total_cost is not None and funding_request.cofunding_share is not None  # MDF
                 cap = rules.cofunding_cap(total_cost=funding_request.total_cost, share=funding_request.cofunding_share)
                 if amount > cap:
                     raise ValidationError({"requested_amount": _("Request at most USD %(cap)s (the co-investment share).") % {
@@ -334,7 +343,7 @@ def request_answer(*, funding_request, user, answer, requested_amount=None):
             if amount != funding_request.requested_amount:
                 changed["requested_amount"] = amount
                 funding_request.requested_amount = amount
-        funding_request.status = Status.SUBMITTED
+        funding_request.status = target
         funding_request.save(update_fields=["status", "requested_amount", "updated_at"])
         _audit(actor=user, action="answer", funding_request=funding_request, before_status=before, reason=answer, **changed)
         notify(recipients=_staff_recipients(funding_request.partner),
@@ -344,14 +353,14 @@ def request_answer(*, funding_request, user, answer, requested_amount=None):
     return funding_request
 
 
-def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=None):
+def claim_submit(*, funding_request: FundingRequest, user: User, actual_cost: Decimal | str, files: Iterable[UploadedFile],
+                 notes: str = "", today: datetime.date | None = None) -> Claim:
     """After the activity, within the claim window: actual cost and proof-of-performance files."""
     today = today or timezone.localdate()
     with transaction.atomic():
         funding_request = _lock(funding_request)
         _check_partner_user(user, funding_request.partner)
-        if funding_request.status != Status.APPROVED:
-            _refuse(funding_request, "claim")
+        target = _check_transition(funding_request, "claim")
         if refusal := rules.claim_refusal(ends_on=funding_request.ends_on, deadline=funding_request.claim_deadline,
                                           today=today):
             raise ValidationError(refusal)
@@ -362,13 +371,13 @@ def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=N
         saved = []
         try:
             for upload, content_type in checked:
-                row = ClaimFile(claim=claim, original_name=os.path.basename(upload.name)[:200] or "proof",
-                                content_type=content_type, size=upload.size)
+                row = ClaimFile(claim=claim, original_name=os.path.basename(upload.name or "")[:200] or "proof",
+                                content_type=content_type, size=upload.size or 0)
                 row.file.save(upload.name, upload, save=False)
                 saved.append(row.file.name)
                 row.save()
             before = funding_request.status
-            funding_request.status = Status.CLAIM_SUBMITTED
+            funding_request.status = target
             funding_request.save(update_fields=["status", "updated_at"])
             _audit(actor=user, action="claim_submit", funding_request=funding_request, before_status=before,
                    actual_cost=cost, files=len(checked))
@@ -384,7 +393,7 @@ def claim_submit(*, funding_request, user, actual_cost, files, notes="", today=N
     return claim
 
 
-def _check_proof_files(files):
+def _check_proof_files(files: Iterable[UploadedFile] | None) -> list[tuple[UploadedFile, str]]:
     files = list(files or [])
     if not files:
         raise ValidationError({"files": _("Attach at least one proof-of-performance file (PDF, PNG or JPEG).")})
@@ -393,7 +402,7 @@ def _check_proof_files(files):
     checked = []
     for upload in files:
         name = os.path.basename(getattr(upload, "name", "") or "file")
-        if upload.size > rules.PROOF_MAX_BYTES:
+        if (upload.size or 0) > rules.PROOF_MAX_BYTES:
             raise ValidationError({"files": _("%(name)s is larger than %(megabytes)s MB.") % {
                 "name": name, "megabytes": rules.PROOF_MAX_BYTES // (1024 * 1024)}})
         if upload.size == 0:
@@ -412,16 +421,15 @@ def _check_proof_files(files):
 # ---------------------------------------------------------------- staff side
 
 
-def request_info(*, funding_request, reviewer, reason):
+def request_info(*, funding_request: FundingRequest, reviewer: User, reason: str) -> FundingRequest:
     """The reviewer asks the partner for information (the question is the reason)."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
-        if funding_request.status != Status.SUBMITTED:
-            _refuse(funding_request, "request_info")
+        target = _check_transition(funding_request, "request_info")
         reason = _reason(reason)
         before = funding_request.status
-        funding_request.status = Status.INFO_REQUESTED
+        funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
         _audit(actor=reviewer, action="request_info", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
@@ -430,15 +438,14 @@ def request_info(*, funding_request, reviewer, reason):
     return funding_request
 
 
-def request_reject(*, funding_request, reviewer, reason):
+def request_reject(*, funding_request: FundingRequest, reviewer: User, reason: str) -> FundingRequest:
     with transaction.atomic():
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
-        if funding_request.status != Status.SUBMITTED:
-            _refuse(funding_request, "reject")
+        target = _check_transition(funding_request, "reject")
         reason = _reason(reason)
         before = funding_request.status
-        funding_request.status = Status.REJECTED
+        funding_request.status = target
         funding_request.decided_by, funding_request.decided_at = reviewer, timezone.now()
         funding_request.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         _audit(actor=reviewer, action="reject", funding_request=funding_request, before_status=before, reason=reason)
@@ -448,14 +455,14 @@ def request_reject(*, funding_request, reviewer, reason):
     return funding_request
 
 
-def request_approve(*, funding_request, reviewer, approved_amount, reason):
+def request_approve(*, funding_request: FundingRequest, reviewer: User, approved_amount: Decimal | str,
+                    reason: str) -> FundingRequest:
     """Approve with an amount (at most the requested one). Eligibility is checked again (the tier or the
     invitation may have changed since submission); an MDF approval never exceeds the remaining allocation."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
-        if funding_request.status != Status.SUBMITTED:
-            _refuse(funding_request, "approve")
+        target = _check_transition(funding_request, "approve")
         reason = _reason(reason)
         amount = _money(approved_amount, "approved_amount")
         if amount > funding_request.requested_amount:
@@ -479,7 +486,7 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
                 raise ValidationError({"approved_amount": _("A POC nomination may receive at most USD %(maximum)s.") % {
                     "maximum": f"{maximum:,}"}})
         before = funding_request.status
-        funding_request.status = Status.APPROVED
+        funding_request.status = target
         funding_request.approved_amount = amount
         funding_request.decided_by, funding_request.decided_at = reviewer, timezone.now()
         funding_request.claim_deadline = rules.claim_deadline(ends_on=funding_request.ends_on,
@@ -492,23 +499,22 @@ def request_approve(*, funding_request, reviewer, approved_amount, reason):
         notify(recipients=_partner_recipients(funding_request),
                kind="funding_approved",
                params={"reference": funding_request.reference, "amount": str(amount), "reason": reason,
-                       "year": program_year.year, "claim_deadline": funding_request.claim_deadline.isoformat()},
+                       "year": program_year.year, "claim_deadline": _deadline(funding_request).isoformat()},
                url=_url(funding_request))
     return funding_request
 
 
-def claim_approve(*, funding_request, reviewer, approved_amount, reason):
+def claim_approve(*, funding_request: FundingRequest, reviewer: User, approved_amount: Decimal | str, reason: str) -> Claim:
     """Pay at most the approved amount and (MDF) the co-investment share of the actual cost; the rest of
     the approved amount goes back to the allocation."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
-        if funding_request.status != Status.CLAIM_SUBMITTED:
-            _refuse(funding_request, "approve_claim")
+        target = _check_transition(funding_request, "approve_claim")
         reason = _reason(reason)
         claim = Claim.objects.select_for_update().get(request=funding_request)
         amount = _money(approved_amount, "approved_amount")
-        cap = rules.claim_cap(program=funding_request.program, approved_amount=funding_request.approved_amount,
+        cap = rules.claim_cap(program=funding_request.program, approved_amount=_approved(funding_request),
                               actual_cost=claim.actual_cost, share=funding_request.cofunding_share)
         if amount > cap:
             if cap == funding_request.approved_amount:
@@ -522,10 +528,10 @@ def claim_approve(*, funding_request, reviewer, approved_amount, reason):
         claim.approved_amount = amount
         claim.decided_by, claim.decided_at = reviewer, timezone.now()
         claim.save(update_fields=["approved_amount", "decided_by", "decided_at"])
-        funding_request.status = Status.CLAIM_APPROVED
+        funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
         _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.CLAIM_APPROVED, amount=amount, actor=reviewer)
-        _give_back(funding_request=funding_request, amount=funding_request.approved_amount - amount, actor=reviewer,
+        _give_back(funding_request=funding_request, amount=_approved(funding_request) - amount, actor=reviewer,
                    note="Approved amount not claimed")
         _audit(actor=reviewer, action="claim_approve", funding_request=funding_request, before_status=before,
                reason=reason, claim_amount=amount)
@@ -536,21 +542,20 @@ def claim_approve(*, funding_request, reviewer, approved_amount, reason):
     return claim
 
 
-def claim_reject(*, funding_request, reviewer, reason):
+def claim_reject(*, funding_request: FundingRequest, reviewer: User, reason: str) -> Claim:
     """The claim is refused; the approved amount goes back to the allocation."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
         require_reviewer(reviewer, funding_request.partner)
-        if funding_request.status != Status.CLAIM_SUBMITTED:
-            _refuse(funding_request, "reject_claim")
+        target = _check_transition(funding_request, "reject_claim")
         reason = _reason(reason)
         claim = Claim.objects.select_for_update().get(request=funding_request)
         claim.decided_by, claim.decided_at = reviewer, timezone.now()
         claim.save(update_fields=["decided_by", "decided_at"])
         before = funding_request.status
-        funding_request.status = Status.CLAIM_REJECTED
+        funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
-        _give_back(funding_request=funding_request, amount=funding_request.approved_amount, actor=reviewer,
+        _give_back(funding_request=funding_request, amount=_approved(funding_request), actor=reviewer,
                    note="Claim rejected")
         _audit(actor=reviewer, action="claim_reject", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
@@ -559,18 +564,18 @@ def claim_reject(*, funding_request, reviewer, reason):
     return claim
 
 
-def claim_mark_paid(*, funding_request, admin, payment_reference, reason=""):
+def claim_mark_paid(*, funding_request: FundingRequest, admin: User, payment_reference: str, reason: str = "") -> Claim:
     with transaction.atomic():
         funding_request = _lock(funding_request)
-        if funding_request.status != Status.CLAIM_APPROVED:
-            _refuse(funding_request, "pay")
+        target = _check_transition(funding_request, "pay")
         reference = _text(payment_reference, "payment_reference", max_length=100)
         claim = Claim.objects.select_for_update().get(request=funding_request)
         claim.payment_reference, claim.paid_by, claim.paid_at = reference, admin, timezone.now()
         claim.save(update_fields=["payment_reference", "paid_by", "paid_at"])
         before = funding_request.status
-        funding_request.status = Status.PAID
+        funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
+        assert claim.approved_amount is not None  # an approved claim has its amount
         _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.PAID, amount=claim.approved_amount, actor=admin,
                 note=f"Payment {reference}")
         _audit(actor=admin, action="pay", funding_request=funding_request, before_status=before,
@@ -586,50 +591,49 @@ def claim_mark_paid(*, funding_request, admin, payment_reference, reason=""):
 # ---------------------------------------------------------------- claim deadline (daily task)
 
 
-def request_expire(*, funding_request, today):
+def request_expire(*, funding_request: FundingRequest, today: datetime.date) -> FundingRequest:
     """The claim window closed without a claim: the approval lapses and its amount is returned."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
-        if funding_request.status != Status.APPROVED:
-            _refuse(funding_request, "expire")
-        if not rules.is_claim_overdue(deadline=funding_request.claim_deadline, today=today):
+        target = _check_transition(funding_request, "expire")
+        if not rules.is_claim_overdue(deadline=_deadline(funding_request), today=today):
             raise ValidationError(_("%(reference)s can be claimed until %(deadline)s.") % {
                 "reference": funding_request.reference, "deadline": f"{funding_request.claim_deadline:%Y-%m-%d}"})
         before = funding_request.status
-        funding_request.status = Status.EXPIRED
+        funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
-        _give_back(funding_request=funding_request, amount=funding_request.approved_amount, actor=None,
+        _give_back(funding_request=funding_request, amount=_approved(funding_request), actor=None,
                    note=f"Not claimed by {funding_request.claim_deadline:%Y-%m-%d}")
         reason = f"No claim by the deadline {funding_request.claim_deadline:%Y-%m-%d}."
         _audit(actor=None, action="expire", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=[*_partner_recipients(funding_request), *_staff_recipients(funding_request.partner)],
                kind="funding_expired",
                params={"reference": funding_request.reference, "amount": str(funding_request.approved_amount),
-                       "claim_deadline": funding_request.claim_deadline.isoformat()},
+                       "claim_deadline": _deadline(funding_request).isoformat()},
                url=_url(funding_request))
     return funding_request
 
 
-def claim_remind(*, funding_request, days_before, today):
+def claim_remind(*, funding_request: FundingRequest, days_before: int, today: datetime.date) -> bool:
     """Remind the partner once per threshold; returns False when this reminder was already sent."""
     with transaction.atomic():
         funding_request = _lock(funding_request)
-        if funding_request.status != Status.APPROVED:
+        if not rules.may("claim", funding_request.status):  # claimed, expired or decided meanwhile
             return False
         _reminder, created = ClaimReminder.objects.get_or_create(request=funding_request, days_before=days_before)
         if not created:
             return False
-        days_left = (funding_request.claim_deadline - today).days
+        days_left = (_deadline(funding_request) - today).days
         notify(recipients=_partner_recipients(funding_request),
                kind="funding_claim_reminder",
-               params={"reference": funding_request.reference, "claim_deadline": funding_request.claim_deadline.isoformat(),
+               params={"reference": funding_request.reference, "claim_deadline": _deadline(funding_request).isoformat(),
                        "days_left": days_left, "amount": str(funding_request.approved_amount),
                        "title": funding_request.title},
                url=_url(funding_request))
     return True
 
 
-def claim_deadlines_run(*, today=None):
+def claim_deadlines_run(*, today: datetime.date | None = None) -> dict[str, int]:
     """Daily: expire approvals whose claim window closed, then send the reminders due. Safe to run twice."""
     today = today or timezone.localdate()
     expired = reminded = 0
@@ -644,7 +648,7 @@ def claim_deadlines_run(*, today=None):
     upcoming = FundingRequest.objects.filter(status=Status.APPROVED, claim_deadline__gte=today,
                                              claim_deadline__lte=horizon).order_by("id")
     for funding_request in upcoming.only("pk", "claim_deadline"):
-        days = rules.reminder_due(deadline=funding_request.claim_deadline, today=today)
+        days = rules.reminder_due(deadline=_deadline(funding_request), today=today)
         if days and claim_remind(funding_request=funding_request, days_before=days, today=today):
             reminded += 1
     return {"expired": expired, "reminded": reminded}
@@ -653,7 +657,8 @@ def claim_deadlines_run(*, today=None):
 # ---------------------------------------------------------------- allocations (program admin)
 
 
-def allocation_set(*, partner, program_year, amount, admin, reason=""):
+def allocation_set(*, partner: Partner, program_year: ProgramYear, amount: Decimal | str, admin: User,
+                   reason: str = "") -> MdfAllocation:
     """Set one partner's MDF allocation for the year (it then no longer follows the tier default)."""
     amount = _money(amount, "amount", allow_zero=True)
     with transaction.atomic():
@@ -679,7 +684,8 @@ def allocation_set(*, partner, program_year, amount, admin, reason=""):
     return allocation
 
 
-def tier_default_set(*, program_year, tier, amount, admin, reason=""):
+def tier_default_set(*, program_year: ProgramYear, tier: str, amount: Decimal | str, admin: User,
+                     reason: str = "") -> MdfTierDefault:
     """Set the tier's default allocation and apply it to the tier's partners that follow the default.
     Refused (nothing written) if a partner already has more approved than the new default."""
     amount = _money(amount, "amount", allow_zero=True)

@@ -17,7 +17,7 @@ from partners.models import TierLevel
 
 from . import access, forms, rules, selectors, services
 from .filters import AllocationFilter, FundingQueueFilter
-from .models import MdfActivityType, MdfAllocation, Program, Status
+from .models import Program, Status
 
 
 def _partner_context(partner, program_year):
@@ -37,22 +37,24 @@ def overview(request):
     # Eligibility and the request buttons are about today's year; the figures about the year shown. A new year
     # never hides an old one: the switcher reaches every year, and the requests list shows each one's year.
     current = selectors.current_program_year()
-    program_year = current
-    if request.GET.get("year"):
-        try:
-            program_year = selectors.program_year_chosen(request.GET["year"])
-        except ValidationError as error:
-            raise Http404(" ".join(error.messages)) from None
+    try:
+        program_year = selectors.program_year_chosen(request.GET["year"]) if request.GET.get("year") else current
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from None
     context = _partner_context(partner, current)
     context.update(
+        selectors.partner_figures(partner=partner, program_year=program_year),
         program_year=program_year, eligibility_year=current, shown_year=program_year,
         years=list(selectors.years_in_force()), partner=partner,
-        mdf=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.MDF),
-        poc=selectors.ledger_figures(partner=partner, program_year=program_year, program=Program.POC),
-        poc_max=program_year.poc_max_amount,
         recent=selectors.requests_list(access.requests_visible_to(request.user))[:10],
     )
     return render(request, "funding/overview.html", context)
+
+
+def _eligibility_page(request, partner, program_year, **extra):
+    context = _partner_context(partner, program_year)
+    context.update(partner=partner, silver=selectors.silver_requirements(program_year), **extra)
+    return render(request, "funding/eligibility.html", context)
 
 
 @login_required
@@ -60,11 +62,7 @@ def overview(request):
 def eligibility(request):
     """Why the partner is (not) eligible for POC and MDF co-funding, and how to become eligible."""
     access.require_funding_partner_user(request.user)
-    partner = request.user.partner
-    program_year = selectors.current_program_year()
-    context = _partner_context(partner, program_year)
-    context.update(partner=partner, silver=selectors.silver_requirements(program_year))
-    return render(request, "funding/eligibility.html", context)
+    return _eligibility_page(request, request.user.partner, selectors.current_program_year())
 
 
 def _new_request(request, *, program, form_class, service, template_title, **form_kwargs):
@@ -74,9 +72,7 @@ def _new_request(request, *, program, form_class, service, template_title, **for
     verdict = selectors.eligibility(partner=partner, program=program, program_year=program_year)
     if not verdict.eligible:
         # Not a bare 403: the partner is told why and how to become eligible.
-        context = _partner_context(partner, program_year)
-        context.update(partner=partner, silver=selectors.silver_requirements(program_year), blocked=program)
-        return render(request, "funding/eligibility.html", context)
+        return _eligibility_page(request, partner, program_year, blocked=program)
     form = form_class(request.POST if request.method == "POST" else None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -89,10 +85,9 @@ def _new_request(request, *, program, form_class, service, template_title, **for
             if warning := getattr(form, "allocation_warning", None):
                 messages.warning(request, warning)
             return redirect("funding:request_detail", pk=created.pk)
-    status = 400 if form.errors else 200
     return render(request, "funding/request_form.html", {
         "form": form, "title": template_title, "program": program, "eligibility": verdict, "program_year": program_year,
-    }, status=status)
+    }, status=400 if form.errors else 200)
 
 
 @login_required
@@ -129,46 +124,16 @@ def request_list(request):
 
 
 def _detail(request, funding_request, *, status=200, **bound):
-    user = request.user
     # Rule errors of a posted action (e.g. "cannot be withdrawn") go on top of the page: the action's
     # form may no longer be shown once the request moved on.
     action_errors = [e for form in bound.values() for e in form.errors.pop(NON_FIELD_ERRORS, [])]
-    claim = selectors.claim_of(funding_request)
-    is_owner = user.partner_id == funding_request.partner_id
-    may_review = access.may_review(user)
-    s = funding_request.status
-    context = {
-        "r": funding_request, "claim": claim, "action_errors": action_errors, "files": claim.files.all() if claim else [],
-        "history": selectors.history_rows(funding_request), "is_owner": is_owner, "may_review": may_review,
-        "activity_types": dict(MdfActivityType.choices),
-        "can_withdraw": is_owner and s in (Status.SUBMITTED, Status.INFO_REQUESTED),
-        "can_answer": is_owner and s == Status.INFO_REQUESTED,
-        # "Submit a claim" only once the activity has ended and until the deadline; before, when it opens.
-        "claim_refusal": rules.claim_refusal(ends_on=funding_request.ends_on, deadline=funding_request.claim_deadline,
-                                             today=timezone.localdate()) if s == Status.APPROVED else None,
-        "can_claim": is_owner and s == Status.APPROVED,
-        "can_decide": may_review and s == Status.SUBMITTED,
-        "can_review_claim": may_review and s == Status.CLAIM_SUBMITTED,
-        "can_pay": user.is_program_admin and s == Status.CLAIM_APPROVED,
-        "withdraw_form": bound.get("withdraw_form") or forms.WithdrawForm(),
-        "answer_form": bound.get("answer_form") or forms.AnswerForm(),
-        "approve_form": bound.get("approve_form")
-        or forms.ApproveForm(initial={"approved_amount": funding_request.requested_amount}),
-        "reject_form": bound.get("reject_form") or forms.ReasonForm(prefix="reject"),
-        "info_form": bound.get("info_form") or forms.ReasonForm(prefix="info"),
-        "claim_approve_form": bound.get("claim_approve_form") or forms.ApproveForm(
-            prefix="claim", initial={"approved_amount": funding_request.approved_amount}),
-        "claim_reject_form": bound.get("claim_reject_form") or forms.ReasonForm(prefix="claim_reject"),
-        "pay_form": bound.get("pay_form") or forms.PayForm(),
-    }
-    if claim and s == Status.CLAIM_SUBMITTED:
-        context["claim_cap"] = rules.claim_cap(program=funding_request.program, approved_amount=funding_request.approved_amount,
-                                               actual_cost=claim.actual_cost, share=funding_request.cofunding_share)
-        if not bound.get("claim_approve_form"):
-            context["claim_approve_form"] = forms.ApproveForm(prefix="claim", initial={"approved_amount": context["claim_cap"]})
-    if funding_request.is_mdf and may_review and s == Status.SUBMITTED:
-        context["figures"] = selectors.ledger_figures(partner=funding_request.partner,
-                                                      program_year=funding_request.program_year)
+    # Each card of the page shows when the workflow tables (funding.rules) offer its action to the reader.
+    actions = access.actions_for(request.user, funding_request)
+    context = selectors.request_page(funding_request, actions=actions, today=timezone.localdate())
+    context.update(actions=actions, action_errors=action_errors, **forms.action_forms(
+        actions, funding_request=funding_request, claim_cap=context.get("claim_cap"), bound=bound))
+    # Whoever sees a request awaiting a decision reads that it asks more than remains: the PAM can approve at most that.
+    context["over_allocation_by"] = selectors.request_over_allocation(funding_request)
     return render(request, "funding/request_detail.html", context, status=status)
 
 
@@ -178,8 +143,9 @@ def request_detail(request, pk):
     return _detail(request, access.request_for_user(request.user, pk))
 
 
-def _act(request, funding_request, *, form, form_name, call, done):
-    """Run one transition from a posted form; on a rule error show the detail page with the error."""
+def _act(request, funding_request, action, *, call, done):
+    """Run one action from its posted form; on a rule error show the detail page with the error."""
+    form = forms.action_form(action, request.POST)
     if form.is_valid():
         try:
             call(form.cleaned_data)
@@ -188,14 +154,14 @@ def _act(request, funding_request, *, form, form_name, call, done):
         else:
             messages.success(request, done)
             return redirect("funding:request_detail", pk=funding_request.pk)
-    return _detail(request, funding_request, status=400, **{form_name: form})
+    return _detail(request, funding_request, status=400, **{forms.ACTION_FORMS[action][0]: form})
 
 
 @login_required
 @require_POST
 def request_withdraw(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    return _act(request, fr, form=forms.WithdrawForm(request.POST), form_name="withdraw_form", done=_("Request withdrawn."),
+    return _act(request, fr, "withdraw", done=_("Request withdrawn."),
                 call=lambda d: services.request_withdraw(funding_request=fr, user=request.user, reason=d["reason"]))
 
 
@@ -203,7 +169,7 @@ def request_withdraw(request, pk):
 @require_POST
 def request_answer(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    return _act(request, fr, form=forms.AnswerForm(request.POST), form_name="answer_form", done=_("Answer sent."),
+    return _act(request, fr, "answer", done=_("Answer sent."),
                 call=lambda d: services.request_answer(funding_request=fr, user=request.user, answer=d["answer"],
                                                        requested_amount=d["requested_amount"]))
 
@@ -212,7 +178,7 @@ def request_answer(request, pk):
 @require_POST
 def request_approve(request, pk):
     fr = access.request_for_review(request.user, pk)
-    return _act(request, fr, form=forms.ApproveForm(request.POST), form_name="approve_form", done=_("Request approved."),
+    return _act(request, fr, "approve", done=_("Request approved."),
                 call=lambda d: services.request_approve(funding_request=fr, reviewer=request.user, **d))
 
 
@@ -220,8 +186,7 @@ def request_approve(request, pk):
 @require_POST
 def request_reject(request, pk):
     fr = access.request_for_review(request.user, pk)
-    return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="reject"), form_name="reject_form",
-                done=_("Request rejected."),
+    return _act(request, fr, "reject", done=_("Request rejected."),
                 call=lambda d: services.request_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -229,8 +194,7 @@ def request_reject(request, pk):
 @require_POST
 def request_info(request, pk):
     fr = access.request_for_review(request.user, pk)
-    return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="info"), form_name="info_form",
-                done=_("Information requested from the partner."),
+    return _act(request, fr, "request_info", done=_("Information requested from the partner."),
                 call=lambda d: services.request_info(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -238,8 +202,8 @@ def request_info(request, pk):
 @require_http_methods(["GET", "POST"])
 def request_claim(request, pk):
     fr = access.request_for_user(request.user, pk, for_change=True)
-    refusal = rules.claim_refusal(ends_on=fr.ends_on, deadline=fr.claim_deadline, today=timezone.localdate())
-    if refusal and fr.status == Status.APPROVED:
+    if rules.may("claim", fr.status) and (refusal := rules.claim_refusal(
+            ends_on=fr.ends_on, deadline=fr.claim_deadline, today=timezone.localdate())):
         # Said before the partner fills in the form, not after.
         messages.info(request, refusal)
         return redirect("funding:request_detail", pk=fr.pk)
@@ -261,8 +225,7 @@ def request_claim(request, pk):
 @require_POST
 def claim_approve(request, pk):
     fr = access.request_for_review(request.user, pk)
-    return _act(request, fr, form=forms.ApproveForm(request.POST, prefix="claim"), form_name="claim_approve_form",
-                done=_("Claim approved."),
+    return _act(request, fr, "approve_claim", done=_("Claim approved."),
                 call=lambda d: services.claim_approve(funding_request=fr, reviewer=request.user, **d))
 
 
@@ -270,8 +233,7 @@ def claim_approve(request, pk):
 @require_POST
 def claim_reject(request, pk):
     fr = access.request_for_review(request.user, pk)
-    return _act(request, fr, form=forms.ReasonForm(request.POST, prefix="claim_reject"), form_name="claim_reject_form",
-                done=_("Claim rejected."),
+    return _act(request, fr, "reject_claim", done=_("Claim rejected."),
                 call=lambda d: services.claim_reject(funding_request=fr, reviewer=request.user, reason=d["reason"]))
 
 
@@ -279,7 +241,7 @@ def claim_reject(request, pk):
 @require_POST
 def claim_pay(request, pk):
     fr = access.request_for_payment(request.user, pk)
-    return _act(request, fr, form=forms.PayForm(request.POST), form_name="pay_form", done=_("Claim marked paid."),
+    return _act(request, fr, "pay", done=_("Claim marked paid."),
                 call=lambda d: services.claim_mark_paid(funding_request=fr, admin=request.user, **d))
 
 
@@ -317,14 +279,7 @@ def queue(request):
     valid = filterset.is_valid()
     filtered = filterset.qs if valid else filterset.queryset.none()
     page = Paginator(selectors.queue_rows(filtered), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = page.object_list
-    allocations = {
-        (a.partner_id, a.program_year_id): a
-        for a in MdfAllocation.objects.filter(partner_id__in={r.partner_id for r in rows},
-                                              program_year_id__in={r.program_year_id for r in rows})
-    } if rows else {}
-    for r in rows:
-        r.allocation = allocations.get((r.partner_id, r.program_year_id))
+    page.object_list = selectors.with_remaining_allocation(page.object_list)
     return render(request, "funding/queue.html", {
         "page": page, "filter": filterset, "status": filterset.data.get("status"),
         "steps": selectors.queue_counts(filterset.queryset), "totals": selectors.queue_totals(filtered),

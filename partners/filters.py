@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from activity import selectors as activity_selectors
 from activity.models import AuditEntry
+from core.formatting import country_choices
 
 from .forms import BootstrapMixin, DateInput
 from .models import Completion, Partner, Person, StaffRole, TierLevel, User
@@ -33,8 +34,10 @@ class PartnerFilter(django_filters.FilterSet):
                                   help_text=gettext_lazy("Name or domain contains"))
     tier = django_filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier", empty_label=gettext_lazy("Any tier"),
                                        label=gettext_lazy("Tier"))
+    # Chosen by name on the page; a typed code in any case (an old bookmark, the API) still filters.
     country = django_filters.CharFilter(method="filter_country", max_length=2, label=gettext_lazy("Country"),
-                                        help_text=gettext_lazy("ISO 3166-1 alpha-2 code"))
+                                        help_text=gettext_lazy("ISO 3166-1 alpha-2 code"),
+                                        widget=forms.Select(choices=country_choices))
     partner_type = django_filters.ChoiceFilter(choices=Partner.PartnerType.choices, empty_label=gettext_lazy("Any type"),
                                                label=gettext_lazy("Partner type"))
     pam = django_filters.CharFilter(method="filter_pam", label=gettext_lazy("PAM"), max_length=20,

@@ -1,6 +1,7 @@
 """Writes of the partners app. Each runs in one transaction with its audit entry and notifications."""
 
 import datetime
+from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
 from activity.services import audit_record, notify, notify_address
+from core.csv_import import Row, RowError
 
 from . import roster as roster_rules
 from . import selectors
@@ -36,7 +38,8 @@ from .tokens import new_token, token_hash
 INVITATION_VALID_DAYS = getattr(settings, "INVITATION_VALID_DAYS", 7)
 
 
-def agreement_accept(*, partner, agreement, user, ip_address=None):
+def agreement_accept(*, partner: Partner, agreement: Agreement, user: User,
+                     ip_address: str | None = None) -> AgreementAcceptance:
     """Record the acceptance of one agreement version. The partner agreement makes the partner Registered."""
     if user.partner_id != partner.pk or not user.is_partner_admin:
         raise ValidationError(_("Only a partner admin of this company may accept its agreements."))
@@ -78,11 +81,11 @@ def agreement_accept(*, partner, agreement, user, ip_address=None):
         return acceptance
 
 
-def _resell_addendum_accepted(partner):
+def _resell_addendum_accepted(partner: Partner) -> bool:
     return AgreementAcceptance.objects.filter(partner=partner, agreement__kind=Agreement.Kind.RESELL_ADDENDUM).exists()
 
 
-def _sync_partner_type(partner, *, actor, reason):
+def _sync_partner_type(partner: Partner, *, actor: User | None, reason: str) -> bool:
     """Resell while invited to the resell program with the resell addendum accepted; system integrator
     otherwise. A change is audited with who and when (``partner`` is locked by the caller)."""
     wanted = (Partner.PartnerType.RESELL if partner.resell_invited and _resell_addendum_accepted(partner)
@@ -102,7 +105,7 @@ def _sync_partner_type(partner, *, actor, reason):
     return True
 
 
-def resell_invitation_set(*, partner, invited, actor, reason=""):
+def resell_invitation_set(*, partner: Partner, invited: bool, actor: User, reason: str = "") -> Partner:
     """The benefits app calls this when a PAM or program admin invites the partner to the resell program
     (``invited``) or withdraws the invitation, inside its own transaction. Invited, the partner may accept the
     resell addendum, and with it accepted the partner is a resell partner; withdrawn, that ends."""
@@ -119,7 +122,8 @@ def resell_invitation_set(*, partner, invited, actor, reason=""):
     return partner
 
 
-def partner_apply(*, company_name, website, country, email, full_name, password):
+def partner_apply(*, company_name: str, website: str, country: str, email: str, full_name: str,
+                  password: str) -> tuple[Partner, User] | tuple[None, None]:
     """A prospective partner applies: the company is created and its first user is its partner admin.
 
     Returns ``(partner, user)``, or ``(None, None)`` when the email address has an account already.
@@ -157,17 +161,18 @@ def partner_apply(*, company_name, website, country, email, full_name, password)
     return partner, user
 
 
-def _partner_admins(partner):
+def _partner_admins(partner: Partner) -> list[User]:
     return selectors.partner_admins(partner)
 
 
-def _email_taken(email):
+def _email_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists()
 
 
 # --- Colleague invitations -------------------------------------------------------------------------
 
-def invitation_create(*, partner, email, role, invited_by, confirmed=False):
+def invitation_create(*, partner: Partner, email: str, role: str, invited_by: User,
+                      confirmed: bool = False) -> tuple[Invitation, str]:
     """Invite a colleague by email. Returns ``(invitation, token)``; the token is only in the emailed link.
     An address outside the company's domain needs ``confirmed`` (a typo would give a stranger access)."""
     email = (email or "").strip().lower()
@@ -218,7 +223,7 @@ def invitation_create(*, partner, email, role, invited_by, confirmed=False):
     return invitation, token
 
 
-def invitation_revoke(*, invitation, actor):
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     now = timezone.now()
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -234,10 +239,10 @@ def invitation_revoke(*, invitation, actor):
     return invitation
 
 
-def invitation_accept(*, token, full_name, password):
+def invitation_accept(*, token: str, full_name: str, password: str) -> User:
     """The invitee chooses a name and password and joins the partner with a verified email address."""
     full_name = (full_name or "").strip()
-    errors = {}
+    errors: dict[str, str | list[str]] = {}
     if not full_name:
         errors["full_name"] = _("Enter your name.")
     elif len(full_name) > 150:
@@ -272,8 +277,9 @@ def invitation_accept(*, token, full_name, password):
     return user
 
 
-def colleague_remove(*, colleague, actor):
+def colleague_remove(*, colleague: User, actor: User) -> User:
     """Deactivate a colleague's account. A partner always keeps at least one active partner admin."""
+    assert colleague.partner_id is not None  # a colleague is one of a partner's users
     with transaction.atomic():
         partner = Partner.objects.select_for_update().get(pk=colleague.partner_id)
         colleague = User.objects.select_for_update().get(pk=colleague.pk)
@@ -298,7 +304,7 @@ def colleague_remove(*, colleague, actor):
 
 # --- People roster --------------------------------------------------------------------------------
 
-def _person_fields(name, email, job_role):
+def _person_fields(name: str | None, email: str | None, job_role: str) -> tuple[str, str]:
     errors = {}
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
@@ -312,7 +318,7 @@ def _person_fields(name, email, job_role):
     return name, email
 
 
-def person_create(*, partner, name, email, job_role, actor):
+def person_create(*, partner: Partner, name: str, email: str, job_role: str, actor: User) -> Person:
     name, email = _person_fields(name, email, job_role)
     with transaction.atomic():
         if partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).exists():
@@ -327,7 +333,7 @@ def person_create(*, partner, name, email, job_role, actor):
     return person
 
 
-def person_update(*, person, name, email, job_role, actor):
+def person_update(*, person: Person, name: str, email: str, job_role: str, actor: User) -> Person:
     name, email = _person_fields(name, email, job_role)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
@@ -343,7 +349,7 @@ def person_update(*, person, name, email, job_role, actor):
     return person
 
 
-def person_delete(*, person, actor):
+def person_delete(*, person: Person, actor: User) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action=AuditAction.PERSON_DELETE, obj=person, partner_id=person.partner_id,
                      before={"name": person.name, "email": person.email,
@@ -351,7 +357,7 @@ def person_delete(*, person, actor):
         person.delete()
 
 
-def person_move(*, partner, email, to_domain, actor, reason):
+def person_move(*, partner: Partner, email: str, to_domain: str, actor: User | None, reason: str) -> Person:
     """Move a person (by email) from ``partner``'s roster to the partner with web domain ``to_domain``, with
     their course completions: certifications follow the person who earned them (guide "Certification &
     training dedicated resources"). Program admins only (the vendor side sees both companies).
@@ -369,14 +375,14 @@ def person_move(*, partner, email, to_domain, actor, reason):
         errors["to_domain"] = _("No partner has this web domain.")
     elif to_partner.pk == partner.pk:
         errors["to_domain"] = _("The person is already on this partner's roster.")
-    person = (partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).first()
-              if email else None)
-    if person is None:
+    found = (partner.people.annotate(lower_email=Lower("email")).filter(lower_email=email).first()
+             if email else None)
+    if found is None:
         errors["email"] = _("%(partner)s has nobody with this email address on its roster.") % {"partner": partner.name}
-    if errors:
+    if errors or found is None or to_partner is None:
         raise ValidationError(errors)
     with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
+        person = Person.objects.select_for_update().get(pk=found.pk)
         if person.partner_id != partner.pk:
             raise ValidationError({"email": _("This person was moved a moment ago.")})
         if Person.objects.annotate(lower_email=Lower("email")).filter(
@@ -398,7 +404,8 @@ def person_move(*, partner, email, to_domain, actor, reason):
     return person
 
 
-def completion_add(*, person, course, completed_on, expires_on, actor):
+def completion_add(*, person: Person, course: str, completed_on: datetime.date, expires_on: datetime.date | None,
+                   actor: User) -> Completion:
     rows, errors = roster_rules.check_rows(
         [(1, {"email": person.email, "course": course, "completed_on": completed_on and completed_on.isoformat(),
               "expires_on": expires_on and expires_on.isoformat()})],
@@ -416,7 +423,7 @@ def completion_add(*, person, course, completed_on, expires_on, actor):
     return completion
 
 
-def completion_delete(*, completion, actor):
+def completion_delete(*, completion: Completion, actor: User) -> None:
     with transaction.atomic():
         audit_record(actor=actor, action=AuditAction.COMPLETION_DELETE, obj=completion,
                      partner_id=completion.person.partner_id,
@@ -425,7 +432,8 @@ def completion_delete(*, completion, actor):
         completion.delete()
 
 
-def roster_import(*, partner, raw_rows, actor, source, shape_errors=()):
+def roster_import(*, partner: Partner, raw_rows: Iterable[Row], actor: User | None, source: str,
+                  shape_errors: Iterable[RowError] = ()) -> dict[str, int]:
     """Upsert people and completions, all or nothing.
 
     ``raw_rows``: (line, {column: text}) pairs from a CSV file or an API list. People are keyed by email,
@@ -442,7 +450,8 @@ def roster_import(*, partner, raw_rows, actor, source, shape_errors=()):
         if errors:
             raise roster_rules.RosterImportError(errors)
         counts = dict.fromkeys(("people_created", "people_updated", "completions_created", "completions_updated"), 0)
-        new_people, changed_people = {}, {}
+        new_people: dict[str, Person] = {}
+        changed_people: dict[str, Person] = {}
         for row in rows:
             person = people.get(row.email) or new_people.get(row.email)
             if person is None:
@@ -485,7 +494,7 @@ def roster_import(*, partner, raw_rows, actor, source, shape_errors=()):
 
 # --- Staff assignment -------------------------------------------------------------------------------
 
-def partner_assign_team(*, partner, pam, psa, actor):
+def partner_assign_team(*, partner: Partner, pam: User | None, psa: User | None, actor: User) -> Partner:
     """Program admins assign a partner's PAM and PSA (guide: Silver and above get a PAM; select partners a PSA)."""
     errors = {}
     if pam is not None and (pam.staff_role != StaffRole.PAM or not pam.is_active):

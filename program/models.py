@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -59,6 +59,10 @@ class ProgramYear(models.Model):
         ]
 
     def __str__(self):
+        # The name the portal gives a year ("2026 program year") reads in the reader's language; a name an admin
+        # chose is theirs and shows as written.
+        if self.name == f"{self.year} program year":
+            return gettext("%(year)s program year") % {"year": self.year}
         return self.name
 
     @property

@@ -1,8 +1,10 @@
 """Reads of the program app. ``program_year_for(day)`` is the one lookup of the year in force on a day."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ class NoProgramYear(ValidationError):  # noqa: N818 - the domain's name for it, 
     """No published program year covers the day. A ValidationError, so a form shows it and the API answers
     400 with it; pages that need the year catch it and say so (build_portal.middleware)."""
 
-    def __init__(self, day: datetime.date, *, field=None, draft=False):
+    def __init__(self, day: datetime.date, *, field: str | None = None, draft: bool = False) -> None:
         self.day, self.year = day, day.year
         facts = {"year": day.year, "day": date_format(day, "j M Y")}
         if draft:
@@ -29,11 +31,11 @@ class NoProgramYear(ValidationError):  # noqa: N818 - the domain's name for it, 
         super().__init__({field: message} if field else message)
 
     @property
-    def text(self):
+    def text(self) -> str:
         return self.messages[0]
 
 
-def program_year_for(day: datetime.date, *, field=None) -> ProgramYear:
+def program_year_for(day: datetime.date, *, field: str | None = None) -> ProgramYear:
     """The published (or, after its end, closed) program year whose dates cover ``day``; raises NoProgramYear
     naming the year otherwise. Nothing falls back to another year's rules."""
     rows = list(ProgramYear.objects.filter(starts_on__lte=day, ends_on__gte=day))
@@ -43,11 +45,11 @@ def program_year_for(day: datetime.date, *, field=None) -> ProgramYear:
     raise NoProgramYear(day, field=field, draft=bool(rows))
 
 
-def current_program_year(today=None) -> ProgramYear:
+def current_program_year(today: datetime.date | None = None) -> ProgramYear:
     return program_year_for(today or timezone.localdate())
 
 
-def program_year_or_none(day: datetime.date):
+def program_year_or_none(day: datetime.date) -> ProgramYear | None:
     """For pages that say "no program year" themselves instead of failing."""
     try:
         return program_year_for(day)
@@ -55,19 +57,19 @@ def program_year_or_none(day: datetime.date):
         return None
 
 
-def program_years():
+def program_years() -> QuerySet[ProgramYear]:
     return ProgramYear.objects.all()
 
 
-def years_in_force():
+def years_in_force() -> QuerySet[ProgramYear]:
     """Published and closed years, newest first: the years whose pages (funding, history) can be read."""
     return ProgramYear.objects.filter(status__in=IN_FORCE).order_by("-year")
 
 
-def program_year_chosen(value, *, today=None, field="year"):
+def program_year_chosen(value: str | int | None, *, today: datetime.date | None = None, field: str = "year") -> ProgramYear:
     """``?year=`` of a page or the API: empty means the year in force today; otherwise a published or closed
     year (a ValidationError on ``field`` names what is wrong)."""
-    if value in (None, ""):
+    if value is None or value == "":
         return current_program_year(today)
     try:
         number = int(value)
@@ -79,7 +81,7 @@ def program_year_chosen(value, *, today=None, field="year"):
     return year
 
 
-def program_year_notice(*, today: datetime.date | None = None):
+def program_year_notice(*, today: datetime.date | None = None) -> dict[str, Any] | None:
     """What a program admin is told about program years (None when all is well): any day, that the current
     calendar year has no published year; from 1 November, that next year is not prepared yet."""
     today = today or timezone.localdate()

@@ -2,6 +2,7 @@
 its audit entry. Copying a year (tiers, benefits, MDF defaults) is composed by the apps that own those rows."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,13 +15,16 @@ from activity.services import audit_record
 
 from .models import ProgramYear
 
+if TYPE_CHECKING:
+    from partners.models import User  # a name only: program sits below partners
 
-def _require_program_admin(user):
+
+def _require_program_admin(user: "User | None") -> None:
     if user is not None and not getattr(user, "is_program_admin", False):
         raise ValidationError(_("Only a program admin may publish or close a program year."))
 
 
-def program_year_publish(*, program_year, user=None):
+def program_year_publish(*, program_year: ProgramYear, user: "User | None" = None) -> ProgramYear:
     """Put a prepared (draft) year in force for its dates. ``user`` None: the 1 January rollover."""
     _require_program_admin(user)
     with transaction.atomic():
@@ -38,7 +42,8 @@ def program_year_publish(*, program_year, user=None):
     return year
 
 
-def program_year_close(*, program_year, user=None, today: datetime.date | None = None):
+def program_year_close(*, program_year: ProgramYear, user: "User | None" = None,
+                       today: datetime.date | None = None) -> ProgramYear:
     """Close a published year after its last day: read-only from then on, its data kept and viewable."""
     _require_program_admin(user)
     today = today or timezone.localdate()

@@ -84,6 +84,8 @@ if [ -z "${REDIS_URL:-}" ]; then
   fi
 fi
 
+# Journeys in Japanese need CJK glyphs in Chromium (Debian's Noto CJK fonts), else their screenshots show boxes.
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_install fonts-noto-cjk || echo "test.sh: could not install fonts-noto-cjk"
 # Browser journeys drive Debian's Chromium; nothing downloads a browser.
 command -v chromium >/dev/null 2>&1 || apt_install chromium || echo "test.sh: could not install chromium"
 

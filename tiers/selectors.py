@@ -6,10 +6,12 @@ PostgreSQL plan for the first rows (cursor_tuple_fraction) and then pays a FETCH
 which made these aggregates several times slower at 100,000 partners. Their results are one small
 tuple per partner, so holding them in memory is cheap."""
 
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +24,13 @@ from . import reasons as tier_reasons
 from . import rules
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun
 
+if TYPE_CHECKING:
+    from . import forecasts  # names for the signatures; the functions import it where they use it
 
-def requirements_for(program_year):
+M = TypeVar("M", bound=Model)
+
+
+def requirements_for(program_year: ProgramYear) -> list[rules.TierRequirement]:
     """The program year's tiers as plain values for tiers/rules.py (one query)."""
     return [
         rules.TierRequirement(
@@ -35,11 +42,11 @@ def requirements_for(program_year):
     ]
 
 
-def _narrow(qs, field, partner_ids):
+def _narrow(qs: QuerySet[M], field: str, partner_ids: Iterable[int] | None) -> QuerySet[M]:
     return qs if partner_ids is None else qs.filter(**{f"{field}__in": partner_ids})
 
 
-def people_counts_query(*, as_of, partner_ids=None):
+def people_counts_query(*, as_of: date, partner_ids: Iterable[int] | QuerySet[Any] | None = None) -> QuerySet[Any]:
     """(partner_id, certified technical, sales trained) rows: distinct people with a completion of the course
     that was done by ``as_of`` and has not expired on it (a completion counts through its expiry date).
     ``partner_ids`` may be a queryset of partner ids (the staff home joins it into a larger statement)."""
@@ -53,46 +60,59 @@ def people_counts_query(*, as_of, partner_ids=None):
     ).values_list("partner_id", "certified", "trained")
 
 
-def people_counts(*, as_of, partner_ids=None):
+def people_counts(*, as_of: date, partner_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
     """{partner_id: (certified technical, sales trained)} (people_counts_query)."""
     rows = people_counts_query(as_of=as_of, partner_ids=partner_ids)
     return {pid: (certified, trained) for pid, certified, trained in rows}
 
 
-def agreement_query(partner_ids=None):
+def agreement_query(partner_ids: Iterable[int] | QuerySet[Any] | None = None) -> QuerySet[Any]:
     """Ids of the partners that accepted the partner agreement (any version: once enrolled, a partner stays
     enrolled)."""
     qs = AgreementAcceptance.objects.filter(agreement__kind=Agreement.Kind.PARTNER)
     return _narrow(qs, "partner_id", partner_ids).order_by().values_list("partner_id", flat=True).distinct()
 
 
-def partners_with_agreement(partner_ids=None):
+def partners_with_agreement(partner_ids: Iterable[int] | None = None) -> set[int]:
     return set(agreement_query(partner_ids))
 
 
-def metrics_by_partner(*, kind, as_of, partner_ids):
+def metrics_by_partner(*, kind: str, as_of: date, partner_ids: Collection[int] | None) -> dict[int, rules.Metrics]:
     """{partner_id: rules.Metrics} for the given partners, in three queries whatever their number."""
+    sources = metric_sources(kind=kind, as_of=as_of, partner_ids=partner_ids)
+    ids = partner_ids if partner_ids is not None else set(sources.revenue) | set(sources.people) | sources.agreed
+    return {pid: sources.metrics(pid) for pid in ids}
+
+
+class MetricSources(NamedTuple):
+    """The three reads behind the metrics, by partner: a recalculation makes each partner's rules.Metrics
+    from them where its rules run (tiers.parallel), not all at once beforehand."""
+
+    revenue: dict[int, Decimal]
+    people: dict[int, tuple[int, int]]
+    agreed: set[int]
+
+    def metrics(self, partner_id: int) -> rules.Metrics:
+        certified, trained = self.people.get(partner_id, (0, 0))
+        return rules.Metrics(certified_technical=certified, sales_trained=trained,
+                             revenue_usd=self.revenue.get(partner_id, Decimal("0")),
+                             agreement_accepted=partner_id in self.agreed)
+
+
+def metric_sources(*, kind: str, as_of: date, partner_ids: Collection[int] | None = None) -> MetricSources:
     start, end = rules.revenue_window(kind, as_of)
     narrowed = None if partner_ids is None else list(partner_ids)
-    revenue = revenue_by_partner(start=start, end=end, partner_ids=narrowed)
-    people = people_counts(as_of=as_of, partner_ids=narrowed)
-    agreed = partners_with_agreement(narrowed)
-    ids = partner_ids if partner_ids is not None else set(revenue) | set(people) | agreed
-    return {
-        pid: rules.Metrics(
-            certified_technical=people.get(pid, (0, 0))[0], sales_trained=people.get(pid, (0, 0))[1],
-            revenue_usd=revenue.get(pid, Decimal("0")), agreement_accepted=pid in agreed,
-        )
-        for pid in ids
-    }
+    return MetricSources(revenue=revenue_by_partner(start=start, end=end, partner_ids=narrowed),
+                         people=people_counts(as_of=as_of, partner_ids=narrowed),
+                         agreed=partners_with_agreement(narrowed))
 
 
-def open_provisional_ends(partner_ids=None):
+def open_provisional_ends(partner_ids: Iterable[int] | None = None) -> dict[int, date]:
     qs = _narrow(ProvisionalPeriod.objects.filter(closed_on__isnull=True), "partner_id", partner_ids)
     return dict(qs.values_list("partner_id", "ends_on"))
 
 
-def last_applied_assessment(partner):
+def last_applied_assessment(partner: Partner) -> Assessment | None:
     return (Assessment.objects.filter(partner=partner, run__status=RecalculationRun.Status.APPLIED)
             .select_related("run").order_by("-run__applied_at", "-run_id").first())
 
@@ -100,18 +120,18 @@ def last_applied_assessment(partner):
 HISTORY_LINES = 50
 
 
-def tier_history(partner, *, limit=HISTORY_LINES):
+def tier_history(partner: Partner, *, limit: int = HISTORY_LINES) -> list[Assessment]:
     """One line per applied run for the partner, newest first: date, kind, program year, from -> to, reasons
     (1 query)."""
     return list(Assessment.objects.filter(partner=partner, run__status=RecalculationRun.Status.APPLIED)
                 .select_related("run__program_year").order_by("-run__as_of", "-run__applied_at", "-run_id")[:limit])
 
 
-def active_designation(partner):
+def active_designation(partner: Partner) -> Designation | None:
     return Designation.objects.filter(partner=partner, removed_at__isnull=True).select_related("given_by").first()
 
 
-def standing(partner, *, as_of: date | None = None):
+def standing(partner: Partner, *, as_of: date | None = None) -> dict[str, Any]:
     """What a partner can read about its tier today: metrics (trailing 365 days, as a mid-year run would
     count them), what it qualifies for, the next tier's requirements with have / need, and the reasons."""
     as_of = as_of or timezone.localdate()
@@ -160,7 +180,7 @@ def standing(partner, *, as_of: date | None = None):
     }
 
 
-def runs():
+def runs() -> QuerySet[RecalculationRun]:
     """Newest first, each with ``is_stale``: a preview that a later applied run of its year superseded."""
     later_applied = RecalculationRun.objects.filter(
         program_year=OuterRef("program_year"), status=RecalculationRun.Status.APPLIED,
@@ -171,7 +191,7 @@ def runs():
                                    output_field=BooleanField()))
 
 
-def superseding_run(run):
+def superseding_run(run: RecalculationRun) -> RecalculationRun | None:
     """The run of the same program year applied after ``run`` was previewed, or None. Such a preview is stale:
     it started from tiers the later run has changed."""
     if run.status != RecalculationRun.Status.PREVIEW:
@@ -180,23 +200,23 @@ def superseding_run(run):
                                             applied_at__gt=run.created_at).order_by("-applied_at").first())
 
 
-def program_years_with_runs():
+def program_years_with_runs() -> QuerySet[ProgramYear]:
     """Every program year with its tiers and the applied runs that used it (3 queries, whatever the years)."""
     applied = RecalculationRun.objects.filter(status=RecalculationRun.Status.APPLIED).order_by("as_of", "pk")
     return ProgramYear.objects.prefetch_related("tiers", Prefetch("runs", queryset=applied, to_attr="applied_runs"))
 
 
-def designated_count(run):
+def designated_count(run: RecalculationRun) -> int:
     """Global Strategic partners in the run: recalculation never moves them (DESIGN.md §2)."""
     return run.assessments.filter(designated=True).count()
 
 
-def program_year_runs(program_year):
+def program_year_runs(program_year: ProgramYear) -> QuerySet[RecalculationRun]:
     """The applied runs that used the year (its thresholds decided those tiers)."""
     return RecalculationRun.objects.filter(program_year=program_year, status=RecalculationRun.Status.APPLIED)
 
 
-def program_year_edit_refusal(program_year, *, has_applied_runs=None):
+def program_year_edit_refusal(program_year: ProgramYear, *, has_applied_runs: bool | None = None) -> str | None:
     """Why the year's thresholds and settings cannot be edited (None when they can): a closed year is history;
     a published year that an applied run used decided tiers with them, so the change goes in a copy."""
     if program_year.is_closed:
@@ -209,14 +229,14 @@ def program_year_edit_refusal(program_year, *, has_applied_runs=None):
     return None
 
 
-def run_assessments(run, *, movement=""):
+def run_assessments(run: RecalculationRun, *, movement: str = "") -> QuerySet[Assessment]:
     qs = run.assessments.select_related("partner").order_by("partner__name", "partner_id")
     if movement:
         qs = qs.filter(movement=movement)
     return qs
 
 
-def partners_in_scope():
+def partners_in_scope() -> QuerySet[Partner]:
     """Every active partner takes part in a recalculation."""
     return Partner.objects.filter(is_active=True)
 
@@ -224,7 +244,7 @@ def partners_in_scope():
 # --- Forecasts (tiers/forecasts.py): the reads they take, a fixed number of queries per partner ------------
 
 
-def holdings(partner_ids, *, today):
+def holdings(partner_ids: Collection[int], *, today: date) -> dict[int, list["forecasts.Holding"]]:
     """{partner_id: [forecasts.Holding]}: the completions of the counted courses still current ``today``."""
     from . import forecasts
 
@@ -232,13 +252,13 @@ def holdings(partner_ids, *, today):
     rows = (Completion.objects.filter(current, partner_id__in=list(partner_ids), course__in=forecasts.COUNTED_COURSES,
                                       completed_on__lte=today)
             .values_list("partner_id", "person_id", "person__name", "course", "completed_on", "expires_on"))
-    out = {pid: [] for pid in partner_ids}
+    out: dict[int, list[forecasts.Holding]] = {pid: [] for pid in partner_ids}
     for partner_id, person_id, name, course, completed_on, expires_on in rows:
         out[partner_id].append(forecasts.Holding(person_id, name, course, completed_on, expires_on))
     return out
 
 
-def forecast_program_year(recalc, *, today):
+def forecast_program_year(recalc: date, *, today: date) -> ProgramYear | None:
     """The rules a forecast of the ``recalc`` run uses: that year's once published; until then today's year's
     (a forecast, not a run: the page says which year's requirements it assumed)."""
     from program.selectors import program_year_or_none
@@ -246,7 +266,8 @@ def forecast_program_year(recalc, *, today):
     return program_year_or_none(recalc) or program_year_or_none(today)
 
 
-def tier_risk(partner, *, today, standing=None, partner_holdings=None):
+def tier_risk(partner: Partner, *, today: date, standing: dict[str, Any] | None = None,
+              partner_holdings: list["forecasts.Holding"] | None = None) -> "forecasts.TierRisk | None":
     """The tier-at-risk forecast for the next annual recalculation (None when nothing is at risk): revenue as
     that run counts it (the prior calendar year: this one so far), people from the completions current today.
     Pass the page's ``standing`` and holdings to reuse their reads (the agreement, the requirements)."""
@@ -271,7 +292,7 @@ def tier_risk(partner, *, today, standing=None, partner_holdings=None):
                                   rules_year=program_year.year if program_year else None)
 
 
-def open_registrations(partner, *, limit=20):
+def open_registrations(partner: Partner, *, limit: int = 20) -> list[tuple[str, int, Decimal]]:
     """(reference, id, estimated ARR) of the partner's open and approved deal registrations, largest first."""
     from dealreg.models import DealRegistration
     from dealreg.rules import ACTIVE_STATUSES
@@ -281,7 +302,8 @@ def open_registrations(partner, *, limit=20):
     return [(f"DR-{pk}", pk, arr) for pk, arr in rows]
 
 
-def pipeline_to_tier(partner, *, metrics, requirements, registrations=None):
+def pipeline_to_tier(partner: Partner, *, metrics: rules.Metrics, requirements: list[rules.TierRequirement],
+                     registrations: list[tuple[str, int, Decimal]] | None = None) -> list["forecasts.PipelineStep"]:
     """Pipeline-to-tier steps for the partner's open registrations (or ``registrations`` [(reference, id,
     estimated ARR)]), counted as the tier page counts (``metrics`` from standing(): trailing 365 days, as a
     mid-year run, where partners may move up)."""
@@ -294,7 +316,7 @@ def pipeline_to_tier(partner, *, metrics, requirements, registrations=None):
     return forecasts.pipeline_to_tier(metrics=metrics, open_registrations=registrations, requirements=requirements)
 
 
-def completions_due_a_notice(*, today, horizon_days):
+def completions_due_a_notice(*, today: date, horizon_days: int) -> list[Completion]:
     """Completions of the counted courses of active, registered partners expiring within ``horizon_days``
     (one query), with the person's name and the partner."""
     from . import forecasts
@@ -307,7 +329,7 @@ def completions_due_a_notice(*, today, horizon_days):
     )
 
 
-def risks_by_partner(partners, *, today):
+def risks_by_partner(partners: Iterable[Partner], *, today: date) -> dict[int, "forecasts.TierRisk | None"]:
     """{partner_id: TierRisk | None} for ``partners`` in a fixed number of queries (the daily notice job)."""
     from . import forecasts
 

@@ -5,7 +5,6 @@ import contextlib
 import datetime
 import gc
 import json
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,12 +23,11 @@ from partners.models import Partner, TierLevel
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
+from . import parallel, rules, selectors
 from . import reasons as tier_reasons
-from . import rules, selectors
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
 BATCH = 5_000
-NO_METRICS = rules.Metrics(certified_technical=0, sales_trained=0, revenue_usd=Decimal("0"), agreement_accepted=False)
 TIER_PAGE_URL = "/tier/"
 
 
@@ -66,19 +64,20 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
                 # 100,000 partners): at the default 4 MB the sorts spill to disk. For this transaction only.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         partners = list(selectors.partners_in_scope().values_list("id", "tier"))
-        metrics = selectors.metrics_by_partner(kind=kind, as_of=as_of, partner_ids=None)
+        sources = selectors.metric_sources(kind=kind, as_of=as_of)
         provisional = selectors.open_provisional_ends()
         run = RecalculationRun.objects.create(
             kind=kind, as_of=as_of, program_year=program_year, revenue_from=start, revenue_to=end, scheduled=scheduled,
             started_by=started_by if started_by is not None and started_by.is_authenticated else None,
         )
-        counts = {rules.UP: 0, rules.DOWN: 0, rules.SAME: 0}
 
-        def assessed():
-            """(partner id, metrics, designated, outcome) per partner, computed as they are written."""
+        def assessed(share, counts):
+            """(partner id, metrics, designated, outcome) per partner of ``share``, computed as they are
+            written."""
             designated_tier, period_days = TierLevel.GLOBAL_STRATEGIC, program_year.provisional_period_days
-            for partner_id, tier in partners:
-                m = metrics.get(partner_id, NO_METRICS)
+            metrics = sources.metrics
+            for partner_id, tier in share:
+                m = metrics(partner_id)
                 designated = tier == designated_tier
                 outcome = rules.assess(
                     kind=kind, as_of=as_of, metrics=m, current_tier=tier, designated=designated,
@@ -88,7 +87,7 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
                 counts[outcome.movement] += 1
                 yield partner_id, m, designated, outcome
 
-        written = _write_assessments(run.pk, assessed())
+        written, counts = _write_assessments(run.pk, partners, assessed)
         RecalculationRun.objects.filter(pk=run.pk).update(
             partner_count=written, up_count=counts[rules.UP], down_count=counts[rules.DOWN]
         )
@@ -119,12 +118,22 @@ _encode_reasons = json.JSONEncoder().encode
 _decode_reasons = json.JSONDecoder().decode
 
 
-def _write_assessments(run_id, assessed):
-    """Write the run's assessment rows; returns how many. PostgreSQL: one COPY fed while the rows are
-    computed (a 100,000-partner run writes 100,000 rows; COPY is several times faster than INSERT, and
-    PostgreSQL stores one chunk on one core while Python computes the next on the other). Elsewhere
-    (SQLite for `make run`): bulk_create."""
+# Below this many partners a run stays in one process: forking costs a few milliseconds and the
+# tests' small programs would only measure that.
+SPREAD_FROM_PARTNERS = 20_000
+
+
+def _write_assessments(run_id, partners, assessed):
+    """Write the run's assessment rows; returns how many and the movement counts. ``assessed(share,
+    counts)`` yields (partner id, metrics, designated, outcome) for a share of ``partners``.
+
+    PostgreSQL: one COPY fed while the rows are computed (a 100,000-partner run writes 100,000 rows; COPY is
+    several times faster than INSERT). A large run spreads the rules over the machine's cores (tiers.parallel:
+    one forked process per core computes the rows of a range of partners, the COPY takes them as they come);
+    the rows, and so the assessments, are the same in any number of processes. Elsewhere (SQLite for
+    `make run`): bulk_create."""
     if connection.vendor != "postgresql":
+        counts = _no_movements()
         objects = [
             Assessment(
                 run_id=run_id, partner_id=partner_id, certified_technical=m.certified_technical,
@@ -133,25 +142,61 @@ def _write_assessments(run_id, assessed):
                 applied_tier=o.applied_tier, movement=o.movement, reasons=list(o.reasons),
                 provisional_action=o.provisional_action, provisional_ends_on=o.provisional_ends_on,
             )
-            for partner_id, m, designated, o in assessed
+            for partner_id, m, designated, o in assessed(partners, counts)
         ]
         Assessment.objects.bulk_create(objects, batch_size=BATCH)
-        return len(objects)
-    stream = CsvStream(
-        # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
-        (run_id, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd,
-         "t" if m.agreement_accepted else "f", "t" if designated else "f", o.previous_tier, o.qualified_tier,
-         o.applied_tier, o.movement, _encode_reasons(o.reasons), o.provisional_action,
-         o.provisional_ends_on.isoformat() if o.provisional_ends_on else None)
-        for partner_id, m, designated, o in assessed
-    )
-    with connection.cursor() as cursor:
-        cursor.copy_expert(
-            f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-            f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
-            stream, COPY_CHUNK,
+        return len(objects), counts
+
+    def chunks(share):
+        """The CSV text of a share's rows; returns (rows, movement counts)."""
+        counts = _no_movements()
+        stream = CsvStream(
+            # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
+            (run_id, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd,
+             "t" if m.agreement_accepted else "f", "t" if designated else "f", o.previous_tier, o.qualified_tier,
+             o.applied_tier, o.movement, _encode_reasons(o.reasons), o.provisional_action,
+             o.provisional_ends_on.isoformat() if o.provisional_ends_on else None)
+            for partner_id, m, designated, o in assessed(share, counts)
         )
-    return stream.rows_written
+        while chunk := stream.read(COPY_CHUNK):
+            yield chunk
+        return stream.rows_written, counts
+
+    processes = parallel.cores() if len(partners) >= SPREAD_FROM_PARTNERS and parallel.can_fork() else 1
+    source = parallel.ForkedChunks(chunks, _shares(partners, processes))
+    try:
+        with connection.cursor() as cursor:
+            cursor.copy_expert(
+                f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+                f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
+                source, COPY_CHUNK,
+            )
+    except Exception as error:  # psycopg2's own (copy_expert is not wrapped by Django)
+        if source.failure is not None:
+            raise source.failure from error
+        raise
+    finally:
+        source.close()
+    counts = _no_movements()
+    for _rows, share_counts in source.summaries:
+        for movement, n in share_counts.items():
+            counts[movement] += n
+    return sum(rows for rows, _ in source.summaries), counts
+
+
+def _no_movements():
+    return {rules.UP: 0, rules.DOWN: 0, rules.SAME: 0}
+
+
+def _shares(partners, processes):
+    """``partners`` cut into ``processes`` consecutive ranges, the first (this process's, which also feeds
+    the COPY) a little smaller."""
+    if processes <= 1:
+        return [partners]
+    first = len(partners) * 9 // (10 * processes)
+    rest = len(partners) - first
+    step = -(-rest // (processes - 1))
+    return [partners[:first]] + [partners[first + i * step:first + (i + 1) * step] for i in range(processes - 1)]
 
 
 def run_apply(*, run, user=None):
@@ -316,19 +361,19 @@ def _record_tier_changes(run, changed, actor):
     activity; returns the notification ids (emails go out after commit; the sweep catches up if the broker is
     down). ``changed``: (partner id, name, previous tier, applied tier, movement, reasons) in partner order."""
     partner_type = Partner._meta.label_lower
-    # The audit trail is a record, written once: its reason text is in the program's source language whoever
-    # applies the run (the assessment keeps the codes, which pages render in the reader's language).
-    # The notices reuse those words when they are written in the same language (scheduled and command runs).
-    words = {}
+    # The audit trail records who moved which partner by which run; why is the run's assessment of the partner
+    # (kept, with its reasons as codes that pages render in the reader's language). One sentence for the whole
+    # run, in the program's source language: rendering every moved partner's reasons here cost more than the
+    # rest of the apply at 100,000 partners.
     with translation.override(settings.LANGUAGE_CODE):
-        audit_record_many(actor=actor, rows=(
-            AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
-                     after={"tier": after, "run": run.pk},
-                     reason=" ".join(words.setdefault(pid, tier_reasons.render_all(reasons))))
-            for pid, name, before, after, _movement, reasons in changed
-        ))
-    if translation.get_language() == settings.LANGUAGE_CODE:
-        changed = [(*row[:5], words.get(row[0], row[5])) for row in changed]
+        reason = _("Applied by the %(kind)s recalculation as of %(as_of)s (run %(run)s); the run's assessment of "
+                   "the partner gives the reasons.") % {"kind": run.get_kind_display().lower(),
+                                                      "as_of": run.as_of.isoformat(), "run": run.pk}
+    audit_record_many(actor=actor, rows=(
+        AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
+                 after={"tier": after, "run": run.pk}, reason=reason)
+        for pid, name, before, after, _movement, _reasons in changed
+    ))
     by_partner = {row[0]: row for row in changed}
     recipients = partner_selectors.partners_users(by_partner)
     notices = {}

@@ -188,6 +188,17 @@ CASES = [
                                                                 "expires_on": "2026-12-20"}]},
      "1 certification expiring soon",
      "These course completions stop counting for your tier when they expire:\n\n- Cy: Build Sales expires on 20 Dec 2026"),
+    ("benefits_directory_lead", {"partner": partner, "name": "Vera", "email": "vera@customer.example",
+                                 "company": "Initech", "country": "GB", "message": "Can you migrate us to Flex?"},
+     f"Vera wrote to {partner} from the partner directory",
+     "Vera (vera@customer.example) of Initech sent a message from your listing in the partner directory.\n"
+     "Country: United Kingdom\n\nCan you migrate us to Flex?\n\n"
+     "Reply to the visitor's address; it is not a portal account."),
+    ("benefits_directory_lead", {"partner": partner, "name": "Vera", "email": "vera@customer.example",
+                                 "company": "", "country": "", "message": "Hello"},
+     f"Vera wrote to {partner} from the partner directory",
+     "Vera (vera@customer.example) sent a message from your listing in the partner directory.\n\nHello\n\n"
+     "Reply to the visitor's address; it is not a portal account."),
     ("program_year_copied", {"year": 2027, "previous_year": 2026},
      "The 2027 program year was created as a copy of 2026",
      "Nobody had prepared the 2027 program year, so on 1 January the portal copied the 2026 program year (tiers and "
@@ -255,11 +266,14 @@ def test_the_email_has_text_and_html_with_the_link_back_in_the_recipients_langua
     row.recipient.language = "fr"
     message = services._email(row, None)
     assert seen == ["fr"]
-    assert message.subject == f"{ref} marked lost: {customer}"
-    assert message.body == f"The deal with {customer} was marked lost. Reason: {reason}\n\n{settings.SITE_URL}/deals/1/"
+    # French, from the catalog: the subject, the body and the button of the HTML part.
+    assert message.subject.startswith(f"{ref} marqué comme perdu") and message.subject.endswith(customer)
+    assert "marqué" in message.body and message.body.endswith(f"{settings.SITE_URL}/deals/1/")
     [(html, mimetype)] = message.alternatives
-    assert mimetype == "text/html" and f'href="{settings.SITE_URL}/deals/1/"' in html
-    assert "Open in Build Portal" in html and f"{ref} marked lost: {customer}" in html
+    with translation.override("fr"):
+        open_in_portal = translation.gettext("Open in Build Portal")
+    assert open_in_portal != "Open in Build Portal"
+    assert mimetype == "text/html" and f'href="{settings.SITE_URL}/deals/1/"' in html and open_in_portal in html
 
 
 @pytest.mark.django_db

@@ -50,6 +50,8 @@ CASES = [
     Case("benefits:showcase", PARTNER_PAGE),
     Case("benefits:showcase", OWN_COMPANY_CHANGE, method="post", data=lambda w: {"description": "Updated"},
          id_suffix="-post"),
+    # The directory leads of one's own company: its admins and members read them.
+    Case("benefits:leads", PARTNER_PAGE),
     Case("benefits:showcase_logo", expect(403, anonymous=LOGIN, partner_admin=200, partner_member=200,
                                           other_partner_admin=404)),
     # Staff pages
@@ -68,6 +70,12 @@ CASES = [
     Case("benefits:listing", PUBLIC, kwargs=partner_kw),
     Case("benefits:listing", NOT_FOUND_FOR_ALL, kwargs=lambda w: {"partner_id": w["benefits_other_partner"].pk},
          id_suffix="-unpublished"),
+    # Anyone may write to a published listing's partner, logged in or not (no login redirect); an empty
+    # message is refused on the page itself, and the API creates the lead.
+    Case("benefits:listing", expect(400), kwargs=partner_kw, method="post", data=lambda w: {"name": "Vera"},
+         id_suffix="-contact-post"),
+    Case("benefits:listing", NOT_FOUND_FOR_ALL, kwargs=lambda w: {"partner_id": w["benefits_other_partner"].pk},
+         method="post", data=lambda w: {"name": "Vera"}, id_suffix="-contact-unpublished"),
     Case("benefits:listing_logo", PUBLIC, kwargs=partner_kw),
     Case("benefits:listing_logo", NOT_FOUND_FOR_ALL,
          kwargs=lambda w: {"partner_id": w["benefits_other_partner"].pk}, id_suffix="-unpublished"),
@@ -95,6 +103,13 @@ CASES = [
          content_type="application/json"),
     Case("api:program_year_copy", expect(403, anonymous=403, program_admin=201), method="post",
          data=lambda w: {"source": 2022, "year": 2032}, content_type="application/json"),
+    Case("api:directory_leads", PARTNER_API),
+    Case("api:directory_lead_create", expect(201), kwargs=partner_kw, method="post",
+         data=lambda w: {"name": "Vera", "email": "vera@customer.example", "message": "Hello"},
+         content_type="application/json"),
+    Case("api:directory_lead_create", NOT_FOUND_FOR_ALL, kwargs=lambda w: {"partner_id": w["benefits_other_partner"].pk},
+         method="post", data=lambda w: {"name": "Vera", "email": "vera@customer.example", "message": "Hello"},
+         content_type="application/json", id_suffix="-unpublished"),
     Case("api:directory", PUBLIC),
     Case("api:directory_listing", PUBLIC, kwargs=partner_kw),
     Case("api:directory_listing", NOT_FOUND_FOR_ALL,

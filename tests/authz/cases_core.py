@@ -64,6 +64,9 @@ CASES = [
     Case("home", expect(302, anonymous=200)),
     # 503 here: no Celery worker consumes this test run's queue (tests/security/test_health.py has one).
     Case("healthz", expect(503)),
+    # The language switcher of every page: anyone may choose (the login page has it too), and it only redirects.
+    Case("set_language", expect(302), method="post", data=lambda w: {"language": "fr", "next": "/"},
+         redirects_anyone=True),
     Case("api:schema", expect(200)),
     Case("api:docs", expect(200)),
     Case("partners:apply", expect(302, anonymous=200)),

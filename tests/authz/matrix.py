@@ -51,6 +51,9 @@ class Case:
     content_type: str | None = None
     note: str = ""
     id_suffix: str = ""
+    # A 302 that is the answer itself, for anyone (the language switcher goes back to the page), not a
+    # redirect to the login page.
+    redirects_anyone: bool = False
 
     def __post_init__(self):
         # No credentials on the API is a 401 (with WWW-Authenticate), never a 403: the cases of each app

@@ -64,7 +64,7 @@ def test_a_code_matches_whole_codes_only(client):
     assert names(client, product="flex") == []
 
 
-@pytest.mark.parametrize("params", [{"country": "USA"}, {"product": "nope"}, {"tier": "registered"},
+@pytest.mark.parametrize("params", [{"country": "USA"}, {"country": "ZZ"}, {"product": "nope"}, {"tier": "registered"},
                                     {"industry": "x"}, {"q": "x" * 101}, {"page": "0"}, {"page": "abc"},
                                     {"page": "501"}])
 def test_bad_filters_get_400_with_field_errors(client, params):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def form_data(**overrides):
     data = {
         "description": COMPLETE["description"], "services": COMPLETE["services"],
-        "industries": ["retail", "healthcare"], "countries_served": "us, gb", "products": ["flex", "messaging"],
+        "industries": ["retail", "healthcare"], "countries_served": ["US", "GB"], "products": ["flex", "messaging"],
         "website": "acme.example", "contact_email": "hello@acme.example",
     }
     return data | overrides
@@ -90,7 +90,7 @@ def test_jpeg_logo_is_accepted(client, partner_admin):
 
 
 @pytest.mark.parametrize(("overrides", "field_message"), [
-    ({"countries_served": "USA, GB"}, "Use two-letter country codes"),
+    ({"countries_served": ["ZZ", "GB"]}, "ZZ is not one of the available choices"),
     ({"products": ["teleportation"]}, "Select a valid choice"),
     ({"website": "not a url"}, "Enter a valid URL"),
     ({"contact_email": "nope"}, "Enter a valid email address"),
@@ -136,6 +136,7 @@ def test_api_patch_json_and_multipart(client, partner_admin):
     ({"products": "flex"}, "products"),  # wrong type: a list is expected
     ({"industries": ["nonsense"]}, "industries"),
     ({"countries_served": ["USA"]}, "countries_served"),
+    ({"countries_served": ["ZZ"]}, "countries_served"),  # two letters, but no country
     ({"website": "javascript:alert(1)"}, "website"),
     ({"description": "x" * 5001}, "description"),
 ])
@@ -156,3 +157,20 @@ def test_api_bad_logo(client, partner_admin):
                               content_type="multipart/form-data; boundary=BoUnDaRy")
     assert response.status_code == 400
     assert "logo" in response.json()
+
+
+def test_countries_are_chosen_by_name_and_shown_once_by_name(client, partner_admin):
+    """The form lists countries by name and stores their codes once each; the public page names them."""
+    client.force_login(partner_admin)
+    html = client.get(reverse("benefits:showcase")).content.decode()
+    assert '<option value="GB">United Kingdom</option>' in html
+    assert 'name="countries_served"' in html and "<select" in html
+    response = client.post(reverse("benefits:showcase"), form_data(countries_served=["US", "US", "GB"], logo=png()))
+    assert response.status_code == 302
+    listing = ShowcaseListing.objects.get()
+    assert listing.countries_served == "US,GB"
+    html = client.get(reverse("benefits:showcase")).content.decode()
+    assert '<option value="US" selected>' in html and '<option value="GB" selected>' in html
+    type(partner_admin.partner).objects.filter(pk=partner_admin.partner.pk).update(tier="silver")
+    public = client.get(reverse("benefits:listing", kwargs={"partner_id": partner_admin.partner.pk})).content.decode()
+    assert "United States of America, United Kingdom" in public

@@ -2,6 +2,10 @@
 
 Nothing downloads a browser: Playwright launches /usr/bin/chromium (scripts/test.sh installs the
 Debian package when it is missing). Screenshots of key pages go to artifacts/screenshots/.
+
+A journey runs in the language its browser asks for: the ``language`` fixture (English unless a journey
+parametrizes it) sets the context's locale, so Chromium sends it as Accept-Language; ``t`` gives the words
+such a page shows, from our catalogs.
 """
 
 import base64
@@ -14,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -27,6 +32,32 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
+# The browser's locale per portal language (what Chromium sends as Accept-Language).
+LOCALES = {"en": "en-US", "fr": "fr-FR", "ja": "ja-JP", "pt-br": "pt-BR", "es": "es-ES"}
+
+
+@pytest.fixture
+def language():
+    """The language a journey's browsers ask for; a journey runs in others with parametrize("language", ...)."""
+    return "en"
+
+
+def t(language, message, context=None, **params):
+    """The words a page in ``language`` shows for one of our msgids (with its context and placeholders)."""
+    with translation.override(language):
+        text = translation.pgettext(context, message) if context else translation.gettext(message)
+    return text % params if params else text
+
+
+def label(language, choice):
+    """A model choice's label as a page in ``language`` shows it."""
+    with translation.override(language):
+        return str(choice.label)
+
+
+def new_context(browser, live_server, language):
+    return browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
+                               locale=LOCALES[language])
 
 
 @pytest.fixture
@@ -45,9 +76,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def page(browser, live_server, settings, language):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = new_context(browser, live_server, language)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -55,14 +86,14 @@ def page(browser, live_server, settings):
 
 
 @pytest.fixture
-def open_page(browser, live_server, settings):
+def open_page(browser, live_server, settings, language):
     """open_page() gives another person their own browser (cookies apart), so each stays logged in: a
     staff user logging in twice within one 30-second step could not reuse the code (allauth refuses replays)."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        context = new_context(browser, live_server, language)
         contexts.append(context)
         new_page = context.new_page()
         new_page.set_default_timeout(15000)

@@ -4,27 +4,36 @@ the remaining allocation is right on the partner's pages.
 
 The activity is a one-day webinar held today: the form accepts a start of today (funding is approved before
 the work starts), and a claim is allowed from the activity's last day, so every step goes through the UI.
+
+In English, French and Japanese (the browser's language): words from our catalogs (t), amounts as the
+portal formats them in that language (usd).
 """
 
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activity.models import Notification
+from core.formatting import day, money
 from funding import selectors, services
 from funding.models import Claim, FundingRequest, LedgerEntry
 from partners.models import PartnerRole, StaffRole
 from tests.factories import PartnerFactory, UserFactory, accept_partner_agreement
 from tests.funding.conftest import PDF
 
-from .conftest import PASSWORD, log_in, log_in_staff
+from .conftest import PASSWORD, log_in, log_in_staff, t
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def figure(page, name):
     return page.locator(f"[data-figure={name}]").first.inner_text().strip()
+
+
+def usd(language, amount):
+    with translation.override(language):
+        return money(Decimal(amount))
 
 
 def act(page, action, fields, button, done):
@@ -34,10 +43,11 @@ def act(page, action, fields, button, done):
         form.locator(selector).fill(value)
     with page.expect_navigation():
         form.get_by_role("button", name=button).click()
-    page.wait_for_selector(f".alert-success:has-text('{done}')")
+    page.locator(".alert-success", has_text=done).wait_for()
 
 
-def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, tmp_path):
+@pytest.mark.parametrize("language", ["en", "fr", "ja"])
+def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, tmp_path, language):
     program_admin = UserFactory(email="admin@vendor.example", full_name="Ada Admin", staff_role=StaffRole.PROGRAM_ADMIN)
     pam = UserFactory(email="pam@vendor.example", full_name="Pat Manager", staff_role=StaffRole.PAM)
     partner = PartnerFactory(name="Silverline", domain="silverline.example", tier="silver", pam=pam)
@@ -55,7 +65,7 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     log_in(page, "admin@silverline.example", PASSWORD)
     page.wait_for_url("**/partner/")
     page.goto("/funding/")
-    assert figure(page, "allocated") == "$20,000" and figure(page, "remaining") == "$20,000"
+    assert figure(page, "allocated") == usd(language, "20000") and figure(page, "remaining") == usd(language, "20000")
     page.goto("/funding/mdf/new/")
     page.select_option("select[name=activity_type]", "virtual_event")
     page.fill("input[name=title]", "Flex migration webinar")
@@ -66,9 +76,11 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     page.fill("input[name=requested_amount]", "5000")
     shoot(page, "mdf-form")
     with page.expect_navigation():
-        page.get_by_role("button", name="Submit").click()
-    page.wait_for_selector(".alert-success:has-text('submitted')")
+        page.get_by_role("button", name=t(language, "Submit", "button: send the form"), exact=True).click()
     fr = FundingRequest.objects.get(partner=partner)
+    page.locator(".alert-success", has_text=t(
+        language, "%(reference)s submitted. Your partner account manager will review it.", reference=fr.reference,
+    )).wait_for()
     assert (fr.program, fr.status, fr.requested_amount) == ("mdf", "submitted", Decimal("5000.00"))
     assert page.locator("h1").inner_text() == f"{fr.reference} · Flex migration webinar"
 
@@ -81,7 +93,7 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     shoot(pam_page, "pam-review")
     act(pam_page, "approve", {"input[name=approved_amount]": "4000",
                               "textarea[name=reason]": "Approved for one webinar; the print budget is not covered."},
-        "Approve", "Request approved.")
+        t(language, "Approve", "verb: decide a request"), t(language, "Request approved."))
     fr.refresh_from_db()
     assert (fr.status, fr.approved_amount) == ("approved", Decimal("4000.00"))
 
@@ -89,16 +101,17 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     page.goto("/notifications/")
     assert page.locator(".list-group-item", has_text=fr.reference).count() >= 1
     page.goto(f"/funding/requests/{fr.pk}/")
-    assert "$4,000" in page.locator("dl").first.inner_text()
+    assert usd(language, "4000") in page.locator("dl").first.inner_text()
     with page.expect_navigation():
-        page.get_by_role("link", name="Submit a claim").click()
+        page.get_by_role("link", name=t(language, "Submit a claim")).click()
     page.fill("input[name=actual_cost]", "7000")
     page.fill("textarea[name=notes]", "120 attendees; invoice attached.")
     page.set_input_files("input[name=files]", str(proof))
     shoot(page, "claim-form")
     with page.expect_navigation():
-        page.get_by_role("button", name="Submit the claim").click()
-    page.wait_for_selector(".alert-success:has-text('Claim submitted')")
+        page.get_by_role("button", name=t(language, "Submit the claim")).click()
+    page.locator(".alert-success", has_text=t(language, "Claim submitted. Your partner account manager will review it.")
+                 ).wait_for()
     assert page.get_by_role("link", name="webinar-invoice.pdf").count() == 1
     fr.refresh_from_db()
     claim = Claim.objects.get(request=fr)
@@ -111,7 +124,7 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     assert Decimal(cap.input_value()) == Decimal("3500.00")
     shoot(pam_page, "claim-review")
     act(pam_page, "claim/approve", {"textarea[name=claim-reason]": "Invoice matches the approved webinar."},
-        "Approve the claim", "Claim approved.")
+        t(language, "Approve the claim"), t(language, "Claim approved."))
     fr.refresh_from_db()
     claim.refresh_from_db()
     assert (fr.status, claim.approved_amount) == ("claim_approved", Decimal("3500.00"))
@@ -120,20 +133,25 @@ def test_silver_partner_requests_mdf_claims_and_is_paid(page, open_page, shoot, 
     admin_page = open_page()
     log_in_staff(admin_page, "admin@vendor.example", PASSWORD)
     admin_page.goto(f"/funding/requests/{fr.pk}/")
-    act(admin_page, "claim/pay", {"input[name=payment_reference]": "PAY-2026-0042"}, "Mark paid", "Claim marked paid.")
+    act(admin_page, "claim/pay", {"input[name=payment_reference]": "PAY-2026-0042"}, t(language, "Mark paid"),
+        t(language, "Claim marked paid."))
     fr.refresh_from_db()
     claim.refresh_from_db()
     assert fr.status == "paid" and claim.payment_reference == "PAY-2026-0042" and claim.paid_at
-    assert "reference PAY-2026-0042" in admin_page.locator(".card", has_text="Proof of performance").inner_text()
+    with translation.override(language):
+        paid = t(language, "%(on)s, reference %(reference)s", on=day(claim.paid_at), reference="PAY-2026-0042")
+    proof_card = admin_page.locator(".card", has=admin_page.get_by_role("heading", name=t(language, "Proof of performance")))
+    assert paid in proof_card.inner_text()
     admin_page.goto(f"/funding/partners/{partner.pk}/")
-    assert figure(admin_page, "remaining") == "$16,500"
+    assert figure(admin_page, "remaining") == usd(language, "16500")
     shoot(admin_page, "staff-partner-funding")
 
     # The partner's page: 20,000 allocated; 4,000 approved of which 500 returned; 3,500 paid; 16,500 remaining.
     page.goto("/funding/")
     shown = {name: figure(page, name) for name in ("allocated", "approved", "paid", "returned", "remaining")}
-    assert shown == {"allocated": "$20,000", "approved": "$3,500", "paid": "$3,500",
-                     "returned": "$500", "remaining": "$16,500"}
+    assert shown == {"allocated": usd(language, "20000"), "approved": usd(language, "3500"),
+                     "paid": usd(language, "3500"), "returned": usd(language, "500"),
+                     "remaining": usd(language, "16500")}
     shoot(page, "partner-funding")
     figures = selectors.ledger_figures(partner=partner, program_year=program_year, program="mdf")
     assert figures.remaining == Decimal("16500.00") and figures.paid == Decimal("3500.00")

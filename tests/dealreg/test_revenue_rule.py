@@ -355,3 +355,16 @@ def test_the_rule_for_one_attachment_is_the_query_for_all(partner, source, attac
     assert rules.attachment_counts(source=source, attached_on=attached_on, stage=stage, close_date=D(2022, 5, 15),
                                    product_line=product_line) is counts
     assert (partner.pk in revenue_by_partner(start=D(2022, 1, 1), end=D(2022, 12, 31))) is counts
+
+
+def test_the_claim_form_lists_countries_by_name_and_stores_the_code(client, partner, partner_admin, program_admin, on):
+    import_opportunity(program_admin, external_id="SF-3004", stage="closed_won", close_date="2022-04-20")
+    on(D(2022, 6, 1))
+    client.force_login(partner_admin)
+    html = client.get(reverse("dealreg:claim")).content.decode()
+    assert '<select name="country"' in html and '<option value="DE">Germany</option>' in html
+    response = client.post(reverse("dealreg:claim"), {**CLAIM, "opportunity_id": "SF-3004", "country": "de"})
+    assert response.status_code == 302
+    assert DealRegistration.objects.get(already_closed=True).country == "DE"
+    page = client.post(reverse("dealreg:claim"), {**CLAIM, "opportunity_id": "SF-3004", "country": "ZZ"})
+    assert page.status_code == 400 and "ZZ is not an ISO 3166-1 country code" in page.content.decode()

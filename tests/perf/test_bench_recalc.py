@@ -32,6 +32,12 @@ def test_benchmark_runs_in_a_scratch_database_and_drops_it(partner):
     assert re.search(r"^Preview: 30 partners in [\d.]+ s, \d+ queries", text, re.M), text
     assert re.search(r"^Full recalculation \(preview \+ apply\): 30 partners in [\d.]+ s, [\d,]+ partners/s$", text, re.M)
     assert "rolled back): 10 partners in" in text and "same tiers: yes" in text
+    # The serial bare-SQL baseline of the same run, phase by phase, reaching the same tiers.
+    assert re.search(r"^Bare SQL baseline \(serial, rolled back\): metrics [\d.]+ s, assessments [\d.]+ s, "
+                     r"tier update [\d.]+ s, audit rows [\d.]+ s; total [\d.]+ s$", text, re.M), text
+    assert re.search(r"^Project / bare SQL: metrics .*; whole run [\d.]+ / [\d.]+ s = [\d.]+x; same tiers: yes$",
+                     text, re.M), text
+    assert re.search(r"^  seeded partners \(COPY\) in [\d.]+ s$", text, re.M), text
     assert re.fullmatch(r"Ratio \(set-based / per-partner loop, full recalculation\): \d+x", text.strip().splitlines()[-1])
     digest = re.search(r"^Assessments digest: ([0-9a-f]{32})$", text, re.M)
 

@@ -37,6 +37,7 @@ def test_page_export_and_api_select_the_same_partners(client, program_admin, thr
     query = "?q=labs&tier=gold&country=de&o=-name"
     page = client.get(reverse("partners:staff_partners") + query).content.decode()
     assert page.index("Zeta Labs") < page.index("Alpha Labs") and "Beta Works" not in page
+    assert '<option value="DE" selected>Germany</option>' in page  # countries are chosen by name
     rows = _csv(client.get(reverse("partners:staff_partners_export") + query))
     assert rows[0][:3] == ["id", "name", "domain"]
     assert [r[1] for r in rows[1:]] == ["Zeta Labs", "Alpha Labs"]

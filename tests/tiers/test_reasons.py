@@ -213,13 +213,17 @@ def test_a_run_stores_codes_and_the_api_gives_them_with_the_text(client, program
 
 
 @pytest.mark.django_db
-def test_the_audit_trail_and_the_email_read_the_reasons_in_words(partner, partner_admin):
+def test_the_audit_trail_names_the_run_whose_assessment_gives_the_reasons_and_the_email_reads_them(
+        partner, partner_admin):
     add_people(partner, certified=3, both=5)
     win(partner, "150000", date(2022, 6, 1))
     run = services.recalculate(kind="annual", as_of=date(2023, 1, 1), apply=True)
     entry = AuditEntry.objects.get(partner_id=partner.pk, action=AuditAction.TIER_CHANGE)
-    assert "Silver needs 10 platform-certified technical people; you have 8." in entry.reason
-    assert "{" not in entry.reason
+    assert entry.reason == (f"Applied by the annual recalculation as of 2023-01-01 (run {run.pk}); the run's "
+                            "assessment of the partner gives the reasons.")
+    assessment = Assessment.objects.get(run=run, partner=partner)
+    assert "Silver needs 10 platform-certified technical people; you have 8." in reasons.render_all(
+        assessment.reasons)
     from activity.rendering import render_text
 
     params = services.tier_change_notice(run, partner.name, "silver", "bronze", "down",

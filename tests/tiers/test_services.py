@@ -1,5 +1,6 @@
 """Recalculation runs, the designation and program years, on PostgreSQL."""
 
+import os
 import threading
 from datetime import date
 from decimal import Decimal
@@ -62,7 +63,7 @@ def test_apply_writes_tiers_audit_and_notifications_once(partner_admin, partner_
     assert (partner.tier, partner.tier_since) == ("gold", ANNUAL_2023)
     entry = AuditEntry.objects.get(action="tiers.tier_change", partner_id=partner.pk)
     assert (entry.before, entry.after["tier"], entry.actor) == ({"tier": "silver"}, "gold", program_admin)
-    assert "You qualify for Gold." in entry.reason
+    assert entry.after["run"] == run.pk and f"(run {run.pk})" in entry.reason
     # The bulk notices store no words (rendered when read or sent, in the reader's language).
     subjects = {n.display_subject for n in Notification.objects.filter(recipient__partner=partner)}
     assert subjects == {"Acme Consulting moved up to Gold"}
@@ -370,3 +371,46 @@ def test_reaching_silver_without_a_pam_tells_the_program_admins(program_admin):
     note = Notification.objects.get(recipient=program_admin, subject="Partners reached Silver or above without a PAM")
     assert "Lonely Climber" in note.body and "Looked After" not in note.body
     assert note.url == "/staff/?pam=none"
+
+
+def _assessment_rows(run):
+    return list(run.assessments.order_by("partner_id").values_list(
+        "partner_id", "certified_technical", "sales_trained", "revenue_usd", "agreement_accepted", "designated",
+        "previous_tier", "computed_tier", "applied_tier", "movement", "reasons", "provisional_action",
+        "provisional_ends_on"))
+
+
+@pytest.mark.parametrize(("kind", "as_of"), [("annual", ANNUAL_2023), ("midyear", date(2022, 12, 1))])
+def test_preview_spread_over_processes_writes_the_same_assessments(kind, as_of, monkeypatch, partner, partner_admin,
+                                                                     program_admin):
+    """The rules of a large run are computed in forked processes, one per core (tiers.parallel): three
+    processes over a small program write the rows and counts one process writes."""
+    for i in range(7):
+        p = registered_partner(name=f"Co {i}", tier=[TierLevel.SILVER, TierLevel.BRONZE, ""][i % 3])
+        add_people(p, certified=i, both=i % 4)
+        win(p, str(40_000 * i), date(2022, 4, 1))
+    alone = services.run_preview(kind=kind, as_of=as_of)
+    monkeypatch.setattr(services, "SPREAD_FROM_PARTNERS", 1)
+    monkeypatch.setattr(services.parallel, "cores", lambda: 3)
+    spread = services.run_preview(kind=kind, as_of=as_of)
+    assert _assessment_rows(spread) == _assessment_rows(alone) and len(_assessment_rows(alone)) == 8
+    assert (spread.partner_count, spread.up_count, spread.down_count) == (
+        alone.partner_count, alone.up_count, alone.down_count)
+
+
+def test_a_failing_process_fails_the_preview_and_writes_nothing(monkeypatch, partner, partner_admin):
+    for i in range(5):
+        registered_partner(name=f"Co {i}")
+    parent, assess = os.getpid(), services.rules.assess
+
+    def failing_in_a_child(**kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("boom")
+        return assess(**kwargs)
+
+    monkeypatch.setattr(services, "SPREAD_FROM_PARTNERS", 1)
+    monkeypatch.setattr(services.parallel, "cores", lambda: 2)
+    monkeypatch.setattr(services.rules, "assess", failing_in_a_child)
+    with pytest.raises(services.parallel.ChildFailed, match="boom"):
+        services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    assert not RecalculationRun.objects.exists() and not Assessment.objects.exists()
