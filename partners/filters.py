@@ -20,6 +20,15 @@ NOT_REGISTERED = "not_registered"
 TIER_CHOICES = [(NOT_REGISTERED, gettext_lazy("Not registered")), *TierLevel.choices[1:]]
 
 
+# The partner list's orderings that sort by a roster count: only these need the counts of every partner.
+COUNT_ORDERINGS = ("people", "certified", "trained")
+
+
+def sorted_by_count(ordering):
+    """Whether an ``o`` parameter of the partner list sorts by a roster count."""
+    return any(key.strip().lstrip("-") in COUNT_ORDERINGS for key in (ordering or "").split(","))
+
+
 class PartnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=gettext_lazy("Search"), max_length=100,
                                   help_text=gettext_lazy("Name or domain contains"))

@@ -23,7 +23,7 @@ from core.forms import add_service_errors
 
 from . import access, roster, selectors, services
 from . import api_tokens as api_tokens_module
-from .filters import AuditFilter, PartnerFilter, PersonFilter
+from .filters import AuditFilter, PartnerFilter, PersonFilter, sorted_by_count
 from .forms import (
     CompletionForm,
     InvitationAcceptForm,
@@ -342,11 +342,13 @@ def people_import(request):
 
 # --- Staff: partners, their team, the audit trail ------------------------------------------------------
 
-def _staff_partner_list(request):
+def _staff_partner_list(request, *, counts=False):
+    """The filtered partners. Their roster counts are annotated on every row only when they are needed for
+    all of them (the export, or a sort by a count); a page otherwise counts its own 50 rows (with_counts)."""
     access.require_staff(request.user)
-    partners = selectors.with_roster_counts(
-        access.partners_visible_to(request.user).select_related("pam", "psa"), as_of=timezone.localdate()
-    )
+    partners = access.partners_visible_to(request.user).select_related("pam", "psa").order_by("name", "pk")
+    if counts or sorted_by_count(request.GET.get("o")):
+        partners = selectors.with_roster_counts(partners, as_of=timezone.localdate())
     return PartnerFilter(request.GET or None, queryset=partners)
 
 
@@ -356,7 +358,8 @@ def staff_partners(request):
     filterset = _staff_partner_list(request)
     status = 400 if filterset.is_bound and not filterset.is_valid() else 200
     partners = filterset.qs if status == 200 else filterset.queryset.none()
-    page = Paginator(partners, 50).get_page(request.GET.get("page"))
+    page = activity_selectors.CappedPaginator(partners, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_counts(list(page.object_list), as_of=timezone.localdate())
     return render(request, "partners/staff_partners.html", {
         "page": page, "filter": filterset, "o": request.GET.get("o", "")[:20],
     }, status=status)
@@ -366,7 +369,7 @@ def staff_partners(request):
 @require_GET
 def staff_partners_export(request):
     """The partner list as CSV: exactly what the page's filters select, streamed."""
-    filterset = _staff_partner_list(request)
+    filterset = _staff_partner_list(request, counts=True)
     if filterset.is_bound and not filterset.is_valid():
         return HttpResponseBadRequest(_("Invalid filters: %(errors)s") % {"errors": "; ".join(
             f"{field}: {' '.join(errors)}" for field, errors in filterset.errors.items())})

@@ -46,25 +46,35 @@ def _narrow(qs: QuerySet[M], field: str, partner_ids: Iterable[int] | None) -> Q
     return qs if partner_ids is None else qs.filter(**{f"{field}__in": partner_ids})
 
 
-def people_counts(*, as_of: date, partner_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
-    """{partner_id: (certified technical, sales trained)}: distinct people with a completion of the course
-    that was done by ``as_of`` and has not expired on it (a completion counts through its expiry date)."""
+def people_counts_query(*, as_of: date, partner_ids: Iterable[int] | QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """(partner_id, certified technical, sales trained) rows: distinct people with a completion of the course
+    that was done by ``as_of`` and has not expired on it (a completion counts through its expiry date).
+    ``partner_ids`` may be a queryset of partner ids (the staff home joins it into a larger statement)."""
     current = Q(completed_on__lte=as_of) & (Q(expires_on__isnull=True) | Q(expires_on__gte=as_of))
     qs = Completion.objects.filter(current, course__in=[Course.PLATFORM, Course.SELLERS_101])
     qs = _narrow(qs, "partner_id", partner_ids)
     # Completion.partner is the person's partner (kept equal by a composite foreign key): no roster join.
-    rows = qs.values("partner_id").order_by().annotate(
+    return qs.values("partner_id").order_by().annotate(
         certified=Count("person_id", filter=Q(course=Course.PLATFORM), distinct=True),
         trained=Count("person_id", filter=Q(course=Course.SELLERS_101), distinct=True),
     ).values_list("partner_id", "certified", "trained")
+
+
+def people_counts(*, as_of: date, partner_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+    """{partner_id: (certified technical, sales trained)} (people_counts_query)."""
+    rows = people_counts_query(as_of=as_of, partner_ids=partner_ids)
     return {pid: (certified, trained) for pid, certified, trained in rows}
 
 
-def partners_with_agreement(partner_ids: Iterable[int] | None = None) -> set[int]:
-    """Partners that accepted the partner agreement (any version: once enrolled, a partner stays enrolled)."""
+def agreement_query(partner_ids: Iterable[int] | QuerySet[Any] | None = None) -> QuerySet[Any]:
+    """Ids of the partners that accepted the partner agreement (any version: once enrolled, a partner stays
+    enrolled)."""
     qs = AgreementAcceptance.objects.filter(agreement__kind=Agreement.Kind.PARTNER)
-    qs = _narrow(qs, "partner_id", partner_ids)
-    return set(qs.values_list("partner_id", flat=True).distinct())
+    return _narrow(qs, "partner_id", partner_ids).order_by().values_list("partner_id", flat=True).distinct()
+
+
+def partners_with_agreement(partner_ids: Iterable[int] | None = None) -> set[int]:
+    return set(agreement_query(partner_ids))
 
 
 def metrics_by_partner(*, kind: str, as_of: date, partner_ids: Collection[int] | None) -> dict[int, rules.Metrics]:

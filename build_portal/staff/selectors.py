@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from activity.models import AuditEntry, Notification
 from benefits.models import BenefitInvitation
 from dealreg import rules as deal_rules
 from dealreg.models import DealRegistration
+from dealreg.revenue import attributed_attachments
 from funding import selectors as funding_selectors
 from funding.models import FundingRequest, MdfAllocation, Program, Status
 from partners.access import partners_visible_to
@@ -122,23 +124,101 @@ def _requirements(program_year):
     return tier_selectors.requirements_for(program_year) if program_year else []
 
 
+def _sql(qs):
+    return qs.query.sql_with_params()
+
+
+def _next_tier_values(requirements):
+    """A VALUES list of (held tier, then the next tier's requirements) for every tier that has a next one."""
+    rows, params = [], []
+    for level in TierLevel.values:
+        if level in ("", TierLevel.GLOBAL_STRATEGIC):
+            continue
+        upcoming = tier_rules.next_tier(level, requirements)
+        if upcoming is None:
+            continue
+        rows.append("(%s::varchar, %s::boolean, %s::integer, %s::integer, %s::numeric)")
+        params += [level, bool(upcoming.requires_partner_agreement), upcoming.min_certified_technical or 0,
+                   upcoming.min_sales_trained or 0, upcoming.min_revenue_usd or 0]
+    return ", ".join(rows), params
+
+
+# The partners one step from their next tier, closest first, with how many there are in all: today's figures
+# (the three tiers.selectors reads, each narrowed to the book) against the next tier's minimums, in one
+# statement. The same test as tiers.rules.promotion_gap: at least one requirement unmet, and either only
+# one, or every unmet one at (1 - share) of what it needs; the partner agreement has nothing in between.
+NEAR_PROMOTION_SQL = """
+WITH book AS (SELECT * FROM ({book}) AS b(id, tier)),
+nxt(tier, agree, cert, sales, rev) AS (VALUES {nxt}),
+m AS (
+    SELECT b.id, b.tier, n.agree, n.cert, n.sales, n.rev,
+           COALESCE(r.total, 0) AS have_rev, COALESCE(p.certified, 0) AS have_cert,
+           COALESCE(p.trained, 0) AS have_sales, a.partner_id IS NOT NULL AS agreed
+    FROM book b JOIN nxt n ON n.tier = b.tier
+    LEFT JOIN ({revenue}) AS r(partner_id, total) ON r.partner_id = b.id
+    LEFT JOIN ({people}) AS p(partner_id, certified, trained) ON p.partner_id = b.id
+    LEFT JOIN ({agreed}) AS a(partner_id) ON a.partner_id = b.id
+),
+u AS (
+    SELECT m.*, (agree AND NOT agreed) AS u_agree, (cert > 0 AND have_cert < cert) AS u_cert,
+           (sales > 0 AND have_sales < sales) AS u_sales, (rev > 0 AND have_rev < rev) AS u_rev
+    FROM m
+),
+g AS (
+    SELECT id, tier, u_agree::int + u_cert::int + u_sales::int + u_rev::int AS unmet,
+           LEAST(CASE WHEN u_agree THEN 0 END,
+                 CASE WHEN u_cert THEN LEAST(100, have_cert * 100 / cert) END,
+                 CASE WHEN u_sales THEN LEAST(100, have_sales * 100 / sales) END,
+                 CASE WHEN u_rev THEN LEAST(100, FLOOR(have_rev * 100 / rev)) END) AS closest,
+           NOT u_agree AND (NOT u_cert OR have_cert >= cert * %s) AND (NOT u_sales OR have_sales >= sales * %s)
+               AND (NOT u_rev OR have_rev >= rev * %s) AS all_near
+    FROM u
+)
+SELECT id, tier, COUNT(*) OVER () FROM g
+WHERE unmet = 1 OR (unmet > 1 AND all_near)
+ORDER BY unmet, closest DESC, id
+LIMIT %s
+"""
+
+
 def near_promotion(partners, *, today, requirements):
-    """Partners one step from the next tier (tiers.rules.promotion_gap), by today's figures."""
-    candidates = dict(partners.exclude(tier__in=["", TierLevel.GLOBAL_STRATEGIC]).values_list("pk", "tier"))
-    if not candidates or not requirements:
+    """Partners one step from the next tier (tiers.rules.promotion_gap), by today's figures: the count and the
+    closest few from one set-based statement, then the gaps of those few (a fixed number of queries)."""
+    nxt, nxt_params = _next_tier_values(requirements)
+    if not nxt:
         return Section()
-    metrics = tier_selectors.metrics_by_partner(kind=tier_rules.MIDYEAR, as_of=today, partner_ids=set(candidates))
-    found = []
-    for pid, tier in candidates.items():
-        upcoming = tier_rules.next_tier(tier, requirements)
-        gap = tier_rules.promotion_gap(upcoming, metrics[pid]) if upcoming else None
-        if gap:
-            found.append((pid, upcoming, gap))
-    # Closest first: the smallest share still missing.
-    found.sort(key=lambda f: (len(f[2]), min(row.percent for row in f[2]) * -1, f[0]))
-    names = Partner.objects.in_bulk([pid for pid, _, _ in found[:SECTION_ROWS]])
-    rows = [{"partner": names[pid], "next_tier": upcoming, "gap": gap} for pid, upcoming, gap in found[:SECTION_ROWS]]
-    return Section(count=len(found), rows=rows)
+    candidates = partners.exclude(tier__in=["", TierLevel.GLOBAL_STRATEGIC]).order_by()
+    in_book = candidates.values("pk")
+    start, end = tier_rules.revenue_window(tier_rules.MIDYEAR, today)
+    if candidates.query.is_empty():
+        return Section()
+    parts = {
+        "book": _sql(candidates.values_list("pk", "tier")),
+        "revenue": _sql(attributed_attachments(start=start, end=end).filter(partner_id__in=in_book)
+                        .values("partner_id").order_by().annotate(total=Sum("opportunity__arr_usd"))
+                        .values_list("partner_id", "total")),
+        "people": _sql(tier_selectors.people_counts_query(as_of=today, partner_ids=in_book)),
+        "agreed": _sql(tier_selectors.agreement_query(in_book)),
+    }
+    floor = 1 - tier_rules.NEAR_PROMOTION_SHARE
+    sql = NEAR_PROMOTION_SQL.format(nxt=nxt, **{k: s for k, (s, _) in parts.items()})
+    params = [*parts["book"][1], *nxt_params, *parts["revenue"][1], *parts["people"][1], *parts["agreed"][1],
+              floor, floor, floor, SECTION_ROWS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not found:
+        return Section()
+    ids = [pid for pid, _, _ in found]
+    tiers = {pid: tier for pid, tier, _ in found}
+    metrics = tier_selectors.metrics_by_partner(kind=tier_rules.MIDYEAR, as_of=today, partner_ids=set(ids))
+    names = Partner.objects.in_bulk(ids)
+    rows = []
+    for pid in ids:
+        upcoming = tier_rules.next_tier(tiers[pid], requirements)
+        rows.append({"partner": names[pid], "next_tier": upcoming,
+                     "gap": tier_rules.promotion_gap(upcoming, metrics[pid])})
+    return Section(count=found[0][2], rows=rows)
 
 
 def next_annual_run(today):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from build_portal.demo_book import build_book
 from partners.models import Partner
+from partners.selectors import with_roster_counts
 from tests.factories import PartnerFactory
 
 
@@ -78,7 +79,8 @@ def test_schema_documents_the_partner_filters(client, program_admin):
 def test_partner_list_and_export_query_counts_do_not_grow(client, program_admin):
     client.force_login(program_admin)
     urls = [reverse("partners:staff_partners") + "?o=-people", reverse("partners:staff_partners_export") + "?tier=silver",
-            reverse("api:partner_list") + "?q=a"]
+            reverse("api:partner_list") + "?q=a", reverse("partners:staff_partners"),
+            reverse("partners:staff_partners") + "?q=p0&o=name"]
 
     def counts():
         out = []
@@ -172,3 +174,18 @@ def test_people_list_page_export_and_api_share_filters(client, pam, program_admi
     client.force_login(pam)
     names = {r[1] for r in _csv(client.get(reverse("partners:staff_people_export")))[1:]}
     assert names <= set(Partner.objects.filter(Q(pam=pam) | Q(pam__isnull=True)).values_list("name", flat=True))
+
+
+def test_partner_list_page_counts_its_rows_as_the_sort_by_people_does(client, program_admin):
+    """The page counts only its own rows unless it is sorted by a count: the figures are the same either way."""
+    build_book(size=60)
+    client.force_login(program_admin)
+    by_name = client.get(reverse("partners:staff_partners")).context["page"]
+    sorted_by_count = client.get(reverse("partners:staff_partners") + "?o=people").context["page"]
+    assert by_name.paginator.count == sorted_by_count.paginator.count == Partner.objects.count()
+    annotated = with_roster_counts(Partner.objects.all(), as_of=timezone.localdate())
+    figures = {p.pk: (p.people_count, p.certified_count, p.trained_count, p.user_count) for p in annotated}
+    for page in (by_name, sorted_by_count):
+        for p in page.object_list:
+            assert (p.people_count, p.certified_count, p.trained_count, p.user_count) == figures[p.pk]
+    assert any(p.people_count for p in by_name.object_list)

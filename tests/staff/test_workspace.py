@@ -155,3 +155,46 @@ def test_chart_is_an_svg_without_script_under_a_strict_policy(client, pam, partn
     assert response["Content-Security-Policy"].startswith("default-src 'none'")
     body = response.content.decode()
     assert body.startswith("<svg") and "Silver" in body
+
+
+def _near_promotion_by_python(partners, *, today, requirements):
+    """The rule as tiers.rules states it, partner by partner: what the set-based statement must agree with."""
+    from tiers import rules as tier_rules
+    from tiers import selectors as tier_selectors
+    candidates = dict(partners.exclude(tier__in=["", TierLevel.GLOBAL_STRATEGIC]).values_list("pk", "tier"))
+    metrics = tier_selectors.metrics_by_partner(kind=tier_rules.MIDYEAR, as_of=today, partner_ids=set(candidates))
+    found = []
+    for pid, tier in candidates.items():
+        upcoming = tier_rules.next_tier(tier, requirements)
+        gap = tier_rules.promotion_gap(upcoming, metrics[pid]) if upcoming else None
+        if gap:
+            found.append((pid, upcoming, gap))
+    found.sort(key=lambda f: (len(f[2]), -min(row.percent for row in f[2]), f[0]))
+    return len(found), [(pid, upcoming.level, gap) for pid, upcoming, gap in found[:selectors.SECTION_ROWS]]
+
+
+def test_near_promotion_matches_the_rule_partner_by_partner(db, program_admin):
+    build_book(size=80)
+    today = timezone.localdate()
+    requirements = selectors._requirements(program_year_or_none(today))
+    for partners in (Partner.objects.filter(domain__endswith=".book.example"), Partner.objects.none(),
+                     Partner.objects.filter(domain__endswith=".book.example", tier=TierLevel.BRONZE)):
+        near = selectors.near_promotion(partners, today=today, requirements=requirements)
+        count, rows = _near_promotion_by_python(partners, today=today, requirements=requirements)
+        assert near.count == count
+        assert [(r["partner"].pk, r["next_tier"].level, r["gap"]) for r in near.rows] == rows
+    assert count >= 1 or near.count == 0
+
+
+def test_near_promotion_query_count_does_not_grow_with_the_book(db, program_admin):
+    today = timezone.localdate()
+    requirements = selectors._requirements(program_year_or_none(today))
+    partners = Partner.objects.filter(domain__endswith=".book.example")
+    counts = []
+    for size, offset in ((40, 0), (160, 40)):
+        build_book(size=size, offset=offset)
+        with CaptureQueriesContext(connection) as ctx:
+            near = selectors.near_promotion(partners, today=today, requirements=requirements)
+        assert near.count >= 1
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 5
