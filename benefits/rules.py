@@ -101,6 +101,7 @@ class PartnerFacts:
     invitations: dict = field(default_factory=dict)  # benefit code -> InvitationFacts (active only)
     agreement_kinds: frozenset = frozenset()  # kinds of agreements the partner has accepted
     segment_certified: bool = False  # a current segment_sales completion on the roster
+    has_pam: bool = True  # False: no PAM assigned, so any PAM or a program admin invites it (benefits.access)
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,10 @@ def benefit_status(benefit: BenefitFacts, partner: PartnerFacts, *, for_staff=Fa
                 return BenefitStatus(
                     benefit, Status.INVITE_ONLY,
                     (_("Invite-only at this partner's tier: not invited yet.") if for_staff
-                     else _("Invite-only at your tier: ask your partner account manager (PAM).")),
+                     else _("Invite-only at your tier: ask your partner account manager (PAM).") if partner.has_pam
+                     # Partners without a PAM are reviewed by every PAM and the program admins (DESIGN.md §1).
+                     else _("Invite-only at your tier: your company has no partner account manager (PAM) yet, "
+                            "so any PAM or program admin of the program team may invite it.")),
                 )
     elif benefit.gate == GATE_TIER:
         return BenefitStatus(benefit, Status.NOT_OFFERED, _("No tier offers this benefit this program year."))

@@ -83,6 +83,7 @@ def partner_facts(partner: Partner, program_year: ProgramYear, *, as_of: datetim
         invitations={inv.benefit.code: invitation_facts(inv) for inv in invitations},
         agreement_kinds=frozenset(kinds),
         segment_certified=segment_certified,
+        has_pam=partner.pam_id is not None,
     )
 
 

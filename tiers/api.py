@@ -4,7 +4,10 @@ Thin: serializers check shape, services check rules (a service's ValidationError
 field errors in core.api.exception_handler), tiers/access.py decides who may do what.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -299,6 +302,10 @@ class RequirementInputSerializer(serializers.Serializer):
 
 class ProgramYearInputSerializer(serializers.Serializer):
     provisional_period_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    poc_max_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False,
+        error_messages={"min_value": gettext_lazy("Enter an amount in USD greater than zero.")},
+        help_text="The cap of each POC nomination in USD")
     requirements = serializers.DictField(child=RequirementInputSerializer(), required=False)
 
 
@@ -322,7 +329,7 @@ class ProgramYearDetailApi(APIView):
 
     @extend_schema(request=ProgramYearInputSerializer,
                    responses={200: ProgramYearSerializer, 400: BAD, 403: FORBIDDEN, 404: NOT_FOUND},
-                   summary="Edit the provisional period and the tiers' thresholds (all or nothing)")
+                   summary="Edit the provisional period, the POC maximum and the tiers' thresholds (all or nothing)")
     def patch(self, request, year):
         program_year = access.program_year_for_user(request.user, year)
         data = ProgramYearInputSerializer(data=request.data)
@@ -332,6 +339,7 @@ class ProgramYearDetailApi(APIView):
             provisional_period_days=data.validated_data.get("provisional_period_days",
                                                             program_year.provisional_period_days),
             requirements=data.validated_data.get("requirements", {}),
+            poc_max_amount=data.validated_data.get("poc_max_amount"),
         )
         return Response(ProgramYearSerializer(_with_runs(program_year)).data)
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +25,16 @@ class DesignationForm(forms.Form):
 
 
 class ProgramYearForm(forms.Form):
-    """The provisional period and each earned tier's thresholds of one program year."""
+    """The provisional period, the POC maximum and each earned tier's thresholds of one program year."""
 
     provisional_period_days = forms.IntegerField(
         min_value=1, max_value=365, label=gettext_lazy("Certification provisional period (days)"),
         widget=forms.NumberInput(attrs={"class": "form-control"}))
+    # POC draws from no allocation: each nomination is capped by this amount (docs/funding.md).
+    poc_max_amount = forms.DecimalField(
+        min_value=Decimal("0.01"), max_digits=12, decimal_places=2, label=gettext_lazy("POC maximum per nomination (USD)"),
+        error_messages={"min_value": gettext_lazy("Enter an amount in USD greater than zero.")},
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}))
 
     def __init__(self, *args, tiers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ import contextlib
 import datetime
 import gc
 import json
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -500,11 +501,12 @@ def program_year_copy(*, source, year, user=None):
     return new
 
 
-def program_year_update(*, program_year, user, provisional_period_days, requirements):
-    """Edit a program year's provisional period and its tiers' thresholds, all or nothing.
+def program_year_update(*, program_year, user, provisional_period_days, requirements, poc_max_amount=None):
+    """Edit a program year's provisional period, POC maximum and its tiers' thresholds, all or nothing.
 
     ``requirements``: {level: {"min_certified_technical": int, "min_sales_trained": int, "min_revenue_usd": Decimal}}.
     Requirements are cumulative (guide p.10), so a higher tier never needs less than the one below.
+    ``poc_max_amount``: the cap of each POC nomination in USD (None keeps it); POC draws from no allocation.
     """
     refusal = selectors.program_year_edit_refusal(program_year)
     if refusal:
@@ -512,6 +514,10 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
     errors = {}
     if not isinstance(provisional_period_days, int) or not 1 <= provisional_period_days <= 365:
         errors["provisional_period_days"] = _("Enter a number of days between 1 and 365.")
+    if poc_max_amount is None:
+        poc_max_amount = program_year.poc_max_amount
+    elif not _is_poc_maximum(poc_max_amount):
+        errors["poc_max_amount"] = _("Enter an amount in USD greater than zero, with at most two decimal places.")
     tiers = list(program_year.tiers.order_by("rank"))
     known = {t.level for t in tiers}
     unknown = set(requirements) - known
@@ -540,18 +546,27 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
         if refusal:
             raise ValidationError(refusal)
         before = {"provisional_period_days": program_year.provisional_period_days,
+                  "poc_max_amount": str(program_year.poc_max_amount),
                   **{t.level: {f: str(getattr(t, f)) for f in TIER_FIELDS} for t in tiers}}
         program_year.provisional_period_days = provisional_period_days
-        program_year.save(update_fields=["provisional_period_days"])
+        program_year.poc_max_amount = poc_max_amount
+        program_year.save(update_fields=["provisional_period_days", "poc_max_amount"])
         for t in tiers:
             if t.level in requirements:
                 for f in TIER_FIELDS:
                     setattr(t, f, requirements[t.level].get(f, getattr(t, f)))
         Tier.objects.bulk_update([t for t in tiers if t.level in requirements], list(TIER_FIELDS))
-        after = {"provisional_period_days": provisional_period_days,
+        after = {"provisional_period_days": provisional_period_days, "poc_max_amount": str(poc_max_amount),
                  **{t.level: {f: str(getattr(t, f)) for f in TIER_FIELDS} for t in tiers}}
         audit_record(actor=user, action=AuditAction.PROGRAM_YEAR_UPDATE, obj=program_year, before=before, after=after)
     return program_year
+
+
+def _is_poc_maximum(value):
+    """A Decimal that fits the column (12 digits, 2 decimals) and is above zero (the table's check constraint)."""
+    if not isinstance(value, Decimal) or not value.is_finite() or not 0 < value < Decimal("10000000000"):
+        return False
+    return value == value.quantize(Decimal("0.01"))
 
 
 # --- Notices before a certification expires -----------------------------------------------------------------

@@ -203,12 +203,14 @@ def program_year_edit(request, year):
     program_year = access.program_year_for_user(request.user, year)
     tiers = list(program_year.tiers.order_by("rank"))
     form = ProgramYearForm(request.POST or None, tiers=tiers,
-                           initial={"provisional_period_days": program_year.provisional_period_days})
+                           initial={"provisional_period_days": program_year.provisional_period_days,
+                                    "poc_max_amount": program_year.poc_max_amount})
     if request.method == "POST" and form.is_valid():
         try:
             services.program_year_update(program_year=program_year, user=request.user,
                                          provisional_period_days=form.cleaned_data["provisional_period_days"],
-                                         requirements=form.requirements())
+                                         requirements=form.requirements(),
+                                         poc_max_amount=form.cleaned_data["poc_max_amount"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

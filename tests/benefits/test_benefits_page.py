@@ -33,6 +33,18 @@ def test_page_lists_every_benefit_with_glossary_and_status(client, partner_membe
     assert "ask your partner account manager" in html
 
 
+def test_a_partner_without_a_pam_is_told_who_may_invite_it(client, partner_member):
+    partner = partner_member.partner
+    partner.pam = None
+    partner.save(update_fields=["pam"])
+    client.force_login(partner_member)
+    html = client.get(reverse("benefits:benefits")).content.decode()
+    assert 'id="benefit-resell-program" data-status="invite_only"' in html
+    assert "any PAM or program admin of the program team may invite it" in html
+    assert "ask your partner account manager" not in html
+    assert "may invite it." in statuses(client)["resell-program"]["explanation"]
+
+
 def test_quantities_from_the_tier_cells(client, partner_member, set_tier):
     client.force_login(partner_member)
     result = statuses(client)

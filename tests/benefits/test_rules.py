@@ -96,6 +96,19 @@ def test_invited_status_says_who_and_when_and_region():
     assert result.invitation.invited_by == "Pat PAM"
 
 
+def test_invite_only_says_who_may_invite_a_partner_without_a_pam():
+    with_pam = benefit_status(POC, partner("bronze"))
+    assert with_pam.explanation == "Invite-only at your tier: ask your partner account manager (PAM)."
+    without = benefit_status(POC, PartnerFacts(tier="bronze", has_pam=False))
+    assert without.status == Status.INVITE_ONLY
+    assert without.explanation == ("Invite-only at your tier: your company has no partner account manager (PAM) "
+                                   "yet, so any PAM or program admin of the program team may invite it.")
+    assert "ask your" not in without.explanation
+    # Staff read the same words whether or not the partner has a PAM.
+    assert benefit_status(POC, PartnerFacts(tier="bronze", has_pam=False), for_staff=True).explanation == (
+        "Invite-only at this partner's tier: not invited yet.")
+
+
 def test_gated_resell_keeps_the_invitation_and_names_the_addendum():
     result = benefit_status(RESELL, partner("gold", invitations=invited("resell-program")))
     assert result.invitation is not None

@@ -1,8 +1,10 @@
 """The tier pages and the API: content, filters, bad input and mass assignment."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from activity.models import AuditEntry
@@ -197,7 +199,7 @@ def test_program_year_edit_page(client, program_admin):
     services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2030, user=program_admin)
     client.force_login(program_admin)
     url = reverse("tiers:program_year_edit", args=[2030])
-    data = {"provisional_period_days": "60"}
+    data = {"provisional_period_days": "60", "poc_max_amount": "25000"}
     for level, (c, t, r) in {"registered": (0, 0, 0), "bronze": (3, 1, 20000), "silver": (12, 5, 250000),
                              "gold": (15, 10, 1000000)}.items():
         data |= {f"{level}-min_certified_technical": c, f"{level}-min_sales_trained": t, f"{level}-min_revenue_usd": r}
@@ -212,6 +214,89 @@ def test_program_year_edit_page(client, program_admin):
     response = client.post(url, data | {"gold-min_certified_technical": "11"})
     assert "Gold cannot need less than Silver" in response.content.decode()
     assert y2023.tiers.get(level="gold").min_certified_technical == 15
+
+
+def _edit_data(year):
+    data = {"provisional_period_days": str(year.provisional_period_days), "poc_max_amount": str(year.poc_max_amount)}
+    for t in year.tiers.filter(is_designation=False):
+        data |= {f"{t.level}-{f}": str(getattr(t, f)) for f in services.TIER_FIELDS}
+    return data
+
+
+def test_program_year_edit_page_sets_the_poc_maximum_audited(client, program_admin):
+    year = services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2030, user=program_admin)
+    client.force_login(program_admin)
+    url = reverse("tiers:program_year_edit", args=[2030])
+    page = client.get(url).content.decode()
+    assert "POC maximum per nomination (USD)" in page and 'value="25000.00"' in page
+    assert client.post(url, _edit_data(year) | {"poc_max_amount": "40000.50"}).status_code == 302
+    year.refresh_from_db()
+    assert year.poc_max_amount == Decimal("40000.50")
+    entry = AuditEntry.objects.filter(action="tiers.program_year_update", object_id=str(year.pk)).latest("at")
+    assert entry.actor == program_admin
+    assert (entry.before["poc_max_amount"], entry.after["poc_max_amount"]) == ("25000.00", "40000.50")
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    ("0", "Enter an amount in USD greater than zero."),
+    ("-5", "Enter an amount in USD greater than zero."),
+    ("lots", "Enter a number."),
+    ("", "This field is required."),
+    ("10.001", "Ensure that there are no more than 2 decimal places."),
+    ("12345678901", "Ensure that there are no more than 10 digits before the decimal point."),
+])
+def test_program_year_edit_page_refuses_a_bad_poc_maximum_on_the_field(client, program_admin, value, error):
+    year = services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2030, user=program_admin)
+    client.force_login(program_admin)
+    response = client.post(reverse("tiers:program_year_edit", args=[2030]), _edit_data(year) | {"poc_max_amount": value})
+    assert response.status_code == 400
+    field = response.context["form"]["poc_max_amount"]
+    assert [str(e) for e in field.errors] == [error]
+    assert error in response.content.decode()
+    year.refresh_from_db()
+    assert year.poc_max_amount == Decimal("25000.00")
+
+
+def test_program_year_update_refuses_a_poc_maximum_the_column_cannot_hold(program_admin):
+    year = services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2030, user=program_admin)
+    for bad in (Decimal("0"), Decimal("-1"), Decimal("0.001"), Decimal("1E10"), Decimal("NaN"), 100):
+        with pytest.raises(ValidationError) as error:
+            services.program_year_update(program_year=year, user=program_admin, provisional_period_days=90,
+                                         requirements={}, poc_max_amount=bad)
+        assert set(error.value.error_dict) == {"poc_max_amount"}
+    year.refresh_from_db()
+    assert year.poc_max_amount == Decimal("25000.00")
+
+
+def test_a_year_that_may_not_be_edited_keeps_its_poc_maximum(client, program_admin):
+    year = ProgramYear.objects.get(year=2023)
+    services.recalculate(kind="annual", as_of=date(2023, 1, 1), apply=True)
+    client.force_login(program_admin)
+    response = client.post(reverse("tiers:program_year_edit", args=[2023]),
+                           _edit_data(year) | {"poc_max_amount": "30000"})
+    assert response.status_code == 400 and "copy it to a new year instead" in response.content.decode()
+    response = client.patch(reverse("api:program_year_detail", args=[2023]), {"poc_max_amount": "30000"},
+                            content_type="application/json")
+    assert response.status_code == 400
+    assert ProgramYear.objects.get(year=2023).poc_max_amount == Decimal("25000.00")
+
+
+def test_program_year_api_sets_the_poc_maximum(client, program_admin):
+    services.program_year_copy(source=ProgramYear.objects.get(year=2022), year=2030, user=program_admin)
+    client.force_login(program_admin)
+    url = reverse("api:program_year_detail", args=[2030])
+    for bad in ("0", "-1", "abc", "1.005"):
+        response = client.patch(url, {"poc_max_amount": bad}, content_type="application/json")
+        assert response.status_code == 400 and "poc_max_amount" in response.json()
+    assert "greater than zero" in client.patch(url, {"poc_max_amount": "0"},
+                                               content_type="application/json").json()["poc_max_amount"][0]
+    response = client.patch(url, {"poc_max_amount": "18000"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["poc_max_amount"] == "18000.00"
+    # Leaving it out keeps it.
+    response = client.patch(url, {"provisional_period_days": 60}, content_type="application/json")
+    assert response.json()["poc_max_amount"] == "18000.00"
+    entry = AuditEntry.objects.filter(action="tiers.program_year_update").order_by("at", "pk").first()
+    assert entry.after["poc_max_amount"] == "18000.00"
 
 
 def test_program_year_api_copy_and_patch(client, program_admin):
