@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 
 from core.formatting import money
+from core.workflow import PARTNER, REVIEWER, SCHEDULE, Transition  # noqa: F401 - the sides, re-exported
 
 from .countries import ISO_3166_ALPHA2
 
@@ -29,20 +30,6 @@ EXPIRED = "expired"
 OPEN_STATUSES = (SUBMITTED, INFO_REQUESTED)
 ACTIVE_STATUSES = (SUBMITTED, INFO_REQUESTED, APPROVED)
 FINAL_STATUSES = (REJECTED, WITHDRAWN, WON, LOST, EXPIRED)
-
-# Who takes an action: the partner's users, its reviewers (its PAM, any PAM while it has none, or a program
-# admin: DESIGN.md §1) or the daily job. A person may stand on more than one side.
-PARTNER = "partner"
-REVIEWER = "reviewer"
-SCHEDULE = "schedule"
-
-
-@dataclass(frozen=True)
-class Transition:
-    side: str
-    sources: tuple[str, ...]
-    target: str
-
 
 # The deal registration workflow of DESIGN.md §3, the one table services check and pages, API and
 # tests read: action -> who takes it, the statuses it may start from, the status it leads to.

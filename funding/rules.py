@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.formatting import day
 from core.formatting import money as usd
+from core.workflow import PARTNER, REVIEWER, SCHEDULE, Transition, actions_from  # noqa: F401 - the sides
 from partners.models import TierLevel
 
 CENT = Decimal("0.01")
@@ -44,20 +45,9 @@ CLAIM_REJECTED = "claim_rejected"
 PAID = "paid"
 EXPIRED = "expired"
 
-# Who takes an action: the partner's users; its reviewers (its PAM, any PAM while it has none, or a program
-# admin); program admins alone mark a claim paid (DESIGN.md §1); the daily job expires unclaimed approvals.
-# A program admin stands on both staff sides.
-PARTNER = "partner"
-REVIEWER = "reviewer"
+# The sides of core.workflow (partner, reviewer, the daily job that expires unclaimed approvals), and program
+# admins, who alone mark a claim paid (DESIGN.md §1); a program admin stands on both staff sides.
 PROGRAM_ADMIN = "program_admin"
-SCHEDULE = "schedule"
-
-
-@dataclass(frozen=True)
-class Transition:
-    side: str
-    sources: tuple[str, ...]
-    target: str
 
 
 # A request: "submitted → approved (with an approved amount) | rejected | info_requested", the partner answers
@@ -83,7 +73,7 @@ TRANSITIONS: dict[str, Transition] = {**REQUEST_TRANSITIONS, **CLAIM_TRANSITIONS
 def allowed_actions(status: str, *, side: str) -> tuple[str, ...]:
     """The actions ``side`` may take on a request in ``status``, in the tables' order: what a page offers as
     buttons and what a service accepts."""
-    return tuple(action for action, t in TRANSITIONS.items() if t.side == side and status in t.sources)
+    return actions_from(TRANSITIONS, status, side=side)
 
 
 def may(action: str, status: str) -> bool:
