@@ -21,13 +21,25 @@ _pam_sessions = itertools.cycle(SESSIONS["pam_sessions"])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WORDS = ["cloud", "contact", "flex", "signal", "atlas", "summit", "pixel", ""]
 THINK = between(*(float(s) for s in os.environ.get("LOADTEST_THINK", "1 3").split()))
+# LOADTEST_LANGUAGE (e.g. "ja"): every user reads the portal in that language, as a browser set to it would
+# (Accept-Language; the seeded users' profiles leave the language to the browser). Empty: English.
+LANGUAGE = os.environ.get("LOADTEST_LANGUAGE", "")
 
 
-class PartnerUser(HttpUser):
-    weight = 6
+class PortalUser(HttpUser):
+    abstract = True
     wait_time = THINK
 
     def on_start(self):
+        if LANGUAGE:
+            self.client.headers["Accept-Language"] = LANGUAGE
+
+
+class PartnerUser(PortalUser):
+    weight = 6
+
+    def on_start(self):
+        super().on_start()
         self.client.cookies.set("sessionid", next(_partner_sessions))
 
     @task(4)
@@ -64,11 +76,11 @@ class PartnerUser(HttpUser):
         )
 
 
-class Pam(HttpUser):
+class Pam(PortalUser):
     weight = 2
-    wait_time = THINK
 
     def on_start(self):
+        super().on_start()
         self.client.cookies.set("sessionid", next(_pam_sessions))
 
     @task(2)
@@ -81,9 +93,8 @@ class Pam(HttpUser):
         self.client.get("/staff/", name="staff home")
 
 
-class Visitor(HttpUser):
+class Visitor(PortalUser):
     weight = 2
-    wait_time = THINK
 
     @task
     def directory_search(self):

@@ -3,7 +3,7 @@
 # second process on 127.0.0.1 with locust (headless, bounded in time), print requests/s and p50/p95/p99.
 # Environment: PARTNERS (100000), USERS (20 concurrent), DURATION (60s, users starting over the first ~5 s
 # not counted), WORKERS (gunicorn, 3), PORT (8765), EXCLUDE (locust tags left out, e.g. "staff_home"),
-# THINK: seconds each user waits between requests, "MIN MAX" drawn uniformly. The default "1 3" is a person
+# LOADTEST_LANGUAGE (e.g. ja: every user's browser asks for it; empty: English). THINK: seconds each user waits between requests, "MIN MAX" drawn uniformly. The default "1 3" is a person
 # reading a page before the next click. THINK="0.05 0.2" is the saturation run: every user keeps a request
 # in flight nearly all the time, so 20 users put 20 requests on the 2 cores at once, locust included.
 # WORKERS 3: the 2 cores plus one for a worker waiting on PostgreSQL; 2, 3 and 4 workers measured alike in
@@ -92,7 +92,7 @@ CPU_APP="$($PY -c "print($(cpu_seconds gunicorn) - $CPU_APP_BEFORE)")"
 CPU_DB="$($PY -c "print($(cpu_seconds postgres) - $CPU_DB_BEFORE)")"
 
 echo
-echo "Load test: $PARTNERS partners, $USERS concurrent users, think time $THINK s, $DURATION, gunicorn $WORKERS workers, $(nproc) cores"
+echo "Load test: $PARTNERS partners, language ${LOADTEST_LANGUAGE:-en}, $USERS concurrent users, think time $THINK s, $DURATION, gunicorn $WORKERS workers, $(nproc) cores"
 echo "Load average (1, 5, 15 min): at the start $LOAD_BEFORE, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 CPU_APP="$CPU_APP" CPU_DB="$CPU_DB" $PY - <<'PYEOF'
 import csv, os
