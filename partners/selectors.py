@@ -154,9 +154,15 @@ def partners_admins(partner_ids: Iterable[int]) -> QuerySet[User]:
                                is_active=True).order_by("partner_id", "id")
 
 
+def active_partner_users() -> QuerySet[User]:
+    """Every active user of a partner: who hears about its partner's changes (tiers joins it on the server to
+    the ~75,000 partners an annual recalculation moves)."""
+    return User.objects.filter(partner__isnull=False, is_active=True)
+
+
 def partners_users(partner_ids: Iterable[int]) -> QuerySet[User]:
-    """The active users of many partners (a tier recalculation notifies ~75,000 partners at once), by partner."""
-    return User.objects.filter(partner_id__in=list(partner_ids), is_active=True).order_by("partner_id", "id")
+    """The active users of many partners, by partner."""
+    return active_partner_users().filter(partner_id__in=list(partner_ids)).order_by("partner_id", "id")
 
 
 def program_admins() -> QuerySet[User]:

@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import get_translation_fields
 
 from activity.actions import AuditAction
-from activity.services import AuditRow, NotificationRow, audit_record, audit_record_many, notify, notify_many
+from activity.services import (
+    AuditRow,
+    NotificationRow,
+    audit_record,
+    audit_record_many,
+    audit_record_select,
+    notify,
+    notify_many,
+    notify_select,
+)
 from core.copy import CsvStream
 from core.formatting import day
 from partners import selectors as partner_selectors
@@ -115,7 +124,6 @@ ASSESSMENT_COLUMNS = ("run_id", "partner_id", "certified_technical", "sales_trai
 TEXT_COLUMNS = ("previous_tier", "computed_tier", "applied_tier", "movement", "provisional_action")
 COPY_CHUNK = 256 * 1024
 _encode_reasons = json.JSONEncoder().encode
-_decode_reasons = json.JSONDecoder().decode
 
 
 # Below this many partners a run stays in one process: forking costs a few milliseconds and the
@@ -274,29 +282,35 @@ def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons
 
 
 def _apply_tiers_sql(run, actor):
-    """PostgreSQL: the partner rows in one statement whatever the number of partners (issue 4 "At scale").
+    """PostgreSQL: the partner rows, their audit entries and their users' notifications in a fixed number of
+    statements whatever the number of partners.
 
-    The partner rows are written by the server from the run's assessments (UPDATE ... FROM): a 100,000-partner
-    annual run moves ~75,000 partners, and building that many model instances in Python took most of a
-    minute. The audit entries and notifications are activity's set-based writes (_record_tier_changes).
+    Everything is written by the server from the run's assessments: a 100,000-partner annual run moves
+    ~75,000 partners, and bringing their rows to Python to send them back as audit entries and notifications
+    cost as much as the tier update itself. The partners that changed are kept in a temporary table for the
+    transaction; activity writes its own tables from it (audit_record_select, notify_select).
     Returns (partners moving, partners changed, notification ids).
     """
     assessment, partner = Assessment._meta.db_table, Partner._meta.db_table
+    changes = f"tier_changes_{run.pk}"
     with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {changes}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {changes} (partner_id bigint, name text, previous_tier text, "
+                       "applied_tier text, movement text, reasons jsonb) ON COMMIT DROP")
         # Only partners still at the tier the preview started from ("fresh"); the others are skipped. The
         # UPDATE locks each row it changes; a designation committed meanwhile fails the tier = previous_tier
         # re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not overwritten.
         cursor.execute(f"""
-            UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
-            FROM {assessment} a
-            WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
-              AND p.tier = a.previous_tier
-            RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement, a.reasons
+            WITH changed AS (
+                UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
+                FROM {assessment} a
+                WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
+                  AND p.tier = a.previous_tier
+                RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement, a.reasons)
+            INSERT INTO {changes} SELECT * FROM changed
             """,  # noqa: S608 - table names from _meta
                        {"run": run.pk, "same": rules.SAME, "as_of": run.as_of})
-        # The reasons are codes (JSON objects); the driver hands jsonb over as text here.
-        changed = sorted((*row[:5], _decode_reasons(row[5]) if isinstance(row[5], str) else row[5])
-                         for row in cursor.fetchall())
+        changed = cursor.rowcount
         cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
                        [run.pk, rules.SAME])
         (moving,) = cursor.fetchone()
@@ -317,8 +331,31 @@ def _apply_tiers_sql(run, actor):
             WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
               AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
                        {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
-    ids = _record_tier_changes(run, changed, actor)
-    return moving, len(changed), ids
+    audit_record_select(actor=actor, action=AuditAction.TIER_CHANGE, select=(
+        "SELECT %s, c.partner_id::text, left(c.name, 200), c.partner_id, jsonb_build_object('tier', c.previous_tier), "  # noqa: S608
+        f"jsonb_build_object('tier', c.applied_tier, 'run', %s::bigint), %s::text FROM {changes} c"
+    ), params=[Partner._meta.label_lower, run.pk, _tier_change_reason(run)])
+    # The same params as tier_change_notice, built by the server; the recipients are partners' selector's.
+    users_sql, users_params = partner_selectors.active_partner_users().values("id", "partner_id").query.sql_with_params()
+    previous_name, previous_params = _tier_name_sql("c.previous_tier")
+    applied_name, applied_params = _tier_name_sql("c.applied_tier")
+    ids = notify_select(kind=TIER_CHANGE_KIND, select=(
+        "SELECT u.id, jsonb_build_object('partner', c.name, 'movement', CASE WHEN c.movement = %s THEN 'up' ELSE "  # noqa: S608
+        f"'down' END, 'run_kind', %s::text, 'as_of', %s::text, 'year', %s::int, 'previous_tier', {previous_name}, "
+        f"'tier', {applied_name}, 'reasons', c.reasons), %s::text "
+        f"FROM {changes} c JOIN ({users_sql}) u(id, partner_id) ON u.partner_id = c.partner_id"
+    ), params=[rules.UP, run.kind, run.as_of.isoformat(), run.program_year.year, *previous_params, *applied_params,
+               TIER_PAGE_URL, *users_params])
+    return moving, changed, ids
+
+
+def _tier_name_sql(column):
+    """``rules.tier_name(column)`` as a SQL expression, and its parameters."""
+    cases, params = [], []
+    for level, name in rules.NAMES.items():
+        cases.append("WHEN %s THEN %s")
+        params += [level, name]
+    return f"(CASE {column} {' '.join(cases)} END)", params
 
 
 CLOSING_ACTIONS = (rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED, rules.PROVISIONAL_SUPERSEDED)
@@ -356,19 +393,24 @@ def _apply_provisional_periods(run):
     )
 
 
-def _record_tier_changes(run, changed, actor):
-    """One audit entry per changed partner and a notification to each of its active users, set-based through
-    activity; returns the notification ids (emails go out after commit; the sweep catches up if the broker is
-    down). ``changed``: (partner id, name, previous tier, applied tier, movement, reasons) in partner order."""
-    partner_type = Partner._meta.label_lower
-    # The audit trail records who moved which partner by which run; why is the run's assessment of the partner
-    # (kept, with its reasons as codes that pages render in the reader's language). One sentence for the whole
-    # run, in the program's source language: rendering every moved partner's reasons here cost more than the
-    # rest of the apply at 100,000 partners.
+def _tier_change_reason(run):
+    """The audit trail records who moved which partner by which run; why is the run's assessment of the partner
+    (kept, with its reasons as codes that pages render in the reader's language). One sentence for the whole
+    run, in the program's source language: rendering every moved partner's reasons here cost more than the
+    rest of the apply at 100,000 partners."""
     with translation.override(settings.LANGUAGE_CODE):
-        reason = _("Applied by the %(kind)s recalculation as of %(as_of)s (run %(run)s); the run's assessment of "
-                   "the partner gives the reasons.") % {"kind": run.get_kind_display().lower(),
-                                                      "as_of": run.as_of.isoformat(), "run": run.pk}
+        return _("Applied by the %(kind)s recalculation as of %(as_of)s (run %(run)s); the run's assessment of "
+                 "the partner gives the reasons.") % {"kind": run.get_kind_display().lower(),
+                                                    "as_of": run.as_of.isoformat(), "run": run.pk}
+
+
+def _record_tier_changes(run, changed, actor):
+    """The ORM apply's audit entries (one per changed partner) and notifications (one to each of its active
+    users), set-based through activity, as _apply_tiers_sql writes them on the server; returns the
+    notification ids (emails go out after commit; the sweep catches up if the broker is down). ``changed``:
+    (partner id, name, previous tier, applied tier, movement, reasons) in partner order."""
+    partner_type = Partner._meta.label_lower
+    reason = _tier_change_reason(run)
     audit_record_many(actor=actor, rows=(
         AuditRow(AuditAction.TIER_CHANGE, partner_type, pid, name, partner_id=pid, before={"tier": before},
                  after={"tier": after, "run": run.pk}, reason=reason)

@@ -86,3 +86,35 @@ def test_every_action_the_services_write_is_a_member():
         assert steps, app
         for step in steps:
             AuditAction(f"{app}.{step}")
+
+
+def test_audit_record_select_writes_what_audit_record_writes(partner, program_admin):
+    """The server-side write (a tier recalculation's ~75,000 entries) stores the same entry as audit_record."""
+    one = services.audit_record(actor=program_admin, action=AuditAction.TIER_CHANGE, obj=partner, partner_id=partner.pk,
+                                before={"tier": "bronze"}, after={"tier": "silver", "run": 7}, reason="Why, with, commas")
+    written = services.audit_record_select(actor=program_admin, action=AuditAction.TIER_CHANGE, select=(
+        "SELECT 'partners.partner', id::text, name, id, jsonb_build_object('tier', 'bronze'), "
+        "jsonb_build_object('tier', 'silver', 'run', 7), %s FROM partners_partner WHERE id = %s"),
+        params=["Why, with, commas", partner.pk])
+    assert written == 1
+    fields = ("actor_id", "action", "object_type", "object_id", "object_repr", "partner_id", "before", "after", "reason")
+    other = AuditEntry.objects.exclude(pk=one.pk).get()
+    assert [getattr(other, f) for f in fields] == [getattr(one, f) for f in fields]
+    with pytest.raises(ValueError):
+        services.audit_record_select(actor=None, action="nope.nope", select="SELECT 1", params=[])
+
+
+def test_notify_select_writes_what_notify_many_writes_and_sends_after_commit(django_capture_on_commit_callbacks):
+    users = UserFactory.create_batch(2)
+    select = ("SELECT id, jsonb_build_object('reference', 'R' || id, 'reason', 'Body'), '/tier/' FROM partners_user "
+              "WHERE id = ANY(%s)")
+    with mock.patch("activity.tasks.send_notification_emails.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            ids = services.notify_select(kind="funding_info_requested", select=select, params=[[u.pk for u in users]])
+    written = list(Notification.objects.filter(pk__in=ids).order_by("recipient_id"))
+    assert [(n.recipient_id, n.kind, n.params, n.display_body, n.url, n.subject) for n in written] == [
+        (u.pk, "funding_info_requested", {"reference": f"R{u.pk}", "reason": "Body"}, "Body", "/tier/", "")
+        for u in sorted(users, key=lambda u: u.pk)]
+    assert [c.args[0] for c in delay.call_args_list] == [ids]
+    with pytest.raises(Exception, match="no-such-kind"):
+        services.notify_select(kind="no-such-kind", select=select, params=[[]])

@@ -320,7 +320,8 @@ def _apply_snapshot(apply, run, actor):
             snapshot["audit"] = sorted(AuditEntry.objects.filter(action="tiers.tier_change").values_list(
                 "actor_id", "object_type", "object_id", "object_repr", "partner_id", "before", "after", "reason"))
             snapshot["notifications"] = sorted(Notification.objects.filter(pk__in=ids).values_list(
-                "recipient_id", "to_email", "subject", "body", "url", "email_attempts", "read_at", "emailed_at"))
+                "recipient_id", "to_email", "kind", "params", "subject", "body", "url", "email_attempts", "read_at",
+                "emailed_at"))
             snapshot["periods"] = sorted(ProvisionalPeriod.objects.values_list(
                 "partner_id", "tier", "opened_on", "ends_on", "opened_by_run_id", "closed_on", "closed_by_run_id",
                 "outcome"))
@@ -333,8 +334,8 @@ def _apply_snapshot(apply, run, actor):
 @pytest.mark.parametrize(("kind", "as_of"), [("annual", ANNUAL_2023), ("midyear", date(2022, 12, 1))])
 def test_sql_apply_writes_the_same_rows_as_the_orm_apply(kind, as_of, partner, partner_admin, partner_member,
                                                          other_partner, program_admin):
-    """The PostgreSQL apply (UPDATE ... FROM, INSERT ... SELECT) and the ORM one (other databases) agree
-    row for row: tiers, audit entries, notifications and provisional periods."""
+    """The PostgreSQL apply (everything written by the server) and the ORM one (other databases) agree
+    row for row: tiers, audit entries, notifications with their params, and provisional periods."""
     gold = registered_partner(name="Gold Co")
     make_silver(gold)
     add_people(gold, both=5)
