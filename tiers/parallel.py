@@ -14,6 +14,7 @@ import os
 import pickle
 import traceback
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 # The parent drains the children's pipes between two chunks of its own; a pipe that holds a few chunks
 # lets a child run ahead instead of waiting on every chunk (Linux: up to /proc/sys/fs/pipe-max-size).
@@ -46,7 +47,7 @@ class ForkedChunks:
     """
 
     def __init__(self, produce, shares):
-        self.summaries = [None] * len(shares)
+        self.summaries: list[Any] = [None] * len(shares)
         # psycopg2 turns an exception raised in read() into a cancelled COPY: the cause is kept here.
         self.failure = None
         self.rows_written = 0

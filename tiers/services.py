@@ -1,11 +1,15 @@
 """Writes of the tiers app: recalculation runs (preview, apply), the Global Strategic designation and
 program years. Each runs in one transaction with its audit entries and notifications."""
 
+from __future__ import annotations
+
 import contextlib
 import datetime
 import gc
 import json
+from collections.abc import Callable, Generator, Iterable, Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,14 +40,28 @@ from program.selectors import program_year_for
 from . import parallel, rules, selectors
 from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from partners.models import User
+
+    Actor = User | AnonymousUser | None
+
 BATCH = 5_000
 TIER_PAGE_URL = "/tier/"
+# Movement counts of a run (up, down, same); a changed partner as the apply reads it back: (id, name, previous
+# tier, applied tier, movement, reasons); the rules of a share of partners, as _write_assessments takes them.
+Counts = dict[str, int]
+TierChange = tuple[int, str, str, str, str, list[dict[str, Any]]]
+Assessed = Callable[[list[tuple[int, str]], Counts],
+                    Iterable[tuple[int, Any, bool, "rules.Outcome"]]]
 
 
 # --- Recalculation -------------------------------------------------------------------------------------------
 
 
-def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=None):
+def run_preview(*, kind: str, as_of: datetime.date | None = None, started_by: Actor = None, scheduled: bool = False,
+                today: datetime.date | None = None) -> RecalculationRun:
     """Compute every active partner's tier for ``kind`` as of ``as_of`` (default today) and record it as a
     preview (dry run), with the requirements of the published program year covering ``as_of``.
 
@@ -80,7 +98,7 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
             started_by=started_by if started_by is not None and started_by.is_authenticated else None,
         )
 
-        def assessed(share, counts):
+        def assessed(share: list[tuple[int, str]], counts: Counts) -> Iterator[tuple[int, Any, bool, rules.Outcome]]:
             """(partner id, metrics, designated, outcome) per partner of ``share``, computed as they are
             written."""
             designated_tier, period_days = TierLevel.GLOBAL_STRATEGIC, program_year.provisional_period_days
@@ -105,7 +123,7 @@ def run_preview(*, kind, as_of=None, started_by=None, scheduled=False, today=Non
 
 
 @contextlib.contextmanager
-def _garbage_collector_paused():
+def _garbage_collector_paused() -> Iterator[None]:
     """A run allocates a few objects per partner (metrics, outcomes, rows) that live until it ends: the cyclic
     garbage collector would walk the growing heap again and again, so Python time grew faster than the number
     of partners. Nothing here makes reference cycles; the collector is off for the run only."""
@@ -131,7 +149,7 @@ _encode_reasons = json.JSONEncoder().encode
 SPREAD_FROM_PARTNERS = 20_000
 
 
-def _write_assessments(run_id, partners, assessed):
+def _write_assessments(run_id: int, partners: list[tuple[int, str]], assessed: Assessed) -> tuple[int, Counts]:
     """Write the run's assessment rows; returns how many and the movement counts. ``assessed(share,
     counts)`` yields (partner id, metrics, designated, outcome) for a share of ``partners``.
 
@@ -155,7 +173,7 @@ def _write_assessments(run_id, partners, assessed):
         Assessment.objects.bulk_create(objects, batch_size=BATCH)
         return len(objects), counts
 
-    def chunks(share):
+    def chunks(share: list[tuple[int, str]]) -> Generator[str, None, tuple[int, Counts]]:
         """The CSV text of a share's rows; returns (rows, movement counts)."""
         counts = _no_movements()
         stream = CsvStream(
@@ -186,17 +204,18 @@ def _write_assessments(run_id, partners, assessed):
     finally:
         source.close()
     counts = _no_movements()
-    for _rows, share_counts in source.summaries:
+    summaries: list[tuple[int, Counts]] = source.summaries  # every share's, once the COPY has read them all
+    for _rows, share_counts in summaries:
         for movement, n in share_counts.items():
             counts[movement] += n
-    return sum(rows for rows, _ in source.summaries), counts
+    return sum(rows for rows, _ in summaries), counts
 
 
-def _no_movements():
+def _no_movements() -> Counts:
     return {rules.UP: 0, rules.DOWN: 0, rules.SAME: 0}
 
 
-def _shares(partners, processes):
+def _shares(partners: list[tuple[int, str]], processes: int) -> list[list[tuple[int, str]]]:
     """``partners`` cut into ``processes`` consecutive ranges, the first (this process's, which also feeds
     the COPY) a little smaller."""
     if processes <= 1:
@@ -207,7 +226,7 @@ def _shares(partners, processes):
     return [partners[:first]] + [partners[first + i * step:first + (i + 1) * step] for i in range(processes - 1)]
 
 
-def run_apply(*, run, user=None):
+def run_apply(*, run: RecalculationRun, user: Actor = None) -> tuple[RecalculationRun, bool]:
     """Apply a preview: write the tiers, open/close provisional periods, audit and notify. Idempotent:
     the run row is locked and a run already applied is returned unchanged (second value False).
 
@@ -251,7 +270,7 @@ SILVER_AND_ABOVE = (TierLevel.SILVER, TierLevel.GOLD, TierLevel.GLOBAL_STRATEGIC
 NAMES_IN_A_NOTIFICATION = 20
 
 
-def _notify_silver_without_pam(run):
+def _notify_silver_without_pam(run: RecalculationRun) -> None:
     """Silver and above get a PAM (guide, "Benefits by tier"): when a run moves partners up to Silver or
     above and they have none, every program admin is told, in the same transaction (two queries)."""
     reached = list(
@@ -272,7 +291,8 @@ def _notify_silver_without_pam(run):
 TIER_CHANGE_KIND = "tiers_changed"
 
 
-def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons):
+def tier_change_notice(run: RecalculationRun, name: str, previous_tier: str, applied_tier: str, movement: str,
+                       reasons: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The params of the notification (kind TIER_CHANGE_KIND) a partner's users get when a run moves it (both
     paths, and the per-partner loop of perf's benchmark)."""
     return {"partner": name, "movement": "up" if movement == rules.UP else "down", "run_kind": run.kind,
@@ -281,7 +301,7 @@ def tier_change_notice(run, name, previous_tier, applied_tier, movement, reasons
             "reasons": list(reasons)}
 
 
-def _apply_tiers_sql(run, actor):
+def _apply_tiers_sql(run: RecalculationRun, actor: User | None) -> tuple[int, int, list[int]]:
     """PostgreSQL: the partner rows, their audit entries and their users' notifications in a fixed number of
     statements whatever the number of partners.
 
@@ -349,7 +369,7 @@ def _apply_tiers_sql(run, actor):
     return moving, changed, ids
 
 
-def _tier_name_sql(column):
+def _tier_name_sql(column: str) -> tuple[str, list[str]]:
     """``rules.tier_name(column)`` as a SQL expression, and its parameters."""
     cases, params = [], []
     for level, name in rules.NAMES.items():
@@ -361,7 +381,7 @@ def _tier_name_sql(column):
 CLOSING_ACTIONS = (rules.PROVISIONAL_MET, rules.PROVISIONAL_EXPIRED, rules.PROVISIONAL_SUPERSEDED)
 
 
-def _apply_tiers_orm(run, actor):
+def _apply_tiers_orm(run: RecalculationRun, actor: User | None) -> tuple[int, int, list[int]]:
     """Any other database (SQLite for `make run`): the same writes through the ORM, in batches."""
     moving = Assessment.objects.filter(run=run).exclude(movement=Assessment.Movement.SAME)
     list(Partner.objects.select_for_update(of=("self",)).filter(pk__in=moving.values("partner_id"))
@@ -376,14 +396,15 @@ def _apply_tiers_orm(run, actor):
     return moving.count(), len(changed), ids
 
 
-def _apply_provisional_periods(run):
+def _apply_provisional_periods(run: RecalculationRun) -> None:
     """Open and close certification provisional periods as the run decided (only for partners whose tier
     is what the run applied: a partner skipped as stale keeps its periods as they were)."""
     current = Assessment.objects.filter(run=run, partner__tier=F("applied_tier"))
     opening = current.filter(provisional_action=rules.PROVISIONAL_OPEN)
     ProvisionalPeriod.objects.bulk_create(
         [ProvisionalPeriod(partner_id=pid, tier=tier, opened_on=run.as_of, ends_on=ends_on, opened_by_run=run)
-         for pid, tier, ends_on in opening.values_list("partner_id", "applied_tier", "provisional_ends_on")],
+         for pid, tier, ends_on in opening.values_list("partner_id", "applied_tier", "provisional_ends_on")
+         if ends_on is not None],  # an opening assessment has its end (rules.assess)
         batch_size=BATCH, ignore_conflicts=True,  # one open period per partner (partial unique index)
     )
     closing = current.filter(provisional_action__in=CLOSING_ACTIONS)
@@ -393,7 +414,7 @@ def _apply_provisional_periods(run):
     )
 
 
-def _tier_change_reason(run):
+def _tier_change_reason(run: RecalculationRun) -> str:
     """The audit trail records who moved which partner by which run; why is the run's assessment of the partner
     (kept, with its reasons as codes that pages render in the reader's language). One sentence for the whole
     run, in the program's source language: rendering every moved partner's reasons here cost more than the
@@ -404,7 +425,7 @@ def _tier_change_reason(run):
                                                     "as_of": run.as_of.isoformat(), "run": run.pk}
 
 
-def _record_tier_changes(run, changed, actor):
+def _record_tier_changes(run: RecalculationRun, changed: list[TierChange], actor: User | None) -> list[int]:
     """The ORM apply's audit entries (one per changed partner) and notifications (one to each of its active
     users), set-based through activity, as _apply_tiers_sql writes them on the server; returns the
     notification ids (emails go out after commit; the sweep catches up if the broker is down). ``changed``:
@@ -427,7 +448,7 @@ def _record_tier_changes(run, changed, actor):
     return notify_many(rows)
 
 
-def recalculate(*, kind, as_of, user=None, apply=False):
+def recalculate(*, kind: str, as_of: datetime.date, user: Actor = None, apply: bool = False) -> RecalculationRun:
     """Preview, and apply when asked (commands)."""
     run = run_preview(kind=kind, as_of=as_of, started_by=user)
     if apply:
@@ -435,7 +456,7 @@ def recalculate(*, kind, as_of, user=None, apply=False):
     return run
 
 
-def scheduled_recalculation(*, kind, as_of, today=None):
+def scheduled_recalculation(*, kind: str, as_of: datetime.date, today: datetime.date | None = None) -> RecalculationRun:
     """The beat job: safe to run twice, also at the same moment. The scheduled run of a kind and date is
     unique in the database: a second process waits on the first one's insert, is refused, and applies
     (idempotently) the run the first one made."""
@@ -452,7 +473,7 @@ def scheduled_recalculation(*, kind, as_of, today=None):
 # --- Global Strategic designation -------------------------------------------------------------------------
 
 
-def _clean_reason(reason):
+def _clean_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason; partners and auditors read it.")})
@@ -461,7 +482,7 @@ def _clean_reason(reason):
     return reason
 
 
-def designation_give(*, partner, user, reason):
+def designation_give(*, partner: Partner, user: User, reason: str) -> Designation:
     """A program admin designates a partner Global Strategic (no published requirements, DESIGN.md §2)."""
     if not user.is_program_admin:
         raise ValidationError(_("Only a program admin may designate a Global Strategic partner."))
@@ -485,7 +506,7 @@ def designation_give(*, partner, user, reason):
     return designation
 
 
-def designation_remove(*, partner, user, reason, as_of=None):
+def designation_remove(*, partner: Partner, user: User, reason: str, as_of: datetime.date | None = None) -> Partner:
     """A program admin removes the designation; the partner takes the tier it qualifies for today (trailing
     365 days, as a mid-year run counts it) — never lower than Registered once the agreement is accepted."""
     if not user.is_program_admin:
@@ -519,7 +540,7 @@ YEAR_SETTINGS = ("provisional_period_days", "deal_expiry_days", "deal_reminder_d
 TIER_FIELDS = ("min_certified_technical", "min_sales_trained", "min_revenue_usd")
 
 
-def program_year_copy(*, source, year, user=None):
+def program_year_copy(*, source: ProgramYear, year: int, user: User | None = None) -> ProgramYear:
     """Copy a program year's settings and tier requirements to a new calendar year (rules are data). The copy
     is a draft: a program admin edits it, then publishes it (or the 1 January rollover does)."""
     if not isinstance(year, int) or not 2000 <= year <= 2100:
@@ -543,7 +564,8 @@ def program_year_copy(*, source, year, user=None):
     return new
 
 
-def program_year_update(*, program_year, user, provisional_period_days, requirements, poc_max_amount=None):
+def program_year_update(*, program_year: ProgramYear, user: User, provisional_period_days: Any,
+                        requirements: Any, poc_max_amount: Any = None) -> ProgramYear:
     """Edit a program year's provisional period, POC maximum and its tiers' thresholds, all or nothing.
 
     ``requirements``: {level: {"min_certified_technical": int, "min_sales_trained": int, "min_revenue_usd": Decimal}}.
@@ -604,7 +626,7 @@ def program_year_update(*, program_year, user, provisional_period_days, requirem
     return program_year
 
 
-def _is_poc_maximum(value):
+def _is_poc_maximum(value: Any) -> bool:
     """A Decimal that fits the column (12 digits, 2 decimals) and is above zero (the table's check constraint)."""
     if not isinstance(value, Decimal) or not value.is_finite() or not 0 < value < Decimal("10000000000"):
         return False
