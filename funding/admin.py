@@ -1,5 +1,5 @@
 """Admin: workflow rows are read-only (they change only through
-funding/services.py so that every change is audited and notified)."""
+funding/services/ so that every change is audited and notified)."""
 
 from django.contrib import admin
 

@@ -1,6 +1,6 @@
 """POC nominations and MDF requests, their claims and files, MDF allocations and the money ledger.
 
-Workflow rows change only through funding/services.py (state machine, audit, notifications)."""
+Workflow rows change only through funding/services/ (state machine, audit, notifications)."""
 
 import uuid
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""funding/services.py on PostgreSQL: every transition, its rules, its ledger entries, audit and notifications;
+"""funding.services on PostgreSQL: every transition, its rules, its ledger entries, audit and notifications;
 impossible transitions refused with nothing written."""
 
 import datetime
