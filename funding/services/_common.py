@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -156,5 +156,6 @@ def _give_back(*, funding_request: FundingRequest, amount: Decimal, actor: User 
 
 
 def _check_partner_user(user: User, partner: Partner) -> None:
+    """The partner's side of the workflow is its own users' (funding.access.request_for_user, the same rule)."""
     if user.partner_id != partner.pk:
-        raise ValidationError(_("Only the partner's own users may do this."))
+        raise PermissionDenied(_("Only the partner's users may do this."))

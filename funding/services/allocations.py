@@ -15,6 +15,7 @@ from partners import selectors as partner_selectors
 from partners.models import Partner, User
 from program.models import ProgramYear
 
+from ..access import require_allocation_admin
 from ..models import LedgerEntry, MdfAllocation, MdfTierDefault, Program
 from ._common import _lock_allocation, _money
 
@@ -37,6 +38,7 @@ def tier_defaults_copy(*, source: ProgramYear, new: ProgramYear, user: User | No
 def allocation_set(*, partner: Partner, program_year: ProgramYear, amount: Decimal | str, admin: User,
                    reason: str = "") -> MdfAllocation:
     """Set one partner's MDF allocation for the year (it then no longer follows the tier default)."""
+    require_allocation_admin(admin)
     amount = _money(amount, "amount", allow_zero=True)
     with transaction.atomic():
         allocation = _lock_allocation(partner=partner, program_year=program_year, actor=admin)
@@ -65,6 +67,7 @@ def tier_default_set(*, program_year: ProgramYear, tier: str, amount: Decimal | 
                      reason: str = "") -> MdfTierDefault:
     """Set the tier's default allocation and apply it to the tier's partners that follow the default.
     Refused (nothing written) if a partner already has more approved than the new default."""
+    require_allocation_admin(admin)
     amount = _money(amount, "amount", allow_zero=True)
     with transaction.atomic():
         default, _created = MdfTierDefault.objects.select_for_update().get_or_create(

@@ -19,6 +19,7 @@ from partners.access import require_reviewer
 from partners.models import User
 
 from .. import rules
+from ..access import require_payer
 from ..models import Claim, ClaimFile, ClaimReminder, FundingRequest, LedgerEntry, Status
 from ._common import (
     _approved,
@@ -165,6 +166,9 @@ def claim_reject(*, funding_request: FundingRequest, reviewer: User, reason: str
 
 
 def claim_mark_paid(*, funding_request: FundingRequest, admin: User, payment_reference: str, reason: str = "") -> Claim:
+    """A program admin records the payment of an approved claim (funding.access.require_payer, the rule of
+    the page and the API, checked here too so no other caller can skip it)."""
+    require_payer(admin)
     with transaction.atomic():
         funding_request = _lock(funding_request)
         target = _check_transition(funding_request, "pay")
