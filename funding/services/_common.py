@@ -18,7 +18,7 @@ from partners import selectors as partner_selectors
 from partners.models import Partner, User
 from program.models import ProgramYear
 
-from .. import rules, selectors
+from .. import ledger, rules, selectors
 from ..models import FundingRequest, LedgerEntry, MdfAllocation, Program
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -108,10 +108,12 @@ def _audit(*, actor: User | None, action: str, funding_request: FundingRequest, 
 
 
 def _ledger(*, funding_request: FundingRequest, kind: str, amount: Decimal, actor: User | None,
-            note: str = "") -> LedgerEntry:
+            params: dict[str, Any] | None = None) -> LedgerEntry:
+    # What happened is data (kind, params); funding.ledger words it in the reader's language.
     return LedgerEntry.objects.create(
         partner_id=funding_request.partner_id, program_year_id=funding_request.program_year_id,
-        program=funding_request.program, kind=kind, amount=amount, request=funding_request, actor=actor, note=note[:300],
+        program=funding_request.program, kind=kind, amount=amount, request=funding_request, actor=actor,
+        params=params or {},
     )
 
 
@@ -136,7 +138,7 @@ def _lock_allocation(*, partner: Partner, program_year: ProgramYear, actor: User
                     LedgerEntry.objects.create(
                         partner=partner, program_year=program_year, program=Program.MDF,
                         kind=LedgerEntry.Kind.ALLOCATION, amount=amount, actor=actor,
-                        note=f"{partner.get_tier_display()} tier default for {program_year.year}",
+                        params=ledger.tier_default(partner.tier, program_year.year),
                     )
         except IntegrityError:
             pass  # another transaction created it first; lock theirs.
@@ -144,7 +146,7 @@ def _lock_allocation(*, partner: Partner, program_year: ProgramYear, actor: User
     return allocation
 
 
-def _give_back(*, funding_request: FundingRequest, amount: Decimal, actor: User | None, note: str) -> None:
+def _give_back(*, funding_request: FundingRequest, amount: Decimal, actor: User | None, params: dict[str, Any]) -> None:
     """Return an approved amount that will not be paid (claim lower or rejected, expiry)."""
     if amount <= 0:
         return
@@ -152,7 +154,7 @@ def _give_back(*, funding_request: FundingRequest, amount: Decimal, actor: User 
         allocation = _lock_allocation(partner=funding_request.partner, program_year=funding_request.program_year, actor=actor)
         allocation.committed -= amount
         allocation.save(update_fields=["committed", "updated_at"])
-    _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.RETURNED, amount=amount, actor=actor, note=note)
+    _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.RETURNED, amount=amount, actor=actor, params=params)
 
 
 def _check_partner_user(user: User, partner: Partner) -> None:

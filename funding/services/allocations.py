@@ -15,6 +15,7 @@ from partners import selectors as partner_selectors
 from partners.models import Partner, User
 from program.models import ProgramYear
 
+from .. import ledger
 from ..access import require_allocation_admin
 from ..models import LedgerEntry, MdfAllocation, MdfTierDefault, Program
 from ._common import _lock_allocation, _money
@@ -53,7 +54,7 @@ def allocation_set(*, partner: Partner, program_year: ProgramYear, amount: Decim
         if delta:
             LedgerEntry.objects.create(partner=partner, program_year=program_year, program=Program.MDF,
                                        kind=LedgerEntry.Kind.ALLOCATION, amount=delta, actor=admin,
-                                       note=reason[:300])  # the kind's label says what happened; the note why
+                                       note=reason[:300])  # the kind says what happened; the admin's note why
         audit_record(actor=admin, action=AuditAction.ALLOCATION_SET, obj=allocation, partner_id=partner.pk, before=before,
                      after={"amount": str(amount), "is_custom": True}, reason=reason)
         notify(recipients=partner_selectors.partner_admins(partner),
@@ -94,7 +95,7 @@ def tier_default_set(*, program_year: ProgramYear, tier: str, amount: Decimal | 
                 allocation.save(update_fields=["amount", "updated_at"])
                 entries.append(LedgerEntry(partner=allocation.partner, program_year=program_year, program=Program.MDF,
                                            kind=LedgerEntry.Kind.ALLOCATION, amount=delta, actor=admin,
-                                           note=f"Tier default for {default.get_tier_display()} changed"))
+                                           params=ledger.tier_default_changed(tier)))
         LedgerEntry.objects.bulk_create(entries)
         audit_record(actor=admin, action=AuditAction.TIER_DEFAULT_SET, obj=default, before={"amount": before},
                      after={"amount": str(amount), "allocations_changed": len(entries)}, reason=reason)

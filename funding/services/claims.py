@@ -18,7 +18,7 @@ from activity.services import notify
 from partners.access import require_reviewer
 from partners.models import User
 
-from .. import rules
+from .. import ledger, rules
 from ..access import require_payer
 from ..models import Claim, ClaimFile, ClaimReminder, FundingRequest, LedgerEntry, Status
 from ._common import (
@@ -133,7 +133,7 @@ def claim_approve(*, funding_request: FundingRequest, reviewer: User, approved_a
         funding_request.save(update_fields=["status", "updated_at"])
         _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.CLAIM_APPROVED, amount=amount, actor=reviewer)
         _give_back(funding_request=funding_request, amount=_approved(funding_request) - amount, actor=reviewer,
-                   note="Approved amount not claimed")
+                   params=ledger.not_claimed())
         _audit(actor=reviewer, action="claim_approve", funding_request=funding_request, before_status=before,
                reason=reason, claim_amount=amount)
         notify(recipients=_partner_recipients(funding_request),
@@ -157,7 +157,7 @@ def claim_reject(*, funding_request: FundingRequest, reviewer: User, reason: str
         funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
         _give_back(funding_request=funding_request, amount=_approved(funding_request), actor=reviewer,
-                   note="Claim rejected")
+                   params=ledger.claim_rejected())
         _audit(actor=reviewer, action="claim_reject", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=_partner_recipients(funding_request),
                kind="funding_claim_rejected", params={"reference": funding_request.reference, "reason": reason},
@@ -181,7 +181,7 @@ def claim_mark_paid(*, funding_request: FundingRequest, admin: User, payment_ref
         funding_request.save(update_fields=["status", "updated_at"])
         assert claim.approved_amount is not None  # an approved claim has its amount
         _ledger(funding_request=funding_request, kind=LedgerEntry.Kind.PAID, amount=claim.approved_amount, actor=admin,
-                note=f"Payment {reference}")
+                params=ledger.payment(reference))
         _audit(actor=admin, action="pay", funding_request=funding_request, before_status=before,
                reason=_text(reason, "reason", required=False, max_length=4000), payment_reference=reference,
                paid_amount=claim.approved_amount)

@@ -15,7 +15,7 @@ from activity.services import notify
 from partners.access import require_reviewer
 from partners.models import Partner, User
 
-from .. import rules, selectors
+from .. import ledger, rules, selectors
 from ..models import TWILIO_PRODUCTS, FundingRequest, LedgerEntry, MdfActivityType, Program
 from ._common import (
     _approved,
@@ -290,7 +290,7 @@ def request_expire(*, funding_request: FundingRequest, today: datetime.date) -> 
         funding_request.status = target
         funding_request.save(update_fields=["status", "updated_at"])
         _give_back(funding_request=funding_request, amount=_approved(funding_request), actor=None,
-                   note=f"Not claimed by {funding_request.claim_deadline:%Y-%m-%d}")
+                   params=ledger.expired(_deadline(funding_request)))
         reason = f"No claim by the deadline {funding_request.claim_deadline:%Y-%m-%d}."
         _audit(actor=None, action="expire", funding_request=funding_request, before_status=before, reason=reason)
         notify(recipients=[*_partner_recipients(funding_request), *_staff_recipients(funding_request.partner)],
