@@ -33,7 +33,7 @@ def may_review(user):
 
 
 def may_pay(user):
-    """Marking a claim paid is a program admin's (the payment leaves the vendor's books)."""
+    """Program admins mark claims paid; PAMs decide claims but do not record payments."""
     return user.is_authenticated and user.is_program_admin
 
 
