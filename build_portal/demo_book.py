@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dealreg.models import DealRegistration, Opportunity, OpportunityPartner
+from funding import ledger as funding_ledger
 from funding.models import Claim, FundingRequest, LedgerEntry, MdfActivityType, MdfAllocation, MdfTierDefault, Program
 from funding.models import Status as FundingStatus
 from partners.models import (
@@ -264,7 +265,8 @@ def _funding(partners, users, program_year, *, today, rng, admin, pams):
             plans.append(FundingStatus.SUBMITTED)
         allocations.append(MdfAllocation(partner=p, program_year=program_year, amount=amount, committed=committed))
         ledger.append(LedgerEntry(partner=p, program_year=program_year, program=Program.MDF,
-                                  kind=LedgerEntry.Kind.ALLOCATION, amount=amount, actor=admin, note="Tier default"))
+                                  kind=LedgerEntry.Kind.ALLOCATION, amount=amount, actor=admin,
+                                  params=funding_ledger.tier_default(p.tier, program_year.year)))
     MdfAllocation.objects.bulk_create(allocations)
     requests = FundingRequest.objects.bulk_create(requests, batch_size=500)
     for r in requests:  # submitted before the activity, a few days to a few weeks ago

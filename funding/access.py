@@ -5,12 +5,16 @@ Outsiders get 404 (they cannot tell "forbidden" from "absent"); people who may s
   claim). Staff see the requests of the partners they may see (partners.access.partners_visible_to).
 - PAMs (their partners and partners without a PAM) and program admins decide; PSAs only read.
 - Only program admins mark claims paid and set allocations.
+
+The services check the same rules themselves (``require_payer``, ``require_allocation_admin``,
+``partners.access.require_reviewer``), so a command, a task or the Django admin cannot skip them.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from partners import access as partner_access
 from partners.access import partners_visible_to, require_partner_user, require_program_admin, require_staff
 from partners.models import StaffRole
 
@@ -28,6 +32,16 @@ def may_review(user):
     return user.is_authenticated and (user.is_pam or user.is_program_admin)
 
 
+def may_pay(user):
+    """Program admins mark claims paid; PAMs decide claims but do not record payments."""
+    return user.is_authenticated and user.is_program_admin
+
+
+def require_payer(user):
+    if not may_pay(user):
+        raise PermissionDenied(_("Only a program admin may mark a claim paid."))
+
+
 def sides_of(user, funding_request):
     """The sides of the workflows (funding.rules) ``user`` stands on for ``funding_request``: its partner's
     users act as the partner; PAMs and program admins as reviewers; program admins also pay claims."""
@@ -36,7 +50,7 @@ def sides_of(user, funding_request):
         sides.append(rules.PARTNER)
     if may_review(user):
         sides.append(rules.REVIEWER)
-    if user.is_authenticated and user.is_program_admin:
+    if may_pay(user):
         sides.append(rules.PROGRAM_ADMIN)
     return sides
 
@@ -66,17 +80,17 @@ def request_for_user(user, request_id, *, for_change=False):
 
 
 def request_for_review(user, request_id):
-    """Decide on a request or its claim: the partner's PAM (or any PAM if it has none) or a program admin."""
+    """Decide on a request or its claim: the partner's PAM (or any PAM if it has none) or a program admin, the
+    rule the services check again (partners.access.require_reviewer). Checked before the posted form, so a
+    wrong actor hears 403, never a form error."""
     funding_request = _visible(user, request_id)
-    if not may_review(user):
-        raise PermissionDenied(_("Only a partner account manager or a program admin may decide on funding."))
+    partner_access.require_reviewer(user, funding_request.partner)
     return funding_request
 
 
 def request_for_payment(user, request_id):
     funding_request = _visible(user, request_id)
-    if not user.is_program_admin:
-        raise PermissionDenied(_("Only a program admin may mark a claim paid."))
+    require_payer(user)
     return funding_request
 
 

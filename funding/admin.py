@@ -1,8 +1,10 @@
 """Admin: workflow rows are read-only (they change only through
-funding/services.py so that every change is audited and notified)."""
+funding/services/ so that every change is audited and notified)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from . import ledger
 from .models import Claim, ClaimFile, FundingRequest, LedgerEntry, MdfAllocation, MdfTierDefault
 
 
@@ -49,6 +51,10 @@ class MdfTierDefaultAdmin(ReadOnlyAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "partner", "program", "kind", "amount", "request", "actor"]
+    list_display = ["at", "partner", "program", "kind", "amount", "request", "actor", "words"]
     list_filter = ["program", "kind", "program_year"]
     list_select_related = ["partner", "request", "actor"]
+
+    @admin.display(description=_("Note"))
+    def words(self, obj):
+        return ledger.ledger_words(obj)

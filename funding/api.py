@@ -23,7 +23,7 @@ from core.query import query_filters
 from partners.access import partners_visible_to
 from partners.models import Partner, TierLevel
 
-from . import access, rules, selectors, services
+from . import access, ledger, rules, selectors, services
 from .filters import AllocationFilter, FundingQueueFilter
 from .models import TWILIO_PRODUCTS, FundingRequest, LedgerEntry, MdfActivityType, Program, Status
 
@@ -188,10 +188,18 @@ class EligibilitySerializer(serializers.Serializer):
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
     request_reference = serializers.CharField(source="request.reference", default=None)
+    note = serializers.SerializerMethodField(
+        help_text="What the entry says, in the caller's language (as the partner's funding page shows it): the "
+                  "portal's words for its cause, then what a person typed (a program admin's reason)")
+    params = serializers.DictField(read_only=True, help_text="What happened, as data: the cause and its figures, "
+                                                             "e.g. {\"cause\": \"payment\", \"reference\": \"PAY-1\"}")
 
     class Meta:
         model = LedgerEntry
-        fields = ["id", "at", "program", "kind", "amount", "request", "request_reference", "note"]
+        fields = ["id", "at", "program", "kind", "amount", "request", "request_reference", "note", "params"]
+
+    def get_note(self, obj) -> str:
+        return ledger.ledger_words(obj)
 
 
 class AllocationInput(serializers.Serializer):

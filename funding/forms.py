@@ -1,4 +1,4 @@
-"""Forms validate shape (types, lengths, choices); funding/services.py validates the rules.
+"""Forms validate shape (types, lengths, choices); funding/services/ validates the rules.
 Only the fields listed here are read from a post, so a partner cannot post status, partner or amounts
 that are not theirs to set."""
 

@@ -1,6 +1,6 @@
 """POC nominations and MDF requests, their claims and files, MDF allocations and the money ledger.
 
-Workflow rows change only through funding/services.py (state machine, audit, notifications)."""
+Workflow rows change only through funding/services/ (state machine, audit, notifications)."""
 
 import uuid
 from decimal import Decimal
@@ -266,6 +266,9 @@ class LedgerEntry(models.Model):
     request = models.ForeignKey(FundingRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    # What happened, as data: the cause and the figures of its sentence (funding.ledger), worded in the
+    # reader's language when shown. The note is only what a person typed (a program admin's reason).
+    params = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:

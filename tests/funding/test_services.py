@@ -1,11 +1,11 @@
-"""funding/services.py on PostgreSQL: every transition, its rules, its ledger entries, audit and notifications;
+"""funding.services on PostgreSQL: every transition, its rules, its ledger entries, audit and notifications;
 impossible transitions refused with nothing written."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -112,7 +112,7 @@ def test_poc_products_come_from_the_list(partner, partner_member, products):
 
 
 def test_another_partners_user_cannot_submit_for_the_partner(partner, other_partner_admin):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         submit_mdf(partner, other_partner_admin)
     assert not FundingRequest.objects.exists()
 
@@ -288,21 +288,23 @@ def test_reason_is_required_for_decisions(partner, partner_member, pam, allocati
 
 
 @pytest.mark.parametrize(("status", "call"), [
-    ("approved", lambda fr, u, s: services.request_approve(funding_request=fr, reviewer=s, approved_amount=D("1"), reason="x")),
-    ("approved", lambda fr, u, s: services.request_reject(funding_request=fr, reviewer=s, reason="x")),
-    ("approved", lambda fr, u, s: services.request_withdraw(funding_request=fr, user=u)),
-    ("approved", lambda fr, u, s: services.request_answer(funding_request=fr, user=u, answer="x")),
-    ("approved", lambda fr, u, s: services.claim_approve(funding_request=fr, reviewer=s, approved_amount=D("1"), reason="x")),
-    ("approved", lambda fr, u, s: services.claim_mark_paid(funding_request=fr, admin=s, payment_reference="P1")),
-    ("submitted", lambda fr, u, s: services.claim_submit(funding_request=fr, user=u, actual_cost=D("1"), files=[pdf()])),
-    ("submitted", lambda fr, u, s: services.claim_reject(funding_request=fr, reviewer=s, reason="x")),
-    ("submitted", lambda fr, u, s: services.request_expire(funding_request=fr, today=datetime.date(2100, 1, 1))),
+    ("approved", lambda fr, u, s, a: services.request_approve(funding_request=fr, reviewer=s, approved_amount=D("1"),
+                                                              reason="x")),
+    ("approved", lambda fr, u, s, a: services.request_reject(funding_request=fr, reviewer=s, reason="x")),
+    ("approved", lambda fr, u, s, a: services.request_withdraw(funding_request=fr, user=u)),
+    ("approved", lambda fr, u, s, a: services.request_answer(funding_request=fr, user=u, answer="x")),
+    ("approved", lambda fr, u, s, a: services.claim_approve(funding_request=fr, reviewer=s, approved_amount=D("1"), reason="x")),
+    ("approved", lambda fr, u, s, a: services.claim_mark_paid(funding_request=fr, admin=a, payment_reference="P1")),
+    ("submitted", lambda fr, u, s, a: services.claim_submit(funding_request=fr, user=u, actual_cost=D("1"), files=[pdf()])),
+    ("submitted", lambda fr, u, s, a: services.claim_reject(funding_request=fr, reviewer=s, reason="x")),
+    ("submitted", lambda fr, u, s, a: services.request_expire(funding_request=fr, today=datetime.date(2100, 1, 1))),
 ])
-def test_impossible_transitions_are_refused_and_write_nothing(partner, partner_member, pam, allocation, status, call):
+def test_impossible_transitions_are_refused_and_write_nothing(partner, partner_member, pam, program_admin, allocation,
+                                                              status, call):
     fr = approved_past_mdf(partner, partner_member, pam) if status == "approved" else submit_mdf(partner, partner_member)
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        call(fr, partner_member, pam)
+        call(fr, partner_member, pam, program_admin)
     assert "cannot be" in error.value.messages[0]
     assert snapshot() == before
 

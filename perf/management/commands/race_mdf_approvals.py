@@ -41,9 +41,9 @@ class Command(BaseCommand):
         today = timezone.localdate()
         program_year = selectors.current_program_year(today)
         tag = uuid.uuid4().hex[:10]
-        partner, submitter, reviewers = self._scratch(tag, workers)
+        partner, submitter, reviewers, admin = self._scratch(tag, workers)
         try:
-            services.allocation_set(partner=partner, program_year=program_year, amount=allocation, admin=None,
+            services.allocation_set(partner=partner, program_year=program_year, amount=allocation, admin=admin,
                                     reason="race_mdf_approvals scratch allocation")
             ids = [
                 services.mdf_request_submit(
@@ -69,7 +69,9 @@ class Command(BaseCommand):
             # One reviewer per worker: as if that many PAMs pressed "approve" at the same moment.
             reviewers = [User.objects.create_user(email=f"race-pam{i}-{tag}@race.example", staff_role=StaffRole.PAM)
                          for i in range(workers)]
-        return partner, submitter, reviewers
+            # Setting an allocation is a program admin's (the service checks it).
+            admin = User.objects.create_user(email=f"race-admin-{tag}@race.example", staff_role=StaffRole.PROGRAM_ADMIN)
+        return partner, submitter, reviewers, admin
 
     def _race(self, ids, reviewers, amount):
         barrier = threading.Barrier(len(reviewers))
