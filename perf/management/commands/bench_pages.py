@@ -157,7 +157,7 @@ class Command(BaseCommand):
             for table in TABLES:
                 cursor.execute(f"VACUUM ANALYZE {table}")  # as autovacuum would have, on a live database
             # Rows copied in bulk wait in the GIN (trigram) indexes' pending lists until a vacuum: merge them.
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE '%%gin%%'",
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE '%% USING gin %%'",
                            [TABLES])
             for (index,) in cursor.fetchall():
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
