@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from activity.api import CappedPagination
 from activity.selectors import CappedPaginator
-from core.query import PageNumberPagination, query_filters
+from core.query import query_filters
 from partners.access import require_staff
 
 from . import access, rules, selectors, services
@@ -245,7 +245,9 @@ class RegistrationFilters(serializers.Serializer):
 # --- registrations -------------------------------------------------------------------------------------
 
 class RegistrationListCreateApi(APIView):
-    pagination_class = PageNumberPagination  # also tells the schema the list is paginated
+    # The newest 10,000 at most, as the list page (count_is_capped says there are more); also tells the schema
+    # the list is paginated.
+    pagination_class = CappedPagination
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: RegistrationSerializer(many=True), 400: BAD_INPUT})
     def get(self, request):
         filters = query_filters(request, RegistrationFilters)
@@ -253,7 +255,7 @@ class RegistrationListCreateApi(APIView):
             access.registrations_visible_to(request.user).select_related("partner", "opportunity"),
             status=filters.get("status", ""), q=filters["q"],
         )
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, request, view=self)
         selectors.review_state(page)
         return paginator.get_paginated_response(RegistrationSerializer(page, many=True).data)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from activity.selectors import CappedPaginator
 from core import csv_export
 from core.forms import add_service_errors
 from partners.access import require_staff
@@ -72,7 +73,9 @@ def registration_list(request):
     form = ListFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.search(access.registrations_visible_to(request.user).select_related("submitted_by"), **filters)
-    page = _page(request, queryset)
+    # The newest 10,000 at most, counted no further (the search narrows); the (partner, -created_at, -id)
+    # index gives the page its rows in the model's order.
+    page = _page(request, queryset, paginator=CappedPaginator)
     selectors.review_state(page.object_list)
     return render(request, "dealreg/list.html", {"page": page, "form": form, "filters": filters})
 

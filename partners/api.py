@@ -290,6 +290,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 class PersonListApi(generics.ListCreateAPIView):
     serializer_class = PersonSerializer
+    pagination_class = CappedPagination  # as the roster page: a million people count as 10,000+
 
     def get_queryset(self):
         params = self.request.query_params
@@ -333,6 +334,7 @@ class StaffPersonListApi(generics.ListAPIView):
     serializer_class = StaffPersonSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = PersonFilter
+    pagination_class = CappedPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no rows

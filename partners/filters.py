@@ -171,4 +171,9 @@ class PersonFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs.select_related("partner")
-        return qs.order_by(*(qs.query.order_by or ("partner__name", "name")), "pk")
+        ordering = qs.query.order_by or ("partner__name", "name")
+        if self.is_bound and self.form.cleaned_data.get("partner") is not None:
+            # One partner: its name is the same on every row, and without it the (partner, name, id) index
+            # gives the page its rows in order instead of a sort of the whole roster.
+            ordering = [key for key in ordering if key.lstrip("-") != "partner__name"] or ["name"]
+        return qs.order_by(*ordering, "pk")

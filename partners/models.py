@@ -119,6 +119,10 @@ class Partner(models.Model):
         indexes = [
             models.Index(fields=["pam"], condition=Q(pam__isnull=False), name="partner_pam_assigned"),
             models.Index(fields=["psa"], condition=Q(psa__isnull=False), name="partner_psa_assigned"),
+            # The staff partner list, its API and export in their default order (name, id): a page reads its 50
+            # rows from here instead of sorting every partner (36 s at a million). A name changes rarely; a tier
+            # change writes one more index entry.
+            models.Index(fields=["name", "id"], name="partner_name_order"),
         ]
 
     def __str__(self):
@@ -290,6 +294,9 @@ class Person(models.Model):
             # The target of the completions' composite foreign key (see Completion.partner).
             models.UniqueConstraint(fields=["id", "partner"], name="person_id_partner_unique"),
         ]
+        # Staff's people list of one partner, in name order. The roster's natural order has an expression
+        # index of its own, on PostgreSQL only (migration 0012).
+        indexes = [models.Index(fields=["partner", "name", "id"], name="person_partner_name")]
 
     def __str__(self):
         return self.name

@@ -3,8 +3,23 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Func, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Cast, Lower, NullIf
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
+
+from activity.selectors import CappedCount
 
 from .models import (
     Agreement,
@@ -37,7 +52,18 @@ def agreements_to_accept(partner: Partner) -> QuerySet[Agreement]:
 
 def current_completion(as_of: date) -> Q:
     """A completion counts while it has not expired (DESIGN.md §2: a current, not expired, completion)."""
-    return Q(people__completions__expires_on__isnull=True) | Q(people__completions__expires_on__gte=as_of)
+    return Q(expires_on__isnull=True) | Q(expires_on__gte=as_of)
+
+
+def _count(queryset: QuerySet[Any], counted: str = "pk", *, distinct: bool = False) -> Coalesce:
+    """The number of rows of ``queryset`` (correlated on ``partner_id``) as a subquery, 0 when there are none."""
+    rows = queryset.order_by().values("partner_id").annotate(n=Count(counted, distinct=distinct)).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def _certified(as_of: date, course: str) -> QuerySet[Completion]:
+    # Completion.partner is the person's partner (kept equal by a composite key): no join of the roster.
+    return Completion.objects.filter(course=course).filter(current_completion(as_of))
 
 
 def with_roster_counts(partners: QuerySet[Partner], *, as_of: date) -> QuerySet[Partner]:
@@ -46,19 +72,28 @@ def with_roster_counts(partners: QuerySet[Partner], *, as_of: date) -> QuerySet[
     Guide, "Certification & training dedicated resources": developers who completed the Twilio platform
     course are platform-certified; people who completed Sellers Series 101 are sales trained. One person
     may count in both columns.
+
+    Each count is a subquery of its own table, read through the partner's index: one join of people,
+    completions and users multiplied every partner's rows before the distinct counts (15-30 s for the
+    export of 100,000 partners).
     """
-    current = current_completion(as_of)
+    partner = OuterRef("pk")
     return partners.annotate(
-        people_count=Count("people", distinct=True),
-        certified_count=Count("people", filter=Q(people__completions__course=Course.PLATFORM) & current, distinct=True),
-        trained_count=Count("people", filter=Q(people__completions__course=Course.SELLERS_101) & current, distinct=True),
-        user_count=Count("users", filter=Q(users__is_active=True), distinct=True),
+        people_count=_count(Person.objects.filter(partner_id=partner)),
+        certified_count=_count(_certified(as_of, Course.PLATFORM).filter(partner_id=partner), "person_id",
+                               distinct=True),
+        trained_count=_count(_certified(as_of, Course.SELLERS_101).filter(partner_id=partner), "person_id",
+                             distinct=True),
+        user_count=_count(User.objects.filter(partner_id=partner, is_active=True)),
     ).order_by("name", "pk")
 
 
 # The counts with_roster_counts annotates, by the names pages read.
 ROSTER_COUNTS = {"people_count": "people", "certified_count": "certified", "trained_count": "trained",
                  "user_count": "users"}
+# A roster page says "10000+ people" beyond this: counting a million people costs on every view what the page
+# of 50 does not, and nobody reads the difference between 10,000 and 10,001 from a card.
+ROSTER_COUNT_CAP = 10_000
 
 
 def with_counts(partners: list[Partner], *, as_of: date) -> list[Partner]:
@@ -75,9 +110,26 @@ def with_counts(partners: list[Partner], *, as_of: date) -> list[Partner]:
     return partners
 
 
-def roster_counts(partner: Partner, *, as_of: date) -> dict[str, int]:
-    row = with_roster_counts(Partner.objects.filter(pk=partner.pk), as_of=as_of).values(*ROSTER_COUNTS).get()
-    return {name: row[count] for count, name in ROSTER_COUNTS.items()}
+def roster_counts(partner: Partner, *, as_of: date, cap: int = ROSTER_COUNT_CAP) -> dict[str, CappedCount]:
+    """One partner's people, platform-certified, sales-trained and users, each counted up to ``cap`` (shown as
+    "cap+" beyond), in one query: the time stays that of a small roster however many people it holds."""
+    counted = {
+        "people": Person.objects.filter(partner_id=partner.pk).values("pk"),
+        "certified": _certified(as_of, Course.PLATFORM).filter(partner_id=partner.pk).values("person_id").distinct(),
+        "trained": _certified(as_of, Course.SELLERS_101).filter(partner_id=partner.pk).values("person_id").distinct(),
+        "users": User.objects.filter(partner_id=partner.pk, is_active=True).values("pk"),
+    }
+    columns: list[str] = []
+    params: list[Any] = []
+    for name, queryset in counted.items():
+        sql, query_params = queryset.order_by()[: cap + 1].query.sql_with_params()
+        # Django's own compiled query and a fixed name: nothing typed by a user is in the text.
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS {name})")  # noqa: S608
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return {name: CappedCount(value, cap) for name, value in zip(counted, row, strict=True)}
 
 
 def roster(partner: Partner, *, q: str = "", expiring_within: int | None = None,
@@ -91,9 +143,11 @@ def roster(partner: Partner, *, q: str = "", expiring_within: int | None = None,
     if q:
         people = people.filter(Q(name__icontains=q) | Q(email__icontains=q))
     if expiring_within is not None and today is not None:
-        people = people.filter(
-            completions__expires_on__gte=today, completions__expires_on__lte=today + timedelta(days=expiring_within),
-        ).distinct()
+        # A semi-join, not a join and DISTINCT: the page keeps the natural order of the roster's index.
+        people = people.filter(Exists(Completion.objects.filter(
+            person_id=OuterRef("pk"), expires_on__gte=today, expires_on__lte=today + timedelta(days=expiring_within))))
+    # partners_person_natural_order (migration 0012) holds the partner's people in this order: a page reads its
+    # 50 rows from the index instead of sorting the whole roster.
     return people.order_by(*natural_order("name"), "pk")
 
 

@@ -95,3 +95,30 @@ def test_submission_queries_do_not_grow(client, people, django_assert_max_num_qu
                                      **registration_data(website="second-new-customer.example"))
     with django_assert_max_num_queries(len(small.captured_queries)):
         _post_registration(client, "second-new-customer.example")
+
+
+def test_the_partner_list_reads_the_newest_first_index(people):
+    """Migration 0008: a partner's page of registrations, newest first, is an index walk, not a sort of all of them."""
+    from dealreg import access
+
+    _seed(people.partner_admin, people.pam, 3)
+    page = access.registrations_visible_to(people.partner_admin)[:25]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows would be scanned and sorted
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "dealreg_partner_newest" in plan and "Sort" not in plan, plan
+
+
+def test_the_partner_list_and_api_count_at_most_the_cap(client, people, monkeypatch):
+    from activity.selectors import CappedPaginator
+
+    _seed(people.partner_admin, people.pam, 4)
+    monkeypatch.setattr(CappedPaginator, "CAP", 3)
+    client.force_login(people.partner_admin)
+    page = client.get(reverse("dealreg:list")).context["page"]
+    assert (page.paginator.count, str(page.paginator.count)) == (3, "3+")
+    body = client.get(reverse("api:dealreg-registrations")).json()
+    assert body["count"] == 3 and body["count_is_capped"] is True

@@ -28,6 +28,7 @@ def test_pages_benchmark_times_every_page_at_each_size_and_drops_its_database():
         assert len(rows) == 2, (label, text)
         assert re.search(rf"^{re.escape(label)}\s+[\d.]+\s+[\d.]+\s+[\d.]+x", text, re.M), label
     assert "Plans of the notification reads" in text and "Index Cond: (recipient_id = " in text
+    assert "Plans of the list pages' reads" in text and "roster page (natural order):" in text
     scratch = re.search(r"Dropped scratch database (\w+)$", text, re.M)[1]
     assert connection.settings_dict["NAME"] == database
     with connection.cursor() as cursor:

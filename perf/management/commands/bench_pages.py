@@ -11,7 +11,7 @@ data a page lists to each size in turn:
 
 then requests every page ``--repeat`` times through the whole middleware stack and prints the median and the
 query count per size, and the largest / smallest ratio (the target: 2x or less). It prints the plans of the
-notification reads at the largest size, to show which index serves them.
+notification reads and of the list pages' reads at the largest size, to show which index serves them.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
     DJANGO_SETTINGS_MODULE=build_portal.settings.local python manage.py bench_pages
@@ -32,6 +32,9 @@ from django.utils import timezone
 
 from activity.models import AuditEntry, Notification
 from dealreg.models import DealRegistration
+from partners import selectors as partner_selectors
+from partners.access import people_visible_to
+from partners.filters import PartnerFilter, PersonFilter
 from partners.models import Agreement, AgreementAcceptance, Partner, PartnerRole, Person, StaffRole, User
 from perf.copying import copy_rows
 from perf.loadtest_seed import COUNTRIES, SUFFIXES, TIERS, WORDS, program_year_of_today
@@ -154,7 +157,7 @@ class Command(BaseCommand):
             for table in TABLES:
                 cursor.execute(f"VACUUM ANALYZE {table}")  # as autovacuum would have, on a live database
             # Rows copied in bulk wait in the GIN (trigram) indexes' pending lists until a vacuum: merge them.
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE '%%gin%%'",
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) AND indexdef LIKE '%% USING gin %%'",
                            [TABLES])
             for (index,) in cursor.fetchall():
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
@@ -188,6 +191,23 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             for label, sql in reads:
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, [self.reader.pk])
+                self.stdout.write(f"  {label}:")
+                for (line,) in cursor.fetchall():
+                    self.stdout.write(f"    {line}")
+        # The pages' own querysets, so the plans are of the SQL the pages send: each should walk an index in
+        # the page's order rather than sort every row.
+        lists = [
+            ("roster page (natural order)", partner_selectors.roster(self.partner)[:50]),
+            ("partner's deal list, newest first", DealRegistration.objects.filter(partner=self.partner)[:25]),
+            ("staff people of one partner", PersonFilter({"partner": str(self.partner.pk)},
+                                                         queryset=people_visible_to(self.admin)).qs[:50]),
+            ("staff partner list", PartnerFilter(None, queryset=Partner.objects.order_by("name", "pk")).qs[:50]),
+        ]
+        self.stdout.write("\nPlans of the list pages' reads at the largest size (EXPLAIN ANALYZE):")
+        with connection.cursor() as cursor:
+            for label, queryset in lists:
+                sql, params = queryset.query.sql_with_params()
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)
                 self.stdout.write(f"  {label}:")
                 for (line,) in cursor.fetchall():
                     self.stdout.write(f"    {line}")
