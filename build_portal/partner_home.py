@@ -190,11 +190,10 @@ def deal_summary(partner):
 
 def partner_home(partner, *, user, today):
     may_act = bool(user.is_partner_admin)
-    standing = tier_selectors.standing(partner, as_of=today)
+    # The tier page's reads, kept while the rows behind them are unchanged (tiers.selectors.tier_view).
+    view = tier_selectors.tier_view(partner, today=today)
+    standing, holdings, risk = view["standing"], view["holdings"], view["risk"]
     registered = partner.tier != TierLevel.NONE
-    holdings = tier_selectors.holdings([partner.pk], today=today)[partner.pk] if registered else []
-    risk = tier_selectors.tier_risk(partner, today=today, standing=standing,
-                                    partner_holdings=holdings) if registered else None
     program_year = funding_selectors.current_program_year(today)
     mdf = funding_selectors.eligibility(partner=partner, program=Program.MDF, program_year=program_year)
     figures = funding_selectors.ledger_figures(partner=partner, program_year=program_year) if mdf.eligible else None
@@ -207,8 +206,7 @@ def partner_home(partner, *, user, today):
         steps += _plain_renewals(holdings, today=today, may_act=may_act, risk=risk)
     # Most urgent first (what costs a tier or money soon), in the order found within one urgency.
     steps.sort(key=lambda step: TONE_ORDER.get(step.tone, len(TONE_ORDER)))
-    pipeline = tier_selectors.pipeline_to_tier(partner, metrics=standing["metrics"],
-                                               requirements=standing["requirements"])
+    pipeline = view["pipeline"]
     return {
         "partner": partner, "today": today, "s": standing, "steps": steps, "risk": risk, "pipeline": pipeline[:3],
         "deals": deal_summary(partner), "mdf": mdf, "figures": figures, "program_year": program_year,

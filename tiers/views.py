@@ -22,14 +22,14 @@ from .models import Assessment
 def _standing(request, partner):
     """The standing page's context: its benefits list is the benefits app's (tiers.sections); the two
     forecasts are recomputed on every view and recorded nowhere."""
-    today = timezone.localdate()
-    s = selectors.standing(partner, as_of=today)
+    view = selectors.tier_view(partner, today=timezone.localdate())
+    s = view["standing"]
     return {
         "s": s,
         "benefits_section": sections.render(sections.STANDING_BENEFITS, request, partner=s["partner"],
                                             program_year=s["program_year"]),
-        "risk": selectors.tier_risk(partner, today=today, standing=s) if partner.tier else None,
-        "pipeline": selectors.pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"]),
+        "risk": view["risk"],
+        "pipeline": view["pipeline"],
     }
 
 
