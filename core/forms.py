@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,9 +22,39 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> forms.Ba
     return form
 
 
+def _html_attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html in Python: False leaves the attribute out, True writes its name alone."""
+    return "".join(
+        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items() if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """A select that writes exactly the HTML of Django's templates (select.html, select_option.html, whose final
+    line feed each option repeats) from Python.
+    The template renders an include per option: the 250 countries cost about 10 ms of CPU per form, as much as
+    the rest of the page."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{conditional_escape(widget["name"])}"{_html_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            out.extend(f'\n  <option value="{conditional_escape(str(option["value"]))}"{_html_attrs(option["attrs"])}>'
+                       f'{conditional_escape(option["label"])}</option>\n' for option in group_choices)
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
 class CountryChoiceField(forms.ChoiceField):
     """A country chosen from the list by name, stored as its ISO 3166-1 alpha-2 code. Typed codes (an API-like
     post, an old bookmark) are accepted in any case; ``error_for(code)`` words the refusal of anything else."""
+
+    widget = QuickSelect
 
     def __init__(self, *, error_for: Callable[[str], str | None] | None = None, **kwargs: Any) -> None:
         from .formatting import country_choices
