@@ -9,18 +9,22 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
+from benefits.models import Benefit, BenefitInvitation, TierBenefit
+from core import fingerprint
 from core.formatting import day, days_from_now, money, natural_key
 from dealreg import rules as deal_rules
 from dealreg.models import DealRegistration
+from funding import rules as funding_rules
 from funding import selectors as funding_selectors
-from funding.models import FundingRequest, Program, Status
+from funding.models import FundingRequest, LedgerEntry, MdfAllocation, MdfTierDefault, Program, Status
 from partners import selectors as partner_selectors
-from partners.models import Course, TierLevel
+from partners.models import Course, TierLevel, User
 from tiers import rules as tier_rules
 from tiers import selectors as tier_selectors
 
@@ -188,7 +192,45 @@ def deal_summary(partner):
     }
 
 
+# The home is kept whole while the rows behind it are unchanged (core.fingerprint): the tier view's, and the
+# partner's funding, the funding benefits' cells and invitations, its users (the admins it names), its PAM and
+# PSA.
+_FUNDING_BENEFITS = ", ".join(f"'{code}'" for code in funding_rules.BENEFIT_CODES.values())
+HOME_ROWS = [
+    *tier_selectors.TIER_VIEW_ROWS,
+    (FundingRequest, "partner_id = %(p)s"),
+    (LedgerEntry, "partner_id = %(p)s"),
+    (MdfAllocation, "partner_id = %(p)s"),
+    (MdfTierDefault, "TRUE"),
+    (Benefit, f"code IN ({_FUNDING_BENEFITS})"),
+    (TierBenefit, f"benefit_id IN (SELECT id FROM {{Benefit}} WHERE code IN ({_FUNDING_BENEFITS}))"),  # noqa: S608
+    (BenefitInvitation, "partner_id = %(p)s"),
+    (User, "partner_id = %(p)s"),
+    (User, "id = (SELECT pam_id FROM {Partner} WHERE id = %(p)s)"),
+    (User, "id = (SELECT psa_id FROM {Partner} WHERE id = %(p)s)"),
+]
+HOME_VERSION = 1
+HOME_SECONDS = 6 * 60 * 60
+
+
 def partner_home(partner, *, user, today):
+    """The home's context for ``user`` (a partner admin may act, a member is told who can): kept per partner,
+    role, day and language (its sentences are rendered) while the rows behind it are unchanged."""
+    rows = fingerprint.digest(HOME_ROWS, partner_id=partner.pk)
+    if rows is None:
+        return {**_partner_home(partner, user=user, today=today), "home_key": None}
+    key = f"home:{HOME_VERSION}:{partner.pk}:{bool(user.is_partner_admin)}:{today.isoformat()}:{get_language()}:{rows}"
+    home = cache.get(key)
+    if home is None:
+        home = _partner_home(partner, user=user, today=today)
+        cache.set(key, home, HOME_SECONDS)
+    else:
+        home["partner"] = home["s"]["partner"] = partner  # the caller's own copy of the same row
+    # The page keeps its rendered content under the same key (templates/partners/home.html).
+    return {**home, "home_key": key}
+
+
+def _partner_home(partner, *, user, today):
     may_act = bool(user.is_partner_admin)
     # The tier page's reads, kept while the rows behind them are unchanged (tiers.selectors.tier_view).
     view = tier_selectors.tier_view(partner, today=today)

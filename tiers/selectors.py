@@ -12,12 +12,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import fingerprint
 from dealreg.models import DealRegistration, Opportunity, OpportunityPartner
 from dealreg.revenue import revenue_by_partner
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
@@ -187,18 +187,14 @@ def standing(partner: Partner, *, as_of: date | None = None) -> dict[str, Any]:
 # --- The partner's tier view, kept while its rows are unchanged ------------------------------------------------
 #
 # The tier page and the partner home read the same standing, holdings, tier-at-risk forecast and pipeline to
-# tier: some fifteen queries whose answer changes only when one of the rows behind it changes. They are kept
-# in the cache under a fingerprint of those rows: each row's id and PostgreSQL's xmin (the transaction that
-# wrote its current version: every INSERT and UPDATE gives a row a new one, a DELETE removes the row). So every
-# write changes the fingerprint whatever made it (a service, an import's COPY, a recalculation's bulk UPDATE,
-# the Django admin, a data migration) and no write path can forget to invalidate: a bump that each service
-# owned would have to be repeated in every one of them and kept up in every new one.
+# tier: some fifteen queries whose answer changes only when a row behind it changes. They are kept under a
+# fingerprint of those rows (core.fingerprint: every write changes it, whatever made the write).
 
-STANDING_VERSION = 1  # bump when what the kept entry holds changes shape
-STANDING_SECONDS = 6 * 60 * 60
-# (model, the partner's rows): "%(p)s" is the partner id. The tables of the program (years, tiers, agreements)
-# are small and read whole.
-_FINGERPRINTED = [
+TIER_VIEW_VERSION = 1  # bump when what the kept entry holds changes shape
+TIER_VIEW_SECONDS = 6 * 60 * 60
+# The partner's rows behind the tier view; the program's tables (years, tiers, agreements) are small and read
+# whole.
+TIER_VIEW_ROWS = [
     (Partner, "id = %(p)s"),
     (Person, "partner_id = %(p)s"),
     (Completion, "partner_id = %(p)s"),
@@ -215,30 +211,6 @@ _FINGERPRINTED = [
     (ProgramYear, "TRUE"),
     (Tier, "TRUE"),
 ]
-
-
-def _fingerprint_sql() -> str:
-    tables = {model.__name__: connection.ops.quote_name(model._meta.db_table) for model, _where in _FINGERPRINTED}
-    # Table names from the models; the partner id is a parameter.
-    parts = [
-        "(SELECT string_agg(t.id::text || '.' || t.xmin::text, ',' ORDER BY t.id) FROM "  # noqa: S608
-        f"{tables[model.__name__]} t WHERE {where.format(**tables)})"
-        for model, where in _FINGERPRINTED
-    ]
-    # txid_current_if_assigned(): whether this transaction has written anything (then nothing is kept).
-    return f"SELECT md5(concat_ws('|', {', '.join(parts)})), txid_current_if_assigned() IS NOT NULL"
-
-
-def tier_view_fingerprint(partner_id: int) -> str | None:
-    """A digest of every row the partner's tier view reads (one query), or None when it cannot be trusted: inside
-    a transaction (a reader there could keep what it may still roll back, and two writes of one transaction
-    leave the same xmin), or on a database without xmin (SQLite under ``make run``)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(), {"p": partner_id})
-        digest, wrote = cursor.fetchone()
-    return None if wrote else digest
 
 
 def _tier_view(partner: Partner, *, today: date) -> dict[str, Any]:
@@ -258,14 +230,14 @@ def tier_view(partner: Partner, *, today: date | None = None) -> dict[str, Any]:
     forecast (``risk``) and pipeline to tier (``pipeline``) for ``today``: one query when nothing behind them
     changed since a page last read them in this language (the reasons are rendered text), else read afresh."""
     today = today or timezone.localdate()
-    digest = tier_view_fingerprint(partner.pk)
-    if digest is None:
+    rows = fingerprint.digest(TIER_VIEW_ROWS, partner_id=partner.pk)
+    if rows is None:
         return _tier_view(partner, today=today)
-    key = f"tiers:view:{STANDING_VERSION}:{partner.pk}:{today.isoformat()}:{get_language()}:{digest}"
+    key = f"tiers:view:{TIER_VIEW_VERSION}:{partner.pk}:{today.isoformat()}:{get_language()}:{rows}"
     view = cache.get(key)
     if view is None:
         view = _tier_view(partner, today=today)
-        cache.set(key, view, STANDING_SECONDS)
+        cache.set(key, view, TIER_VIEW_SECONDS)
     else:
         view["standing"]["partner"] = partner  # the caller's own copy of the same row
     return view
