@@ -209,8 +209,9 @@ HOME_ROWS = [
     (User, "id = (SELECT pam_id FROM {Partner} WHERE id = %(p)s)"),
     (User, "id = (SELECT psa_id FROM {Partner} WHERE id = %(p)s)"),
 ]
+# As tiers.selectors.TIER_VIEW_SECONDS; the page's rendered content is kept as long (templates/partners/home.html).
 HOME_VERSION = 1
-HOME_SECONDS = 6 * 60 * 60
+HOME_SECONDS = 15 * 60
 
 
 def partner_home(partner, *, user, today):
@@ -227,7 +228,7 @@ def partner_home(partner, *, user, today):
     else:
         home["partner"] = home["s"]["partner"] = partner  # the caller's own copy of the same row
     # The page keeps its rendered content under the same key (templates/partners/home.html).
-    return {**home, "home_key": key}
+    return {**home, "home_key": key, "home_seconds": HOME_SECONDS}
 
 
 def _partner_home(partner, *, user, today):

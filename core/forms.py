@@ -34,7 +34,7 @@ class QuickSelect(forms.Select):
     """A select that writes exactly the HTML of Django's templates (select.html, select_option.html, whose final
     line feed each option repeats) from Python.
     The template renders an include per option: the 250 countries cost about 10 ms of CPU per form, as much as
-    the rest of the page."""
+    the rest of the page (and a list's filter of ten statuses about 1 ms)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]

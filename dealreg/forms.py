@@ -194,7 +194,7 @@ class ImportForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status"))] + DealRegistration.Status.choices, widget=forms.Select(SELECT))
+                               choices=[("", _("Any status"))] + DealRegistration.Status.choices, widget=QuickSelect(SELECT))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.TextInput({**TEXT, "placeholder": _("Company, domain, contact or DR-number")}))
 

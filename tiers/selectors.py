@@ -190,8 +190,10 @@ def standing(partner: Partner, *, as_of: date | None = None) -> dict[str, Any]:
 # tier: some fifteen queries whose answer changes only when a row behind it changes. They are kept under a
 # fingerprint of those rows (core.fingerprint: every write changes it, whatever made the write).
 
-TIER_VIEW_VERSION = 1  # bump when what the kept entry holds changes shape
-TIER_VIEW_SECONDS = 6 * 60 * 60
+# Bump the version when the entry's shape or the words of its reasons change. Entries live minutes, not hours:
+# the page is read often while a partner works, and what a deploy changed without a bump is gone soon.
+TIER_VIEW_VERSION = 1
+TIER_VIEW_SECONDS = 15 * 60
 # The partner's rows behind the tier view; the program's tables (years, tiers, agreements) are small and read
 # whole.
 TIER_VIEW_ROWS = [
@@ -228,11 +230,12 @@ def _tier_view(partner: Partner, *, today: date) -> dict[str, Any]:
 def tier_view(partner: Partner, *, today: date | None = None) -> dict[str, Any]:
     """The partner's standing (``standing``), current holdings of the counted courses (``holdings``), tier-at-risk
     forecast (``risk``) and pipeline to tier (``pipeline``) for ``today``: one query when nothing behind them
-    changed since a page last read them in this language (the reasons are rendered text), else read afresh."""
+    changed since a page last read them in this language (the reasons are rendered text), else read afresh.
+    ``key`` is the cache key of that state (None when nothing is kept: see core.fingerprint.digest)."""
     today = today or timezone.localdate()
     rows = fingerprint.digest(TIER_VIEW_ROWS, partner_id=partner.pk)
     if rows is None:
-        return _tier_view(partner, today=today)
+        return {**_tier_view(partner, today=today), "key": None}
     key = f"tiers:view:{TIER_VIEW_VERSION}:{partner.pk}:{today.isoformat()}:{get_language()}:{rows}"
     view = cache.get(key)
     if view is None:
@@ -240,7 +243,8 @@ def tier_view(partner: Partner, *, today: date | None = None) -> dict[str, Any]:
         cache.set(key, view, TIER_VIEW_SECONDS)
     else:
         view["standing"]["partner"] = partner  # the caller's own copy of the same row
-    return view
+    # ``key`` names this state of the view: a page may keep what it renders from it under the same key.
+    return {**view, "key": key}
 
 
 def runs() -> QuerySet[RecalculationRun]:
