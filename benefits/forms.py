@@ -96,12 +96,12 @@ class DirectorySearchForm(forms.Form):
                                  widget=QuickSelect(attrs={"class": "form-select"}))
     product = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any product"))] + PRODUCTS,
                                 label=gettext_lazy("Product"),
-                                widget=forms.Select(attrs={"class": "form-select"}))
+                                widget=QuickSelect(attrs={"class": "form-select"}))
     industry = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any industry"))] + INDUSTRIES,
                                  label=gettext_lazy("Industry"),
-                                 widget=forms.Select(attrs={"class": "form-select"}))
+                                 widget=QuickSelect(attrs={"class": "form-select"}))
     tier = forms.ChoiceField(required=False, choices=TIER_FILTER_CHOICES, label=gettext_lazy("Tier"),
-                             widget=forms.Select(attrs={"class": "form-select"}))
+                             widget=QuickSelect(attrs={"class": "form-select"}))
     page = forms.IntegerField(required=False, min_value=1, max_value=500, widget=forms.HiddenInput)
 
     def filters(self):
