@@ -198,6 +198,7 @@ def deal_summary(partner):
 _FUNDING_BENEFITS = ", ".join(f"'{code}'" for code in funding_rules.BENEFIT_CODES.values())
 HOME_ROWS = [
     *tier_selectors.TIER_VIEW_ROWS,
+    (DealRegistration, "partner_id = %(p)s"),  # every status: the home counts them all
     (FundingRequest, "partner_id = %(p)s"),
     (LedgerEntry, "partner_id = %(p)s"),
     (MdfAllocation, "partner_id = %(p)s"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core import fingerprint
 from dealreg.models import DealRegistration, Opportunity, OpportunityPartner
 from dealreg.revenue import revenue_by_partner
+from dealreg.rules import ACTIVE_STATUSES
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
 from program.models import ProgramYear
 from program.selectors import program_year_for
@@ -196,6 +197,7 @@ TIER_VIEW_VERSION = 1
 TIER_VIEW_SECONDS = 15 * 60
 # The partner's rows behind the tier view; the program's tables (years, tiers, agreements) are small and read
 # whole.
+_ACTIVE = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
 TIER_VIEW_ROWS = [
     (Partner, "id = %(p)s"),
     (Person, "partner_id = %(p)s"),
@@ -204,7 +206,9 @@ TIER_VIEW_ROWS = [
     (Agreement, "TRUE"),
     (OpportunityPartner, "partner_id = %(p)s"),
     (Opportunity, "id IN (SELECT opportunity_id FROM {OpportunityPartner} WHERE partner_id = %(p)s)"),
-    (DealRegistration, "partner_id = %(p)s"),
+    # Only the open and approved ones (the pipeline to tier): a change of status into or out of them changes the
+    # set, and the partner's closed history (any length) is not read on every view.
+    (DealRegistration, f"partner_id = %(p)s AND status IN ({_ACTIVE})"),
     (Designation, "partner_id = %(p)s"),
     (User, "id IN (SELECT given_by_id FROM {Designation} WHERE partner_id = %(p)s)"),
     (ProvisionalPeriod, "partner_id = %(p)s"),
@@ -361,9 +365,6 @@ def tier_risk(partner: Partner, *, today: date, standing: dict[str, Any] | None 
 
 def open_registrations(partner: Partner, *, limit: int = 20) -> list[tuple[str, int, Decimal]]:
     """(reference, id, estimated ARR) of the partner's open and approved deal registrations, largest first."""
-    from dealreg.models import DealRegistration
-    from dealreg.rules import ACTIVE_STATUSES
-
     rows = (DealRegistration.objects.filter(partner=partner, status__in=ACTIVE_STATUSES)
             .order_by("-estimated_arr_usd", "pk").values_list("pk", "estimated_arr_usd")[:limit])
     return [(f"DR-{pk}", pk, arr) for pk, arr in rows]

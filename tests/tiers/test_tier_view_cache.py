@@ -169,3 +169,19 @@ def test_another_partners_writes_leave_the_kept_view_alone(partner, django_asser
     add_people(other, certified=4)
     with django_assert_num_queries(1):
         selectors.tier_view(partner)
+
+
+def test_a_registration_leaving_the_open_ones_changes_the_fingerprint(partner, partner_admin):
+    from dealreg import services as dealreg_services
+
+    today = timezone.localdate()
+    registration = dealreg_services.registration_submit(
+        partner=partner, submitted_by=partner_admin, customer_company="Open Co", website="open-co.example",
+        country="US", contact_name="Casey", contact_email="casey@open-co.example", products=["flex"],
+        use_case="Contact centre", estimated_arr_usd=Decimal("50000"),
+        expected_close_date=today + datetime.timedelta(days=60))
+    assert [step.registration_id for step in selectors.tier_view(partner)["pipeline"]] in ([], [registration.pk])
+    opened = fingerprint.digest(selectors.TIER_VIEW_ROWS, partner_id=partner.pk)
+    dealreg_services.registration_withdraw(registration=registration, user=partner_admin, reason="Lost interest")
+    assert fingerprint.digest(selectors.TIER_VIEW_ROWS, partner_id=partner.pk) != opened
+    assert registration.pk not in [step.registration_id for step in selectors.tier_view(partner)["pipeline"]]
