@@ -6,6 +6,7 @@ PostgreSQL plan for the first rows (cursor_tuple_fraction) and then pays a FETCH
 which made these aggregates several times slower at 100,000 partners. Their results are one small
 tuple per partner, so holding them in memory is cheap."""
 
+import hashlib
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -187,9 +188,11 @@ def standing(partner: Partner, *, as_of: date | None = None) -> dict[str, Any]:
 
 # --- The partner's tier view, kept while its rows are unchanged ------------------------------------------------
 #
-# The tier page and the partner home read the same standing, holdings, tier-at-risk forecast and pipeline to
-# tier: some fifteen queries whose answer changes only when a row behind it changes. They are kept under a
-# fingerprint of those rows (core.fingerprint: every write changes it, whatever made the write).
+# The tier page and the partner home read the same standing, holdings and tier-at-risk forecast: some fifteen
+# queries whose answer changes only when a row behind it changes. They are kept under a fingerprint of those rows
+# (core.fingerprint: every write changes it, whatever made the write). The pipeline to tier is read on every
+# view (one query of the open registrations): partners register deals all day, and a new registration then
+# leaves the rest of the view kept.
 
 # Bump the version when the entry's shape or the words of its reasons change. Entries live minutes, not hours:
 # the page is read often while a partner works, and what a deploy changed without a bump is gone soon.
@@ -197,7 +200,6 @@ TIER_VIEW_VERSION = 1
 TIER_VIEW_SECONDS = 15 * 60
 # The partner's rows behind the tier view; the program's tables (years, tiers, agreements) are small and read
 # whole.
-_ACTIVE = ", ".join(f"'{status}'" for status in ACTIVE_STATUSES)
 TIER_VIEW_ROWS = [
     (Partner, "id = %(p)s"),
     (Person, "partner_id = %(p)s"),
@@ -206,9 +208,6 @@ TIER_VIEW_ROWS = [
     (Agreement, "TRUE"),
     (OpportunityPartner, "partner_id = %(p)s"),
     (Opportunity, "id IN (SELECT opportunity_id FROM {OpportunityPartner} WHERE partner_id = %(p)s)"),
-    # Only the open and approved ones (the pipeline to tier): a change of status into or out of them changes the
-    # set, and the partner's closed history (any length) is not read on every view.
-    (DealRegistration, f"partner_id = %(p)s AND status IN ({_ACTIVE})"),
     (Designation, "partner_id = %(p)s"),
     (User, "id IN (SELECT given_by_id FROM {Designation} WHERE partner_id = %(p)s)"),
     (ProvisionalPeriod, "partner_id = %(p)s"),
@@ -227,28 +226,33 @@ def _tier_view(partner: Partner, *, today: date) -> dict[str, Any]:
         "standing": s,
         "holdings": partner_holdings,
         "risk": tier_risk(partner, today=today, standing=s, partner_holdings=partner_holdings) if registered else None,
-        "pipeline": pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"]),
     }
 
 
 def tier_view(partner: Partner, *, today: date | None = None) -> dict[str, Any]:
     """The partner's standing (``standing``), current holdings of the counted courses (``holdings``), tier-at-risk
-    forecast (``risk``) and pipeline to tier (``pipeline``) for ``today``: one query when nothing behind them
-    changed since a page last read them in this language (the reasons are rendered text), else read afresh.
-    ``key`` is the cache key of that state (None when nothing is kept: see core.fingerprint.digest)."""
+    forecast (``risk``) and pipeline to tier (``pipeline``) for ``today``: two queries (the fingerprint, the open
+    registrations) when nothing else behind them changed since a page last read them in this language (the
+    reasons are rendered text), else read afresh. ``key`` names the whole state, pipeline included, for a page
+    that keeps what it renders from it (None when nothing may be kept: see core.fingerprint.digest)."""
     today = today or timezone.localdate()
     rows = fingerprint.digest(TIER_VIEW_ROWS, partner_id=partner.pk)
     if rows is None:
-        return {**_tier_view(partner, today=today), "key": None}
-    key = f"tiers:view:{TIER_VIEW_VERSION}:{partner.pk}:{today.isoformat()}:{get_language()}:{rows}"
-    view = cache.get(key)
-    if view is None:
         view = _tier_view(partner, today=today)
-        cache.set(key, view, TIER_VIEW_SECONDS)
+        key = None
     else:
-        view["standing"]["partner"] = partner  # the caller's own copy of the same row
-    # ``key`` names this state of the view: a page may keep what it renders from it under the same key.
-    return {**view, "key": key}
+        key = f"tiers:view:{TIER_VIEW_VERSION}:{partner.pk}:{today.isoformat()}:{get_language()}:{rows}"
+        view = cache.get(key)
+        if view is None:
+            view = _tier_view(partner, today=today)
+            cache.set(key, view, TIER_VIEW_SECONDS)
+        else:
+            view["standing"]["partner"] = partner  # the caller's own copy of the same row
+    s = view["standing"]
+    pipeline = pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"])
+    if key is not None:
+        key = f"{key}:{hashlib.sha256(repr(pipeline).encode()).hexdigest()}"
+    return {**view, "pipeline": pipeline, "key": key}
 
 
 def runs() -> QuerySet[RecalculationRun]:
