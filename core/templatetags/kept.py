@@ -9,15 +9,18 @@ import hashlib
 
 from django import template
 from django.core.cache import cache
+from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.template.context import Context
 
 register = template.Library()
 
 
 class KeptNode(template.Node):
-    def __init__(self, nodelist, name, key, seconds):
+    def __init__(self, nodelist: NodeList, name: FilterExpression, key: FilterExpression,
+                 seconds: FilterExpression) -> None:
         self.nodelist, self.name, self.key, self.seconds = nodelist, name, key, seconds
 
-    def render(self, context):
+    def render(self, context: Context) -> str:
         key = self.key.resolve(context)
         if not key:
             return self.nodelist.render(context)
@@ -25,13 +28,13 @@ class KeptNode(template.Node):
         cache_key = f"kept:{name}:{hashlib.sha256(str(key).encode()).hexdigest()}"
         html = cache.get(cache_key)
         if html is None:
-            html = self.nodelist.render(context)
+            html = str(self.nodelist.render(context))
             cache.set(cache_key, html, int(self.seconds.resolve(context)))
         return html
 
 
 @register.tag("kept")
-def do_kept(parser, token):
+def do_kept(parser: Parser, token: Token) -> KeptNode:
     bits = token.split_contents()
     if len(bits) != 4:
         raise template.TemplateSyntaxError(f"'{bits[0]}' takes a name, a key and seconds.")
