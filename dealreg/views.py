@@ -8,8 +8,8 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import csv_export
@@ -74,7 +74,25 @@ def registration_list(request):
     queryset = selectors.search(access.registrations_visible_to(request.user).select_related("submitted_by"), **filters)
     page = _page(request, queryset)
     selectors.review_state(page.object_list)
-    return render(request, "dealreg/list.html", {"page": page, "form": form, "filters": filters})
+    filtered = bool(filters.get("status") or filters.get("q"))  # what an empty list says depends on it
+    return render(request, "dealreg/list.html", {
+        "page": page, "form": form, "filters": filters,
+        "rows_key": _list_rows_key(page.object_list, filtered=filtered), "rows_seconds": LIST_ROWS_SECONDS,
+    })
+
+
+# The list's rows, rendered, are kept under a key made of everything they show (templates/dealreg/list.html:
+# a field added to a row goes in here too), in the reader's language and for today (the day formats, the review
+# service level): a partner reads its list again and again between changes.
+LIST_ROWS_VERSION = 1
+LIST_ROWS_SECONDS = 15 * 60
+
+
+def _list_rows_key(registrations, *, filtered):
+    shown = [(r.pk, r.customer_company, r.domain, r.status, r.estimated_arr_usd, r.expected_close_date,
+              r.waiting_since, r.expires_on, getattr(r, "is_overdue", None), r.submitted_by_id,
+              str(r.submitted_by) if r.submitted_by_id else "") for r in registrations]
+    return f"{LIST_ROWS_VERSION}:{get_language()}:{timezone.localdate().isoformat()}:{filtered}:{shown!r}"
 
 
 @login_required
