@@ -49,3 +49,22 @@ def test_the_kept_rows_key_names_what_a_row_shows(partner_admin, registration):
         setattr(changed, field, value)
         assert _list_rows_key([changed], filtered=False) != before, field
     assert _list_rows_key([registration], filtered=True) != before
+
+
+def test_the_review_queue_rows_follow_what_they_show(client, pam, partner_admin, registration):
+    from dealreg.views import _queue_rows_key
+
+    client.force_login(pam)
+    html = client.get(reverse("dealreg:queue")).content.decode()
+    assert "Globex Corporation" in html
+    services.registration_request_info(registration=registration, reviewer=pam, question="Which region?")
+    html = client.get(reverse("dealreg:queue") + "?status=all").content.decode()
+    assert "Information requested" in html
+    # The key changes with each thing a row shows.
+    row = type(registration).objects.select_related("partner", "partner__pam", "opportunity").get(pk=registration.pk)
+    before = _queue_rows_key([row], with_pam=False)
+    row.partner.name = "Renamed partner"
+    assert _queue_rows_key([row], with_pam=False) != before
+    row.conflict_other_partner = True
+    assert _queue_rows_key([row], with_pam=False) != before
+    assert _queue_rows_key([row], with_pam=True) != _queue_rows_key([row], with_pam=False)
