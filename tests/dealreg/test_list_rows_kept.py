@@ -68,3 +68,23 @@ def test_the_review_queue_rows_follow_what_they_show(client, pam, partner_admin,
     row.conflict_other_partner = True
     assert _queue_rows_key([row], with_pam=False) != before
     assert _queue_rows_key([row], with_pam=True) != _queue_rows_key([row], with_pam=False)
+
+
+def test_the_directory_cards_key_names_what_a_card_shows():
+    from types import SimpleNamespace
+
+    from benefits.views import _cards_key
+
+    def entry(**changes):
+        values = {"pk": 1, "name": "Acme", "tier": "gold", "description": "We build", "products": ["Flex"],
+                  "countries": ["US"], **changes}
+        return {"partner": SimpleNamespace(pk=values["pk"], name=values["name"], tier=values["tier"]),
+                "tier_name": "Gold", "listing": SimpleNamespace(description=values["description"]),
+                "products": values["products"], "countries": values["countries"]}
+
+    before = _cards_key([entry()])
+    for change in ({"name": "Acme 2"}, {"tier": "silver"}, {"description": "We sell"}, {"products": ["Voice"]},
+                   {"countries": ["FR"]}, {"pk": 2}):
+        assert _cards_key([entry(**change)]) != before, change
+    with translation.override("fr"):
+        assert _cards_key([entry()]) != before
