@@ -35,10 +35,12 @@ def _metrics(partner):
 
 
 def _queries(client, url, **headers):
+    """(queries, the page's main content: the navigation's forms carry a CSRF token masked anew each time)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, **headers)
     assert response.status_code == 200, url
-    return len(ctx), response.content.decode()
+    html = response.content.decode()
+    return len(ctx), html[html.index("<main"):html.index("</main>")] if "<main" in html else html
 
 
 def test_the_tier_view_is_kept_until_a_row_behind_it_changes(partner, django_assert_num_queries):
@@ -141,8 +143,8 @@ def test_kept_pages_cost_the_same_queries_in_every_language(client, partner_admi
         counts = {}
         for language in ("en", "fr", "ja"):
             _queries(client, url, HTTP_ACCEPT_LANGUAGE=language)  # each language's entry is its own
-            counts[language], html = _queries(client, url, HTTP_ACCEPT_LANGUAGE=language)
-            assert f'lang="{language}"' in html
+            counts[language], _html = _queries(client, url, HTTP_ACCEPT_LANGUAGE=language)
+            assert client.get(url, HTTP_ACCEPT_LANGUAGE=language)["Content-Language"] == language
         assert len(set(counts.values())) == 1, (url, counts)
 
 
