@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from core.formatting import country_choices
-from core.forms import CountryChoiceField
+from core.forms import CountryChoiceField, QuickSelect
 from program.models import ProgramYear
 
 from . import rules
@@ -93,15 +93,15 @@ class DirectorySearchForm(forms.Form):
                         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": gettext_lazy("Name, service…")}))
     country = CountryChoiceField(required=False, label=gettext_lazy("Country"),
                                  choices=lambda: [("", gettext_lazy("Any country")), *country_choices()],
-                                 widget=forms.Select(attrs={"class": "form-select"}))
+                                 widget=QuickSelect(attrs={"class": "form-select"}))
     product = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any product"))] + PRODUCTS,
                                 label=gettext_lazy("Product"),
-                                widget=forms.Select(attrs={"class": "form-select"}))
+                                widget=QuickSelect(attrs={"class": "form-select"}))
     industry = forms.ChoiceField(required=False, choices=[("", gettext_lazy("Any industry"))] + INDUSTRIES,
                                  label=gettext_lazy("Industry"),
-                                 widget=forms.Select(attrs={"class": "form-select"}))
+                                 widget=QuickSelect(attrs={"class": "form-select"}))
     tier = forms.ChoiceField(required=False, choices=TIER_FILTER_CHOICES, label=gettext_lazy("Tier"),
-                             widget=forms.Select(attrs={"class": "form-select"}))
+                             widget=QuickSelect(attrs={"class": "form-select"}))
     page = forms.IntegerField(required=False, min_value=1, max_value=500, widget=forms.HiddenInput)
 
     def filters(self):
@@ -121,6 +121,6 @@ class LeadForm(forms.Form):
     company = forms.CharField(max_length=200, required=False, label=gettext_lazy("Company"),
                               widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "organization"}))
     country = CountryChoiceField(required=False, label=gettext_lazy("Country"),
-                                 widget=forms.Select(attrs={"class": "form-select"}))
+                                 widget=QuickSelect(attrs={"class": "form-select"}))
     message = forms.CharField(max_length=4000, label=gettext_lazy("Message"),
                               widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))

@@ -13,8 +13,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
@@ -234,9 +234,23 @@ def directory(request):
     page = selectors.directory_page(page=form.cleaned_data["page"] or 1, **form.filters())
     query = request.GET.copy()
     query.pop("page", None)
+    entries = [_public_listing(x) for x in page.entries]
     return render(request, "benefits/directory.html", {
-        "form": form, "page": page, "entries": [_public_listing(x) for x in page.entries], "query": query.urlencode(),
+        "form": form, "page": page, "entries": entries, "query": query.urlencode(),
+        "cards_key": _cards_key(entries), "cards_seconds": CARDS_SECONDS,
     })
+
+
+# The directory's rendered cards are kept under a key made of everything they show (templates/benefits/
+# directory.html: a field added to a card goes in here too), in the reader's language.
+CARDS_VERSION = 1
+CARDS_SECONDS = 15 * 60
+
+
+def _cards_key(entries):
+    shown = [(e["partner"].pk, e["partner"].name, e["partner"].tier, str(e["tier_name"]), e["listing"].description,
+              [str(p) for p in e["products"]], list(e["countries"])) for e in entries]
+    return f"{CARDS_VERSION}:{get_language()}:{shown!r}"
 
 
 @require_http_methods(["GET", "POST"])

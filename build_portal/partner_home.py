@@ -6,21 +6,26 @@ people, registrations or requests (tests/partners/test_partner_home.py counts th
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
+from benefits.models import Benefit, BenefitInvitation, TierBenefit
+from core import fingerprint
 from core.formatting import day, days_from_now, money, natural_key
 from dealreg import rules as deal_rules
 from dealreg.models import DealRegistration
+from funding import rules as funding_rules
 from funding import selectors as funding_selectors
-from funding.models import FundingRequest, Program, Status
+from funding.models import FundingRequest, LedgerEntry, MdfAllocation, MdfTierDefault, Program, Status
 from partners import selectors as partner_selectors
-from partners.models import Course, TierLevel
+from partners.models import Course, TierLevel, User
 from tiers import rules as tier_rules
 from tiers import selectors as tier_selectors
 
@@ -188,30 +193,78 @@ def deal_summary(partner):
     }
 
 
+# The home is kept while the rows behind it are unchanged (core.fingerprint): the tier view's, and the partner's
+# funding, the funding benefits' cells and invitations, its users (the admins it names), its PAM and PSA. Its deal
+# registrations are read on every view (the summary, the expiring ones, the pipeline: three queries): partners
+# register deals all day, and a new registration then leaves the rest of the home kept.
+_FUNDING_BENEFITS = ", ".join(f"'{code}'" for code in funding_rules.BENEFIT_CODES.values())
+HOME_ROWS = [
+    *tier_selectors.TIER_VIEW_ROWS,
+    (FundingRequest, "partner_id = %(p)s"),
+    (LedgerEntry, "partner_id = %(p)s"),
+    (MdfAllocation, "partner_id = %(p)s"),
+    (MdfTierDefault, "TRUE"),
+    (Benefit, f"code IN ({_FUNDING_BENEFITS})"),
+    (TierBenefit, f"benefit_id IN (SELECT id FROM {{Benefit}} WHERE code IN ({_FUNDING_BENEFITS}))"),  # noqa: S608
+    (BenefitInvitation, "partner_id = %(p)s"),
+    (User, "partner_id = %(p)s"),
+    (User, "id = (SELECT pam_id FROM {Partner} WHERE id = %(p)s)"),
+    (User, "id = (SELECT psa_id FROM {Partner} WHERE id = %(p)s)"),
+]
+# As tiers.selectors.TIER_VIEW_SECONDS; the page's rendered content is kept as long (templates/partners/home.html).
+HOME_VERSION = 1
+HOME_SECONDS = 15 * 60
+
+
 def partner_home(partner, *, user, today):
+    """The home's context for ``user`` (a partner admin may act, a member is told who can): its part without
+    the deal registrations kept per partner, role, day and language (its sentences are rendered) while the rows
+    behind it are unchanged; ``home_key`` names the whole state for the page to keep its rendered content under
+    (None when nothing may be kept)."""
+    rows = fingerprint.digest(HOME_ROWS, partner_id=partner.pk)
+    key = rows and f"home:{HOME_VERSION}:{partner.pk}:{bool(user.is_partner_admin)}:{today.isoformat()}:" \
+                   f"{get_language()}:{rows}"
+    kept = cache.get(key) if key else None
+    if kept is None:
+        kept = _kept_home(partner, user=user, today=today)
+        if key:
+            cache.set(key, kept, HOME_SECONDS)
+    else:
+        kept["partner"] = kept["s"]["partner"] = partner  # the caller's own copy of the same row
+    registered = kept["registered"]
+    deal_steps = _deal_steps(partner, today=today) if registered else []
+    s = kept["s"]
+    pipeline = tier_selectors.pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"])[:3]
+    deals = deal_summary(partner)
+    # Most urgent first (what costs a tier or money soon), in the order found within one urgency.
+    steps = [*kept["steps_before_deals"], *deal_steps, *kept["steps_after_deals"]]
+    steps.sort(key=lambda step: TONE_ORDER.get(step.tone, len(TONE_ORDER)))
+    home_key = key and f"{key}:{hashlib.sha256(repr((deal_steps, pipeline, deals)).encode()).hexdigest()}"
+    return {**kept, "steps": steps, "pipeline": pipeline, "deals": deals, "home_key": home_key,
+            "home_seconds": HOME_SECONDS}
+
+
+def _kept_home(partner, *, user, today):
+    """Everything of the home but its deal registrations."""
     may_act = bool(user.is_partner_admin)
-    standing = tier_selectors.standing(partner, as_of=today)
+    # The tier page's reads, kept while the rows behind them are unchanged (tiers.selectors.tier_view).
+    view = tier_selectors.tier_view(partner, today=today)
+    standing, holdings, risk = view["standing"], view["holdings"], view["risk"]
     registered = partner.tier != TierLevel.NONE
-    holdings = tier_selectors.holdings([partner.pk], today=today)[partner.pk] if registered else []
-    risk = tier_selectors.tier_risk(partner, today=today, standing=standing,
-                                    partner_holdings=holdings) if registered else None
     program_year = funding_selectors.current_program_year(today)
     mdf = funding_selectors.eligibility(partner=partner, program=Program.MDF, program_year=program_year)
     figures = funding_selectors.ledger_figures(partner=partner, program_year=program_year) if mdf.eligible else None
-    steps = _agreement_steps(partner, may_act=may_act)
+    before = _agreement_steps(partner, may_act=may_act)
+    after = []
     if registered:
-        steps += _renewal_steps(partner, today=today, risk=risk, may_act=may_act)
-        steps += _claim_steps(partner, today=today)
-        steps += _deal_steps(partner, today=today)
-        steps += _people_steps(standing, may_act=may_act)
-        steps += _plain_renewals(holdings, today=today, may_act=may_act, risk=risk)
-    # Most urgent first (what costs a tier or money soon), in the order found within one urgency.
-    steps.sort(key=lambda step: TONE_ORDER.get(step.tone, len(TONE_ORDER)))
-    pipeline = tier_selectors.pipeline_to_tier(partner, metrics=standing["metrics"],
-                                               requirements=standing["requirements"])
+        before += _renewal_steps(partner, today=today, risk=risk, may_act=may_act)
+        before += _claim_steps(partner, today=today)
+        # (the deal steps come here: partner_home)
+        after += _people_steps(standing, may_act=may_act)
+        after += _plain_renewals(holdings, today=today, may_act=may_act, risk=risk)
     return {
-        "partner": partner, "today": today, "s": standing, "steps": steps, "risk": risk, "pipeline": pipeline[:3],
-        "deals": deal_summary(partner), "mdf": mdf, "figures": figures, "program_year": program_year,
+        "partner": partner, "today": today, "s": standing, "steps_before_deals": before, "steps_after_deals": after,
+        "risk": risk, "mdf": mdf, "figures": figures, "program_year": program_year,
         "may_act": may_act, "registered": registered,
         "admins": partner_selectors.partner_admins(partner) if not may_act else [],
         "revenue_words": tier_rules.window_words(tier_rules.MIDYEAR, today),

@@ -172,12 +172,19 @@ def country_choices() -> list[tuple[str, str]]:
     return list(countries)
 
 
-def country_name(code: str | None) -> str:
-    """"GB" -> "United Kingdom"; an unknown code is shown as it is."""
+@functools.lru_cache(maxsize=16)
+def _country_names(language: str | None) -> dict[str, str]:
+    """{code: name} in a language, made once per process: the directory names a few countries on each of its
+    rows, and django-countries translates its whole entry on every lookup."""
     from django_countries import countries
 
+    return {code: str(name) for code, name in countries}
+
+
+def country_name(code: str | None) -> str:
+    """"GB" -> "United Kingdom"; an unknown code is shown as it is."""
     code = (code or "").strip().upper()
-    return countries.name(code) or code
+    return _country_names(get_language()).get(code) or code
 
 
 def country_names(codes: Iterable[str | None]) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import CountryChoiceField
+from core.forms import CountryChoiceField, QuickSelect
 
 from . import rules
 from .imports import ACCOUNT_COLUMNS, OPPORTUNITY_COLUMNS, OPPORTUNITY_REQUIRED, read_csv
@@ -23,7 +23,7 @@ class RegistrationForm(forms.Form):
         label=_("Customer website domain"), max_length=300, widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
         help_text=_("We store the bare domain: https://www.Example.com/about becomes example.com."),
     )
-    country = CountryChoiceField(label=_("Customer country"), widget=forms.Select(SELECT), error_for=rules.country_error)
+    country = CountryChoiceField(label=_("Customer country"), widget=QuickSelect(SELECT), error_for=rules.country_error)
     contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=forms.TextInput(TEXT))
     contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=forms.EmailInput(TEXT))
     products = forms.MultipleChoiceField(
@@ -104,7 +104,7 @@ class ClaimForm(forms.Form):
         label=_("How your company sourced it"), max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}),
         help_text=_("Who you worked with at the customer and what your company did to bring the sale in."),
     )
-    country = CountryChoiceField(label=_("Country"), widget=forms.Select(SELECT), error_for=rules.country_error)
+    country = CountryChoiceField(label=_("Country"), widget=QuickSelect(SELECT), error_for=rules.country_error)
     contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=forms.TextInput(TEXT))
     contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=forms.EmailInput(TEXT))
 
@@ -194,7 +194,7 @@ class ImportForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status"))] + DealRegistration.Status.choices, widget=forms.Select(SELECT))
+                               choices=[("", _("Any status"))] + DealRegistration.Status.choices, widget=QuickSelect(SELECT))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
                         widget=forms.TextInput({**TEXT, "placeholder": _("Company, domain, contact or DR-number")}))
 

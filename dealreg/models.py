@@ -205,6 +205,12 @@ class DealRegistration(models.Model):
     def reference(self):
         return f"DR-{self.pk}"
 
+    def get_status_display(self):
+        # One translation per call: Django's generic one hashes, so translates, every label of the choices to
+        # find one, and the lists and the review queue show it on every row.
+        status = self.Status._value2member_map_.get(self.status)
+        return str(status.label) if status is not None else self.status
+
     @property
     def product_labels(self):
         labels = dict(Opportunity.ProductLine.choices)

@@ -8,8 +8,8 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activity.selectors import CappedPaginator
@@ -77,7 +77,40 @@ def registration_list(request):
     # index gives the page its rows in the model's order.
     page = _page(request, queryset, paginator=CappedPaginator)
     selectors.review_state(page.object_list)
-    return render(request, "dealreg/list.html", {"page": page, "form": form, "filters": filters})
+    filtered = bool(filters.get("status") or filters.get("q"))  # what an empty list says depends on it
+    return render(request, "dealreg/list.html", {
+        "page": page, "form": form, "filters": filters,
+        "rows_key": _list_rows_key(page.object_list, filtered=filtered), "rows_seconds": LIST_ROWS_SECONDS,
+    })
+
+
+# The list's rows, rendered, are kept under a key made of everything they show (templates/dealreg/list.html:
+# a field added to a row goes in here too), in the reader's language and for today (the day formats, the review
+# service level): a partner reads its list again and again between changes.
+LIST_ROWS_VERSION = 1
+LIST_ROWS_SECONDS = 15 * 60
+
+
+def _queue_rows_key(registrations, *, with_pam):
+    """The review queue's rows, as _list_rows_key (templates/dealreg/queue.html: a field added to a row goes in
+    here too)."""
+    shown = [(r.pk, r.status, r.partner_id, r.partner.name, r.partner.tier, r.customer_company, r.domain,
+              r.already_closed, r.opportunity_id and (r.opportunity.external_id, r.opportunity.close_date,
+                                                      r.opportunity.arr_usd),
+              r.estimated_arr_usd, getattr(r, "business_days_waiting", None), r.waiting_since,
+              getattr(r, "is_overdue", None), r.expires_on, r.extension,
+              *(getattr(r, flag, None) for flag in selectors.CONFLICT_FLAGS),
+              [(o.pk, o.status) for o in getattr(r, "same_partner_others", [])],
+              with_pam and (r.partner.pam_id, str(r.partner.pam) if r.partner.pam_id else ""))
+             for r in registrations]
+    return f"{LIST_ROWS_VERSION}:{get_language()}:{timezone.localdate().isoformat()}:{with_pam}:{shown!r}"
+
+
+def _list_rows_key(registrations, *, filtered):
+    shown = [(r.pk, r.customer_company, r.domain, r.status, r.estimated_arr_usd, r.expected_close_date,
+              r.waiting_since, r.expires_on, getattr(r, "is_overdue", None), r.submitted_by_id,
+              str(r.submitted_by) if r.submitted_by_id else "") for r in registrations]
+    return f"{LIST_ROWS_VERSION}:{get_language()}:{timezone.localdate().isoformat()}:{filtered}:{shown!r}"
 
 
 @login_required
@@ -253,6 +286,7 @@ def review_queue(request):
     pams = User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email") \
         if request.user.is_program_admin else None
     return render(request, "dealreg/queue.html", {
+        "rows_key": _queue_rows_key(page.object_list, with_pam=pams is not None), "rows_seconds": LIST_ROWS_SECONDS,
         "page": page, "filter": filterset, "status": filterset.data.get("status"),
         "statuses": DealRegistration.Status.choices, "q": data.get("q", ""), "pams": pams,
         "pam_id": data.get("pam", ""), "overdue_only": bool(data.get("overdue")), "partner": filterset.chosen_partner,

@@ -6,23 +6,29 @@ PostgreSQL plan for the first rows (cursor_tuple_fraction) and then pays a FETCH
 which made these aggregates several times slower at 100,000 partners. Their results are one small
 tuple per partner, so holding them in memory is cheap."""
 
+import hashlib
 from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import fingerprint
+from dealreg.models import DealRegistration, Opportunity, OpportunityPartner
 from dealreg.revenue import revenue_by_partner
-from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, TierLevel
+from dealreg.rules import ACTIVE_STATUSES
+from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
 from . import reasons as tier_reasons
 from . import rules
-from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun
+from .models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
 if TYPE_CHECKING:
     from . import forecasts  # names for the signatures; the functions import it where they use it
@@ -180,6 +186,75 @@ def standing(partner: Partner, *, as_of: date | None = None) -> dict[str, Any]:
     }
 
 
+# --- The partner's tier view, kept while its rows are unchanged ------------------------------------------------
+#
+# The tier page and the partner home read the same standing, holdings and tier-at-risk forecast: some fifteen
+# queries whose answer changes only when a row behind it changes. They are kept under a fingerprint of those rows
+# (core.fingerprint: every write changes it, whatever made the write). The pipeline to tier is read on every
+# view (one query of the open registrations): partners register deals all day, and a new registration then
+# leaves the rest of the view kept.
+
+# Bump the version when the entry's shape or the words of its reasons change. Entries live minutes, not hours:
+# the page is read often while a partner works, and what a deploy changed without a bump is gone soon.
+TIER_VIEW_VERSION = 1
+TIER_VIEW_SECONDS = 15 * 60
+# The partner's rows behind the tier view; the program's tables (years, tiers, agreements) are small and read
+# whole.
+TIER_VIEW_ROWS = [
+    (Partner, "id = %(p)s"),
+    (Person, "partner_id = %(p)s"),
+    (Completion, "partner_id = %(p)s"),
+    (AgreementAcceptance, "partner_id = %(p)s"),
+    (Agreement, "TRUE"),
+    (OpportunityPartner, "partner_id = %(p)s"),
+    (Opportunity, "id IN (SELECT opportunity_id FROM {OpportunityPartner} WHERE partner_id = %(p)s)"),
+    (Designation, "partner_id = %(p)s"),
+    (User, "id IN (SELECT given_by_id FROM {Designation} WHERE partner_id = %(p)s)"),
+    (ProvisionalPeriod, "partner_id = %(p)s"),
+    (Assessment, "partner_id = %(p)s"),
+    (RecalculationRun, "id IN (SELECT run_id FROM {Assessment} WHERE partner_id = %(p)s)"),
+    (ProgramYear, "TRUE"),
+    (Tier, "TRUE"),
+]
+
+
+def _tier_view(partner: Partner, *, today: date) -> dict[str, Any]:
+    s = standing(partner, as_of=today)
+    registered = partner.tier != TierLevel.NONE
+    partner_holdings = holdings([partner.pk], today=today)[partner.pk] if registered else []
+    return {
+        "standing": s,
+        "holdings": partner_holdings,
+        "risk": tier_risk(partner, today=today, standing=s, partner_holdings=partner_holdings) if registered else None,
+    }
+
+
+def tier_view(partner: Partner, *, today: date | None = None) -> dict[str, Any]:
+    """The partner's standing (``standing``), current holdings of the counted courses (``holdings``), tier-at-risk
+    forecast (``risk``) and pipeline to tier (``pipeline``) for ``today``: two queries (the fingerprint, the open
+    registrations) when nothing else behind them changed since a page last read them in this language (the
+    reasons are rendered text), else read afresh. ``key`` names the whole state, pipeline included, for a page
+    that keeps what it renders from it (None when nothing may be kept: see core.fingerprint.digest)."""
+    today = today or timezone.localdate()
+    rows = fingerprint.digest(TIER_VIEW_ROWS, partner_id=partner.pk)
+    if rows is None:
+        view = _tier_view(partner, today=today)
+        key = None
+    else:
+        key = f"tiers:view:{TIER_VIEW_VERSION}:{partner.pk}:{today.isoformat()}:{get_language()}:{rows}"
+        view = cache.get(key)
+        if view is None:
+            view = _tier_view(partner, today=today)
+            cache.set(key, view, TIER_VIEW_SECONDS)
+        else:
+            view["standing"]["partner"] = partner  # the caller's own copy of the same row
+    s = view["standing"]
+    pipeline = pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"])
+    if key is not None:
+        key = f"{key}:{hashlib.sha256(repr(pipeline).encode()).hexdigest()}"
+    return {**view, "pipeline": pipeline, "key": key}
+
+
 def runs() -> QuerySet[RecalculationRun]:
     """Newest first, each with ``is_stale``: a preview that a later applied run of its year superseded."""
     later_applied = RecalculationRun.objects.filter(
@@ -294,9 +369,6 @@ def tier_risk(partner: Partner, *, today: date, standing: dict[str, Any] | None 
 
 def open_registrations(partner: Partner, *, limit: int = 20) -> list[tuple[str, int, Decimal]]:
     """(reference, id, estimated ARR) of the partner's open and approved deal registrations, largest first."""
-    from dealreg.models import DealRegistration
-    from dealreg.rules import ACTIVE_STATUSES
-
     rows = (DealRegistration.objects.filter(partner=partner, status__in=ACTIVE_STATUSES)
             .order_by("-estimated_arr_usd", "pk").values_list("pk", "estimated_arr_usd")[:limit])
     return [(f"DR-{pk}", pk, arr) for pk, arr in rows]

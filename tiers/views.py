@@ -21,22 +21,28 @@ from .models import Assessment
 
 def _standing(request, partner):
     """The standing page's context: its benefits list is the benefits app's (tiers.sections); the two
-    forecasts are recomputed on every view and recorded nowhere."""
-    today = timezone.localdate()
-    s = selectors.standing(partner, as_of=today)
+    forecasts are computed from today's rows and recorded nowhere (selectors.tier_view keeps them while
+    those rows are unchanged)."""
+    view = selectors.tier_view(partner, today=timezone.localdate())
+    s = view["standing"]
     return {
         "s": s,
         "benefits_section": sections.render(sections.STANDING_BENEFITS, request, partner=s["partner"],
                                             program_year=s["program_year"]),
-        "risk": selectors.tier_risk(partner, today=today, standing=s) if partner.tier else None,
-        "pipeline": selectors.pipeline_to_tier(partner, metrics=s["metrics"], requirements=s["requirements"]),
+        "risk": view["risk"],
+        "pipeline": view["pipeline"],
+        "view_key": view["key"],
     }
 
 
 @login_required
 def standing(request):
     partner = access.own_partner(request.user)
-    return render(request, "tiers/standing.html", _standing(request, partner))
+    context = _standing(request, partner)
+    # The partner's own page keeps its rendered standing under the tier view's key (templates/tiers/standing.html);
+    # the staff page renders it each time (it carries the designation form).
+    context.update(tier_key=context["view_key"], tier_seconds=selectors.TIER_VIEW_SECONDS)
+    return render(request, "tiers/standing.html", context)
 
 
 @login_required

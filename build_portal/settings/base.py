@@ -200,6 +200,9 @@ MFA_TOTP_INSECURE_BYPASS_CODE = None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Sessions are read from the cache (Redis) and written through to the database: every signed-in page loads
+# its session, and the cache answers without a query; a session the cache has lost is read from the table.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # The guide offers training "in English, French, Japanese, Portuguese, and Spanish": the portal speaks the
 # same five. Each language is named in itself, as the switcher shows it. English is the source language

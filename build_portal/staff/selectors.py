@@ -9,9 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from activity.models import AuditEntry, Notification
 from benefits.models import BenefitInvitation
@@ -290,6 +292,48 @@ def worklist(user, *, pam="", today=None):
         "claim_deadlines": claim_deadlines(partners, today=today),
         "unused_mdf": unused_mdf(partners, program_year=program_year),
     }
+
+
+# The worklist of a whole book is kept for a few minutes and the page says as of when (WORKLIST_SECONDS): at
+# 100,000 partners counting it takes seconds (near promotion aggregates every current completion of the book),
+# so counting it on every view held a web worker that long. Near promotion, expiring certifications and the
+# tier mix move by the day, and a PAM's queue page (dealreg) stays live for the minute-by-minute work. Simpler
+# than storing per-partner figures that every write would have to keep right: the figures are exactly the
+# ones the statements above return, only up to WORKLIST_SECONDS old, and the page says so.
+WORKLIST_SECONDS = 5 * 60
+# An expired entry is still served while one request counts it again (at most this long), so that a busy
+# book is counted once, not by every request that arrives during the count.
+WORKLIST_RECOUNT_SECONDS = 60
+WORKLIST_KEEP_SECONDS = 60 * 60
+WORKLIST_VERSION = 1
+
+
+def _worklist_key(user, *, pam, today):
+    """One entry per book: program admins share theirs (all partners, or the one PAM filter); a PAM's and a
+    PSA's books are their own. The rows hold rendered reasons, so the language is in the key too."""
+    scope = f"admin:{pam}" if user.is_program_admin else f"{user.staff_role}:{user.pk}"
+    return f"staff:worklist:{WORKLIST_VERSION}:{scope}:{today.isoformat()}:{get_language()}"
+
+
+def worklist_as_of(user, *, pam="", today=None):
+    """(worklist, the moment it was counted): the book's worklist as counted at most WORKLIST_SECONDS ago.
+
+    Inside a transaction it is counted afresh and kept nowhere: a transaction could still roll back what it
+    read (and tests, which each run in one, see their own writes at once)."""
+    today = today or timezone.localdate()
+    if connection.in_atomic_block:
+        return worklist(user, pam=pam, today=today), timezone.now()
+    key = _worklist_key(user, pam=pam, today=today)
+    kept = cache.get(key)
+    now = timezone.now()
+    if kept is not None and now - kept["as_of"] < datetime.timedelta(seconds=WORKLIST_SECONDS):
+        return kept["worklist"], kept["as_of"]
+    if kept is not None and not cache.add(f"{key}:recount", 1, WORKLIST_RECOUNT_SECONDS):
+        return kept["worklist"], kept["as_of"]  # another request is counting it again right now
+    counted = worklist(user, pam=pam, today=today)
+    cache.set(key, {"worklist": counted, "as_of": now}, WORKLIST_KEEP_SECONDS)
+    cache.delete(f"{key}:recount")
+    return counted, now
 
 
 # --- Partner 360 ---------------------------------------------------------------------------------------

@@ -26,8 +26,9 @@ def _pam_filter(request):
 def home(request):
     access.require_staff(request.user)
     pam, pams = _pam_filter(request)
-    context = selectors.worklist(request.user, pam=pam)
-    context.update(pam=pam, pams=pams)
+    worklist, as_of = selectors.worklist_as_of(request.user, pam=pam)
+    context = {**worklist, "pam": pam, "pams": pams, "as_of": as_of,
+               "as_of_minutes": selectors.WORKLIST_SECONDS // 60}
     return render(request, "staff/home.html", context)
 
 

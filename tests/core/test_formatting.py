@@ -163,3 +163,29 @@ def test_country_choice_field_lists_names_in_the_language_of_the_page():
         assert dict(field.choices)["DE"] == "Alemanha"
     with translation.override("en"):
         assert dict(field.choices)["DE"] == "Germany"
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ja"])
+@pytest.mark.parametrize("data", [None, {"country": "US", "grouped": "2"}, {"country": "zz", "grouped": "x"}])
+def test_quick_select_writes_the_html_of_djangos_select(language, data):
+    """core.forms.QuickSelect renders the country list in Python: the same bytes as Django's templates."""
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    from core.forms import CountryChoiceField, QuickSelect
+
+    class CountryForm(forms.Form):
+        country = CountryChoiceField(widget=QuickSelect(attrs={"class": "form-select", "data-x": '"<'}))
+        # A group, a label already safe, an empty value and a value twice (only the first is selected).
+        grouped = forms.ChoiceField(required=False, widget=QuickSelect, choices=[
+            ("Group <1>", [("1", "<one>"), ("2", mark_safe("<b>two</b>"))]), ("3", "three"), ("", "none"),
+            ("2", "two again")])
+
+    with translation.override(language):
+        form = CountryForm(data)
+        if data:
+            form.is_valid()
+        for name in ("country", "grouped"):
+            quick = str(form[name])
+            form.fields[name].widget.__class__ = forms.Select
+            assert quick == str(form[name])
