@@ -21,7 +21,6 @@ from funding import selectors as funding_selectors
 from funding.models import FundingRequest, Program, Status
 from partners import selectors as partner_selectors
 from partners.models import Course, TierLevel
-from tiers import rules as tier_rules
 from tiers import selectors as tier_selectors
 
 # Approved registrations expiring within this many days are a next step ("deal DR-31 expires in 10 days").
@@ -214,5 +213,4 @@ def partner_home(partner, *, user, today):
         "deals": deal_summary(partner), "mdf": mdf, "figures": figures, "program_year": program_year,
         "may_act": may_act, "registered": registered,
         "admins": partner_selectors.partner_admins(partner) if not may_act else [],
-        "revenue_words": tier_rules.window_words(tier_rules.MIDYEAR, today),
     }
