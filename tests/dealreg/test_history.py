@@ -145,7 +145,7 @@ def test_an_expiry_records_its_date_and_a_sale_that_keeps_the_attachment(partner
 
 
 def test_an_approved_claim_records_the_sales_system_figures(partner_admin, pam, program_admin):
-    import_opportunity(program_admin, stage="closed_won", close_date="2022-04-20", arr="45000")
+    import_opportunity(program_admin, stage="closed_won", close_date="2022-04-20", arr_usd="45000")
     claim = services.registration_claim_submit(
         partner=partner_admin.partner, submitted_by=partner_admin, opportunity_id="SF-1001", today=D(2022, 6, 1),
         sourced_how="Our workshop.", country="US", contact_name="Hank", contact_email="hank@globex.example")
@@ -189,7 +189,7 @@ def test_the_api_gives_the_words_the_note_and_the_code(client, registration, pam
     assert (french["note"], french["reason_code"]) == ("Outside our regions.", "rejected")
 
 
-def test_the_admin_shows_the_words(client, registration, pam, program_admin):
+def test_the_admin_shows_the_words(registration, pam):
     from dealreg.admin import EventInline
 
     services.registration_reject(registration=registration, reviewer=pam, reason_code="duplicate", reason="Twice.")
