@@ -26,7 +26,6 @@ from funding import selectors as funding_selectors
 from funding.models import FundingRequest, LedgerEntry, MdfAllocation, MdfTierDefault, Program, Status
 from partners import selectors as partner_selectors
 from partners.models import Course, TierLevel, User
-from tiers import rules as tier_rules
 from tiers import selectors as tier_selectors
 
 # Approved registrations expiring within this many days are a next step ("deal DR-31 expires in 10 days").
@@ -267,5 +266,4 @@ def _kept_home(partner, *, user, today):
         "risk": risk, "mdf": mdf, "figures": figures, "program_year": program_year,
         "may_act": may_act, "registered": registered,
         "admins": partner_selectors.partner_admins(partner) if not may_act else [],
-        "revenue_words": tier_rules.window_words(tier_rules.MIDYEAR, today),
     }

@@ -1,7 +1,9 @@
 """Read-mostly admin: workflow objects change only through dealreg/services.py (pages and API)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from . import history
 from .models import (
     CustomerAccount,
     DealRegistration,
@@ -29,10 +31,15 @@ class EventInline(admin.TabularInline):
     model = DealRegistrationEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "reason"]
+    fields = readonly_fields = ["at", "actor", "action", "from_status", "to_status", "why", "reason_code"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Reason"))
+    def why(self, event):
+        """The portal's words in the admin's language, then the typed reason (dealreg/history.py)."""
+        return history.event_text(event)
 
 
 @admin.register(DealRegistration)

@@ -20,6 +20,7 @@ from partners.access import require_staff
 
 from . import access, rules, selectors, services
 from .filters import ReviewQueueFilter
+from .history import CODES as EVENT_REASON_CODES
 from .imports import ImportRejected
 from .models import DealRegistration, DealRegistrationEvent, Opportunity, SalesImport
 
@@ -93,10 +94,24 @@ class ClaimedOpportunitySerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
+    reason = serializers.CharField(
+        source="text", read_only=True,
+        help_text="Why, in words in the reader's language (Accept-Language): what the portal says happened "
+                  "(reason_code), then what the person typed (note), one per line.")
+    note = serializers.CharField(source="reason", read_only=True,
+                                 help_text="What the person typed (the PAM's reason, the partner's answer), as typed.")
+    reason_code = serializers.ChoiceField(
+        choices=EVENT_REASON_CODES, read_only=True, allow_blank=True,
+        help_text="What the portal itself says happened, as a code (blank when only a person's note explains it); "
+                  "its parameters are reason_params. Codes are never renamed.")
+    reason_params = serializers.DictField(
+        read_only=True,
+        help_text="The code's parameters: dates as ISO strings, amounts in USD as decimal strings, choice codes "
+                  "(reject_reason as in the registration's reject_reason).")
 
     class Meta:
         model = DealRegistrationEvent
-        fields = ["at", "actor", "action", "from_status", "to_status", "reason"]
+        fields = ["at", "actor", "action", "from_status", "to_status", "reason", "note", "reason_code", "reason_params"]
 
     def get_actor(self, event) -> str:
         return str(event.actor) if event.actor else "Build Portal"

@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from partners.models import Partner
 
+from . import history
+
 
 class CustomerAccount(models.Model):
     """A customer the vendor's sales system already knows (an existing account)."""
@@ -241,7 +243,11 @@ class DealRegistrationEvent(models.Model):
     action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
+    # What a person typed, as typed (the PAM's reason, the partner's answer); the portal's own words are the code
+    # and its parameters, rendered in the reader's language when read (dealreg/history.py).
     reason = models.TextField(blank=True)
+    reason_code = models.CharField(max_length=30, blank=True, default="", db_default="")
+    reason_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -256,6 +262,16 @@ class DealRegistrationEvent(models.Model):
     @property
     def to_label(self):
         return DealRegistration.Status(self.to_status).label
+
+    @property
+    def words(self):
+        """The portal's words about this event in the active language (dealreg/history.py)."""
+        return history.event_words(self)
+
+    @property
+    def text(self):
+        """The portal's words, then the typed reason: the whole why, in the active language."""
+        return history.event_text(self)
 
 
 class SalesImport(models.Model):

@@ -10,11 +10,12 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activity.actions import AuditAction
@@ -26,7 +27,7 @@ from partners.domains import is_valid_domain, normalise_domain
 from partners.models import Partner, User
 from program.selectors import program_year_for
 
-from . import rules, selectors
+from . import history, rules, selectors
 from .imports import ImportRejected, validate_account_rows, validate_opportunity_rows
 from .models import CustomerAccount, DealRegistration, DealRegistrationEvent, Opportunity, OpportunityPartner, SalesImport
 from .revenue import attachment_counts
@@ -66,20 +67,31 @@ def _url(registration: DealRegistration) -> str:
 
 def _record(*, registration: DealRegistration, actor: User | None, action: str, before: dict[str, Any], reason: str,
             recipients: Iterable[User | None], kind: str, params: dict[str, Any],
-            audit_extra: dict[str, Any] | None = None) -> None:
-    """History event, audit entry and notification, inside the caller's transaction."""
-    DealRegistrationEvent.objects.create(
+            audit_extra: dict[str, Any] | None = None, reason_code: str = "",
+            reason_params: dict[str, Any] | None = None) -> None:
+    """History event, audit entry and notification, inside the caller's transaction. ``reason`` is what a person
+    typed, kept as typed; what the portal itself says is ``reason_code`` with its ``reason_params``
+    (dealreg/history.py renders them in the reader's language)."""
+    event = DealRegistrationEvent.objects.create(
         registration=registration, actor=actor if actor is not None and actor.is_authenticated else None,
         action=action, from_status=before.get("status", ""), to_status=registration.status, reason=reason or "",
+        reason_code=reason_code, reason_params=reason_params or {},
     )
     audit_record(
         actor=actor, action=AuditAction(f"dealreg.{action}"), obj=registration, before=before,
         after={**_snapshot(registration), **(audit_extra or {})},
-        reason=reason, partner_id=registration.partner_id,
+        reason=_audit_reason(event), partner_id=registration.partner_id,
     )
     notify(recipients=recipients, kind=kind, params={"reference": registration.reference,
                                                      "customer": registration.customer_company, **params},
            url=_url(registration))
+
+
+def _audit_reason(event: DealRegistrationEvent) -> str:
+    """The audit trail is a record kept in the program's source language (as tiers keeps its tier changes): the
+    portal's words in English, then the typed reason. The history event keeps the code; pages render that."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return history.event_text(event)
 
 
 def _conflict_codes(conflicts: rules.Conflicts) -> list[str]:
@@ -537,8 +549,9 @@ def _approve_claim(*, registration: DealRegistration, reviewer: User, reason: st
                                      "final_arr_usd", "closed_on"])
     _record(
         registration=registration, actor=reviewer, action="win", before={**before, "status": rules.next_status("approve")},
-        reason=f"Already closed won on {opportunity.close_date:%d %b %Y} with {opportunity.arr_usd} USD ARR "
-               f"({opportunity.external_id}).",
+        reason="", reason_code=history.CLAIM_WON,
+        reason_params={"close_date": opportunity.close_date.isoformat(), "arr_usd": str(opportunity.arr_usd),
+                       "opportunity": opportunity.external_id},
         audit_extra={"approved_claim": True},
         recipients=_partner_side(registration),
         kind="dealreg_claim_approved",
@@ -579,9 +592,9 @@ def registration_reject(*, registration: DealRegistration, reviewer: User, reaso
         registration.reject_reason = reason_code
         registration.decision_note = reason
         registration.save(update_fields=["status", "decided_by", "decided_at", "reject_reason", "decision_note"])
-        label = registration.get_reject_reason_display()
         _record(
-            registration=registration, actor=reviewer, action="reject", before=before, reason=f"{label}: {reason}",
+            registration=registration, actor=reviewer, action="reject", before=before, reason=reason,
+            reason_code=history.REJECTED, reason_params={"reject_reason": reason_code},
             recipients=_partner_side(registration),
             kind="dealreg_rejected", params={"reject_reason": reason_code, "reason": reason},
         )
@@ -648,7 +661,8 @@ def registration_win(*, registration: DealRegistration, reviewer: User, final_ar
         counts = attachment is not None and attachment_counts(attachment, opportunity)
         _record(
             registration=registration, actor=reviewer, action="win", before=before,
-            reason=reason or f"Won: {final_arr_usd} USD ARR, closed {closed_on.isoformat()}.",
+            reason=reason, reason_code=history.WON,
+            reason_params={"arr_usd": str(final_arr_usd), "closed_on": closed_on.isoformat()},
             audit_extra={"revenue_counts": counts},
             recipients=_partner_side(registration),
             kind="dealreg_won",
@@ -760,9 +774,10 @@ def registration_expire(*, registration: DealRegistration, today: datetime.date 
         registration.save(update_fields=["status"])
         _record(
             registration=registration, actor=None, action="expire", before=before,
-            reason=f"Not won or lost by {registration.expires_on:%d %b %Y}." + (
-                f" Closed won on {won.close_date:%d %b %Y} in the sales system: the attachment stays."
-                if won is not None else ""),
+            reason="", reason_code=history.EXPIRED,
+            reason_params={"expires_on": registration.expires_on.isoformat(),
+                           **({"close_date": won.close_date.isoformat()}
+                              if won is not None and won.close_date is not None else {})},
             audit_extra={"attachment_kept": won is not None},
             recipients=_partner_side(registration) + _vendor_side(registration),
             kind="dealreg_expired",

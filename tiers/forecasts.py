@@ -11,6 +11,7 @@ revenue window, so what a forecast says is what a run on the same data computes 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -51,31 +52,38 @@ class CourseRisk:
     lapsing: tuple[Lapse, ...]
 
     def sentence(self, *, recalculation_on, renew_by, otherwise, renewed):
-        """One whole sentence per course and count (translators see each as it reads); the plural follows the
-        number lapsing, the noun the number held ("1 of your 1 ... certification", "1 of your 10 ... certifications")."""
-        values = {"n": len(self.lapsing), "total": self.have_now, "recalculation": day(recalculation_on),
-                  "renew_by": day(renew_by), "otherwise": otherwise, "renewed": renewed}
-        if self.course == Course.PLATFORM:
-            if self.have_now == 1:
-                return _("%(n)d of your %(total)d platform certification expires before the %(recalculation)s "
-                         "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of "
-                         "%(renewed)s.") % values
-            return ngettext(
-                "%(n)d of your %(total)d platform certifications expires before the %(recalculation)s recalculation; "
-                "renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
-                "%(n)d of your %(total)d platform certifications expire before the %(recalculation)s recalculation; "
-                "renew them by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
-                len(self.lapsing)) % values
-        if self.have_now == 1:
-            return _("%(n)d of your %(total)d Sellers Series 101 completion expires before the %(recalculation)s "
+        return course_sentence(course=self.course, n=len(self.lapsing), total=self.have_now,
+                               recalculation_on=recalculation_on, renew_by=renew_by, otherwise=otherwise, renewed=renewed)
+
+
+def course_sentence(*, course: str, n: int, total: int, recalculation_on: datetime.date, renew_by: datetime.date,
+                    otherwise: str, renewed: str) -> str:
+    """One whole sentence per course and count (translators see each as it reads); the plural follows the
+    number lapsing (``n``), the noun the number held (``total``): "1 of your 1 ... certification", "1 of your 10
+    ... certifications"."""
+    values = {"n": n, "total": total, "recalculation": day(recalculation_on),
+              "renew_by": day(renew_by), "otherwise": otherwise, "renewed": renewed}
+    if course == Course.PLATFORM:
+        if total == 1:
+            return _("%(n)d of your %(total)d platform certification expires before the %(recalculation)s "
                      "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of "
                      "%(renewed)s.") % values
         return ngettext(
-            "%(n)d of your %(total)d Sellers Series 101 completions expires before the %(recalculation)s "
-            "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
-            "%(n)d of your %(total)d Sellers Series 101 completions expire before the %(recalculation)s "
-            "recalculation; renew them by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
-            len(self.lapsing)) % values
+            "%(n)d of your %(total)d platform certifications expires before the %(recalculation)s recalculation; "
+            "renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+            "%(n)d of your %(total)d platform certifications expire before the %(recalculation)s recalculation; "
+            "renew them by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+            n) % values
+    if total == 1:
+        return _("%(n)d of your %(total)d Sellers Series 101 completion expires before the %(recalculation)s "
+                 "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of "
+                 "%(renewed)s.") % values
+    return ngettext(
+        "%(n)d of your %(total)d Sellers Series 101 completions expires before the %(recalculation)s "
+        "recalculation; renew it by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+        "%(n)d of your %(total)d Sellers Series 101 completions expire before the %(recalculation)s "
+        "recalculation; renew them by %(renew_by)s or you will qualify for %(otherwise)s instead of %(renewed)s.",
+        n) % values
 
 
 @dataclass(frozen=True)
@@ -96,14 +104,32 @@ class TierRisk:
         return tuple(lapse for c in self.courses for lapse in c.lapsing)
 
     def sentences(self):
-        """In the active language, rendered when read (pages, the notice job with the recipient's language)."""
-        out = [c.sentence(recalculation_on=self.recalculation_on, renew_by=self.renew_by,
-                          otherwise=rules.tier_label(self.tier_otherwise), renewed=rules.tier_label(self.tier_if_renewed))
-               for c in self.courses]
-        if self.rules_year and self.rules_year != self.recalculation_on.year:
-            out.append(_("The %(year)s requirements are not published yet: this assumes the %(rules_year)s ones.") % {
-                "year": self.recalculation_on.year, "rules_year": self.rules_year})
-        return out
+        """In the active language, rendered when read (pages, the notice with the recipient's language)."""
+        return risk_sentences(self.as_params())
+
+    def as_params(self) -> dict[str, Any]:
+        """The forecast as plain JSON values, as a notification stores it (rendered by risk_sentences when read):
+        tier levels, ISO dates, and per course the number held and the number lapsing."""
+        return {"recalculation_on": self.recalculation_on.isoformat(), "tier_if_renewed": self.tier_if_renewed,
+                "tier_otherwise": self.tier_otherwise, "rules_year": self.rules_year,
+                "courses": [{"course": c.course, "have_now": c.have_now, "lapsing": len(c.lapsing)}
+                            for c in self.courses]}
+
+
+def risk_sentences(params: dict[str, Any]) -> list[str]:
+    """A forecast's sentences (TierRisk.as_params) in the active language."""
+    recalculation_on = datetime.date.fromisoformat(params["recalculation_on"])
+    # The annual run counts completions current on 1 January: a renewal imported by 31 December counts.
+    renew_by = recalculation_on - datetime.timedelta(days=1)
+    otherwise, renewed = rules.tier_label(params["tier_otherwise"]), rules.tier_label(params["tier_if_renewed"])
+    out = [course_sentence(course=c["course"], n=c["lapsing"], total=c["have_now"], recalculation_on=recalculation_on,
+                           renew_by=renew_by, otherwise=otherwise, renewed=renewed)
+           for c in params["courses"]]
+    rules_year = params.get("rules_year")
+    if rules_year and rules_year != recalculation_on.year:
+        out.append(_("The %(year)s requirements are not published yet: this assumes the %(rules_year)s ones.") % {
+            "year": recalculation_on.year, "rules_year": rules_year})
+    return out
 
 
 def next_annual_recalculation(today):

@@ -90,15 +90,6 @@ def _date(value: Any) -> str:
     return day(datetime.date.fromisoformat(value) if isinstance(value, str) else value)
 
 
-def window_text(window: dict | None) -> str:
-    """The revenue window in words: "in 2022" or "from 2 Oct 2021 to 1 Oct 2022" ("" for none)."""
-    if not window:
-        return ""
-    if "year" in window:
-        return _("in %(year)s") % {"year": window["year"]}
-    return _("from %(start)s to %(end)s") % {"start": _date(window["from"]), "end": _date(window["to"])}
-
-
 def _short(r: dict) -> str:
     requirement, tier = r.get("requirement"), r.get("tier", "")
     if requirement == PARTNER_AGREEMENT:

@@ -145,11 +145,6 @@ def window(kind, as_of):
     return {"from": start.isoformat(), "to": end.isoformat()}
 
 
-def window_words(kind, as_of):
-    """The revenue window in the active language: "in 2022", "from 2 Oct 2021 to 1 Oct 2022"."""
-    return R.window_text(window(kind, as_of))
-
-
 def earned_tiers(requirements):
     """The tiers a partner earns by requirements, lowest first (Global Strategic is given, not earned)."""
     return list(_earned_tiers(tuple(requirements)))

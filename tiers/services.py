@@ -33,7 +33,7 @@ from activity.services import (
 from core.copy import CsvStream
 from core.formatting import day
 from partners import selectors as partner_selectors
-from partners.models import Partner, TierLevel
+from partners.models import Completion, Partner, TierLevel, User
 from program.models import ProgramYear
 from program.selectors import program_year_for
 
@@ -636,7 +636,7 @@ def _is_poc_maximum(value: Any) -> bool:
 # --- Notices before a certification expires -----------------------------------------------------------------
 
 
-def expiry_notices_send(*, today):
+def expiry_notices_send(*, today: datetime.date) -> int:
     """Tell each partner's admins 60, 30 and 7 days before a platform certification or Sellers 101 completion
     expires; urgently when the forecast finds the lapse costs a tier at the next annual recalculation.
 
@@ -649,7 +649,7 @@ def expiry_notices_send(*, today):
     from .models import ExpiryNotice
 
     horizon = max(forecasts.NOTICE_DAYS)
-    due = []
+    due: list[tuple[Completion, int]] = []
     for completion in selectors.completions_due_a_notice(today=today, horizon_days=horizon):
         threshold = forecasts.notice_due(expires_on=completion.expires_on, today=today)
         if threshold is not None:
@@ -661,35 +661,39 @@ def expiry_notices_send(*, today):
     due = [(c, t) for c, t in due if (c.pk, c.expires_on, t) not in sent]
     partners = {c.partner_id: c.partner for c, _ in due}
     risks = selectors.risks_by_partner(list(partners.values()), today=today)
-    admins = {}
+    admins: dict[int | None, list[User]] = {}
     for user in partner_selectors.partners_admins(partners):
         admins.setdefault(user.partner_id, []).append(user)
     created = 0
-    by_partner = {}
+    by_partner: dict[int, list[tuple[Completion, int]]] = {}
     for completion, threshold in due:
         by_partner.setdefault(completion.partner_id, []).append((completion, threshold))
     for partner_id, items in by_partner.items():
         risk = risks.get(partner_id)
         lapsing = {(lapse.person_id, lapse.course) for lapse in risk.lapses} if risk else set()
         with transaction.atomic():
-            urgent, plain = [], []
+            urgent: list[Completion] = []
+            plain: list[Completion] = []
             for completion, threshold in items:
                 costs = (completion.person_id, completion.course) in lapsing
                 notice, new = ExpiryNotice.objects.get_or_create(
                     completion=completion, expires_on=completion.expires_on, days_before=threshold,
                     defaults={"partner_id": partner_id, "sent_on": today, "costs_tier": costs,
-                              "tier_at_risk": risk.tier_if_renewed if costs else ""},
+                              "tier_at_risk": risk.tier_if_renewed if risk and costs else ""},
                 )
                 if new:
                     created += 1
                     (urgent if costs else plain).append(completion)
             recipients = admins.get(partner_id, [])
+            # The notices carry the forecast and the completions as data (tier levels, course codes, ISO dates):
+            # each admin's email is rendered in that admin's language when it is sent (activity/rendering.py).
             if urgent:
+                assert risk is not None  # a completion costs a tier only where the forecast found a risk
                 notify(
                     recipients=recipients,
                     kind="tiers_certifications_at_risk",
                     params={"n": len(urgent), "tier": rules.tier_name(risk.tier_if_renewed),
-                            "risk": list(risk.sentences()), "completions": _expiry_lines(urgent)},
+                            "forecast": risk.as_params(), "completions": _expiry_lines(urgent)},
                     url=TIER_PAGE_URL,
                 )
             if plain:
@@ -702,6 +706,8 @@ def expiry_notices_send(*, today):
     return created
 
 
-def _expiry_lines(completions):
-    return [{"person": c.person.name, "course": str(c.get_course_display()), "expires_on": c.expires_on.isoformat()}
-            for c in completions]
+def _expiry_lines(completions: Iterable[Completion]) -> list[dict[str, str]]:
+    """Each completion as a notice states it: the person's name, the course's code (the template names it in the
+    reader's language) and the expiry as an ISO date."""
+    return [{"person": c.person.name, "course": c.course, "expires_on": c.expires_on.isoformat()}
+            for c in completions if c.expires_on is not None]

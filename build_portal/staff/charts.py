@@ -69,7 +69,14 @@ def _applied_runs():
     """The last RUNS_SHOWN applied recalculation runs, oldest first, with their labels."""
     runs = list(RecalculationRun.objects.filter(status=RecalculationRun.Status.APPLIED)
                 .order_by("-applied_at", "-pk")[:RUNS_SHOWN])[::-1]
-    return runs, [f"{r.get_kind_display()} {day(r.as_of)}" for r in runs]
+    return runs, [_run_label(r) for r in runs]
+
+
+def _run_label(run):
+    """A run as a chart's axis names it, one whole label per kind: "Annual 1 Jan 2026", "Mid-year 1 Jul 2026"."""
+    if run.kind == RecalculationRun.Kind.ANNUAL:
+        return pgettext("chart label: a recalculation run", "Annual %(as_of)s") % {"as_of": day(run.as_of)}
+    return pgettext("chart label: a recalculation run", "Mid-year %(as_of)s") % {"as_of": day(run.as_of)}
 
 
 def tier_mix_by_run(partners):
@@ -232,6 +239,11 @@ def review_times(partners, *, today=None):
         (_("Funding requests"), FundingRequest.objects.filter(
             partner__in=partners, decided_at__gte=since), "submitted_at"),
     ]
+    # One whole sentence per kind (a translator sees what is counted, not a label to glue in).
+    within_words = [
+        _("Deal registrations: %(within)s of %(total)s decided within it."),
+        _("Funding requests: %(within)s of %(total)s decided within it."),
+    ]
     buckets = []
     for _name, queryset, start_field in kinds:
         counts = [0] * len(labels)
@@ -248,8 +260,7 @@ def review_times(partners, *, today=None):
         "setting; the guide sets none for funding requests, shown against the same for comparison).",
         allowed) % {"days": allowed}
     shares = " ".join(
-        _("%(kind)s: %(within)s of %(total)s decided within it.") % {"kind": name, "within": n, "total": total}
-        for name, n, total in within)
+        words % {"within": n, "total": total} for words, (_name, n, total) in zip(within_words, within, strict=True))
     return {"title": _("Review times against the service level, last twelve months"),
             "columns": [_("Business days to a decision"), *[name for name, _qs, _f in kinds]], "rows": rows,
             "note": f"{note} {shares}"}

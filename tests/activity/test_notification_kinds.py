@@ -184,6 +184,22 @@ CASES = [
                                                       {"person": "Di", "course": "Build Tech", "expires_on": "2027-01-05"}]},
      "Renew 2 certifications to keep Silver",
      "One. Two.\n\n- Cy: Build Sales expires on 20 Dec 2026\n- Di: Build Tech expires on 5 Jan 2027"),
+    # Notices since forecasts are data: the forecast's facts and course codes, put in words when read.
+    ("tiers_certifications_at_risk", {"n": 2, "tier": "Silver", "forecast": {
+        "recalculation_on": "2027-01-01", "tier_if_renewed": "silver", "tier_otherwise": "bronze", "rules_year": 2026,
+        "courses": [{"course": "platform", "have_now": 10, "lapsing": 2}]},
+        "completions": [{"person": "Cy", "course": "platform", "expires_on": "2026-12-20"},
+                        {"person": "Di", "course": "sellers_101", "expires_on": "2027-01-05"}]},
+     "Renew 2 certifications to keep Silver",
+     "2 of your 10 platform certifications expire before the 1 Jan 2027 recalculation; renew them by 31 Dec 2026 or "
+     "you will qualify for Bronze instead of Silver. The 2027 requirements are not published yet: this assumes the "
+     "2026 ones.\n\n- Cy: Twilio platform course expires on 20 Dec 2026\n"
+     "- Di: Sellers Series 101: Twilio overview expires on 5 Jan 2027"),
+    ("tiers_certifications_expiring", {"n": 1, "completions": [{"person": "Cy", "course": "sellers_101",
+                                                                "expires_on": "2026-12-20"}]},
+     "1 certification expiring soon",
+     "These course completions stop counting for your tier when they expire:\n\n"
+     "- Cy: Sellers Series 101: Twilio overview expires on 20 Dec 2026"),
     ("tiers_certifications_expiring", {"n": 1, "completions": [{"person": "Cy", "course": "Build Sales",
                                                                 "expires_on": "2026-12-20"}]},
      "1 certification expiring soon",

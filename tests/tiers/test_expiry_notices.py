@@ -4,9 +4,13 @@ annual recalculation, plain otherwise; each sent once, however often the daily j
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
+from activity import rendering
 from activity.models import Notification
 from build_portal.schedules import PERIODIC_TASKS
+from core.formatting import day
+from tests.i18n.catalog import TRANSLATED, english_left
 from tiers import tasks
 from tiers.models import ExpiryNotice
 
@@ -61,3 +65,48 @@ def test_running_the_job_twice_a_day_sends_nothing_more(partner, partner_admin):
 def test_the_job_is_scheduled_daily():
     task, crontab = PERIODIC_TASKS["Certification expiry notices (daily)"]
     assert task == "tiers.tasks.certification_expiry_notices" and "day_of_month" not in crontab
+
+
+def test_a_notice_carries_the_forecast_and_the_completions_as_data(partner, partner_admin):
+    """No sentence is stored: tier levels, course codes and ISO dates, rendered in the reader's language."""
+    lapsing = silver_with_two_lapsing(partner)
+    tasks.certification_expiry_notices(today=TODAY.isoformat())  # 60 days before 31 December
+    params = Notification.objects.get(recipient=partner_admin).params
+    assert "risk" not in params
+    forecast = params["forecast"]
+    assert (forecast["recalculation_on"], forecast["tier_if_renewed"], forecast["tier_otherwise"]) == (
+        "2023-01-01", "silver", "bronze")
+    assert [(c["course"], c["lapsing"]) for c in forecast["courses"]] == [("platform", 2)]
+    assert sorted(params["completions"], key=lambda c: c["person"]) == sorted(
+        ({"person": p.name, "course": "platform", "expires_on": "2022-12-31"} for p in lapsing),
+        key=lambda c: c["person"])
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_admin_reads_the_urgent_notice_in_their_language(partner, partner_admin, language):
+    silver_with_two_lapsing(partner)
+    tasks.certification_expiry_notices(today=TODAY.isoformat())
+    notice = Notification.objects.get(recipient=partner_admin)
+    english = rendering.render(notice.kind, notice.params, notice.url, "en")
+    mail = rendering.render(notice.kind, notice.params, notice.url, language)
+    assert "or you will qualify for Bronze instead of Silver" in english.text
+    assert "Twilio platform course expires on 31 Dec 2022" in english.text
+    assert mail.text != english.text
+    with translation.override(language):
+        assert translation.gettext("Twilio platform course") in mail.text
+        assert day(date(2022, 12, 31)) in mail.text and day(date(2023, 1, 1)) in mail.text
+    assert not english_left(mail.text, language), english_left(mail.text, language)
+
+
+def test_the_plain_notice_names_the_course_in_the_readers_language(partner, partner_admin):
+    add_people(partner, certified=5, both=10, completed_on=date(2022, 1, 10))
+    add_people(partner, certified=1, completed_on=date(2022, 1, 10), expires_on=TODAY + timedelta(days=30))
+    win(partner, "250000", date(2022, 6, 1))
+    tasks.certification_expiry_notices(today=TODAY.isoformat())
+    notice = Notification.objects.get(recipient=partner_admin)
+    assert (notice.kind, [c["course"] for c in notice.params["completions"]]) == (
+        "tiers_certifications_expiring", ["platform"])
+    assert "Twilio platform course expires on 1 Dec 2022" in rendering.render_text(notice.kind, notice.params, "en")
+    with translation.override("ja"):
+        course = translation.gettext("Twilio platform course")
+    assert course in rendering.render_text(notice.kind, notice.params, "ja")
