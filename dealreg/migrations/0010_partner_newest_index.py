@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dealreg', '0007_normalise_country_codes'),
+        ('dealreg', '0009_event_reasons_as_codes'),
     ]
 
     operations = [
