@@ -52,6 +52,11 @@ def reason(w):
     return {"reason": "Which audience?"}
 
 
+def prefixed(prefix, body):
+    """The page's form of an action has a prefix (several reason forms share the page: funding.forms)."""
+    return lambda w: {f"{prefix}-{key}": value for key, value in body(w).items()}
+
+
 def payment(w):
     return {"payment_reference": "PAY-1"}
 
@@ -116,10 +121,14 @@ CASES = [
     Case("funding:claim_reject", REVIEW_PAGE, kwargs=claimed_id, method="post", data=empty),
     Case("funding:claim_pay", PAY_PAGE, kwargs=claimed_id, method="post", data=empty),
     Case("funding:request_approve", REVIEW_DONE_PAGE, kwargs=request_id, method="post", data=approve, id_suffix="-valid"),
-    Case("funding:request_reject", REVIEW_DONE_PAGE, kwargs=request_id, method="post", data=reason, id_suffix="-valid"),
-    Case("funding:request_info", REVIEW_DONE_PAGE, kwargs=request_id, method="post", data=reason, id_suffix="-valid"),
-    Case("funding:claim_approve", REVIEW_DONE_PAGE, kwargs=claimed_id, method="post", data=approve, id_suffix="-valid"),
-    Case("funding:claim_reject", REVIEW_DONE_PAGE, kwargs=claimed_id, method="post", data=reason, id_suffix="-valid"),
+    Case("funding:request_reject", REVIEW_DONE_PAGE, kwargs=request_id, method="post", data=prefixed("reject", reason),
+         id_suffix="-valid"),
+    Case("funding:request_info", REVIEW_DONE_PAGE, kwargs=request_id, method="post", data=prefixed("info", reason),
+         id_suffix="-valid"),
+    Case("funding:claim_approve", REVIEW_DONE_PAGE, kwargs=claimed_id, method="post", data=prefixed("claim", approve),
+         id_suffix="-valid"),
+    Case("funding:claim_reject", REVIEW_DONE_PAGE, kwargs=claimed_id, method="post",
+         data=prefixed("claim_reject", reason), id_suffix="-valid"),
     Case("funding:claim_pay", PAY_DONE_PAGE, kwargs=to_pay_id, method="post", data=payment, id_suffix="-valid"),
     Case("funding:claim_file", SEE_PAGE, kwargs=lambda w: {"pk": w["funding_file"].pk}),
     Case("funding:queue", QUEUE_PAGE),

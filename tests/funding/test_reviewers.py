@@ -120,22 +120,23 @@ def _page_client(user):
     return client
 
 
-DECISIONS = [  # (funding page, funding API, valid body, dealreg page body, dealreg API)
-    ("funding:request_approve", "api:funding-request-approve", {"approved_amount": "100.00", "reason": "ok"},
+DECISIONS = [  # (funding page, its form's body, funding API, its body, dealreg page body, dealreg API, its body)
+    ("funding:request_approve", {"approved_amount": "100.00", "reason": "ok"},
+     "api:funding-request-approve", {"approved_amount": "100.00", "reason": "ok"},
      {"decision": "approve", "reason": "ok"}, "api:dealreg-approve", {"reason": "ok"}),
-    ("funding:request_reject", "api:funding-request-reject", {"reason": "Too small."},
+    ("funding:request_reject", {"reject-reason": "Too small."}, "api:funding-request-reject", {"reason": "Too small."},
      {"decision": "reject", "reason_code": "not_a_fit", "reason": "Too small."}, "api:dealreg-reject",
      {"reason_code": "not_a_fit", "reason": "Too small."}),
-    ("funding:request_info", "api:funding-request-info", {"reason": "Which team?"},
+    ("funding:request_info", {"info-reason": "Which team?"}, "api:funding-request-info", {"reason": "Which team?"},
      {"decision": "request_info", "reason": "Which team?"}, "api:dealreg-request-info", {"reason": "Which team?"}),
 ]
 
 
-@pytest.mark.parametrize(("page", "api", "body", "deal_page_body", "deal_api", "deal_api_body"), DECISIONS,
-                         ids=[d[0] for d in DECISIONS])
+@pytest.mark.parametrize(("page", "page_body", "api", "api_body", "deal_page_body", "deal_api", "deal_api_body"),
+                         DECISIONS, ids=[d[0] for d in DECISIONS])
 def test_a_wrong_actor_gets_the_same_refusal_from_funding_and_deal_registration_never_a_form_error(
-        request_, partner, partner_admin, other_pam, psa, pam, page, api, body, deal_page_body, deal_api,
-        deal_api_body):
+        request_, partner, partner_admin, other_pam, psa, pam, page, page_body, api, api_body, deal_page_body,
+        deal_api, deal_api_body):
     """Valid bodies, so a 400 could only be the wrong answer. A PAM of other partners cannot see the partner's
     requests at all (404, as for any outsider: funding.access); the PSA and the partner's own users see them
     and are refused (403). Deal registrations answer exactly the same."""
@@ -144,8 +145,8 @@ def test_a_wrong_actor_gets_the_same_refusal_from_funding_and_deal_registration_
     before = _written()
     for user, expected in ((other_pam, 404), (psa, 403), (partner_admin, 403)):
         answers = {
-            "funding page": _page_client(user).post(reverse(page, args=[request_.pk]), body).status_code,
-            "funding API": _token_client(user).post(reverse(api, args=[request_.pk]), body,
+            "funding page": _page_client(user).post(reverse(page, args=[request_.pk]), page_body).status_code,
+            "funding API": _token_client(user).post(reverse(api, args=[request_.pk]), api_body,
                                                     content_type="application/json").status_code,
             "deal page": _page_client(user).post(reverse("dealreg:decide", args=[registration.pk]),
                                                  deal_page_body).status_code,
@@ -156,7 +157,7 @@ def test_a_wrong_actor_gets_the_same_refusal_from_funding_and_deal_registration_
     assert _written() == before
     assert DealRegistration.objects.get(pk=registration.pk).status == "submitted"
     # The partner's PAM may: the same bodies are accepted (the page redirects, the API answers the request).
-    assert _page_client(pam).post(reverse(page, args=[request_.pk]), body).status_code == 302
+    assert _page_client(pam).post(reverse(page, args=[request_.pk]), page_body).status_code == 302
 
 
 def test_a_pam_gets_403_on_mark_paid_on_the_page_and_the_api(claim_approved, pam, program_admin):
