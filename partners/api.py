@@ -154,6 +154,8 @@ class PartnerListApi(generics.ListAPIView):
         return partners
 
     def paginate_queryset(self, queryset):
+        if self.request.query_params.get("q", "").strip():  # as the page: a text search counts up to 1,000
+            self.paginator.django_paginator_class = selectors.PartnerSearchPaginator
         page = super().paginate_queryset(queryset)
         return None if page is None else selectors.with_counts(list(page), as_of=timezone.localdate())
 

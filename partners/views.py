@@ -357,7 +357,9 @@ def staff_partners(request):
     filterset = _staff_partner_list(request)
     status = 400 if filterset.is_bound and not filterset.is_valid() else 200
     partners = filterset.qs if status == 200 else filterset.queryset.none()
-    page = activity_selectors.CappedPaginator(partners, 50).get_page(request.GET.get("page"))
+    searched = status == 200 and filterset.is_bound and filterset.form.cleaned_data.get("q")
+    paginator = selectors.PartnerSearchPaginator if searched else activity_selectors.CappedPaginator
+    page = paginator(partners, 50).get_page(request.GET.get("page"))
     page.object_list = selectors.with_counts(list(page.object_list), as_of=timezone.localdate())
     return render(request, "partners/staff_partners.html", {
         "page": page, "filter": filterset, "o": request.GET.get("o", "")[:20],

@@ -128,3 +128,17 @@ def test_the_export_writes_what_the_models_say(client, program_admin):
         p.trained_count, p.user_count, "yes" if p.is_active else "no")] for p in partners]
     assert rows[1:] == expected and len(expected) >= 20
     assert any(int(r[9]) for r in rows[1:]) and any(int(r[10]) for r in rows[1:]) and any(r[7] for r in rows[1:])
+
+
+def test_a_partner_search_counts_up_to_its_own_cap(client, program_admin, monkeypatch):
+    for i in range(4):
+        PartnerFactory(name=f"Atlas Labs {i}")
+    PartnerFactory(name="Other Co")
+    monkeypatch.setattr(selectors.PartnerSearchPaginator, "CAP", 2)
+    client.force_login(program_admin)
+    page = client.get(reverse("partners:staff_partners"), {"q": "atlas"}).context["page"]
+    assert (str(page.paginator.count), page.paginator.num_pages, len(page.object_list)) == ("2+", 1, 2)
+    body = client.get(reverse("api:partner_list"), {"q": "atlas"}).json()
+    assert (body["count"], body["count_is_capped"]) == (2, True)
+    assert client.get(reverse("partners:staff_partners")).context["page"].paginator.count == 5
+    assert client.get(reverse("api:partner_list")).json()["count"] == 5
