@@ -60,7 +60,7 @@ class AuditAction(StrEnum):
     BENEFIT_INVITATION_WITHDRAW = "benefit.invitation_withdraw"
     BENEFITS_PROGRAM_YEAR_COPY = "benefits.program_year_copy"
     SHOWCASE_SAVE = "showcase.save"
-    # funding (funding.services._audit writes "funding." + the step)
+    # funding (funding.services._common._audit writes "funding." + the step)
     FUNDING_SUBMIT = "funding.submit"
     FUNDING_WITHDRAW = "funding.withdraw"
     FUNDING_ANSWER = "funding.answer"
