@@ -194,6 +194,9 @@ def near_promotion(partners, *, today, requirements):
     start, end = tier_rules.revenue_window(tier_rules.MIDYEAR, today)
     if candidates.query.is_empty():
         return Section()
+    if connection.vendor != "postgresql":
+        found = near_promotion_in_python(candidates, today=today, requirements=requirements)
+        return _near_promotion_section(found, today=today, requirements=requirements)
     parts = {
         "book": _sql(candidates.values_list("pk", "tier")),
         "revenue": _sql(attributed_attachments(start=start, end=end).filter(partner_id__in=in_book)
@@ -209,6 +212,26 @@ def near_promotion(partners, *, today, requirements):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
+    return _near_promotion_section(found, today=today, requirements=requirements)
+
+
+def near_promotion_in_python(candidates, *, today, requirements):
+    """NEAR_PROMOTION_SQL's rows (partner id, tier, how many in all), in the same order, for a database that
+    cannot run it (SQLite under `make run`, whose demo book is a few hundred partners): every candidate's
+    figures through tiers.rules.promotion_gap."""
+    tiers = dict(candidates.values_list("pk", "tier"))
+    metrics = tier_selectors.metrics_by_partner(kind=tier_rules.MIDYEAR, as_of=today, partner_ids=set(tiers))
+    ranked = []
+    for pid, tier in tiers.items():
+        upcoming = tier_rules.next_tier(tier, requirements)
+        gap = tier_rules.promotion_gap(upcoming, metrics[pid]) if upcoming is not None else None
+        if gap:
+            ranked.append((len(gap), -min(row.percent for row in gap), pid, tier))
+    ranked.sort()
+    return [(pid, tier, len(ranked)) for _unmet, _closest, pid, tier in ranked[:SECTION_ROWS]]
+
+
+def _near_promotion_section(found, *, today, requirements):
     if not found:
         return Section()
     ids = [pid for pid, _, _ in found]

@@ -198,3 +198,17 @@ def test_near_promotion_query_count_does_not_grow_with_the_book(db, program_admi
         assert near.count >= 1
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1] <= 5
+
+
+def test_near_promotion_reads_the_same_without_postgresql(db, program_admin, monkeypatch):
+    """`make run` serves SQLite, which cannot run the set-based statement: its Python path lists the same
+    partners in the same order, with the same count."""
+    build_book(size=80)
+    today = timezone.localdate()
+    requirements = selectors._requirements(program_year_or_none(today))
+    partners = Partner.objects.filter(domain__endswith=".book.example")
+    on_postgresql = selectors.near_promotion(partners, today=today, requirements=requirements)
+    monkeypatch.setattr(selectors.connection, "vendor", "sqlite")
+    elsewhere = selectors.near_promotion(partners, today=today, requirements=requirements)
+    assert on_postgresql.count >= 1
+    assert (elsewhere.count, elsewhere.rows) == (on_postgresql.count, on_postgresql.rows)
