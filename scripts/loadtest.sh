@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Taken first: collectstatic below compresses every static file and lifts the load average by itself.
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+# How fast a core of this machine is, beside the figures: development machines differ from day to day.
+REFERENCE="$(.venv/bin/python perf/machine.py)"
 PARTNERS="${PARTNERS:-100000}"
 USERS="${USERS:-20}"
 DURATION="${DURATION:-60s}"
@@ -98,6 +100,7 @@ CPU_DB="$($PY -c "print($(cpu_seconds postgres) - $CPU_DB_BEFORE)")"
 echo
 echo "Load test: $PARTNERS partners, language ${LOADTEST_LANGUAGE:-en}, $USERS concurrent users, think time $THINK s, $DURATION, gunicorn $WORKERS workers, $(nproc) cores"
 echo "Load average (1, 5, 15 min): at the start $LOAD_BEFORE, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$REFERENCE"
 CPU_APP="$CPU_APP" CPU_DB="$CPU_DB" $PY - <<'PYEOF'
 import csv, os
 rows = list(csv.DictReader(open("artifacts/loadtest_stats.csv")))

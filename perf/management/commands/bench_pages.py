@@ -38,6 +38,7 @@ from partners.filters import PartnerFilter, PersonFilter
 from partners.models import Agreement, AgreementAcceptance, Partner, PartnerRole, Person, StaffRole, User
 from perf.copying import copy_rows
 from perf.loadtest_seed import COUNTRIES, SUFFIXES, TIERS, WORDS, program_year_of_today
+from perf.machine import reference_line
 from perf.scratch import broker_in_memory, scratch_database
 
 ACTIONS = ["dealreg.submit", "dealreg.approve", "dealreg.reject", "partners.person_create", "partners.person_update",
@@ -57,6 +58,7 @@ class Command(BaseCommand):
         parser.add_argument("--only", nargs="*", default=[], help="measure only the pages whose label contains one")
 
     def handle(self, *args, sizes, repeat, only, **options):
+        self.stdout.write(reference_line())
         if repeat < 1 or not sizes or min(sizes) < 1 or sizes != sorted(sizes):
             raise CommandError("--sizes must be increasing and positive; --repeat at least 1.")
         with override_settings(ALLOWED_HOSTS=["testserver"]), broker_in_memory(), \

@@ -28,6 +28,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from partners.models import Partner, StaffRole, User
+from perf.machine import reference_line
 
 # Fewer partners than this is not the load-test database: the figures would mean nothing.
 MIN_PARTNERS = 1000
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--without-cache", action="store_true", help="a dummy cache: nothing is kept")
 
     def handle(self, *args, repeat, export_repeat, only, without_cache, **options):
+        self.stdout.write(reference_line())
         if repeat < 1 or export_repeat < 1:
             raise CommandError("--repeat and --export-repeat must be at least 1.")
         partners = Partner.objects.count()

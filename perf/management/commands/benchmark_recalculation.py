@@ -35,6 +35,7 @@ from core.copy import CsvStream
 from dealreg.models import Opportunity, OpportunityPartner
 from dealreg.revenue import attachment_counts, attributed_attachments
 from partners.models import Agreement, AgreementAcceptance, Completion, Course, Partner, Person, TierLevel, User, new_badge_token
+from perf.machine import reference_line
 from perf.scratch import broker_in_memory, foreign_key_checks_off, indexes_rebuilt_after, scratch_database
 from program import services as program_services
 from program.models import ProgramYear
@@ -94,6 +95,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, partners, kind, as_of, sample, seed, **options):
         self.verbosity = options.get("verbosity", 1)
+        self.stdout.write(reference_line())
         if partners < 1:
             raise CommandError("--partners must be at least 1.")
         try:
