@@ -62,7 +62,8 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz?check=postgresq
 run_locust() {  # think time, run time, CSV prefix
   # Users start over about 5 s, not all in the same instant, and the figures count from the moment
   # all of them run (--reset-stats): a burst of 20 first clicks at once is the load generator's, not the users'.
-  LOADTEST_SESSIONS="$SESSIONS" LOADTEST_THINK="$1" .venv/bin/locust -f loadtest/locustfile.py --headless \
+  # /usr/bin/time keeps the load generator's own CPU seconds: it runs on the same cores as the server.
+  LOADTEST_SESSIONS="$SESSIONS" LOADTEST_THINK="$1" /usr/bin/time -f "%U %S" -o "$3-cpu" .venv/bin/locust -f loadtest/locustfile.py --headless \
     -u "$USERS" -r "$(( (USERS + 4) / 5 ))" --reset-stats --run-time "$2" -H "http://127.0.0.1:$PORT" \
     --csv "$3" --only-summary --loglevel WARNING ${EXCLUDE:+--exclude-tags $EXCLUDE} \
     >/dev/null 2>>artifacts/loadtest-locust.log || true
@@ -111,6 +112,7 @@ for r in rows:
 total = next(r for r in rows if r["Name"] == "Aggregated")
 count = int(total["Request Count"]) or 1
 app, db = float(os.environ["CPU_APP"]), float(os.environ["CPU_DB"])
+generator = sum(map(float, open("artifacts/loadtest-cpu").read().split()))
 print(f"CPU per request: gunicorn {app * 1000 / count:.1f} ms, PostgreSQL {db * 1000 / count:.1f} ms "
-      f"({app:.1f} s and {db:.1f} s over {count} requests)")
+      f"({app:.1f} s and {db:.1f} s over {count} requests); the load generator (locust, start-up included) {generator:.1f} s")
 PYEOF
