@@ -154,7 +154,8 @@ def earned_tiers(requirements):
 # The requirements last asked about and their earned tiers. A recalculation asks once per partner with the same
 # list: comparing it with the last one is a pointer comparison per tier (a tuple compares its items by identity
 # first), where an lru_cache hashed the five frozen dataclasses, their Decimals included, on every call (a tenth
-# of the rules' time). Equal requirements made anew (another request) compare equal field by field.
+# of the rules' time), then compared them field by field with the ones it was first given. Equal requirements
+# made anew (another run, another request) compare equal field by field once and are kept from then on.
 _last_earned: tuple[tuple[TierRequirement, ...], tuple[TierRequirement, ...]] = ((), ())
 
 
@@ -164,7 +165,7 @@ def _earned_tiers(requirements):
     last, earned = _last_earned
     if requirements != last:
         earned = tuple(sorted((r for r in requirements if not r.is_designation), key=lambda r: r.rank))
-        _last_earned = requirements, earned
+    _last_earned = requirements, earned
     return earned
 
 
