@@ -87,6 +87,7 @@ class Outcome(NamedTuple):
 
 # TierLevel.rank walks the enum on every call; a recalculation asks it a few hundred thousand times.
 RANK = {level.value: i for i, level in enumerate(TierLevel)}
+NONE = TierLevel.NONE.value  # '' (not registered); an enum member's .value is a property lookup each time
 # Stored in reasons as plain text (the tier names are the program's own in every language); "Not registered"
 # is the one label that is words, and tiers/reasons.py renders it in the reader's language.
 NAMES = {level.value: str(level.label) if level.value else "Not registered" for level in TierLevel}
@@ -147,12 +148,25 @@ def window(kind, as_of):
 
 def earned_tiers(requirements):
     """The tiers a partner earns by requirements, lowest first (Global Strategic is given, not earned)."""
-    return list(_earned_tiers(tuple(requirements)))
+    return list(_earned_tiers(requirements))
 
 
-@lru_cache(maxsize=16)
+# The requirements last asked about and their earned tiers. A recalculation asks once per partner with the same
+# list: comparing it with the last one is a pointer comparison per tier (a tuple compares its items by identity
+# first), where an lru_cache hashed the five frozen dataclasses, their Decimals included, on every call (a tenth
+# of the rules' time), then compared them field by field with the ones it was first given. Equal requirements
+# made anew (another run, another request) compare equal field by field once and are kept from then on.
+_last_earned: tuple[tuple[TierRequirement, ...], tuple[TierRequirement, ...]] = ((), ())
+
+
 def _earned_tiers(requirements):
-    return tuple(sorted((r for r in requirements if not r.is_designation), key=lambda r: r.rank))
+    global _last_earned
+    requirements = tuple(requirements)
+    last, earned = _last_earned
+    if requirements != last:
+        earned = tuple(sorted((r for r in requirements if not r.is_designation), key=lambda r: r.rank))
+    _last_earned = requirements, earned
+    return earned
 
 
 REQUIREMENT_LABELS = {
@@ -237,8 +251,8 @@ def qualified_tier(metrics, requirements, *, window=None):
 
     Returns the tier level ('' when not even Registered) and, as reasons, what the next tier still needs.
     """
-    reached = TierLevel.NONE.value
-    for requirement in _earned_tiers(tuple(requirements)):
+    reached = NONE
+    for requirement in _earned_tiers(requirements):
         missing = shortfalls(requirement, metrics, window=window)
         if missing:
             return reached, tuple(missing)
@@ -277,7 +291,7 @@ def assess(*, kind, as_of, metrics, current_tier, designated, requirements, prov
     """
     revenue = window(kind, as_of)
     qualified, missing = qualified_tier(metrics, requirements, window=revenue)
-    current = current_tier or TierLevel.NONE.value
+    current = current_tier or NONE
     reasons = [{"code": R.QUALIFIES, "tier": tier_name(qualified)}] if qualified else []
     reasons += missing
 
@@ -330,8 +344,8 @@ def people_tier(metrics, requirements, *, below):
     """The highest earned tier under ``below`` whose people counts (and partner agreement) ``metrics`` meet,
     walking up from Registered as qualified_tier does but leaving revenue out (mid-year demotion after an
     expired certification provisional period, guide p.12 footnote 2)."""
-    reached = TierLevel.NONE.value
-    for requirement in _earned_tiers(tuple(requirements)):
+    reached = NONE
+    for requirement in _earned_tiers(requirements):
         if rank(requirement.level) >= rank(below):
             break
         if requirement.requires_partner_agreement and not metrics.agreement_accepted:

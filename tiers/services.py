@@ -30,7 +30,6 @@ from activity.services import (
     notify_many,
     notify_select,
 )
-from core.copy import CsvStream
 from core.formatting import day
 from partners import selectors as partner_selectors
 from partners.models import Completion, Partner, TierLevel, User
@@ -98,28 +97,39 @@ def run_preview(*, kind: str, as_of: datetime.date | None = None, started_by: Ac
             started_by=started_by if started_by is not None and started_by.is_authenticated else None,
         )
 
-        def assessed(share: list[tuple[int, str]], counts: Counts) -> Iterator[tuple[int, Any, bool, rules.Outcome]]:
-            """(partner id, metrics, designated, outcome) per partner of ``share``, computed as they are
-            written."""
-            designated_tier, period_days = TierLevel.GLOBAL_STRATEGIC, program_year.provisional_period_days
-            metrics = sources.metrics
-            for partner_id, tier in share:
-                m = metrics(partner_id)
-                designated = tier == designated_tier
-                outcome = rules.assess(
-                    kind=kind, as_of=as_of, metrics=m, current_tier=tier, designated=designated,
-                    requirements=requirements, provisional_ends_on=provisional.get(partner_id),
-                    provisional_period_days=period_days,
-                )
-                counts[outcome.movement] += 1
-                yield partner_id, m, designated, outcome
-
+        assessed = _assessed(kind=kind, as_of=as_of, requirements=requirements, sources=sources,
+                             provisional=provisional, provisional_period_days=program_year.provisional_period_days)
         written, counts = _write_assessments(run.pk, partners, assessed)
         RecalculationRun.objects.filter(pk=run.pk).update(
             partner_count=written, up_count=counts[rules.UP], down_count=counts[rules.DOWN]
         )
         run.partner_count, run.up_count, run.down_count = written, counts[rules.UP], counts[rules.DOWN]
     return run
+
+
+def _assessed(*, kind: str, as_of: datetime.date, requirements: list[rules.TierRequirement],
+              sources: selectors.MetricSources, provisional: dict[int, datetime.date],
+              provisional_period_days: int) -> Assessed:
+    """The rules of a run for any share of its partners (what _write_assessments takes): made from the run's
+    reads, so a forked process computes its share from the data it inherits."""
+
+    def assessed(share: list[tuple[int, str]], counts: Counts) -> Iterator[tuple[int, Any, bool, rules.Outcome]]:
+        """(partner id, metrics, designated, outcome) per partner of ``share``, computed as they are
+        written."""
+        designated_tier = TierLevel.GLOBAL_STRATEGIC
+        metrics = sources.metrics
+        for partner_id, tier in share:
+            m = metrics(partner_id)
+            designated = tier == designated_tier
+            outcome = rules.assess(
+                kind=kind, as_of=as_of, metrics=m, current_tier=tier, designated=designated,
+                requirements=requirements, provisional_ends_on=provisional.get(partner_id),
+                provisional_period_days=provisional_period_days,
+            )
+            counts[outcome.movement] += 1
+            yield partner_id, m, designated, outcome
+
+    return assessed
 
 
 @contextlib.contextmanager
@@ -139,9 +149,26 @@ def _garbage_collector_paused() -> Iterator[None]:
 ASSESSMENT_COLUMNS = ("run_id", "partner_id", "certified_technical", "sales_trained", "revenue_usd",
                       "agreement_accepted", "designated", "previous_tier", "computed_tier", "applied_tier", "movement",
                       "reasons", "provisional_action", "provisional_ends_on")
-TEXT_COLUMNS = ("previous_tier", "computed_tier", "applied_tier", "movement", "provisional_action")
 COPY_CHUNK = 256 * 1024
-_encode_reasons = json.JSONEncoder().encode
+ROWS_PER_CHUNK = 600  # ~400 characters a row: chunks of about COPY_CHUNK
+
+
+def _reasons_encoder() -> Callable[[Any], str]:
+    """json.JSONEncoder().encode, byte for byte, without its per-call set-up: encode() builds a new C
+    encoder (and a dict for cycle checks) on every call, a third of the time of a run's small reason
+    lists. The C encoder is made once with JSONEncoder's defaults (ensure_ascii, ", " and ": ", no
+    sorting, NaN allowed; reasons are plain values with no cycles). Without the C accelerator: encode()."""
+    c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if c_make_encoder is None:
+        return json.JSONEncoder().encode
+    defaults = json.JSONEncoder()
+    encoder = c_make_encoder(None, defaults.default, json.encoder.encode_basestring_ascii, None,
+                             defaults.key_separator, defaults.item_separator, defaults.sort_keys,
+                             defaults.skipkeys, defaults.allow_nan)
+    return lambda reasons: "".join(encoder(reasons, 0))
+
+
+_encode_reasons = _reasons_encoder()
 
 
 # Below this many partners a run stays in one process: forking costs a few milliseconds and the
@@ -174,27 +201,40 @@ def _write_assessments(run_id: int, partners: list[tuple[int, str]], assessed: A
         return len(objects), counts
 
     def chunks(share: list[tuple[int, str]]) -> Generator[str, None, tuple[int, Counts]]:
-        """The CSV text of a share's rows; returns (rows, movement counts)."""
+        """The COPY text of a share's rows; returns (rows, movement counts).
+
+        COPY's text format, one f-string a row: the csv module quoted the reasons' JSON (doubling each of its
+        quotes) character by character, which cost more than computing the row. Only the reasons can hold a
+        backslash (a JSON escape), doubled for COPY; JSON has no raw tab or newline, and the other text
+        columns are tier, movement and provisional codes. An empty field is '' and \\N is NULL."""
         counts = _no_movements()
-        stream = CsvStream(
-            # CSV mode: an unquoted empty field is NULL; FORCE_NOT_NULL reads it as '' for the text columns.
-            (run_id, partner_id, m.certified_technical, m.sales_trained, m.revenue_usd,
-             "t" if m.agreement_accepted else "f", "t" if designated else "f", o.previous_tier, o.qualified_tier,
-             o.applied_tier, o.movement, _encode_reasons(o.reasons), o.provisional_action,
-             o.provisional_ends_on.isoformat() if o.provisional_ends_on else None)
-            for partner_id, m, designated, o in assessed(share, counts)
-        )
-        while chunk := stream.read(COPY_CHUNK):
-            yield chunk
-        return stream.rows_written, counts
+        rows = 0
+        lines: list[str] = []
+        for partner_id, m, designated, o in assessed(share, counts):
+            reasons = _encode_reasons(o.reasons)
+            if "\\" in reasons:
+                reasons = reasons.replace("\\", "\\\\")
+            ends_on = o.provisional_ends_on.isoformat() if o.provisional_ends_on else "\\N"
+            lines.append(
+                f"{run_id}\t{partner_id}\t{m.certified_technical}\t{m.sales_trained}\t{m.revenue_usd!s}\t"
+                f"{'t' if m.agreement_accepted else 'f'}\t{'t' if designated else 'f'}\t{o.previous_tier}\t"
+                f"{o.qualified_tier}\t{o.applied_tier}\t{o.movement}\t{reasons}\t{o.provisional_action}\t{ends_on}\n"
+            )
+            if len(lines) == ROWS_PER_CHUNK:
+                rows += len(lines)
+                yield "".join(lines)
+                lines.clear()
+        if lines:
+            rows += len(lines)
+            yield "".join(lines)
+        return rows, counts
 
     processes = parallel.cores() if len(partners) >= SPREAD_FROM_PARTNERS and parallel.can_fork() else 1
     source = parallel.ForkedChunks(chunks, _shares(partners, processes))
     try:
         with connection.cursor() as cursor:
             cursor.copy_expert(
-                f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                f"FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
+                f"COPY {Assessment._meta.db_table} ({', '.join(ASSESSMENT_COLUMNS)}) FROM STDIN",
                 source, COPY_CHUNK,
             )
     except Exception as error:  # psycopg2's own (copy_expert is not wrapped by Django)

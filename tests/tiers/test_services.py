@@ -15,7 +15,7 @@ from program import services as program_services
 from program.models import ProgramYear
 from tests.factories import PartnerFactory, UserFactory, accept_partner_agreement
 from tiers import services
-from tiers.models import Assessment, Designation, ProvisionalPeriod, RecalculationRun
+from tiers.models import Assessment, Designation, ProvisionalPeriod, RecalculationRun, Tier
 
 from .conftest import add_people, make_silver, win
 
@@ -397,6 +397,18 @@ def test_preview_spread_over_processes_writes_the_same_assessments(kind, as_of, 
     assert _assessment_rows(spread) == _assessment_rows(alone) and len(_assessment_rows(alone)) == 8
     assert (spread.partner_count, spread.up_count, spread.down_count) == (
         alone.partner_count, alone.up_count, alone.down_count)
+
+
+def test_preview_keeps_reasons_whose_tier_names_need_escaping(partner_admin, partner):
+    """The rows reach COPY as text: a tier name with a quote, a backslash, a tab and a non-ASCII letter (JSON
+    escapes, which COPY reads as escapes of its own unless doubled) comes back as the program named it."""
+    name = 'Bro\\nze "Ñ"\t'
+    Tier.objects.filter(program_year__year=2023, level=TierLevel.BRONZE).update(name=name)
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    reasons = run.assessments.get(partner=partner).reasons
+    assert reasons[:2] == [{"code": "qualifies", "tier": "Registered"},
+                           {"code": "requirement_short", "tier": name, "requirement": "platform_certified",
+                            "have": 0, "need": 3}]
 
 
 def test_a_failing_process_fails_the_preview_and_writes_nothing(monkeypatch, partner, partner_admin):
