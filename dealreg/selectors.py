@@ -127,6 +127,16 @@ def queue_rows(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistratio
     return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by", "opportunity"))
 
 
+def queue_rows_in_order(ids: list[int]) -> list[DealRegistration]:
+    """queue_rows for the registrations ``ids``, in that order: a page of the queue read by the ids its ordered,
+    filtered statement chose. One statement with the ordering, the visibility semi-join, the four joins and the
+    conflict EXISTS took ~7 ms of PostgreSQL planning alone at 100,000 partners; split, both plan in ~2 ms."""
+    if not ids:
+        return []
+    rows = queue_rows(DealRegistration.objects.filter(pk__in=ids).order_by()).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def review_queue(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
     """Oldest first: the registration that has waited longest is decided first."""
     return queue_rows(queryset).order_by("waiting_since", "pk")

@@ -54,8 +54,15 @@ class QueuePaginator(Paginator):
 
     @cached_property
     def _counted(self):
-        # Only the ids: the rows' conflict flags (EXISTS subqueries) are for the page shown, not for the count.
-        return self.object_list.values("pk")[: self.CAP + 1].count()
+        # Only the ids, in no order: any CAP + 1 rows count the same as the oldest, and unordered the planner
+        # walks the (partner, status) index instead of sorting by waiting time (2 ms against 17-21 ms for
+        # 142,000 waiting registrations a PAM sees). The conflict flags are for the page shown.
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
+
+    def _get_page(self, object_list, number, paginator):
+        # ``object_list`` is the filtered, ordered queue sliced to the page: its ids, then their rows.
+        ids = list(object_list.values_list("pk", flat=True))
+        return super()._get_page(selectors.queue_rows_in_order(ids), number, paginator)
 
     @property
     def more_than_cap(self):
@@ -278,8 +285,7 @@ def review_queue(request):
     filterset = ReviewQueueFilter(request.GET, queryset=access.registrations_visible_to(request.user),
                                   user=request.user)
     valid = filterset.is_valid()
-    queryset = selectors.queue_rows(filterset.qs if valid else filterset.queryset.none())
-    page = _page(request, queryset, paginator=QueuePaginator)
+    page = _page(request, filterset.qs if valid else filterset.queryset.none(), paginator=QueuePaginator)
     selectors.review_state(page.object_list)
     selectors.attach_same_partner_registrations(page.object_list)
     data = filterset.form.cleaned_data if valid else {}
