@@ -1,5 +1,7 @@
 """Pages: thin callers of access (who), selectors (reads) and services (writes)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -52,6 +54,10 @@ class QueuePaginator(Paginator):
 
     CAP = 1000
 
+    def __init__(self, object_list, per_page, *, with_pam, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.with_pam = with_pam
+
     @cached_property
     def _counted(self):
         # Only the ids, in no order: any CAP + 1 rows count the same as the oldest, and unordered the planner
@@ -62,7 +68,7 @@ class QueuePaginator(Paginator):
     def _get_page(self, object_list, number, paginator):
         # ``object_list`` is the filtered, ordered queue sliced to the page: its ids, then their rows.
         ids = list(object_list.values_list("pk", flat=True))
-        return super()._get_page(selectors.queue_rows_in_order(ids), number, paginator)
+        return super()._get_page(selectors.queue_page_rows(ids, with_pam=self.with_pam), number, paginator)
 
     @property
     def more_than_cap(self):
@@ -285,12 +291,13 @@ def review_queue(request):
     filterset = ReviewQueueFilter(request.GET, queryset=access.registrations_visible_to(request.user),
                                   user=request.user)
     valid = filterset.is_valid()
-    page = _page(request, filterset.qs if valid else filterset.queryset.none(), paginator=QueuePaginator)
+    pams = User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email") \
+        if request.user.is_program_admin else None
+    page = _page(request, filterset.qs if valid else filterset.queryset.none(),
+                 paginator=partial(QueuePaginator, with_pam=pams is not None))
     selectors.review_state(page.object_list)
     selectors.attach_same_partner_registrations(page.object_list)
     data = filterset.form.cleaned_data if valid else {}
-    pams = User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email") \
-        if request.user.is_program_admin else None
     return render(request, "dealreg/queue.html", {
         "rows_key": _queue_rows_key(page.object_list, with_pam=pams is not None), "rows_seconds": LIST_ROWS_SECONDS,
         "page": page, "filter": filterset, "status": filterset.data.get("status"),
