@@ -1,6 +1,7 @@
 """Forms check the shape of input; the rules (ARR > 0, close date ahead, duplicates) live in services."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 
 # Labels are built at import time: lazy, so each request shows them in its own language.
@@ -38,15 +39,19 @@ class RegistrationForm(forms.Form):
     confirm = forms.BooleanField(label=_("The figures are right"), required=False, widget=forms.HiddenInput)
 
     def add_rule_errors(self, errors):
-        """Add the service's rule errors to the fields that have none yet: every error shows on the first
-        submit. An unusual figure reveals the "The figures are right" tick."""
+        """Add the service's rule errors ({field: error}, or the ValidationError the submission service raised) to
+        the fields that have none yet: every error shows on the first submit. An unusual figure reveals the "The
+        figures are right" tick."""
+        if isinstance(errors, ValidationError):
+            errors = errors.error_dict if hasattr(errors, "error_dict") else {NON_FIELD_ERRORS: errors.error_list}
         for field, error in errors.items():
             target = field if field in self.fields else None
             if target and target in self.errors:
                 continue
-            self.add_error(target, error)
-            if getattr(error, "code", None) == "confirm":
-                self.fields["confirm"].widget = forms.CheckboxInput({"class": "form-check-input"})
+            for one in error if isinstance(error, list) else [error]:
+                self.add_error(target, one)
+                if getattr(one, "code", None) == "confirm":
+                    self.fields["confirm"].widget = forms.CheckboxInput({"class": "form-check-input"})
         return self
 
     def submission(self):
@@ -56,12 +61,14 @@ class RegistrationForm(forms.Form):
         return data
 
     def is_valid_under(self, rule_errors, *, partner):
-        """Shape and the service's rules together (``rule_errors``: services.registration_errors, run on every
-        field that parsed), so every error shows on the first submit. True when both pass."""
-        valid = self.is_valid()
-        errors = rule_errors(partner=partner, today=timezone.localdate(), **self.submission())
-        self.add_rule_errors(errors)
-        return valid and not errors
+        """The shape, and with a shape error the service's rules too (``rule_errors``: services.registration_errors,
+        run on every field that parsed), so every error shows on the first submit. True when the shape passes: the
+        submission service then checks the rules itself, once per submit instead of twice, and what it refuses goes
+        to add_rule_errors."""
+        if self.is_valid():
+            return True
+        self.add_rule_errors(rule_errors(partner=partner, today=timezone.localdate(), **self.submission()))
+        return False
 
     @property
     def needs_confirmation(self):

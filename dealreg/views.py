@@ -136,7 +136,7 @@ def registration_create(request):
         try:
             registration = services.registration_submit(partner=partner, submitted_by=request.user, **form.submission())
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_rule_errors(error)
         else:
             messages.success(request, _("Registration %(reference)s submitted. Your PAM will review it.") % {
                 "reference": registration.reference})
