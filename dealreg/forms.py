@@ -1,13 +1,15 @@
 """Forms check the shape of input; the rules (ARR > 0, close date ahead, duplicates) live in services."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 # Labels are built at import time: lazy, so each request shows them in its own language.
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import CountryChoiceField, QuickSelect
+from core.forms import CountryChoiceField, QuickSelect, _escape, _html_attrs
 
 from . import rules
 from .imports import ACCOUNT_COLUMNS, OPPORTUNITY_COLUMNS, OPPORTUNITY_REQUIRED, read_csv
@@ -17,36 +19,102 @@ TEXT = {"class": "form-control"}
 SELECT = {"class": "form-select"}
 
 
+# The registration form's widgets write the HTML of Django's templates (django/forms/widgets/input.html,
+# textarea.html, multiple_input.html with its options) from Python, from the same context (Widget.get_context), as
+# core.forms.QuickSelect does for selects: an include or three per field cost about 6 ms of CPU per form page,
+# on every deal registration form and list. tests/dealreg/test_quick_widgets.py holds them equal to Django's.
+def _input_html(widget):
+    value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
+    return f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}{_html_attrs(widget["attrs"])}>'
+
+
+class _QuickInput:
+    def _render(self, template_name, context, renderer=None):
+        return mark_safe(_input_html(context["widget"]))  # noqa: S308 - every value is escaped
+
+
+class QuickTextInput(_QuickInput, forms.TextInput):
+    pass
+
+
+class QuickEmailInput(_QuickInput, forms.EmailInput):
+    pass
+
+
+class QuickNumberInput(_QuickInput, forms.NumberInput):
+    pass
+
+
+class QuickDateInput(_QuickInput, forms.DateInput):
+    pass
+
+
+class QuickHiddenInput(_QuickInput, forms.HiddenInput):
+    pass
+
+
+class QuickTextarea(forms.Textarea):
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        return mark_safe(  # noqa: S308 - every value is escaped
+            f'<textarea name="{_escape(widget["name"])}"{_html_attrs(widget["attrs"])}>\n'
+            f'{_escape(widget["value"]) if widget["value"] else ""}</textarea>')
+
+
+class QuickCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        attrs = widget["attrs"]
+        div_id = f' id="{_escape(attrs["id"])}"' if attrs.get("id") else ""
+        div_class = f' class="{_escape(attrs["class"])}"' if attrs.get("class") else ""
+        out = [f"<div{div_id}{div_class}>"]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                out.append(f"\n  <div><label>{_escape(group)}</label>")
+            for option in options:
+                label_for = f' for="{_escape(option["attrs"]["id"])}"' if option["attrs"].get("id") else ""
+                out.append(f"<div>\n    <label{label_for}>{_input_html(option)}\n {_escape(option['label'])}</label>\n\n</div>"
+                           if option["wrap_label"] else f"<div>\n    {_input_html(option)}\n\n\n</div>")
+            if group:
+                out.append("\n  </div>")
+        out.append("\n</div>")
+        return mark_safe("".join(out))  # noqa: S308 - every value is escaped
+
+
 class RegistrationForm(forms.Form):
-    customer_company = forms.CharField(label=_("Customer company"), max_length=200, widget=forms.TextInput(TEXT))
+    customer_company = forms.CharField(label=_("Customer company"), max_length=200, widget=QuickTextInput(TEXT))
     website = forms.CharField(
-        label=_("Customer website domain"), max_length=300, widget=forms.TextInput({**TEXT, "placeholder": "example.com"}),
+        label=_("Customer website domain"), max_length=300, widget=QuickTextInput({**TEXT, "placeholder": "example.com"}),
         help_text=_("We store the bare domain: https://www.Example.com/about becomes example.com."),
     )
     country = CountryChoiceField(label=_("Customer country"), widget=QuickSelect(SELECT), error_for=rules.country_error)
-    contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=forms.TextInput(TEXT))
-    contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=forms.EmailInput(TEXT))
+    contact_name = forms.CharField(label=_("Customer contact name"), max_length=150, widget=QuickTextInput(TEXT))
+    contact_email = forms.EmailField(label=_("Customer contact email"), max_length=254, widget=QuickEmailInput(TEXT))
     products = forms.MultipleChoiceField(
-        label=_("Products of interest"), choices=Opportunity.ProductLine.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Products of interest"), choices=Opportunity.ProductLine.choices, widget=QuickCheckboxSelectMultiple
     )
-    use_case = forms.CharField(label=_("Use case"), max_length=4000, widget=forms.Textarea({**TEXT, "rows": 4}))
+    use_case = forms.CharField(label=_("Use case"), max_length=4000, widget=QuickTextarea({**TEXT, "rows": 4}))
     estimated_arr_usd = forms.DecimalField(
-        label=_("Estimated ARR (USD)"), max_digits=14, decimal_places=2, widget=forms.NumberInput({**TEXT, "step": "0.01"})
+        label=_("Estimated ARR (USD)"), max_digits=14, decimal_places=2, widget=QuickNumberInput({**TEXT, "step": "0.01"})
     )
-    expected_close_date = forms.DateField(label=_("Expected close date"), widget=forms.DateInput({**TEXT, "type": "date"}))
+    expected_close_date = forms.DateField(label=_("Expected close date"), widget=QuickDateInput({**TEXT, "type": "date"}))
     # Shown only when a figure is unusual (services.registration_errors with code "confirm").
-    confirm = forms.BooleanField(label=_("The figures are right"), required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("The figures are right"), required=False, widget=QuickHiddenInput)
 
     def add_rule_errors(self, errors):
-        """Add the service's rule errors to the fields that have none yet: every error shows on the first
-        submit. An unusual figure reveals the "The figures are right" tick."""
+        """Add the service's rule errors ({field: error}, or the ValidationError the submission service raised) to
+        the fields that have none yet: every error shows on the first submit. An unusual figure reveals the "The
+        figures are right" tick."""
+        if isinstance(errors, ValidationError):
+            errors = errors.error_dict if hasattr(errors, "error_dict") else {NON_FIELD_ERRORS: errors.error_list}
         for field, error in errors.items():
             target = field if field in self.fields else None
             if target and target in self.errors:
                 continue
-            self.add_error(target, error)
-            if getattr(error, "code", None) == "confirm":
-                self.fields["confirm"].widget = forms.CheckboxInput({"class": "form-check-input"})
+            for one in error if isinstance(error, list) else [error]:
+                self.add_error(target, one)
+                if getattr(one, "code", None) == "confirm":
+                    self.fields["confirm"].widget = forms.CheckboxInput({"class": "form-check-input"})
         return self
 
     def submission(self):
@@ -56,12 +124,14 @@ class RegistrationForm(forms.Form):
         return data
 
     def is_valid_under(self, rule_errors, *, partner):
-        """Shape and the service's rules together (``rule_errors``: services.registration_errors, run on every
-        field that parsed), so every error shows on the first submit. True when both pass."""
-        valid = self.is_valid()
-        errors = rule_errors(partner=partner, today=timezone.localdate(), **self.submission())
-        self.add_rule_errors(errors)
-        return valid and not errors
+        """The shape, and with a shape error the service's rules too (``rule_errors``: services.registration_errors,
+        run on every field that parsed), so every error shows on the first submit. True when the shape passes: the
+        submission service then checks the rules itself, once per submit instead of twice, and what it refuses goes
+        to add_rule_errors."""
+        if self.is_valid():
+            return True
+        self.add_rule_errors(rule_errors(partner=partner, today=timezone.localdate(), **self.submission()))
+        return False
 
     @property
     def needs_confirmation(self):
@@ -196,7 +266,7 @@ class ListFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status"))] + DealRegistration.Status.choices, widget=QuickSelect(SELECT))
     q = forms.CharField(label=_("Search"), required=False, max_length=100,
-                        widget=forms.TextInput({**TEXT, "placeholder": _("Company, domain, contact or DR-number")}))
+                        widget=QuickTextInput({**TEXT, "placeholder": _("Company, domain, contact or DR-number")}))
 
 
 # The detail page's form for each action of the workflow table (dealreg.rules.TRANSITIONS), under the name

