@@ -1,0 +1,74 @@
+"""core's ``{% remembered %}`` tag, and the navigation of every page (templates/base.html) that it keeps: each
+reader sees exactly the page rendered afresh, whoever read before them, in whatever language."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.utils import translation
+
+from activity.services import notify
+from core.templatetags import kept
+
+TEMPLATE = Template('{% load kept %}{% remembered "block" key %}{{ value }}{% endremembered %}')
+
+
+@pytest.fixture(autouse=True)
+def _forget():
+    kept._remembered.clear()
+    yield
+    kept._remembered.clear()
+
+
+def test_a_block_is_remembered_under_its_key_and_rendered_afresh_without_one():
+    assert TEMPLATE.render(Context({"key": "k1", "value": "first"})) == "first"
+    assert TEMPLATE.render(Context({"key": "k1", "value": "second"})) == "first"  # remembered
+    assert TEMPLATE.render(Context({"key": "k2", "value": "second"})) == "second"
+    assert TEMPLATE.render(Context({"key": "", "value": "third"})) == "third"
+    assert TEMPLATE.render(Context({"key": None, "value": "fourth"})) == "fourth"
+
+
+def test_the_memory_is_bounded(monkeypatch):
+    monkeypatch.setattr(kept, "REMEMBERED_MAX", 3)
+    for i in range(10):
+        TEMPLATE.render(Context({"key": f"k{i}", "value": i}))
+    assert len(kept._remembered) <= 3
+
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def _page(user, path="/directory/?q=x"):
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    # Each render masks the CSRF token anew: compare everything else.
+    return CSRF.sub("csrf", render_to_string("base.html", {}, request))
+
+
+@pytest.mark.django_db
+def test_every_reader_sees_the_navigation_as_rendered_afresh(monkeypatch, people):
+    readers = [AnonymousUser(), people.partner_admin, people.partner_member, people.pam, people.psa,
+               people.program_admin, people.other_partner_admin, AnonymousUser()]
+    notify(recipients=[people.partner_admin], kind="funding_rejected", params={"reference": "R", "reason": "x"})
+    remembered = {}
+    for language in ("en", "fr", "ja", "en"):
+        with translation.override(language):
+            for i, user in enumerate(readers):
+                remembered[language, i] = _page(user, f"/directory/?q={i}")
+    monkeypatch.setattr(kept.RememberedNode, "render", lambda node, context: node.nodelist.render(context))
+    for language in ("en", "fr", "ja"):
+        with translation.override(language):
+            for i, user in enumerate(readers):
+                assert remembered[language, i] == _page(user, f"/directory/?q={i}"), (language, i)
+    # What differs between readers is still there: their address, their company, their unread count.
+    assert people.partner_admin.email in remembered["en", 1] and people.pam.email not in remembered["en", 1]
+    assert 'aria-label="1 unread"' in remembered["en", 1] and "unread" not in remembered["en", 2]
+    assert 'value="/directory/?q=3"' in remembered["en", 3]
+    assert 'lang="fr"' in remembered["fr", 0] and "Se connecter" in remembered["fr", 0]
