@@ -17,6 +17,7 @@ from django import template
 from django.core.cache import cache
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
+from django.utils.autoreload import file_changed
 
 register = template.Library()
 
@@ -53,6 +54,14 @@ def do_kept(parser: Parser, token: Token) -> KeptNode:
 # empties the memory rather than filling it.
 _remembered: dict[tuple[str, str], str] = {}
 REMEMBERED_MAX = 1000
+
+
+def _forget_on_change(sender: object, file_path: object, **kwargs: object) -> None:
+    """runserver (``make run``) reloads an edited template without a new process: forget what it showed."""
+    _remembered.clear()
+
+
+file_changed.connect(_forget_on_change, dispatch_uid="core.kept.forget_on_change")
 
 
 class RememberedNode(template.Node):

@@ -72,3 +72,11 @@ def test_every_reader_sees_the_navigation_as_rendered_afresh(monkeypatch, people
     assert 'aria-label="1 unread"' in remembered["en", 1] and "unread" not in remembered["en", 2]
     assert 'value="/directory/?q=3"' in remembered["en", 3]
     assert 'lang="fr"' in remembered["fr", 0] and "Se connecter" in remembered["fr", 0]
+
+
+def test_an_edited_file_under_runserver_forgets_what_was_remembered(tmp_path):
+    from django.utils.autoreload import file_changed
+
+    TEMPLATE.render(Context({"key": "k1", "value": "first"}))
+    file_changed.send(sender=None, file_path=tmp_path / "base.html")
+    assert TEMPLATE.render(Context({"key": "k1", "value": "second"})) == "second"
