@@ -80,3 +80,21 @@ def test_an_edited_file_under_runserver_forgets_what_was_remembered(tmp_path):
     TEMPLATE.render(Context({"key": "k1", "value": "first"}))
     file_changed.send(sender=None, file_path=tmp_path / "base.html")
     assert TEMPLATE.render(Context({"key": "k1", "value": "second"})) == "second"
+
+
+@pytest.mark.django_db
+def test_the_login_page_is_the_page_rendered_afresh(client, monkeypatch, partner_admin):
+    """templates/account/login.html remembers what shows no data; a posted form shows its own values and errors."""
+    def pages():
+        answers = [client.get("/accounts/login/?next=/tier/"), client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr"),
+                   client.post("/accounts/login/", {"login": partner_admin.email, "password": "wrong"})]
+        return [CSRF.sub("csrf", answer.content.decode()) for answer in answers]
+
+    remembered = pages()
+    assert remembered == pages()  # warm
+    monkeypatch.setattr(kept.RememberedNode, "render", lambda node, context: node.nodelist.render(context))
+    assert remembered == pages()
+    first, french, posted = remembered
+    assert 'name="next" value="/tier/"' in first and "Forgot your password?" in first
+    assert 'lang="fr"' in french
+    assert f'value="{partner_admin.email}"' in posted and "alert-danger" in posted
