@@ -98,3 +98,24 @@ def test_the_login_page_is_the_page_rendered_afresh(client, monkeypatch, partner
     assert 'name="next" value="/tier/"' in first and "Forgot your password?" in first
     assert 'lang="fr"' in french
     assert f'value="{partner_admin.email}"' in posted and "alert-danger" in posted
+
+
+@pytest.mark.django_db
+def test_the_directory_search_form_is_the_form_rendered_afresh(client, monkeypatch):
+    """Each select of templates/benefits/directory.html is remembered per language and value as sent."""
+    searches = ["", "?q=cloud", "?q=x&country=JP", "?country=jp", "?country=", "?country=GB&product=flex&tier=gold",
+                "?country=ZZ", "?page=0"]
+
+    def pages():
+        answers = [client.get(f"/directory/{search}", HTTP_ACCEPT_LANGUAGE=language)
+                   for language in ("en", "fr") for search in searches]
+        return [(answer.status_code, CSRF.sub("csrf", answer.content.decode())) for answer in answers]
+
+    remembered = pages()
+    assert remembered == pages()  # warm
+    monkeypatch.setattr(kept.RememberedNode, "render", lambda node, context: node.nodelist.render(context))
+    assert remembered == pages()
+    by_search = dict(zip(searches, remembered, strict=False))
+    assert '<option value="JP" selected>' in by_search["?q=x&country=JP"][1]
+    assert " selected>" not in by_search["?country=jp"][1].split('name="country"')[1].split("</select>")[0]
+    assert by_search["?country=ZZ"][0] == 400
