@@ -7,17 +7,27 @@ shared (redis-py's clients are thread-safe; the pool hands each command its own 
 a forked process), so the one built first for a pool serves every operation after it.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
+    # Django's own attributes, which django-stubs leaves out.
+    _servers: list[str]
+    _pools: dict[int, Any]
+    _pool_class: Any
+    _pool_options: dict[str, Any]
+    _client: Any
+    _get_connection_pool_index: Callable[[bool], int]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        """Django's get_client (the same pool for the same server), but the client built once."""
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
