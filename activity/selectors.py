@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AuditEntry
+from .models import AuditEntry, Notification
 
 # The navigation shows "99+" beyond this: nobody reads a hundred notifications from a badge.
 UNREAD_CAP = 99
@@ -114,7 +114,14 @@ def audit_object_types(entries):
 
 def unread_count(user):
     """The navigation's unread count, capped (shown as "99+"); the partial index on unread notifications
-    serves it."""
+    serves it. The statement capped_count would build, written out: every signed-in page reads it, and the
+    ORM's building of the subquery cost a millisecond of CPU, ten times the statement itself."""
     if not user.is_authenticated:
         return 0
-    return capped_count(user.notifications.filter(read_at__isnull=True), UNREAD_CAP)
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE recipient_id = %s AND read_at IS NULL "  # noqa: S608
+            "LIMIT %s) capped", [user.pk, UNREAD_CAP + 1])
+        counted = cursor.fetchone()[0]
+    return CappedCount(counted, UNREAD_CAP)

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -237,8 +238,23 @@ def directory(request):
     entries = [_public_listing(x) for x in page.entries]
     return render(request, "benefits/directory.html", {
         "form": form, "page": page, "entries": entries, "query": query.urlencode(),
-        "cards_key": _cards_key(entries), "cards_seconds": CARDS_SECONDS,
+        "cards_key": _cards_key(entries), "cards_seconds": CARDS_SECONDS, "filter_keys": _filter_keys(request, form),
     })
+
+
+def _filter_keys(request, form):
+    """Each select of the search form is remembered per language and chosen value ({% remembered %},
+    templates/benefits/directory.html): rendering the 250 countries cost a few milliseconds of CPU per search.
+    Only a value as the select shows it (a choice, as sent: a country typed in lower case selects nothing and
+    is rendered each time), so that there are a few hundred of them at most."""
+    if not form.is_valid():
+        return {}
+    keys = {}
+    for name in ("country", "product", "industry", "tier"):
+        sent = request.GET.get(name)
+        if sent is None or sent == form.cleaned_data[name]:
+            keys[name] = f"{get_language()}:{get_script_prefix()}:{name}:{sent!r}"
+    return keys
 
 
 # The directory's rendered cards are kept under a key made of everything they show (templates/benefits/

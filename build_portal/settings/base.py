@@ -65,7 +65,8 @@ def postgres_databases(*, required, conn_max_age):
 def redis_caches(redis_url, key_prefix):
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, sharing one Redis client per connection pool (core/cache.py).
+            "BACKEND": "core.cache.SharedClientRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": key_prefix,
         }

@@ -3,7 +3,13 @@ for ``seconds``; rendered each time when ``key`` is empty (nothing may be kept).
 keeps: a page whose key says "nothing to keep" (core.fingerprint.digest inside a transaction) needs this one.
 
 The key must name everything the block shows (the caller's fingerprint, the reader's language, the day...):
-the block is not rendered again while it is kept."""
+the block is not rendered again while it is kept.
+
+``{% remembered "name" key %}…{% endremembered %}``: the block rendered once per process and key, and kept in
+the process's memory (no cache round trip); rendered each time when ``key`` is empty. Only for a block that
+shows no data, only what the templates, the translations and the URLs decide for ``key`` (a language, a role):
+those change only when the code does, and new code starts new processes. The navigation of every page is one
+(templates/base.html)."""
 
 import hashlib
 
@@ -11,6 +17,7 @@ from django import template
 from django.core.cache import cache
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
+from django.utils.autoreload import file_changed
 
 register = template.Library()
 
@@ -41,3 +48,45 @@ def do_kept(parser: Parser, token: Token) -> KeptNode:
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
     return KeptNode(nodelist, *(parser.compile_filter(bit) for bit in bits[1:]))
+
+
+# Remembered blocks: a few per language and role. A key that grows without bound (a mistake: data in the key)
+# empties the memory rather than filling it.
+_remembered: dict[tuple[str, str], str] = {}
+REMEMBERED_MAX = 1000
+
+
+def _forget_on_change(sender: object, file_path: object, **kwargs: object) -> None:
+    """runserver (``make run``) reloads an edited template without a new process: forget what it showed."""
+    _remembered.clear()
+
+
+file_changed.connect(_forget_on_change, dispatch_uid="core.kept.forget_on_change")
+
+
+class RememberedNode(template.Node):
+    def __init__(self, nodelist: NodeList, name: FilterExpression, key: FilterExpression) -> None:
+        self.nodelist, self.name, self.key = nodelist, name, key
+
+    def render(self, context: Context) -> str:
+        key = self.key.resolve(context)
+        if not key:  # e.g. a template rendered without its request (no context processor ran)
+            return self.nodelist.render(context)
+        memo_key = (str(self.name.resolve(context)), str(key))
+        html = _remembered.get(memo_key)
+        if html is None:
+            html = str(self.nodelist.render(context))
+            if len(_remembered) >= REMEMBERED_MAX:
+                _remembered.clear()
+            _remembered[memo_key] = html
+        return html
+
+
+@register.tag("remembered")
+def do_remembered(parser: Parser, token: Token) -> RememberedNode:
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes a name and a key.")
+    nodelist = parser.parse(("endremembered",))
+    parser.delete_first_token()
+    return RememberedNode(nodelist, *(parser.compile_filter(bit) for bit in bits[1:]))

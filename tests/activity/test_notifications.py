@@ -146,3 +146,18 @@ def test_api_list_count_stops_at_the_cap(client, partner_admin, monkeypatch):
     monkeypatch.setattr(selectors.CappedPaginator, "CAP", 20)
     body = client.get(reverse("api:notification_list")).json()
     assert body["count"] == 20 and body["count_is_capped"] is True and body["next"] is None
+
+
+def test_the_navigation_count_is_the_users_unread_only(client, partner_admin, partner_member, inbox):
+    """activity.selectors.unread_count, written as one statement: this user's unread notifications, none of
+    another's, none read; true after a notification arrives and after one is read."""
+    from activity.selectors import unread_count
+
+    client.force_login(partner_admin)
+    assert unread_count(partner_admin) == 2 and not unread_count(partner_admin).capped
+    assert unread_count(partner_member) == 1
+    note(partner_admin, "Third", "Four")
+    assert client.get(reverse("activity:notifications")).context["unread_notifications"] == 3
+    client.post(reverse("activity:notification_read", args=[inbox[0].pk]))
+    assert client.get(reverse("activity:notifications")).context["unread_notifications"] == 2
+    assert unread_count(partner_member) == 1
