@@ -40,14 +40,20 @@ class KeptNode(template.Node):
         return html
 
 
+def _block_arguments(parser: Parser, token: Token, *, count: int, usage: str) -> tuple[NodeList, list[FilterExpression]]:
+    """The block up to its end tag and the tag's ``count`` arguments, compiled."""
+    bits = token.split_contents()
+    if len(bits) != count + 1:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes {usage}.")
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    return nodelist, [parser.compile_filter(bit) for bit in bits[1:]]
+
+
 @register.tag("kept")
 def do_kept(parser: Parser, token: Token) -> KeptNode:
-    bits = token.split_contents()
-    if len(bits) != 4:
-        raise template.TemplateSyntaxError(f"'{bits[0]}' takes a name, a key and seconds.")
-    nodelist = parser.parse(("endkept",))
-    parser.delete_first_token()
-    return KeptNode(nodelist, *(parser.compile_filter(bit) for bit in bits[1:]))
+    nodelist, (name, key, seconds) = _block_arguments(parser, token, count=3, usage="a name, a key and seconds")
+    return KeptNode(nodelist, name, key, seconds)
 
 
 # Remembered blocks: a few per language and role. A key that grows without bound (a mistake: data in the key)
@@ -84,9 +90,5 @@ class RememberedNode(template.Node):
 
 @register.tag("remembered")
 def do_remembered(parser: Parser, token: Token) -> RememberedNode:
-    bits = token.split_contents()
-    if len(bits) != 3:
-        raise template.TemplateSyntaxError(f"'{bits[0]}' takes a name and a key.")
-    nodelist = parser.parse(("endremembered",))
-    parser.delete_first_token()
-    return RememberedNode(nodelist, *(parser.compile_filter(bit) for bit in bits[1:]))
+    nodelist, (name, key) = _block_arguments(parser, token, count=2, usage="a name and a key")
+    return RememberedNode(nodelist, name, key)
