@@ -87,9 +87,9 @@ class Partner(models.Model):
     # invitation and the accepted addendum together make the partner type resell.
     resell_invited = models.BooleanField(default=False, db_default=False)
     # Tier standing: written only by the tier engine (tiers/services.py) and the agreement acceptance.
-    # Every tier change rewrites the row's entry in each of the table's indexes (tier is indexed by the
-    # directory's order, so the update cannot be HOT): a recalculation changing 75,000 tiers pays for every
-    # index here, so the table keeps only the indexes a query uses (no plain index on tier).
+    # A tier change writes the row's entry in every index here (tier is read by the directory's order), so the
+    # table keeps only the indexes a query uses (no plain index on tier); a recalculation changing many tiers
+    # sets the directory's index aside and writes the rows in place (partners.tier_writes, fillfactor 50).
     tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True, default="")
     tier_since = models.DateField(null=True, blank=True)
     # Indexed only where set (Meta.indexes): most partners have no PAM or PSA, and every tier change would

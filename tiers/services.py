@@ -32,6 +32,7 @@ from activity.services import (
 )
 from core.formatting import day
 from partners import selectors as partner_selectors
+from partners import tier_writes
 from partners.models import Completion, Partner, TierLevel, User
 from program.models import ProgramYear
 from program.selectors import program_year_for
@@ -348,7 +349,9 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None) -> tuple[int, in
     Everything is written by the server from the run's assessments: a 100,000-partner annual run moves
     ~75,000 partners, and bringing their rows to Python to send them back as audit entries and notifications
     cost as much as the tier update itself. The partners that changed are kept in a temporary table for the
-    transaction; activity writes its own tables from it (audit_record_select, notify_select).
+    transaction; activity writes its own tables from it (audit_record_select, notify_select). The partner rows
+    are written last: a run that changes many tiers writes them in place and locks the partner table until the
+    commit (partners.tier_writes).
     Returns (partners moving, partners changed, notification ids).
     """
     assessment, partner = Assessment._meta.db_table, Partner._meta.db_table
@@ -357,23 +360,43 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None) -> tuple[int, in
         cursor.execute(f"DROP TABLE IF EXISTS {changes}")
         cursor.execute(f"CREATE TEMPORARY TABLE {changes} (partner_id bigint, name text, previous_tier text, "
                        "applied_tier text, movement text, reasons jsonb) ON COMMIT DROP")
-        # Only partners still at the tier the preview started from ("fresh"); the others are skipped. The
-        # UPDATE locks each row it changes; a designation committed meanwhile fails the tier = previous_tier
-        # re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not overwritten.
+        # Only partners still at the tier the preview started from ("fresh"); the others are skipped. FOR
+        # UPDATE locks each row until the commit; a designation committed meanwhile fails the tier =
+        # previous_tier re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not
+        # overwritten.
         cursor.execute(f"""
-            WITH changed AS (
-                UPDATE {partner} p SET tier = a.applied_tier, tier_since = %(as_of)s
-                FROM {assessment} a
-                WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND a.partner_id = p.id
-                  AND p.tier = a.previous_tier
-                RETURNING p.id, p.name, a.previous_tier, a.applied_tier, a.movement, a.reasons)
-            INSERT INTO {changes} SELECT * FROM changed
+            INSERT INTO {changes}
+            SELECT p.id, p.name, a.previous_tier, a.applied_tier, a.movement, a.reasons
+            FROM {partner} p JOIN {assessment} a ON a.partner_id = p.id
+            WHERE a.run_id = %(run)s AND a.movement <> %(same)s AND p.tier = a.previous_tier
+            FOR UPDATE OF p
             """,  # noqa: S608 - table names from _meta
-                       {"run": run.pk, "same": rules.SAME, "as_of": run.as_of})
+                       {"run": run.pk, "same": rules.SAME})
         changed = cursor.rowcount
         cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
                        [run.pk, rules.SAME])
         (moving,) = cursor.fetchone()
+    audit_record_select(actor=actor, action=AuditAction.TIER_CHANGE, select=(
+        "SELECT %s, c.partner_id::text, left(c.name, 200), c.partner_id, jsonb_build_object('tier', c.previous_tier), "  # noqa: S608
+        f"jsonb_build_object('tier', c.applied_tier, 'run', %s::bigint), %s::text FROM {changes} c"
+    ), params=[Partner._meta.label_lower, run.pk, _tier_change_reason(run)])
+    # The same params as tier_change_notice, built by the server; the recipients are partners' selector's.
+    users_sql, users_params = partner_selectors.active_partner_users().values("id", "partner_id").query.sql_with_params()
+    previous_name, previous_params = _tier_name_sql("c.previous_tier")
+    applied_name, applied_params = _tier_name_sql("c.applied_tier")
+    ids = notify_select(kind=TIER_CHANGE_KIND, select=(
+        "SELECT u.id, jsonb_build_object('partner', c.name, 'movement', CASE WHEN c.movement = %s THEN 'up' ELSE "  # noqa: S608
+        f"'down' END, 'run_kind', %s::text, 'as_of', %s::text, 'year', %s::int, 'previous_tier', {previous_name}, "
+        f"'tier', {applied_name}, 'reasons', c.reasons), %s::text "
+        f"FROM {changes} c JOIN ({users_sql}) u(id, partner_id) ON u.partner_id = c.partner_id"
+    ), params=[rules.UP, run.kind, run.as_of.isoformat(), run.program_year.year, *previous_params, *applied_params,
+               TIER_PAGE_URL, *users_params])
+    # The tiers last: written in place, the partner table is locked until the commit (partners.tier_writes).
+    in_place = tier_writes.tier_indexes_set_aside() if tier_writes.worth_writing_in_place(changed) else contextlib.nullcontext()
+    with in_place, connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {partner} p SET tier = c.applied_tier, tier_since = %s "  # noqa: S608 - table names from _meta
+                       f"FROM {changes} c WHERE p.id = c.partner_id", [run.as_of])
+    with connection.cursor() as cursor:
         # Provisional periods, only for partners now at the tier the run applied (a partner skipped as stale
         # keeps its periods as they were). One open period per partner: the partial unique index.
         cursor.execute(f"""
@@ -391,21 +414,6 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None) -> tuple[int, in
             WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
               AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
                        {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
-    audit_record_select(actor=actor, action=AuditAction.TIER_CHANGE, select=(
-        "SELECT %s, c.partner_id::text, left(c.name, 200), c.partner_id, jsonb_build_object('tier', c.previous_tier), "  # noqa: S608
-        f"jsonb_build_object('tier', c.applied_tier, 'run', %s::bigint), %s::text FROM {changes} c"
-    ), params=[Partner._meta.label_lower, run.pk, _tier_change_reason(run)])
-    # The same params as tier_change_notice, built by the server; the recipients are partners' selector's.
-    users_sql, users_params = partner_selectors.active_partner_users().values("id", "partner_id").query.sql_with_params()
-    previous_name, previous_params = _tier_name_sql("c.previous_tier")
-    applied_name, applied_params = _tier_name_sql("c.applied_tier")
-    ids = notify_select(kind=TIER_CHANGE_KIND, select=(
-        "SELECT u.id, jsonb_build_object('partner', c.name, 'movement', CASE WHEN c.movement = %s THEN 'up' ELSE "  # noqa: S608
-        f"'down' END, 'run_kind', %s::text, 'as_of', %s::text, 'year', %s::int, 'previous_tier', {previous_name}, "
-        f"'tier', {applied_name}, 'reasons', c.reasons), %s::text "
-        f"FROM {changes} c JOIN ({users_sql}) u(id, partner_id) ON u.partner_id = c.partner_id"
-    ), params=[rules.UP, run.kind, run.as_of.isoformat(), run.program_year.year, *previous_params, *applied_params,
-               TIER_PAGE_URL, *users_params])
     return moving, changed, ids
 
 
