@@ -1,8 +1,8 @@
 """Measure a full recalculation at scale on throwaway data.
 
 Creates a scratch PostgreSQL database next to the configured one and migrates it, seeds N partners
-(~10 people with completions and ~10 attached opportunities each) in committed statements, runs VACUUM
-ANALYZE (as production tables would be: visibility map and planner statistics), then times the set-based
+(~10 people with completions, ~10 attached opportunities and `--users` active users each) in committed
+statements, runs VACUUM ANALYZE (as production tables would be: visibility map and planner statistics), then times the set-based
 preview and apply (with their query counts), runs the straightforward per-partner ORM loop on a sample (the
 same work partner by partner: metrics, assessment, tier change, audit, notification; rolled back), checks
 both give the same tiers, and prints partners/s for each and the ratio as its last line. The
@@ -29,7 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activity.actions import AuditAction
-from activity.models import AuditEntry
+from activity.models import AuditEntry, Notification
 from activity.services import audit_record, notify
 from core.copy import CsvStream
 from dealreg.models import Opportunity, OpportunityPartner
@@ -92,9 +92,15 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", default="2023-01-01")
         parser.add_argument("--sample", type=int, default=500, help="partners for the per-partner loop")
         parser.add_argument("--seed", type=int, default=2022)
+        parser.add_argument("--users", type=int, default=1,
+                            help="active users per partner: each changed partner's users are notified, as in "
+                                 "production (0: no notifications)")
 
-    def handle(self, *args, partners, kind, as_of, sample, seed, **options):
+    def handle(self, *args, partners, kind, as_of, sample, seed, users=1, **options):
         self.verbosity = options.get("verbosity", 1)
+        if users < 0:
+            raise CommandError("--users must be 0 or more.")
+        self.users_per_partner = users
         self.stdout.write(reference_line())
         if partners < 1:
             raise CommandError("--partners must be at least 1.")
@@ -157,8 +163,9 @@ class Command(BaseCommand):
             t0 = time.perf_counter()
             run, _ = services.run_apply(run=run)
             apply_s = time.perf_counter() - t0
+        notified = Notification.objects.filter(kind=services.TIER_CHANGE_KIND).count()
         self.stdout.write(f"Apply: {run.changed_count:,} tiers changed in {apply_s:.2f} s, "
-                          f"{len(q.captured_queries)} queries")
+                          f"{len(q.captured_queries)} queries, {notified:,} users notified")
         if options_verbose(self):
             for query in q.captured_queries:
                 self.stdout.write(f"  {query['time']}s {' '.join(query['sql'].split())[:150]}")
@@ -171,7 +178,7 @@ class Command(BaseCommand):
                 same = _tiers_digest(cursor, run.pk) == bare_digest
             project = {"metrics": reads, "rules and assessments": preview_s - reads, "apply": apply_s}
             baseline = {"metrics": bare["metrics"], "rules and assessments": bare["assessments"],
-                        "apply": bare["tier update"] + bare["audit rows"]}
+                        "apply": bare["tier update"] + bare["audit rows"] + bare["notifications"]}
             self.stdout.write("Project / bare SQL: " + ", ".join(
                 f"{phase} {project[phase]:.2f} / {baseline[phase]:.2f} s = {project[phase] / baseline[phase]:.2f}x"
                 for phase in project) + f"; whole run {full_s:.2f} / {sum(baseline.values()):.2f} s = "
@@ -200,7 +207,8 @@ class Command(BaseCommand):
         baseline the set-based run is measured against. Phases: the metrics (the project's own three
         aggregate queries, into a temporary table: nothing travels to Python), the assessment rows (the
         tier walk as one CASE over the year's thresholds; reasons as a code and the tier, not the texts),
-        the tier update and the audit rows. Annual runs only (the mid-year provisional periods are not
+        the tier update, the audit rows and the changed partners' users' notifications (the params a tier change
+        names, with no words: as the project writes them). Annual runs only (the mid-year provisional periods are not
         written here). Returns ({phase: seconds}, digest of (partner, applied tier))."""
         program_year = program_year_for(as_of)
         requirements = rules.earned_tiers(selectors.requirements_for(program_year))
@@ -229,6 +237,7 @@ class Command(BaseCommand):
         walk_params.append(requirements[-1].level)
         rank = "CASE {} END".format(" ".join(f"WHEN {{0}} = '{level}' THEN {i}" for level, i in rules.RANK.items()))
         partner, assessment, audit = Partner._meta.db_table, Assessment._meta.db_table, AuditEntry._meta.db_table
+        notification, user = Notification._meta.db_table, User._meta.db_table
         phases = {}
         try:
             with transaction.atomic(), connection.cursor() as c:
@@ -271,6 +280,16 @@ class Command(BaseCommand):
                     WHERE a.run_id = %s AND a.movement <> 'same'""",  # noqa: S608 - SQL from code
                           [str(AuditAction.TIER_CHANGE), run.pk])
                 phases["audit rows"] = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                c.execute(f"""INSERT INTO {notification} (recipient_id, to_email, created_at, kind, params, language,
+                        subject, body, url, email_attempts)
+                    SELECT u.id, '', now(), %s, jsonb_build_object('partner', p.name, 'previous_tier', a.previous_tier,
+                           'tier', a.applied_tier, 'reasons', a.reasons), '', '', '', '/tier/', 0
+                    FROM {assessment} a JOIN {partner} p ON p.id = a.partner_id
+                    JOIN {user} u ON u.partner_id = p.id AND u.is_active
+                    WHERE a.run_id = %s AND a.movement <> 'same'""",  # noqa: S608 - SQL from code
+                          [services.TIER_CHANGE_KIND, run.pk])
+                phases["notifications"] = time.perf_counter() - t0
                 digest = _tiers_digest(c, run.pk)
                 raise _RolledBack
         except _RolledBack:
@@ -355,7 +374,7 @@ class Command(BaseCommand):
         tag = time.time_ns()
         t0 = time.perf_counter()
         children = [m._meta.db_table for m in (Person, Completion, Opportunity, OpportunityPartner,
-                                                AgreementAcceptance)]
+                                                AgreementAcceptance, User)]
         with connection.cursor() as c, foreign_key_checks_off(c), \
                 indexes_rebuilt_after(c, [Partner._meta.db_table, *children], self.stdout.write):
             ids = self._seed_partners(c, n, rnd, tag)
@@ -392,7 +411,7 @@ class Command(BaseCommand):
         random() from a seed taken from ``rnd``. ``ids`` are consecutive (one COPY into a fresh table): every
         statement takes them as a range rather than as an array of a million ids to parse."""
         t = {m.__name__: m._meta.db_table for m in (Partner, Person, Completion, Opportunity, OpportunityPartner,
-                                                 AgreementAcceptance)}
+                                                 AgreementAcceptance, User)}
         t0 = time.perf_counter()
         c.execute("SELECT setseed(%s)", [rnd.random() * 2 - 1])
         if agreement:
@@ -400,6 +419,15 @@ class Command(BaseCommand):
                 SELECT %s, id, %s, now() FROM generate_series(%s::bigint, %s) id WHERE random() < 0.97""",  # noqa: S608 - table names from _meta
                       [agreement.pk, user.pk, ids[0], ids[-1]])
             t0 = self._phase("partner agreement acceptances", t0)
+        if self.users_per_partner:
+            # Active partner users with no usable password: who hears of their partner's tier change.
+            c.execute(f"""INSERT INTO {t['User']} (password, is_superuser, first_name, last_name, is_staff, is_active,
+                    date_joined, email, full_name, partner_role, staff_role, partner_id, language)
+                SELECT '!', false, '', '', false, true, now(), 'u' || j || '-' || p || '-{tag}@bench.invalid',
+                       'Bench user ' || j, 'admin', '', p, ''
+                FROM generate_series(%s::bigint, %s) p CROSS JOIN generate_series(1, %s) j""",  # noqa: S608 - table names from _meta
+                      [ids[0], ids[-1], self.users_per_partner])
+            t0 = self._phase(f"partner users ({self.users_per_partner} a partner)", t0)
         # 5 to 18 people per partner.
         c.execute(f"""INSERT INTO {t['Person']} (partner_id, name, email, job_role)
             SELECT p.id, 'Person ' || j, 'person' || j || '@' || p.domain, 'technical'
