@@ -91,7 +91,10 @@ class NotificationReadAllApi(APIView):
 
 
 class UnreadCountApi(APIView):
-    @extend_schema(responses={200: inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}),
-                              403: FORBIDDEN})
+    @extend_schema(responses={200: inline_serializer("UnreadCount", {
+        "unread": serializers.IntegerField(help_text=f"How many are unread, at most {selectors.UNREAD_API_CAP:,}"),
+        "unread_is_capped": serializers.BooleanField(help_text="There are more unread than the count says"),
+    }), 403: FORBIDDEN})
     def get(self, request):
-        return Response({"unread": access.notifications_visible_to(request.user).filter(read_at__isnull=True).count()})
+        unread = selectors.unread_count(request.user, cap=selectors.UNREAD_API_CAP)
+        return Response({"unread": int(unread), "unread_is_capped": unread.capped})

@@ -10,11 +10,14 @@ changes took 1.8 s with a new entry in each of the table's 8 indexes per row, an
 directory's index built again.
 
 Setting an index aside takes the table's ACCESS EXCLUSIVE lock until the transaction ends: the caller does
-it last, after every other write of its transaction. The lock is asked for with a short timeout so that a
-long read (an export) is not queued behind; if it is not granted, the rows are written the usual way.
+it last, after every other write of its transaction. The lock is taken only when it is free (NOWAIT), a few
+times over a second: waiting for it would queue every page behind a long read (an export), and a writer
+waiting on a partner row the caller has locked would then wait on the caller too, and be the deadlock's
+victim. If it is never free, the rows are written the usual way.
 """
 
 import contextlib
+import time
 from collections.abc import Iterator
 
 from django.db import OperationalError, connection, transaction
@@ -26,7 +29,8 @@ TIER_COLUMNS = ("tier", "tier_since")
 # Below this many changes, building the indexes again costs more than writing their entries (and is not
 # worth locking the table for): a mid-year run moves a few partners.
 IN_PLACE_MIN_CHANGES = 5_000
-LOCK_TIMEOUT = "1s"
+LOCK_ATTEMPTS = 20
+LOCK_RETRY_SECONDS = 0.05
 
 
 def tier_reading_indexes(cursor) -> list[tuple[str, str, bool]]:
@@ -54,25 +58,16 @@ def worth_writing_in_place(changes: int) -> bool:
 @contextlib.contextmanager
 def tier_indexes_set_aside() -> Iterator[bool]:
     """Inside: the tier-reading indexes are dropped (True), or left as they are (False) when the table's
-    lock was not granted within LOCK_TIMEOUT or one of them backs a constraint. On leaving, the dropped
+    lock was never free in LOCK_ATTEMPTS tries or one of them backs a constraint. On leaving, the dropped
     indexes are built again from their own definitions, in the same transaction. Must run in a transaction
     (the caller's), on PostgreSQL."""
     with connection.cursor() as cursor:
         indexes = tier_reading_indexes(cursor)
-        if not indexes or any(constraint for _, _, constraint in indexes):
+        if not indexes or any(constraint for _, _, constraint in indexes) or not _table_locked(cursor):
             yield False
             return
-        try:
-            with transaction.atomic():  # a savepoint: a refused lock leaves the transaction usable
-                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-                cursor.execute(f"LOCK TABLE {Partner._meta.db_table} IN ACCESS EXCLUSIVE MODE")
-                for name, _, _ in indexes:
-                    cursor.execute(f'DROP INDEX "{name}"')
-        except OperationalError:
-            yield False
-            return
-        finally:
-            cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+        for name, _, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
         # A row updated by the transaction that inserted it queues its foreign-key checks (deferred to the
         # commit), and PostgreSQL builds no index on a table with checks pending: they run now instead.
         deferred = _deferred_constraints(cursor)
@@ -83,6 +78,20 @@ def tier_indexes_set_aside() -> Iterator[bool]:
             cursor.execute(definition)
         if deferred:
             cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
+
+
+def _table_locked(cursor) -> bool:
+    """The partner table's ACCESS EXCLUSIVE lock, taken only while no one else holds any lock on it."""
+    for attempt in range(LOCK_ATTEMPTS):
+        if attempt:
+            time.sleep(LOCK_RETRY_SECONDS)
+        try:
+            with transaction.atomic():  # a savepoint: a refused lock leaves the transaction usable
+                cursor.execute(f"LOCK TABLE {Partner._meta.db_table} IN ACCESS EXCLUSIVE MODE NOWAIT")
+            return True
+        except OperationalError:
+            continue
+    return False
 
 
 def _deferred_constraints(cursor) -> str:

@@ -65,12 +65,12 @@ def test_api_list_unread_and_mark(client, partner_admin, inbox):
     listed = client.get(reverse("api:notification_list")).json()
     assert [(n["kind"], n["subject"], n["body"]) for n in listed["results"]] == [
         ("funding_rejected", "Second was not approved", "Two"), ("funding_rejected", "First was not approved", "One")]
-    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 2}
+    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 2, "unread_is_capped": False}
     assert client.post(reverse("api:notification_read", args=[inbox[0].pk])).json() == {"marked": 1}
     unread = client.get(reverse("api:notification_list"), {"unread": "true"}).json()
     assert [n["subject"] for n in unread["results"]] == ["Second was not approved"]
     assert client.post(reverse("api:notifications_read_all")).json() == {"marked": 1}
-    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 0}
+    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 0, "unread_is_capped": False}
 
 
 def test_api_mark_read_rejects_other_methods_and_bad_ids(client, partner_admin, inbox):
@@ -101,7 +101,9 @@ def test_a_notification_needs_a_recipient_or_an_address(db):
         Notification.objects.create(subject="Nobody", body="x")
 
 
-def test_the_unread_count_stops_at_99(client, partner_admin):
+def test_the_unread_count_stops_at_99(client, partner_admin, monkeypatch):
+    from activity import selectors
+
     note(partner_admin, "Many", "Again")
     Notification.objects.bulk_create(
         [Notification(recipient=partner_admin, subject=f"Many {i}", body="Again") for i in range(100)])
@@ -109,8 +111,10 @@ def test_the_unread_count_stops_at_99(client, partner_admin):
     response = client.get(reverse("activity:notifications"))
     assert response.context["unread_notifications"] == 99
     assert 'aria-label="99+ unread"' in response.content.decode()
-    # The API still answers the exact number.
-    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 101}
+    # The API answers the exact number up to its own cap, then says there are more.
+    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 101, "unread_is_capped": False}
+    monkeypatch.setattr(selectors, "UNREAD_API_CAP", 100)
+    assert client.get(reverse("api:notification_unread_count")).json() == {"unread": 100, "unread_is_capped": True}
 
 
 def test_list_queries_do_not_grow_and_the_count_is_capped(client, partner_admin):
