@@ -63,7 +63,15 @@ def tier_indexes_set_aside() -> Iterator[bool]:
     (the caller's), on PostgreSQL."""
     with connection.cursor() as cursor:
         indexes = tier_reading_indexes(cursor)
-        if not indexes or any(constraint for _, _, constraint in indexes) or not _table_locked(cursor):
+        if not indexes or any(constraint for _, _, constraint in indexes):
+            yield False
+            return
+        # The checks the transaction's writes so far have deferred to the commit (each notification's
+        # recipient, 5.7 s at a million) run now, before the table is locked, not while every page waits.
+        # Django's foreign keys are all DEFERRABLE INITIALLY DEFERRED: ALL DEFERRED puts them back as they were.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        if not _table_locked(cursor):
             yield False
             return
         for name, _, _ in indexes:

@@ -158,3 +158,11 @@ def test_a_designation_after_the_preview_is_kept_by_an_in_place_apply(monkeypatc
     assert (run.changed_count, run.skipped_count) == (2, 1)
     assert dict(Partner.objects.values_list("name", "tier")) == {
         "Climber 0": TierLevel.GLOBAL_STRATEGIC, "Climber 1": TierLevel.GOLD, "Climber 2": TierLevel.GOLD}
+
+
+def test_every_deferrable_constraint_is_initially_deferred():
+    """The in-place write runs the deferred checks early and puts them back with SET CONSTRAINTS ALL DEFERRED,
+    which is exact only while no constraint is DEFERRABLE INITIALLY IMMEDIATE."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE condeferrable AND NOT condeferred")
+        assert cursor.fetchall() == []
