@@ -68,24 +68,18 @@ def tier_indexes_set_aside() -> Iterator[bool]:
             return
         # The checks the transaction's writes so far have deferred to the commit (each notification's
         # recipient, 5.7 s at a million) run now, before the table is locked, not while every page waits.
-        # Django's foreign keys are all DEFERRABLE INITIALLY DEFERRED: ALL DEFERRED puts them back as they were.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _run_deferred_checks(cursor)
         if not _table_locked(cursor):
             yield False
             return
         for name, _, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
-        # A row updated by the transaction that inserted it queues its foreign-key checks (deferred to the
-        # commit), and PostgreSQL builds no index on a table with checks pending: they run now instead.
-        deferred = _deferred_constraints(cursor)
-        if deferred:
-            cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
         yield True
+        # A row updated by the transaction that inserted it queues its foreign-key checks, and PostgreSQL
+        # builds no index on a table with checks pending.
+        _run_deferred_checks(cursor)
         for _, definition, _ in indexes:
             cursor.execute(definition)
-        if deferred:
-            cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
 
 
 def _table_locked(cursor) -> bool:
@@ -102,10 +96,8 @@ def _table_locked(cursor) -> bool:
     return False
 
 
-def _deferred_constraints(cursor) -> str:
-    """The deferred constraints whose checks run on the partner table, as SET CONSTRAINTS names them."""
-    cursor.execute("""
-        SELECT DISTINCT quote_ident(n.nspname) || '.' || quote_ident(k.conname)
-        FROM pg_trigger t JOIN pg_constraint k ON k.oid = t.tgconstraint JOIN pg_namespace n ON n.oid = k.connamespace
-        WHERE t.tgrelid = %s::regclass AND k.condeferred ORDER BY 1""", [Partner._meta.db_table])
-    return ", ".join(name for (name,) in cursor.fetchall())
+def _run_deferred_checks(cursor) -> None:
+    """Run the checks deferred to the commit now. Django's foreign keys are all DEFERRABLE INITIALLY
+    DEFERRED (a test holds the schema to it), so ALL DEFERRED puts them back as they were."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
