@@ -34,7 +34,8 @@ def test_benchmark_runs_in_a_scratch_database_and_drops_it(partner):
     assert "rolled back): 10 partners in" in text and "same tiers: yes" in text
     # The serial bare-SQL baseline of the same run, phase by phase, reaching the same tiers.
     assert re.search(r"^Bare SQL baseline \(serial, rolled back\): metrics [\d.]+ s, assessments [\d.]+ s, "
-                     r"tier update [\d.]+ s, audit rows [\d.]+ s, notifications [\d.]+ s; total [\d.]+ s$", text, re.M), text
+                     r"tier update [\d.]+ s, audit rows [\d.]+ s, notifications [\d.]+ s, checks at commit [\d.]+ s; "
+                     r"total [\d.]+ s$", text, re.M), text
     # One active user per partner (--users 1): everyone whose partner changed tier is told.
     applied = re.search(r"^Apply: ([\d,]+) tiers changed in [\d.]+ s, \d+ queries, ([\d,]+) users notified$", text, re.M)
     assert applied and applied[1] == applied[2] and applied[1] != "0", text
