@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from dealreg.models import Opportunity, OpportunityPartner
-from partners.models import Completion, Course, Person
-from tests.factories import program_year_like_2022
+from partners.models import Completion, Course, Person, TierLevel
+from tests.factories import PartnerFactory, UserFactory, accept_partner_agreement, program_year_like_2022
 
 _seq = itertools.count(1)
 
@@ -49,6 +49,18 @@ def make_silver(partner, year=2022):
     """Enough for Silver in ``year`` (10 certified, 5 trained, $200,000)."""
     add_people(partner, certified=5, trained=0, both=5)
     win(partner, "200000", date(year, 6, 1))
+
+
+def partners_moving_up(n):
+    """``n`` partners with the agreement and enough people and revenue for Gold, all Registered today."""
+    partners = []
+    for i in range(n):
+        partner = PartnerFactory(name=f"Climber {i}", tier=TierLevel.REGISTERED)
+        accept_partner_agreement(partner, UserFactory(partner=partner, partner_role="admin"))
+        add_people(partner, both=15)
+        win(partner, "1000000", date(2022, 6, 1))
+        partners.append(partner)
+    return partners
 
 
 @pytest.fixture

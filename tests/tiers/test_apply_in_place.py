@@ -12,27 +12,15 @@ from benefits import selectors as benefits_selectors
 from partners import tier_writes
 from partners.models import Partner, TierLevel
 from tests.benefits.helpers import make_listing
-from tests.factories import PartnerFactory, UserFactory, accept_partner_agreement
+from tests.factories import PartnerFactory
 from tiers import services
 
-from .conftest import add_people, win
+from .conftest import partners_moving_up
 
 pytestmark = pytest.mark.django_db
 
 ANNUAL_2023 = date(2023, 1, 1)
 DIRECTORY_INDEX = "benefits_directory_order"
-
-
-def partners_moving_up(n):
-    """``n`` partners with the agreement and enough people and revenue for Gold, all Registered today."""
-    partners = []
-    for i in range(n):
-        partner = PartnerFactory(name=f"Climber {i}", tier=TierLevel.REGISTERED)
-        accept_partner_agreement(partner, UserFactory(partner=partner, partner_role="admin"))
-        add_people(partner, both=15)
-        win(partner, "1000000", date(2022, 6, 1))
-        partners.append(partner)
-    return partners
 
 
 def partner_updates():
