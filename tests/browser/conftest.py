@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import translation
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
@@ -73,6 +74,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # That context-local connection is not one pytest-django knows: left open, it outlives the test and
+        # holds the test database when the session drops it.
+        connections.close_all()
 
 
 @pytest.fixture
