@@ -1,15 +1,14 @@
 """Writes on a second connection to the same database while this thread's transaction goes on.
 
 PostgreSQL runs one transaction's statements one after another in one server process, on one core. Writes
-to another table that say what the transaction did (a recalculation's notifications) can run at the same
-time on a second connection, on the other core. Their transaction commits just after the caller's, and
-rolls back if the caller's does not. Only a crash between the two commits can leave the caller's writes
-without them.
+that say what the transaction did (a recalculation's notifications) can run at the same time on a second
+connection, on the other core. Their transaction commits just after the caller's, and rolls back if the
+caller's does not. Only a crash between the two commits can leave the caller's writes without them.
 
     with alongside() as side, transaction.atomic():
         ...
         if side.available:
-            read, written = side.start(reads=..., writes=...)
+            written = side.start(reads=..., writes=...)
         ...
         written.result()  # before the caller's commit: a failure on the side fails the caller too
 
@@ -39,28 +38,22 @@ class Alongside:
         self._caller_committed: Future[bool] = Future()
         self._threads: list[threading.Thread] = []
 
-    def start(self, *, reads: Callable[[], Any], writes: Callable[[Any], Any]) -> tuple[Future, Future]:
+    def start(self, *, reads: Callable[[], Any], writes: Callable[[Any], Any]) -> Future:
         """On a new connection in a thread of its own: ``reads()``, each statement committed as it ends, so
         none of its locks outlive it; then ``writes(what reads returned)`` in one transaction, with every
         constraint checked as each row is written, so that only the commit is left when it returns. That
         transaction waits for the caller's and commits or rolls back after it.
 
-        Returns the futures of the two results. The caller waits for ``reads`` before it takes a lock its
-        reads would wait for (they would then wait for the caller's commit, which waits for them), and for
-        ``writes`` before it commits. The writes must not wait for any lock the caller holds."""
+        Returns the future of what ``writes`` returns. The caller waits for it before it commits, and before
+        it locks anything the side reads or writes (the side would wait for the caller's commit, which waits
+        for the side)."""
         if not self.available:
             raise RuntimeError("no second connection inside a caller's transaction or off PostgreSQL")
-        read, written = Future(), Future()
+        written: Future = Future()
 
         def run() -> None:
             try:
-                try:
-                    value = reads()
-                except BaseException as error:
-                    read.set_exception(error)
-                    written.set_exception(error)
-                    return
-                read.set_result(value)
+                value = reads()
                 with transaction.atomic():
                     with connection.cursor() as cursor:
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -80,7 +73,7 @@ class Alongside:
         thread = threading.Thread(target=run, name="alongside", daemon=True)
         self._threads.append(thread)
         thread.start()
-        return read, written
+        return written
 
     def _finish(self, caller_committed: bool) -> None:
         self._caller_committed.set_result(caller_committed)

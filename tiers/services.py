@@ -1,11 +1,14 @@
 """Writes of the tiers app: recalculation runs (preview, apply), the Global Strategic designation and
-program years. Each runs in one transaction with its audit entries and notifications."""
+program years. Each runs in one transaction with its audit entries and notifications (a run applying 5,000 tier
+changes or more writes its tier-change notifications on a second connection, committed just after it:
+_apply_tiers_sql)."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime
 import gc
+import queue
 from collections.abc import Callable, Generator, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -373,17 +376,22 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None,
         (moving,) = cursor.fetchone()
         notices_alongside = side is not None and side.available and changed >= NOTICES_ALONGSIDE_MIN_CHANGES
         if notices_alongside:
-            cursor.execute(f"SELECT partner_id FROM {changes}")  # noqa: S608 - name from the run's id
+            cursor.execute(f"CREATE INDEX ON {changes} (partner_id)")
+            cursor.execute(f"SELECT partner_id FROM {changes} ORDER BY partner_id")  # noqa: S608 - name from the run's id
             partner_ids = [pk for (pk,) in cursor.fetchall()]
     if notices_alongside:
-        read, written = side.start(reads=lambda: _tier_changes_alongside(run, partner_ids),
-                                   writes=lambda source: _notify_tier_changes(run, source))
+        shares = _notice_shares(partner_ids)
+        written = side.start(reads=lambda: _tier_changes_alongside(run, partner_ids),
+                             writes=lambda source: _notify_shares(run, source, shares))
     audit_record_select(actor=actor, action=AuditAction.TIER_CHANGE, select=(
         "SELECT %s, c.partner_id::text, left(c.name, 200), c.partner_id, jsonb_build_object('tier', c.previous_tier), "  # noqa: S608
         f"jsonb_build_object('tier', c.applied_tier, 'run', %s::bigint), %s::text FROM {changes} c"
     ), params=[Partner._meta.label_lower, run.pk, _tier_change_reason(run)])
     if notices_alongside:
-        read.result()  # its reads of the partner table end before the table is locked for the tiers
+        # This connection takes what shares the second has not, and waits for the second's last one (a failure
+        # there fails this transaction too): every notification is written before the partner table is locked
+        # below, which is then held no longer than without them.
+        ids = sorted(_notify_shares(run, changes, shares) + written.result())
     else:
         ids = _notify_tier_changes(run, changes)
     # The tiers last: written in place, the partner table is locked until the commit (partners.tier_writes).
@@ -409,20 +417,42 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None,
             WHERE a.run_id = %(run)s AND a.provisional_action IN %(closing)s
               AND pp.partner_id = a.partner_id AND pp.closed_on IS NULL""",  # noqa: S608 - table names from _meta
                        {"run": run.pk, "as_of": run.as_of, "closing": CLOSING_ACTIONS})
-    if notices_alongside:
-        ids = written.result()  # a failure there fails this transaction too
     return moving, changed, ids
 
 
-# From this many tier changes an apply writes their notifications on a second connection (the cost of
-# opening it is a few milliseconds; at 100,000 partners the notifications are 2.2 s of a 5.8 s apply).
+# From this many tier changes an apply writes their notifications on two connections (opening the second costs
+# a few milliseconds; at 100,000 partners the notifications were 2.2 s of a 5.8 s apply on one), in shares of
+# this many changed partners, each connection taking the next share left when it is done with one.
 NOTICES_ALONGSIDE_MIN_CHANGES = 5_000
+NOTICE_SHARE = 5_000
+
+
+def _notice_shares(partner_ids: list[int]) -> queue.SimpleQueue:
+    """The (first, last) partner ids of each share of the changed partners (``partner_ids`` in order)."""
+    shares: queue.SimpleQueue = queue.SimpleQueue()
+    for i in range(0, len(partner_ids), NOTICE_SHARE):
+        share = partner_ids[i:i + NOTICE_SHARE]
+        shares.put((share[0], share[-1]))
+    return shares
+
+
+def _notify_shares(run: RecalculationRun, changes: str, shares: queue.SimpleQueue) -> list[int]:
+    """Notify the users of one share of the changed partners after another until none is left; ``changes``:
+    this connection's table of them. Returns the notification ids."""
+    ids = []
+    while True:
+        try:
+            between = shares.get_nowait()
+        except queue.Empty:
+            return ids
+        ids += _notify_tier_changes(run, changes, between)
 
 
 def _tier_changes_alongside(run: RecalculationRun, partner_ids: list[int]) -> str:
     """On the second connection: the changed partners as the apply's temporary table holds them, copied
     from what is committed (the run's assessments; the partners' names, which the apply's row locks keep as
-    they are). Returns the name of this connection's own temporary table."""
+    they are) into a temporary table of this connection's, in statements committed at once, so that no read
+    of the partner table outlives them. Returns the table's name."""
     source = f"tier_notices_{run.pk}"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {source}")
@@ -432,13 +462,14 @@ def _tier_changes_alongside(run: RecalculationRun, partner_ids: list[int]) -> st
             FROM {Partner._meta.db_table} p JOIN {Assessment._meta.db_table} a ON a.partner_id = p.id
             WHERE a.run_id = %s AND a.partner_id = ANY(%s)""",  # noqa: S608 - table names from _meta
                        [run.pk, partner_ids])
+        cursor.execute(f"CREATE INDEX ON {source} (partner_id)")
     return source
 
 
-def _notify_tier_changes(run: RecalculationRun, changes: str) -> list[int]:
-    """The notifications of the tier changes in the table ``changes``: one to each active user of each
-    partner, with the same params as tier_change_notice, built by the server; the recipients are partners'
-    selector's."""
+def _notify_tier_changes(run: RecalculationRun, changes: str, between: tuple[int, int] | None = None) -> list[int]:
+    """The notifications of the tier changes in the table ``changes`` (those of the partners with ids
+    ``between`` first and last, if given): one to each active user of each partner, with the same params as
+    tier_change_notice, built by the server; the recipients are partners' selector's."""
     users_sql, users_params = partner_selectors.active_partner_users().values("id", "partner_id").query.sql_with_params()
     previous_name, previous_params = _tier_name_sql("c.previous_tier")
     applied_name, applied_params = _tier_name_sql("c.applied_tier")
@@ -447,8 +478,10 @@ def _notify_tier_changes(run: RecalculationRun, changes: str) -> list[int]:
         f"'down' END, 'run_kind', %s::text, 'as_of', %s::text, 'year', %s::int, 'previous_tier', {previous_name}, "
         f"'tier', {applied_name}, 'reasons', c.reasons), %s::text "
         f"FROM {changes} c JOIN ({users_sql}) u(id, partner_id) ON u.partner_id = c.partner_id"
+        # The range on both sides, so that each share reads only its own partners' rows and users.
+        + (" WHERE c.partner_id BETWEEN %s AND %s AND u.partner_id BETWEEN %s AND %s" if between else "")
     ), params=[rules.UP, run.kind, run.as_of.isoformat(), run.program_year.year, *previous_params, *applied_params,
-               TIER_PAGE_URL, *users_params])
+               TIER_PAGE_URL, *users_params, *((between * 2) if between else ())])
 
 
 def _tier_name_sql(column: str) -> tuple[str, list[str]]:

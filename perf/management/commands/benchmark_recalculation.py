@@ -170,7 +170,8 @@ class Command(BaseCommand):
             for query in q.captured_queries:
                 self.stdout.write(f"  {query['time']}s {' '.join(query['sql'].split())[:150]}")
             if run.changed_count >= services.NOTICES_ALONGSIDE_MIN_CHANGES:
-                self.stdout.write("  (and, on a second connection at the same time, the notifications: not listed)")
+                self.stdout.write("  (and, on a second connection at the same time, the shares of notifications this one did not "
+                                  "take: not listed)")
         full_s = preview_s + apply_s
         self.stdout.write(f"Full recalculation (preview + apply): {total:,} partners in {full_s:.2f} s, "
                           f"{total / full_s:,.0f} partners/s")
