@@ -10,6 +10,7 @@ from datetime import date
 import psycopg2
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 
 from activity import services as activity_services
 from activity.models import AuditEntry, Notification
@@ -195,3 +196,27 @@ def test_no_second_connection_inside_a_callers_transaction():
             side.start(reads=lambda: None, writes=lambda value: None)
     with alongside() as side:
         assert side.available
+
+
+def test_applying_through_the_api_writes_the_notifications_on_two_connections(
+        notices_alongside, side_first, client, program_admin):
+    partners_moving_up(2)
+    client.force_login(program_admin)
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    response = client.post(reverse("api:tier_run_apply", args=[run.pk]), {"confirm": True},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "applied"
+    assert Notification.objects.filter(kind=services.TIER_CHANGE_KIND).count() == 2
+    assert side_first[0] == "alongside"
+
+
+def test_applying_on_the_staff_page_writes_the_notifications_on_two_connections(
+        notices_alongside, side_first, client, program_admin):
+    partners_moving_up(2)
+    client.force_login(program_admin)
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    response = client.post(reverse("tiers:run_apply", args=[run.pk]), {"confirm": "yes"})
+    assert response.status_code == 302
+    assert RecalculationRun.objects.get(pk=run.pk).status == RecalculationRun.Status.APPLIED
+    assert Notification.objects.filter(kind=services.TIER_CHANGE_KIND).count() == 2
+    assert side_first[0] == "alongside"
