@@ -1,7 +1,7 @@
 """Writes of the tiers app: recalculation runs (preview, apply), the Global Strategic designation and
 program years. Each runs in one transaction with its audit entries and notifications (a run applying 5,000 tier
-changes or more writes its tier-change notifications on a second connection, committed just after it:
-_apply_tiers_sql)."""
+changes or more shares the writing of its tier-change notifications with a second connection, whose transaction
+commits just after it: _apply_tiers_sql)."""
 
 from __future__ import annotations
 
@@ -346,8 +346,9 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None,
     cost as much as the tier update itself. The partners that changed are kept in a temporary table for the
     transaction; activity writes its own tables from it (audit_record_select, notify_select). The partner rows
     are written last: a run that changes many tiers writes them in place and locks the partner table until the
-    commit (partners.tier_writes). A run that changes many tiers writes its notifications on a second
-    connection at the same time as the rest (core.alongside), committed just after this transaction.
+    commit (partners.tier_writes). A run that changes many tiers shares its notifications with a second
+    connection, which starts on them while this one writes the audit entries (core.alongside); both are done
+    before the partner table is locked, and the second's transaction commits just after this one.
     Returns (partners moving, partners changed, notification ids).
     """
     assessment, partner = Assessment._meta.db_table, Partner._meta.db_table
