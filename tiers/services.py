@@ -375,20 +375,21 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None,
         cursor.execute(f"SELECT count(*) FROM {assessment} WHERE run_id = %s AND movement <> %s",  # noqa: S608 - table name from _meta
                        [run.pk, rules.SAME])
         (moving,) = cursor.fetchone()
-        notices_alongside = side is not None and side.available and changed >= NOTICES_ALONGSIDE_MIN_CHANGES
-        if notices_alongside:
+        # The second connection, when this run's notifications are shared with it.
+        second = side if side is not None and side.available and changed >= NOTICES_ALONGSIDE_MIN_CHANGES else None
+        if second is not None:
             cursor.execute(f"CREATE INDEX ON {changes} (partner_id)")
             cursor.execute(f"SELECT partner_id FROM {changes} ORDER BY partner_id")  # noqa: S608 - name from the run's id
             partner_ids = [pk for (pk,) in cursor.fetchall()]
-    if notices_alongside:
+    if second is not None:
         shares = _notice_shares(partner_ids)
-        written = side.start(reads=lambda: _tier_changes_alongside(run, partner_ids),
+        written = second.start(reads=lambda: _tier_changes_alongside(run, partner_ids),
                              writes=lambda source: _notify_shares(run, source, shares))
     audit_record_select(actor=actor, action=AuditAction.TIER_CHANGE, select=(
         "SELECT %s, c.partner_id::text, left(c.name, 200), c.partner_id, jsonb_build_object('tier', c.previous_tier), "  # noqa: S608
         f"jsonb_build_object('tier', c.applied_tier, 'run', %s::bigint), %s::text FROM {changes} c"
     ), params=[Partner._meta.label_lower, run.pk, _tier_change_reason(run)])
-    if notices_alongside:
+    if second is not None:
         # This connection takes what shares the second has not, and waits for the second's last one (a failure
         # there fails this transaction too): every notification is written before the partner table is locked
         # below, which is then held no longer than without them.
@@ -440,7 +441,7 @@ def _notice_shares(partner_ids: list[int]) -> queue.SimpleQueue:
 def _notify_shares(run: RecalculationRun, changes: str, shares: queue.SimpleQueue) -> list[int]:
     """Notify the users of one share of the changed partners after another until none is left; ``changes``:
     this connection's table of them. Returns the notification ids."""
-    ids = []
+    ids: list[int] = []
     while True:
         try:
             between = shares.get_nowait()
