@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import JSONTextField
 from partners.models import Partner, TierLevel
 from program.models import ProgramYear
 
@@ -118,7 +119,8 @@ class Assessment(models.Model):
     computed_tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
     applied_tier = models.CharField(max_length=20, choices=TierLevel.choices, blank=True)
     movement = models.CharField(max_length=4, choices=Movement.choices)
-    reasons = models.JSONField(default=list)
+    # json, not jsonb: a run writes a list of reasons for every partner and reads it back whole (core.fields).
+    reasons = JSONTextField(default=list)
     provisional_action = models.CharField(max_length=12, blank=True)
     provisional_ends_on = models.DateField(null=True, blank=True)
 

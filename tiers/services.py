@@ -356,7 +356,7 @@ def _apply_tiers_sql(run: RecalculationRun, actor: User | None,
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {changes}")
         cursor.execute(f"CREATE TEMPORARY TABLE {changes} (partner_id bigint, name text, previous_tier text, "
-                       "applied_tier text, movement text, reasons jsonb) ON COMMIT DROP")
+                       "applied_tier text, movement text, reasons json) ON COMMIT DROP")
         # Only partners still at the tier the preview started from ("fresh"); the others are skipped. Each
         # row stays locked until the commit; a designation committed meanwhile fails the tier = previous_tier
         # re-check PostgreSQL makes on a row changed under it, so that partner is skipped, not overwritten.

@@ -4,6 +4,7 @@ writes the tiers. The same notifications; the second connection's in a transacti
 just after the apply's and never without it. On real PostgreSQL, with committed data, since a second
 connection sees nothing else."""
 
+import json
 import threading
 from datetime import date
 
@@ -96,8 +97,8 @@ def test_the_notifications_are_the_same_written_on_two_connections_in_two_transa
     for partner in climbers:
         a = Assessment.objects.get(run=run, partner=partner)
         params = services.tier_change_notice(run, partner.name, a.previous_tier, a.applied_tier, a.movement, a.reasons)
-        expected |= {(user.pk, str(sorted(params.items())), services.TIER_PAGE_URL) for user in partner.users.all()}
-    assert {(n.recipient_id, str(sorted(n.params.items())), n.url) for n in notices} == expected
+        expected |= {(user.pk, json.dumps(params, sort_keys=True), services.TIER_PAGE_URL) for user in partner.users.all()}
+    assert {(n.recipient_id, json.dumps(n.params, sort_keys=True), n.url) for n in notices} == expected
     assert len(side_first) == 3 and side_first[0] == "alongside"  # one share (partner) each
     # The second connection's in a transaction of its own; the apply's shares in the tiers' own.
     tier_audit = AuditEntry.objects.filter(action="tiers.tier_change", partner_id__in=[p.pk for p in climbers])

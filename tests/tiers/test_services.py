@@ -1,5 +1,6 @@
 """Recalculation runs, the designation and program years, on PostgreSQL."""
 
+import json
 import os
 import threading
 from datetime import date
@@ -409,6 +410,32 @@ def test_preview_keeps_reasons_whose_tier_names_need_escaping(partner_admin, par
     assert reasons[:2] == [{"code": "qualifies", "tier": "Registered"},
                            {"code": "requirement_short", "tier": name, "requirement": "platform_certified",
                             "have": 0, "need": 3}]
+
+
+def test_preview_keeps_the_reasons_as_the_run_wrote_them(partner_admin, partner):
+    """Reasons are kept as the text the run wrote (json, not jsonb: core.fields.JSONTextField): each reason reads
+    code first, as the rules made it, and the text is the same jsonb as the values the page reads."""
+    run = services.run_preview(kind="annual", as_of=ANNUAL_2023)
+    assessment = run.assessments.get(partner=partner)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_typeof(reasons)::text, reasons::text, reasons::jsonb = %s::jsonb "
+                       "FROM tiers_assessment WHERE id = %s", [json.dumps(assessment.reasons), assessment.pk])
+        column, text, same_values = cursor.fetchone()
+    assert column == "json" and same_values
+    assert text.startswith('[{"code":"qualifies","tier":"Registered"},{"code":"requirement_short",')
+    assert [next(iter(reason)) for reason in assessment.reasons] == ["code"] * len(assessment.reasons)
+
+
+def test_a_tier_change_notification_gives_the_reasons_of_its_assessment(partner_admin, partner, program_admin):
+    """The apply copies each moved partner's reasons into its users' notifications on the server (json into
+    jsonb): the same values the assessment holds."""
+    make_silver(partner)
+    add_people(partner, both=5)
+    win(partner, "800000", date(2022, 9, 1))
+    run, _ = services.run_apply(run=services.run_preview(kind="annual", as_of=ANNUAL_2023), user=program_admin)
+    notification = Notification.objects.get(recipient=partner_admin, kind=services.TIER_CHANGE_KIND)
+    assert notification.params["reasons"] == run.assessments.get(partner=partner).reasons
+    assert notification.params["reasons"][0] == {"code": "qualifies", "tier": "Gold"}
 
 
 def test_a_failing_process_fails_the_preview_and_writes_nothing(monkeypatch, partner, partner_admin):

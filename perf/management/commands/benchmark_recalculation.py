@@ -54,7 +54,9 @@ def options_verbose(command):
 def assessments_digest(run):
     """MD5 of the run's assessments in partner order, without run ids: the same data and code give the
     same digest, so a change to the engine can be proved to leave every result byte-identical."""
-    columns = ", ".join(c for c in services.ASSESSMENT_COLUMNS if c != "run_id")
+    # The reasons as jsonb: the same values read the same, whatever the key order or spacing they were written
+    # with (the column is json, the text as written, since runs write it that way; core.fields).
+    columns = ", ".join("reasons::jsonb" if c == "reasons" else c for c in services.ASSESSMENT_COLUMNS if c != "run_id")
     digest = hashlib.md5(usedforsecurity=False)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {Assessment._meta.db_table} WHERE run_id = %s "  # noqa: S608 - names from code
