@@ -161,7 +161,7 @@ ROWS_PER_CHUNK = 600  # ~400 characters a row: chunks of about COPY_CHUNK
 def _encode_reasons(reasons: Any) -> str:
     """A partner's reasons as JSON text for its COPY row. orjson writes a reason list in a seventh of the
     standard library encoder's time, which was a sixth of a run's Python; its compact text (no spaces,
-    non-ASCII as UTF-8) is the same jsonb once PostgreSQL has parsed it. Reasons are plain values (str keys,
+    non-ASCII as UTF-8) is kept as written (a json column) and reads as the same values. Reasons are plain values (str keys,
     str and int values): anything else fails the run, as it would in json."""
     return orjson.dumps(reasons).decode()
 
