@@ -27,6 +27,8 @@ from decimal import Decimal
 
 from django.db.models import F, Q, Sum
 
+from core.rows import driver_rows
+
 from . import rules
 from .models import Opportunity, OpportunityPartner
 
@@ -52,7 +54,7 @@ def revenue_by_partner(*, start, end, partner_ids=None):
     rows = qs.values("partner_id").order_by().annotate(total=Sum("opportunity__arr_usd"))
     return {
         partner_id: total or Decimal("0")
-        for partner_id, total in rows.values_list("partner_id", "total")
+        for partner_id, total in driver_rows(rows.values_list("partner_id", "total"))
     }
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import fingerprint
+from core.rows import driver_rows
 from dealreg.models import DealRegistration, Opportunity, OpportunityPartner
 from dealreg.revenue import revenue_by_partner
 from dealreg.rules import ACTIVE_STATUSES
@@ -68,7 +69,7 @@ def people_counts_query(*, as_of: date, partner_ids: Iterable[int] | QuerySet[An
 
 def people_counts(*, as_of: date, partner_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
     """{partner_id: (certified technical, sales trained)} (people_counts_query)."""
-    rows = people_counts_query(as_of=as_of, partner_ids=partner_ids)
+    rows = driver_rows(people_counts_query(as_of=as_of, partner_ids=partner_ids))
     return {pid: (certified, trained) for pid, certified, trained in rows}
 
 
@@ -80,7 +81,7 @@ def agreement_query(partner_ids: Iterable[int] | QuerySet[Any] | None = None) ->
 
 
 def partners_with_agreement(partner_ids: Iterable[int] | None = None) -> set[int]:
-    return set(agreement_query(partner_ids))
+    return {pid for (pid,) in driver_rows(agreement_query(partner_ids).values_list("partner_id"))}
 
 
 def metrics_by_partner(*, kind: str, as_of: date, partner_ids: Collection[int] | None) -> dict[int, rules.Metrics]:

@@ -35,6 +35,7 @@ from activity.services import (
 )
 from core.alongside import Alongside, alongside
 from core.formatting import day
+from core.rows import driver_rows
 from partners import selectors as partner_selectors
 from partners import tier_writes
 from partners.models import Completion, Partner, TierLevel, User
@@ -94,7 +95,7 @@ def run_preview(*, kind: str, as_of: datetime.date | None = None, started_by: Ac
                 # The people counts are COUNT(DISTINCT) over every current completion (~600,000 rows at
                 # 100,000 partners): at the default 4 MB the sorts spill to disk. For this transaction only.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        partners = list(selectors.partners_in_scope().values_list("id", "tier"))
+        partners = driver_rows(selectors.partners_in_scope().values_list("id", "tier"))
         sources = selectors.metric_sources(kind=kind, as_of=as_of)
         provisional = selectors.open_provisional_ends()
         run = RecalculationRun.objects.create(

@@ -6,7 +6,7 @@ from decimal import Decimal
 from dealreg.models import Opportunity, OpportunityPartner
 from dealreg.revenue import revenue_by_partner
 from partners.models import Completion, Course
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, accept_partner_agreement
 from tiers import rules, selectors
 
 from .conftest import add_people, win
@@ -68,3 +68,21 @@ def test_metrics_for_partners_without_any_data_are_zero(partner):
     lonely = PartnerFactory()
     metrics = selectors.metrics_by_partner(kind=rules.ANNUAL, as_of=date(2023, 1, 1), partner_ids={lonely.pk})
     assert metrics[lonely.pk] == rules.Metrics(0, 0, Decimal("0"), False)
+
+
+def test_a_runs_reads_come_straight_from_the_driver_as_decimals_and_ints(partner, partner_admin):
+    """A run reads its rows without Django's converters (core.rows): revenue still a Decimal to the cent and
+    the people counts ints, as the rules compare them with the requirements."""
+    other = PartnerFactory()
+    win(partner, "1000.50", date(2022, 3, 1))
+    win(other, "7", date(2022, 5, 1))
+    add_people(partner, certified=2, both=1)
+    add_people(other, trained=1)
+    accept_partner_agreement(partner, partner_admin)
+    as_of = date(2023, 1, 1)
+    sources = selectors.metric_sources(kind=rules.ANNUAL, as_of=as_of)
+    assert sources.revenue == {partner.pk: Decimal("1000.50"), other.pk: Decimal("7.00")}
+    assert sources.people == {partner.pk: (3, 1), other.pk: (0, 1)}
+    assert sources.agreed == {partner.pk}
+    assert all(type(v) is Decimal for v in sources.revenue.values())
+    assert all(type(n) is int for counts in sources.people.values() for n in counts)
