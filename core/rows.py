@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -15,7 +16,10 @@ def driver_rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
     a decimal sum as a float or text) the queryset is read as usual."""
     if connection.vendor != "postgresql":
         return [tuple(row) for row in qs]
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (``__in=[]``): Django asks the database nothing
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -32,3 +32,8 @@ def test_aggregates_come_as_the_ints_and_decimals_the_orm_would_make(partner):
     assert (partner_id, total, n) == (partner.pk, Decimal("1007.50"), 2) == tuple(totals[0])
     assert type(total) is Decimal and type(n) is int
 
+
+def test_a_filter_that_matches_nothing_reads_nothing(django_assert_num_queries):
+    PartnerFactory()
+    with django_assert_num_queries(0):
+        assert driver_rows(Partner.objects.filter(pk__in=[]).values_list("id")) == []

@@ -86,3 +86,8 @@ def test_a_runs_reads_come_straight_from_the_driver_as_decimals_and_ints(partner
     assert sources.agreed == {partner.pk}
     assert all(type(v) is Decimal for v in sources.revenue.values())
     assert all(type(n) is int for counts in sources.people.values() for n in counts)
+
+
+def test_no_partners_read_no_metrics(partner):
+    win(partner, "1000", date(2022, 3, 1))
+    assert selectors.metrics_by_partner(kind=rules.ANNUAL, as_of=date(2023, 1, 1), partner_ids=set()) == {}
