@@ -95,9 +95,8 @@ def run_preview(*, kind: str, as_of: datetime.date | None = None, started_by: Ac
                 # The people counts are COUNT(DISTINCT) over every current completion (~600,000 rows at
                 # 100,000 partners): at the default 4 MB the sorts spill to disk. For this transaction only.
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        # In id order, the primary key's, not the model's name order: sorting a million names by the
-        # database's collation was half of this read (1.19 -> 0.59 s), and the assessment rows then follow
-        # the partner table's own order.
+        # In id order, the primary key's, not the model's name order: the rules need no order, and sorting a
+        # million names by the database's collation was half of this read (1.19 -> 0.59 s).
         partners = driver_rows(selectors.partners_in_scope().values_list("id", "tier").order_by("id"))
         sources = selectors.metric_sources(kind=kind, as_of=as_of)
         provisional = selectors.open_provisional_ends()
